@@ -1,0 +1,4 @@
+export * from './columns.js';
+export * from './tables.js';
+export * from './artifacts.js';
+export * from './timeline.js';
