@@ -101,7 +101,7 @@ export const podInventory = defineTable({
 /** Columns shared by both finding tables, so a finding has one shape wherever it lands. */
 const FINDING_COLUMNS = [
   s('RuleId', 'Id of the detection rule.'),
-  s('Title', 'Short title of the finding.'),
+  s('FindingTitle', 'Short title of the finding ("Title" is reserved by Log Analytics).'),
   s('TechniqueName', 'Threat Matrix for Kubernetes technique name.'),
   dyn('Tactics', 'Tactics of the technique.'),
   s('ResourceKind', 'Kind of the resource the finding is on (Pod, Deployment, ClusterRoleBinding, ...).'),

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Bundles the extension host (CommonJS, `vscode` external), the CLI (ESM for Node) and the
+// timeline webview (browser). @kubernetes/client-node is ESM-only, hence the bundling.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+// ESM output that still loads the CommonJS dependencies some packages require() at run time.
+const esmBanner = {
+  js: "import { createRequire as __kfsCreateRequire } from 'node:module'; const require = __kfsCreateRequire(import.meta.url);",
+};
+
+const builds = [];
+if (existsSync('src/extension.ts')) {
+  builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.cjs', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], mainFields: ['module', 'main'] });
+}
+for (const [entry, out] of [
+  ['src/cli/main.ts', 'dist/cli.mjs'],
+  ['scripts/demo.ts', 'dist/demo.mjs'],
+]) {
+  if (existsSync(entry)) builds.push({ ...common, entryPoints: [entry], outfile: out, platform: 'node', format: 'esm', target: 'node20', banner: esmBanner, packages: entry.startsWith('scripts/') ? 'external' : undefined });
+}
+if (existsSync('webview/main.ts')) {
+  builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' });
+}
+await Promise.all(builds.map((b) => esbuild.build(b)));
