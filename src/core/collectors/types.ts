@@ -101,3 +101,18 @@ export interface Logger {
   warn(msg: string): void;
   error(msg: string): void;
 }
+
+/** What every collector receives. `cluster` is the API access layer in ../cluster. */
+export interface CollectorContext {
+  cluster: import('../cluster/api.js').ClusterApi;
+  objects: ObjectCache;
+  options: CollectOptions;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export interface Collector {
+  artifact: ArtifactId;
+  /** Streams rows, gaps and progress; throws only for a fatal error of the whole artifact. */
+  collect(ctx: CollectorContext): AsyncIterable<CollectorEvent>;
+}
