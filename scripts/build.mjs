@@ -15,12 +15,8 @@ const builds = [];
 if (existsSync('src/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.cjs', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], mainFields: ['module', 'main'] });
 }
-for (const [entry, out] of [
-  ['src/cli/main.ts', 'dist/cli.mjs'],
-  ['scripts/demo.ts', 'dist/demo.mjs'],
-]) {
-  if (existsSync(entry)) builds.push({ ...common, entryPoints: [entry], outfile: out, platform: 'node', format: 'esm', target: 'node20', banner: esmBanner, packages: entry.startsWith('scripts/') ? 'external' : undefined });
-}
+// The CLI is self-contained (every dependency bundled) so it can be copied to a jump box.
+builds.push({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.mjs', platform: 'node', format: 'esm', target: 'node20', banner: { js: '#!/usr/bin/env node\n' + esmBanner.js } });
 if (existsSync('webview/main.ts')) {
   builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' });
 }

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The kubeforensys command: the same core as the extension, for jump boxes and scripts.
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../core/version.js';
