@@ -1,0 +1,86 @@
+// Azure's own tables that can join the timeline when the workspace has them: Container Insights
+// (ContainerLogV2, KubeEvents, KubePodInventory) and AKS resource-specific audit logs
+// (AKSAudit, AKSAuditAdmin). These are Azure's names and columns, not ours: only the columns
+// the timeline projection reads are declared (enough for validation and for the emulator).
+import type { ColumnDef } from '../schema/columns.js';
+
+export interface InsightsTable {
+  readonly name: InsightsTableName;
+  readonly columns: readonly ColumnDef[];
+}
+
+export const INSIGHTS_TABLE_NAMES = ['ContainerLogV2', 'KubeEvents', 'KubePodInventory', 'AKSAudit', 'AKSAuditAdmin'] as const;
+export type InsightsTableName = (typeof INSIGHTS_TABLE_NAMES)[number];
+
+const c = (name: string, type: ColumnDef['type']): ColumnDef => ({ name, type, description: '' });
+
+const AUDIT_COLUMNS = [
+  c('TimeGenerated', 'datetime'),
+  c('AuditId', 'string'),
+  c('Level', 'string'),
+  c('Stage', 'string'),
+  c('Verb', 'string'),
+  c('RequestUri', 'string'),
+  c('User', 'dynamic'),
+  c('SourceIps', 'dynamic'),
+  c('UserAgent', 'string'),
+  c('ObjectRef', 'dynamic'),
+  c('ResponseStatus', 'dynamic'),
+  c('_ResourceId', 'string'),
+];
+
+export const INSIGHTS_TABLES: readonly InsightsTable[] = [
+  {
+    name: 'ContainerLogV2',
+    columns: [
+      c('TimeGenerated', 'datetime'),
+      c('Computer', 'string'),
+      c('ContainerId', 'string'),
+      c('ContainerName', 'string'),
+      c('PodName', 'string'),
+      c('PodNamespace', 'string'),
+      c('LogMessage', 'dynamic'),
+      c('LogSource', 'string'),
+      c('_ResourceId', 'string'),
+    ],
+  },
+  {
+    name: 'KubeEvents',
+    columns: [
+      c('TimeGenerated', 'datetime'),
+      c('ClusterName', 'string'),
+      c('Namespace', 'string'),
+      c('Name', 'string'),
+      c('ObjectKind', 'string'),
+      c('Reason', 'string'),
+      c('Message', 'string'),
+      c('KubeEventType', 'string'),
+      c('FirstSeen', 'datetime'),
+      c('LastSeen', 'datetime'),
+      c('Count', 'real'),
+      c('Computer', 'string'),
+    ],
+  },
+  {
+    name: 'KubePodInventory',
+    columns: [
+      c('TimeGenerated', 'datetime'),
+      c('ClusterName', 'string'),
+      c('Namespace', 'string'),
+      c('Name', 'string'),
+      c('PodUid', 'string'),
+      c('PodStatus', 'string'),
+      c('ContainerName', 'string'),
+      c('ContainerStatus', 'string'),
+      c('Computer', 'string'),
+      c('ControllerKind', 'string'),
+      c('ControllerName', 'string'),
+    ],
+  },
+  { name: 'AKSAudit', columns: AUDIT_COLUMNS },
+  { name: 'AKSAuditAdmin', columns: AUDIT_COLUMNS },
+];
+
+export function isInsightsTableName(name: string): name is InsightsTableName {
+  return (INSIGHTS_TABLE_NAMES as readonly string[]).includes(name);
+}
