@@ -1,5 +1,84 @@
-// The cluster access layer the collectors use: lists, logs and exec over the real
-// @kubernetes/client-node, each call taking an AbortSignal. (Filled in by the cluster work.)
+// The cluster access layer the collectors use: paginated lists, streamed logs and exec over
+// the real @kubernetes/client-node, each call taking an AbortSignal. Everything it returns came
+// from the cluster and is attacker-controlled text.
+import type { KubeObject, ListableKind } from '../collectors/types.js';
+
+export interface ListRequest {
+  /** Namespace to list in; omitted means all namespaces (or a cluster-scoped kind). */
+  namespace?: string;
+  /** Page size (`limit`); the default suits lists of a few thousand objects. */
+  pageSize?: number;
+  signal: AbortSignal;
+}
+
+export interface LogRequest {
+  namespace: string;
+  pod: string;
+  container: string;
+  previous: boolean;
+  /** Only lines newer than this many seconds (omitted: the whole log). */
+  sinceSeconds?: number;
+  timestamps: boolean;
+  signal: AbortSignal;
+}
+
+/** One line of a log, without its newline, as raw bytes (it may not be UTF-8). */
+export interface LogLineBytes {
+  bytes: Buffer;
+  /** True when the line was longer than the line bound and this is a piece of it. */
+  split: boolean;
+}
+
+export type ExecOutcome =
+  /** The command ran and exited 0. */
+  | 'ok'
+  /** The command ran and exited non-zero (exitCode set). */
+  | 'nonzero-exit'
+  /** The binary does not exist in the container (distroless, no cat). */
+  | 'binary-missing'
+  /** RBAC refused pods/exec. */
+  | 'forbidden'
+  /** Anything else: pod gone, socket closed without a status, timeout. */
+  | 'failed';
+
+export interface ExecRequest {
+  namespace: string;
+  pod: string;
+  container: string;
+  /** argv, run without a shell. */
+  command: string[];
+  /** stdout bytes kept at most; beyond it the stream is closed and `truncated` set. */
+  maxBytes: number;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export interface ExecResult {
+  outcome: ExecOutcome;
+  exitCode: number | null;
+  stdout: Buffer;
+  /** The first few KB of stderr, as text. */
+  stderr: string;
+  truncated: boolean;
+  /** One sentence describing a non-ok outcome ('' when ok). */
+  message: string;
+}
+
 export interface ClusterApi {
   readonly contextName: string;
+  readonly server: string;
+  /**
+   * Lists a kind page by page (`limit`/`continue`). A 410 Expired mid-list restarts from the
+   * start without yielding an object twice (by uid). Errors are KubeApiError.
+   */
+  listPages(kind: ListableKind, req: ListRequest): AsyncIterable<KubeObject[]>;
+  /** Every object of a kind (all pages). */
+  list(kind: ListableKind, req: ListRequest): Promise<KubeObject[]>;
+  /** Streams a container's log line by line; the whole log is never held in memory. */
+  streamLog(req: LogRequest): AsyncIterable<LogLineBytes>;
+  /** Runs argv in a container and collects stdout up to a bound. Never throws for exec outcomes. */
+  exec(req: ExecRequest): Promise<ExecResult>;
 }
+
+/** Kinds that exist only at cluster scope (no per-namespace fallback). */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<ListableKind> = new Set<ListableKind>(['namespaces', 'clusterroles', 'clusterrolebindings']);

@@ -1,0 +1,47 @@
+// Opens the cluster for a snapshot: loads the kubeconfig like kubectl, gets credentials (an exec
+// plugin runs here, so its failure is explained before any collection starts), proves the
+// server answers, and asks who we are.
+import type { ClusterIdentity } from '../evidence/manifest.js';
+import type { ClusterApi } from './api.js';
+import { KubeClusterApi } from './client.js';
+import { KubeApiError, toKubeApiError } from './errors.js';
+import { explainExecPluginError, loadKubeconfig, type KubeconfigSource } from './kubeconfig.js';
+
+export interface ConnectRequest {
+  kubeconfig?: string;
+  context?: string;
+  signal: AbortSignal;
+  /** For tests: where KUBECONFIG and the home folder come from. */
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+}
+
+export interface Connection {
+  api: ClusterApi;
+  identity: ClusterIdentity;
+}
+
+export async function connectCluster(req: ConnectRequest): Promise<Connection> {
+  const src: KubeconfigSource = { path: req.kubeconfig, context: req.context, env: req.env, home: req.home };
+  const loaded = loadKubeconfig(src);
+  const api = new KubeClusterApi(loaded);
+  try {
+    // Runs the exec plugin (kubelogin, ...) if the user has one.
+    await loaded.kubeConfig.applyToHTTPSOptions({});
+  } catch (err) {
+    throw explainExecPluginError(err, loaded) ?? toKubeApiError(err, api.target, 'getting credentials');
+  }
+  let identity: string | null;
+  try {
+    identity = await api.whoAmI(req.signal);
+    if (identity === null) await api.ping(req.signal);
+  } catch (err) {
+    const plugin = explainExecPluginError(err, loaded);
+    if (plugin && !(err instanceof KubeApiError)) throw plugin;
+    throw err;
+  }
+  return {
+    api,
+    identity: { context: loaded.contextName, cluster: loaded.clusterName, server: loaded.server, user: loaded.userName, identity },
+  };
+}

@@ -1,0 +1,342 @@
+// Loads a kubeconfig the way kubectl does: an explicit file wins, else the KUBECONFIG path list
+// (merged; for duplicate names and for current-context the FIRST file wins), else
+// ~/.kube/config; an explicit context overrides current-context. Every problem becomes one
+// KubeconfigError sentence naming the file, the context and the field.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, delimiter, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { KubeconfigError } from './errors.js';
+
+export interface KubeconfigSource {
+  /** Explicit kubeconfig file (like kubectl --kubeconfig). */
+  path?: string;
+  /** Overrides current-context (like kubectl --context). */
+  context?: string;
+  /** Environment to read KUBECONFIG from; defaults to process.env (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+  /** Home folder for ~/.kube/config; defaults to os.homedir(). */
+  home?: string;
+}
+
+export interface LoadedKubeconfig {
+  /** The client-node config with the chosen context current. */
+  kubeConfig: KubeConfig;
+  /** Files read, in precedence order. */
+  files: string[];
+  contextName: string;
+  clusterName: string;
+  userName: string;
+  server: string;
+  namespace?: string;
+  /** The file that defines the chosen context. */
+  contextFile: string;
+}
+
+export interface ContextInfo {
+  name: string;
+  cluster: string;
+  user: string;
+  namespace?: string;
+  current: boolean;
+}
+
+/** Where a named entry came from, to name the file and field in errors. */
+interface Origin {
+  file: string;
+  index: number;
+  raw: Record<string, unknown>;
+}
+
+interface Merged {
+  files: string[];
+  currentContext: string;
+  currentFrom?: string;
+  clusters: Map<string, Origin>;
+  users: Map<string, Origin>;
+  contexts: Map<string, Origin>;
+  kc: { clusters: Cluster[]; users: User[]; contexts: Context[] };
+}
+
+export function kubeconfigFiles(src: Pick<KubeconfigSource, 'path' | 'env' | 'home'>): string[] {
+  if (src.path) return [src.path];
+  const env = src.env ?? process.env;
+  const list = (env.KUBECONFIG ?? '').split(delimiter).filter((f) => f.length > 0);
+  if (list.length > 0) return [...new Set(list)];
+  return [join(src.home ?? homedir(), '.kube', 'config')];
+}
+
+function readConfigFile(file: string, explicit: boolean): Record<string, unknown> | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // kubectl skips KUBECONFIG entries that do not exist; an explicit file must exist.
+    if (code === 'ENOENT' && !explicit) return null;
+    throw new KubeconfigError(`Cannot read the kubeconfig file ${file} (${code ?? 'error'}).`, file);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    const msg = (err as Error).message.split('\n', 1)[0];
+    throw new KubeconfigError(`The kubeconfig file ${file} is not valid YAML: ${msg}.`, file);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new KubeconfigError(`The kubeconfig file ${file} is not a YAML mapping (expected apiVersion, clusters, contexts, users).`, file);
+  }
+  return doc as Record<string, unknown>;
+}
+
+function entries(file: string, doc: Record<string, unknown>, key: 'clusters' | 'users' | 'contexts'): Origin[] {
+  const list = doc[key];
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new KubeconfigError(`The kubeconfig file ${file} has a field ${key} that is not a list.`, file, undefined, key);
+  return list.map((raw, index) => {
+    if (!raw || typeof raw !== 'object' || typeof (raw as { name?: unknown }).name !== 'string') {
+      throw new KubeconfigError(`The kubeconfig file ${file} has an entry ${key}[${index}] without a name.`, file, undefined, `${key}[${index}].name`);
+    }
+    return { file, index, raw: raw as Record<string, unknown> };
+  });
+}
+
+function mergeFiles(files: string[], explicit: boolean): Merged {
+  const merged: Merged = { files: [], currentContext: '', clusters: new Map(), users: new Map(), contexts: new Map(), kc: { clusters: [], users: [], contexts: [] } };
+  for (const file of files) {
+    const doc = readConfigFile(file, explicit);
+    if (!doc) continue;
+    merged.files.push(file);
+    const cc = doc['current-context'];
+    if (!merged.currentContext && typeof cc === 'string' && cc) {
+      merged.currentContext = cc;
+      merged.currentFrom = file;
+    }
+    // Let client-node turn the entries into its own types (relative cert paths made absolute
+    // against the file's folder); entries it finds invalid are validated below when chosen.
+    const kc = new KubeConfig();
+    try {
+      kc.loadFromFile(file, { onInvalidEntry: 'filter' });
+    } catch (err) {
+      throw new KubeconfigError(`The kubeconfig file ${file} cannot be loaded: ${(err as Error).message.split('\n', 1)[0]}.`, file);
+    }
+    for (const [key, target] of [
+      ['clusters', merged.clusters],
+      ['users', merged.users],
+      ['contexts', merged.contexts],
+    ] as const) {
+      for (const o of entries(file, doc, key)) {
+        const name = o.raw.name as string;
+        if (target.has(name)) continue; // first file wins, as in kubectl
+        target.set(name, o);
+      }
+    }
+    for (const c of kc.getClusters()) if (merged.clusters.get(c.name)?.file === file && !merged.kc.clusters.some((x) => x.name === c.name)) merged.kc.clusters.push(c);
+    for (const u of kc.getUsers()) if (merged.users.get(u.name)?.file === file && !merged.kc.users.some((x) => x.name === u.name)) merged.kc.users.push(u);
+    for (const c of kc.getContexts()) if (merged.contexts.get(c.name)?.file === file && !merged.kc.contexts.some((x) => x.name === c.name)) merged.kc.contexts.push(c);
+  }
+  if (merged.files.length === 0) {
+    throw new KubeconfigError(
+      files.length === 1
+        ? `No kubeconfig found at ${files[0]}; pass --kubeconfig or set KUBECONFIG.`
+        : `None of the KUBECONFIG files exist (${files.join(', ')}).`,
+      files[0],
+    );
+  }
+  return merged;
+}
+
+function sub(raw: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+  const v = raw[key];
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** Lists every context of the merged kubeconfig (for the VS Code context picker). */
+export function listContexts(src: Pick<KubeconfigSource, 'path' | 'env' | 'home'> = {}): ContextInfo[] {
+  const merged = mergeFiles(kubeconfigFiles(src), !!src.path);
+  return [...merged.contexts.entries()].map(([name, o]) => {
+    const ctx = sub(o.raw, 'context') ?? {};
+    const ns = typeof ctx.namespace === 'string' && ctx.namespace ? ctx.namespace : undefined;
+    return {
+      name,
+      cluster: typeof ctx.cluster === 'string' ? ctx.cluster : '',
+      user: typeof ctx.user === 'string' ? ctx.user : '',
+      ...(ns ? { namespace: ns } : {}),
+      current: name === merged.currentContext,
+    };
+  });
+}
+
+export function loadKubeconfig(src: KubeconfigSource = {}): LoadedKubeconfig {
+  const merged = mergeFiles(kubeconfigFiles(src), !!src.path);
+  const where = merged.files.length === 1 ? merged.files[0]! : `KUBECONFIG (${merged.files.join(', ')})`;
+  const contextName = src.context || merged.currentContext;
+  const available = [...merged.contexts.keys()];
+  if (!contextName) {
+    throw new KubeconfigError(
+      `The kubeconfig ${where} sets no current-context; choose one with --context (available: ${available.join(', ') || 'none'}).`,
+      merged.files[0],
+      undefined,
+      'current-context',
+    );
+  }
+  const ctxOrigin = merged.contexts.get(contextName);
+  if (!ctxOrigin) {
+    const field = src.context ? '--context' : 'current-context';
+    throw new KubeconfigError(
+      `The context ${contextName} (from ${field}) is not defined in ${src.context ? where : (merged.currentFrom ?? where)} (available: ${available.join(', ') || 'none'}).`,
+      merged.currentFrom ?? merged.files[0],
+      contextName,
+      field,
+    );
+  }
+  const field = (f: string) => `contexts[${ctxOrigin.index}].context.${f}`;
+  const ctx = sub(ctxOrigin.raw, 'context');
+  if (!ctx) {
+    throw new KubeconfigError(`The context ${contextName} in ${ctxOrigin.file} has no context section (field contexts[${ctxOrigin.index}].context).`, ctxOrigin.file, contextName, `contexts[${ctxOrigin.index}].context`);
+  }
+  const clusterName = typeof ctx.cluster === 'string' ? ctx.cluster : '';
+  const userName = typeof ctx.user === 'string' ? ctx.user : '';
+  const clusterOrigin = merged.clusters.get(clusterName);
+  if (!clusterName || !clusterOrigin) {
+    throw new KubeconfigError(
+      clusterName
+        ? `The context ${contextName} in ${ctxOrigin.file} refers to cluster ${clusterName}, which is not defined in ${where} (field ${field('cluster')}).`
+        : `The context ${contextName} in ${ctxOrigin.file} names no cluster (field ${field('cluster')}).`,
+      ctxOrigin.file,
+      contextName,
+      field('cluster'),
+    );
+  }
+  const clusterSection = sub(clusterOrigin.raw, 'cluster');
+  const server = clusterSection?.server;
+  if (typeof server !== 'string' || !server) {
+    throw new KubeconfigError(
+      `The cluster ${clusterName} used by context ${contextName} has no server URL in ${clusterOrigin.file} (field clusters[${clusterOrigin.index}].cluster.server).`,
+      clusterOrigin.file,
+      contextName,
+      `clusters[${clusterOrigin.index}].cluster.server`,
+    );
+  }
+  if (!/^https?:\/\//.test(server)) {
+    throw new KubeconfigError(
+      `The cluster ${clusterName} used by context ${contextName} has a server URL that is not http(s) in ${clusterOrigin.file} (field clusters[${clusterOrigin.index}].cluster.server).`,
+      clusterOrigin.file,
+      contextName,
+      `clusters[${clusterOrigin.index}].cluster.server`,
+    );
+  }
+  const userOrigin = merged.users.get(userName);
+  if (!userName || !userOrigin) {
+    throw new KubeconfigError(
+      userName
+        ? `The context ${contextName} in ${ctxOrigin.file} refers to user ${userName}, which is not defined in ${where} (field ${field('user')}).`
+        : `The context ${contextName} in ${ctxOrigin.file} names no user (field ${field('user')}).`,
+      ctxOrigin.file,
+      contextName,
+      field('user'),
+    );
+  }
+  checkExecPlugin(userOrigin, contextName);
+
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({ ...merged.kc, currentContext: contextName });
+  if (!kubeConfig.getCurrentCluster() || !kubeConfig.getCurrentUser()) {
+    // client-node filtered an entry it found invalid (e.g. an unreadable token-file).
+    throw new KubeconfigError(`The cluster ${clusterName} or user ${userName} of context ${contextName} is invalid in ${where}.`, ctxOrigin.file, contextName);
+  }
+  const namespace = typeof ctx.namespace === 'string' && ctx.namespace ? ctx.namespace : undefined;
+  return {
+    kubeConfig,
+    files: merged.files,
+    contextName,
+    clusterName,
+    userName,
+    server: server.replace(/\/$/, ''),
+    ...(namespace ? { namespace } : {}),
+    contextFile: ctxOrigin.file,
+  };
+}
+
+/** The exec credential plugin of a user, when it has one. */
+export interface ExecPlugin {
+  command: string;
+  args: string[];
+  env: { name: string; value: string }[];
+}
+
+export function execPluginOf(userRaw: Record<string, unknown>): ExecPlugin | null {
+  const user = sub(userRaw, 'user');
+  const exec = user && sub(user, 'exec');
+  if (!exec || typeof exec.command !== 'string') return null;
+  const args = Array.isArray(exec.args) ? exec.args.filter((a): a is string => typeof a === 'string') : [];
+  const env = Array.isArray(exec.env)
+    ? exec.env.filter((e): e is { name: string; value: string } => !!e && typeof e === 'object' && typeof e.name === 'string').map((e) => ({ name: e.name, value: String(e.value ?? '') }))
+    : [];
+  return { command: exec.command, args, env };
+}
+
+/** kubelogin's login mode from its argv (--login X, --login=X, -l X) or AAD_LOGIN_METHOD; its default is devicecode. */
+export function kubeloginMode(plugin: ExecPlugin): string | null {
+  if (basename(plugin.command).replace(/\.exe$/i, '') !== 'kubelogin') return null;
+  const a = plugin.args;
+  for (let i = 0; i < a.length; i++) {
+    const arg = a[i]!;
+    if (arg === '--login' || arg === '-l') return a[i + 1] ?? '';
+    if (arg.startsWith('--login=')) return arg.slice('--login='.length);
+    if (arg.startsWith('-l=')) return arg.slice(3);
+  }
+  const fromEnv = plugin.env.find((e) => e.name === 'AAD_LOGIN_METHOD')?.value;
+  return fromEnv || 'devicecode';
+}
+
+function checkExecPlugin(userOrigin: Origin, contextName: string): void {
+  const plugin = execPluginOf(userOrigin.raw);
+  if (!plugin) return;
+  const userName = userOrigin.raw.name as string;
+  if (kubeloginMode(plugin) === 'devicecode') {
+    throw new KubeconfigError(
+      `The kubeconfig user ${userName} (context ${contextName}, ${userOrigin.file}) runs kubelogin in devicecode mode, which needs an interactive prompt this tool cannot show; run \`kubelogin convert-kubeconfig -l azurecli\` (after \`az login\`) and try again.`,
+      userOrigin.file,
+      contextName,
+      `users[${userOrigin.index}].user.exec.args`,
+    );
+  }
+}
+
+/** Explains an exec-plugin failure (spawn ENOENT, non-zero exit) in one sentence, or returns null. */
+export function explainExecPluginError(err: unknown, loaded: LoadedKubeconfig): KubeconfigError | null {
+  const user = loaded.kubeConfig.getCurrentUser();
+  const exec = (user?.exec ?? (user?.authProvider as { config?: { exec?: unknown } } | undefined)?.config?.exec) as { command?: string } | undefined;
+  if (!exec?.command) return null;
+  const e = err as NodeJS.ErrnoException;
+  const field = 'user.exec.command';
+  if (e?.code === 'ENOENT' || /spawn .* ENOENT/.test(e?.message ?? '')) {
+    return new KubeconfigError(
+      `The kubeconfig user ${loaded.userName} (context ${loaded.contextName}) runs the exec plugin '${exec.command}', which is not installed or not on PATH.`,
+      loaded.contextFile,
+      loaded.contextName,
+      field,
+    );
+  }
+  if (e?.code === 'EACCES') {
+    return new KubeconfigError(
+      `The kubeconfig user ${loaded.userName} (context ${loaded.contextName}) runs the exec plugin '${exec.command}', which is not executable.`,
+      loaded.contextFile,
+      loaded.contextName,
+      field,
+    );
+  }
+  if (err instanceof Error && !('code' in err) && !(err as { statusCode?: unknown }).statusCode) {
+    const detail = err.message.trim().split('\n').filter(Boolean).pop() ?? 'no output';
+    return new KubeconfigError(
+      `The exec plugin '${exec.command}' of kubeconfig user ${loaded.userName} (context ${loaded.contextName}) failed: ${detail.slice(0, 300)}.`,
+      loaded.contextFile,
+      loaded.contextName,
+      field,
+    );
+  }
+  return null;
+}

@@ -1,0 +1,120 @@
+// Byte-level line handling for logs and history files: split a chunked stream into lines
+// without holding more than one line, and turn bytes that are not UTF-8 into \xNN escapes
+// so nothing is lost or silently replaced.
+
+/** Lines longer than this are cut into pieces (memory stays bounded whatever the container writes). */
+export const MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+export interface RawLine {
+  bytes: Buffer;
+  split: boolean;
+}
+
+/** Splits an async stream of chunks into lines (\n; a trailing \r is dropped). */
+export async function* splitLines(chunks: AsyncIterable<Buffer | string>, maxLine = MAX_LINE_BYTES): AsyncGenerator<RawLine> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  const take = (last: Buffer, split: boolean): RawLine => {
+    let bytes = parts.length === 0 ? last : Buffer.concat([...parts, last], size + last.length);
+    parts = [];
+    size = 0;
+    if (!split && bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
+    return { bytes, split };
+  };
+  for await (const c of chunks) {
+    const chunk = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, start);
+      const end = nl === -1 ? chunk.length : nl;
+      let piece = chunk.subarray(start, end);
+      // Cut over-long lines into bounded pieces.
+      while (size + piece.length > maxLine) {
+        const room = maxLine - size;
+        yield take(piece.subarray(0, room), true);
+        piece = piece.subarray(room);
+      }
+      if (nl === -1) {
+        if (piece.length > 0) {
+          // Copy: the chunk's buffer may be reused by the stream.
+          parts.push(Buffer.from(piece));
+          size += piece.length;
+        }
+        break;
+      }
+      yield take(piece, false);
+      start = nl + 1;
+    }
+  }
+  if (size > 0) yield take(Buffer.alloc(0), false);
+}
+
+/** Splits a buffer held in memory into lines (history files, already bounded). */
+export function bufferLines(buf: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  while (start < buf.length) {
+    let nl = buf.indexOf(0x0a, start);
+    if (nl === -1) nl = buf.length;
+    let end = nl;
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    out.push(buf.subarray(start, end));
+    start = nl + 1;
+  }
+  return out;
+}
+
+/** Decodes UTF-8; invalid bytes become the four characters \xNN. */
+export function decodeUtf8Escaped(bytes: Buffer): { text: string; nonUtf8: boolean } {
+  const fast = bytes.toString('utf8');
+  // No replacement character means every byte decoded (a genuine U+FFFD re-encodes identically).
+  if (!fast.includes('\uFFFD') || Buffer.from(fast, 'utf8').equals(bytes)) return { text: fast, nonUtf8: false };
+  let text = '';
+  let i = 0;
+  let runStart = 0;
+  const flush = (to: number) => {
+    if (to > runStart) text += bytes.toString('utf8', runStart, to);
+  };
+  while (i < bytes.length) {
+    const len = validSequenceLength(bytes, i);
+    if (len > 0) {
+      i += len;
+      continue;
+    }
+    flush(i);
+    text += `\\x${bytes[i]!.toString(16).toUpperCase().padStart(2, '0')}`;
+    i++;
+    runStart = i;
+  }
+  flush(i);
+  return { text, nonUtf8: true };
+}
+
+/** Length of the valid UTF-8 sequence starting at i, or 0 when the byte there starts none. */
+function validSequenceLength(b: Buffer, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return 1;
+  const cont = (k: number) => i + k < b.length && (b[i + k]! & 0xc0) === 0x80;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    if (!cont(1) || !cont(2)) return 0;
+    const c1 = b[i + 1]!;
+    if (c === 0xe0 && c1 < 0xa0) return 0; // overlong
+    if (c === 0xed && c1 > 0x9f) return 0; // surrogates
+    return 3;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    const c1 = b[i + 1]!;
+    if (c === 0xf0 && c1 < 0x90) return 0;
+    if (c === 0xf4 && c1 > 0x8f) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+/** Cuts a text to one short line for Summary columns (the full value stays in its own column). */
+export function summarize(text: string, max = 200): string {
+  const one = text.replace(/[\r\n\t]+/g, ' ');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
