@@ -1,0 +1,56 @@
+// Turns Azure failures into one sentence a responder can act on: not signed in, wrong tenant,
+// or which role is missing on which resource.
+export class AzureError extends Error {
+  override name = 'AzureError';
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AzureAction {
+  /** What we were doing, e.g. "create the Log Analytics workspace". */
+  action: string;
+  /** The resource, e.g. its ARM id. */
+  resource: string;
+  /** Least role that allows it, e.g. "Log Analytics Contributor". */
+  role: string;
+}
+
+interface MaybeRestError {
+  name?: string;
+  message?: string;
+  statusCode?: number;
+  code?: string;
+  details?: { error?: { code?: string; message?: string } };
+}
+
+export function statusOf(err: unknown): number | undefined {
+  const e = err as MaybeRestError & { errors?: { cause?: MaybeRestError }[] };
+  return e?.statusCode ?? e?.errors?.[0]?.cause?.statusCode;
+}
+
+/** One sentence for a failed call. */
+export function describeAzureError(err: unknown, what: AzureAction, tenantId?: string): AzureError {
+  if (err instanceof AzureError) return err;
+  const e = (err ?? {}) as MaybeRestError;
+  const msg = String(e.message ?? err);
+  const status = statusOf(err);
+  if (e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationRequiredError' || /az login|not logged in|Please run 'az login'/i.test(msg)) {
+    return new AzureError(`You are not signed in to Azure, so KubeForenSys cannot ${what.action}: run "az login" (or sign in from the Accounts menu in VS Code) and try again.`);
+  }
+  if (/AADSTS(50020|90002|700016|50128|50059|90072)/.test(msg)) {
+    return new AzureError(
+      `The signed-in account cannot get a token for tenant ${tenantId ?? 'of this subscription'}: sign in to that tenant (az login --tenant ${tenantId ?? '<tenant-id>'}) or pass --tenant.`,
+    );
+  }
+  if (status === 401) return new AzureError(`Azure rejected the sign-in token while trying to ${what.action}: sign in again (az login) and retry.`, 401);
+  if (status === 403) {
+    return new AzureError(`Azure refused to ${what.action}: the signed-in identity needs the "${what.role}" role on ${what.resource}.`, 403, e.code);
+  }
+  const code = e.code ?? e.details?.error?.code;
+  return new AzureError(`Could not ${what.action} (${status ?? 'no response'}${code ? ` ${code}` : ''}): ${msg.split('\n')[0]}`, status, code);
+}

@@ -1,0 +1,73 @@
+// Fault injection for the Azure emulator: scripted faults (the next N matching requests fail a
+// given way) and seeded random faults (each matching request fails with a probability).
+export type FaultTarget = 'arm' | 'ingest' | 'query' | 'any';
+export type FaultKind = 'forbidden' | 'throttle' | 'unavailable' | 'reset' | 'slow';
+
+export interface FaultRule {
+  target: FaultTarget;
+  kind: FaultKind;
+  /** How many matching requests fail this way (default 1). */
+  count?: number;
+  /** Retry-After seconds on throttle/unavailable (default 0; omitted from the response when null). */
+  retryAfterSeconds?: number | null;
+  /** Delay for slow responses (default 200 ms). */
+  delayMs?: number;
+}
+
+export interface RandomFaults {
+  target: FaultTarget;
+  probability: number;
+  kinds: FaultKind[];
+  seed: number;
+  /** Stop injecting after this many faults (default unlimited). */
+  max?: number;
+}
+
+/** mulberry32: a tiny deterministic PRNG so a failing fault sequence can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Faults {
+  private rules: (FaultRule & { left: number })[] = [];
+  private random: (RandomFaults & { next: () => number; injected: number }) | null = null;
+  readonly injected: { target: FaultTarget; kind: FaultKind }[] = [];
+
+  add(rule: FaultRule): void {
+    this.rules.push({ ...rule, left: rule.count ?? 1 });
+  }
+
+  setRandom(r: RandomFaults | null): void {
+    this.random = r ? { ...r, next: prng(r.seed), injected: 0 } : null;
+  }
+
+  clear(): void {
+    this.rules = [];
+    this.random = null;
+  }
+
+  /** The fault to apply to this request, if any. */
+  pick(target: Exclude<FaultTarget, 'any'>): FaultRule | null {
+    const rule = this.rules.find((r) => r.left > 0 && (r.target === target || r.target === 'any'));
+    if (rule) {
+      rule.left--;
+      this.injected.push({ target, kind: rule.kind });
+      return rule;
+    }
+    const r = this.random;
+    if (r && (r.target === target || r.target === 'any') && (r.max === undefined || r.injected < r.max) && r.next() < r.probability) {
+      r.injected++;
+      const kind = r.kinds[Math.floor(r.next() * r.kinds.length)]!;
+      this.injected.push({ target, kind });
+      return { target, kind, retryAfterSeconds: 0 };
+    }
+    return null;
+  }
+}

@@ -1,0 +1,622 @@
+// The Azure emulator: one HTTPS loopback server (self-signed CA, SAN IP:127.0.0.1) answering the
+// ARM operations provisioning uses, the Logs Ingestion API and the Log Analytics query API, for
+// the real SDK clients. State lives in memory; faults can be injected per request.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { Faults } from './faults.js';
+import { evaluate, KDate, KqlEvalError, toJson, kustoDatetimeText, type Value, type Row } from './kqlEval.js';
+import { validateKql, type DeclaredTable } from './kustoValidate.js';
+import { INSIGHTS_TABLES } from '../../../src/core/azure/insightsTables.js';
+import type { TestEndpoints } from '../../../src/core/azure/testEndpoints.js';
+
+export const MAX_BODY_BYTES = 1_000_000;
+export const MAX_DATA_FLOWS = 10;
+const STATIC_TOKEN_PREFIX = 'kfs-emulator-token-';
+
+interface Column {
+  name: string;
+  type: string;
+}
+interface Workspace {
+  id: string;
+  name: string;
+  location: string;
+  customerId: string;
+  body: Record<string, unknown>;
+  tables: Map<string, { id: string; name: string; columns: Column[]; body: Record<string, unknown> }>;
+  rows: Map<string, Record<string, unknown>[]>;
+}
+interface Rule {
+  id: string;
+  immutableId: string;
+  body: Record<string, unknown>;
+  streams: Map<string, Column[]>;
+  outputs: Map<string, { workspace: Workspace; table: string }>;
+}
+
+export interface EmulatorOptions {
+  port?: number;
+  /** Result rows above which a query answers a partial error (the service's 500,000). */
+  maxQueryRows?: number;
+  /** Resource groups that do not exist (all others do). */
+  missingResourceGroups?: string[];
+}
+
+export interface EmulatorStats {
+  armReads: number;
+  armWrites: number;
+  ingestRequests: number;
+  ingestBytes: number;
+  ingestRows: number;
+  queries: number;
+}
+
+export interface AzureEmulator {
+  url: string;
+  endpoints: TestEndpoints;
+  faults: Faults;
+  stats: EmulatorStats;
+  /** Rows stored in a workspace table (all workspaces). */
+  rows(table: string): Record<string, unknown>[];
+  /** Adds rows directly (e.g. Container Insights tables that this tool does not ingest). */
+  seed(table: string, rows: Record<string, unknown>[]): void;
+  writeEndpointsFile(path: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function makeCert(): { key: string; cert: string } {
+  const require = createRequire(import.meta.url);
+  const selfsigned = require('selfsigned') as {
+    generate(attrs: { name: string; value: string }[], opts: Record<string, unknown>): { private: string; cert: string };
+  };
+  const pems = selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keySize: 2048,
+    days: 2,
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': randomUUID(), ...headers });
+  res.end(text);
+};
+const armError = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const LA_TYPES = new Set(['string', 'int', 'long', 'real', 'boolean', 'datetime', 'dynamic', 'guid']);
+const RESERVED = new Set(['_resourceid', 'id', '_subscriptionid', 'tenantid', 'type', 'uniqueid', 'title']);
+
+export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<AzureEmulator> {
+  const { key, cert } = makeCert();
+  const token = STATIC_TOKEN_PREFIX + randomBytes(12).toString('hex');
+  const faults = new Faults();
+  const stats: EmulatorStats = { armReads: 0, armWrites: 0, ingestRequests: 0, ingestBytes: 0, ingestRows: 0, queries: 0 };
+  const workspaces = new Map<string, Workspace>(); // by lower-cased resource id
+  const rules = new Map<string, Rule>(); // by lower-cased resource id
+  const endpointsById = new Map<string, Record<string, unknown>>();
+  const operations = new Map<string, { pollsLeft: number }>();
+  const missingRgs = new Set((opts.missingResourceGroups ?? []).map((s) => s.toLowerCase()));
+  const maxQueryRows = opts.maxQueryRows ?? 500_000;
+  let base = '';
+
+  const server: Server = createServer({ key, cert }, (req, res) => {
+    handle(req, res).catch((err: Error) => {
+      if (!res.headersSent) armError(res, 500, 'InternalServerError', err.message);
+      else res.destroy();
+    });
+  });
+
+  async function applyFault(target: 'arm' | 'ingest' | 'query', req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const f = faults.pick(target);
+    if (!f) return false;
+    const retry: Record<string, string> = f.retryAfterSeconds === null ? {} : { 'retry-after': String(f.retryAfterSeconds ?? 0) };
+    switch (f.kind) {
+      case 'slow':
+        await new Promise((r) => setTimeout(r, f.delayMs ?? 200));
+        return false;
+      case 'reset':
+        req.socket.destroy();
+        return true;
+      case 'forbidden':
+        await readBody(req);
+        json(res, 403, {
+          error: {
+            code: target === 'ingest' ? 'OperationFailed' : 'AuthorizationFailed',
+            message: 'The authentication token provided does not have access to ingest data for the data collection rule.',
+          },
+        });
+        return true;
+      case 'throttle':
+        await readBody(req);
+        json(res, 429, { error: { code: 'TooManyRequests', message: 'Rate limit exceeded.' } }, retry);
+        return true;
+      case 'unavailable':
+        await readBody(req);
+        json(res, 503, { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable.' } }, retry);
+        return true;
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', base);
+    const path = url.pathname;
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `Bearer ${token}`) {
+      await readBody(req);
+      json(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'The access token is missing or invalid.' } });
+      return;
+    }
+    if (/^\/dataCollectionRules\//i.test(path)) {
+      if (await applyFault('ingest', req, res)) return;
+      return ingest(req, res, url);
+    }
+    if (/^\/v1\/workspaces\//i.test(path)) {
+      if (await applyFault('query', req, res)) return;
+      return query(req, res, url);
+    }
+    if (/^\/subscriptions\//i.test(path)) {
+      if (await applyFault('arm', req, res)) return;
+      return arm(req, res, url);
+    }
+    armError(res, 404, 'NotFound', `no route for ${path}`);
+  }
+
+  // ------------------------------------------------------------------ ARM
+  async function arm(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (method === 'GET') stats.armReads++;
+    else stats.armWrites++;
+    const raw = await readBody(req);
+    const body = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+    const p = url.pathname;
+    let m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/locations\/([^/]+)\/operationStatuses\/([^/]+)$/i.exec(p);
+    if (m) {
+      const op = operations.get(m[3]!);
+      if (!op) return armError(res, 404, 'NotFound', 'unknown operation');
+      const status = op.pollsLeft-- > 0 ? 'InProgress' : 'Succeeded';
+      return json(res, 200, { id: p, name: m[3], status, startTime: new Date().toISOString() });
+    }
+    m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/i.exec(p);
+    if (!m) return armError(res, 404, 'InvalidResourceType', `The resource type could not be found for ${p}.`);
+    const [, sub, rg, provider, type, name, childType, childName] = m as unknown as string[];
+    if (missingRgs.has(rg!.toLowerCase())) return armError(res, 404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
+    const canonicalRg = `/subscriptions/${sub}/resourceGroups/${rg}`;
+    const kind = `${provider}/${type}`.toLowerCase();
+    if (kind === 'microsoft.operationalinsights/workspaces') {
+      const wsId = `${canonicalRg}/providers/Microsoft.OperationalInsights/workspaces/${name}`;
+      if (childType?.toLowerCase() === 'tables') return table(req, res, url, wsId, childName, body);
+      if (childType) return armError(res, 404, 'InvalidResourceType', `unsupported ${childType}`);
+      return workspace(method, res, url, wsId, name!, body);
+    }
+    if (kind === 'microsoft.insights/datacollectionrules' && !childType) return dcr(method, res, `${canonicalRg}/providers/Microsoft.Insights/dataCollectionRules/${name}`, name!, body);
+    if (kind === 'microsoft.insights/datacollectionendpoints' && !childType) return dce(method, res, `${canonicalRg}/providers/Microsoft.Insights/dataCollectionEndpoints/${name}`, name!, body);
+    armError(res, 404, 'InvalidResourceType', `The resource type '${provider}/${type}' could not be found.`);
+  }
+
+  function lroHeaders(url: URL, location: string): Record<string, string> {
+    const id = randomUUID();
+    operations.set(id, { pollsLeft: 1 });
+    const sub = url.pathname.split('/')[2];
+    const opUrl = `${base}/subscriptions/${sub}/providers/Microsoft.OperationalInsights/locations/${encodeURIComponent(location)}/operationStatuses/${id}?api-version=2022-10-01`;
+    return { 'azure-asyncoperation': opUrl, location: opUrl };
+  }
+
+  function workspaceView(ws: Workspace, state: string): Record<string, unknown> {
+    const props = (ws.body.properties ?? {}) as Record<string, unknown>;
+    return {
+      id: ws.id,
+      name: ws.name,
+      type: 'Microsoft.OperationalInsights/workspaces',
+      location: ws.location,
+      tags: ws.body.tags ?? {},
+      properties: {
+        ...props,
+        customerId: ws.customerId,
+        provisioningState: state,
+        sku: props.sku ?? { name: 'PerGB2018' },
+        retentionInDays: props.retentionInDays ?? 30,
+        publicNetworkAccessForIngestion: 'Enabled',
+        publicNetworkAccessForQuery: 'Enabled',
+      },
+    };
+  }
+
+  function workspace(method: string, res: ServerResponse, url: URL, id: string, name: string, body: Record<string, unknown>): void {
+    const key = id.toLowerCase();
+    const ws = workspaces.get(key);
+    if (method === 'GET') {
+      if (!ws) return armError(res, 404, 'ResourceNotFound', `The Resource 'Microsoft.OperationalInsights/workspaces/${name}' under resource group was not found.`);
+      return json(res, 200, workspaceView(ws, 'Succeeded'));
+    }
+    if (method === 'PUT') {
+      if (typeof body.location !== 'string') return armError(res, 400, 'LocationRequired', 'The location property is required for this definition.');
+      const props = (body.properties ?? {}) as Record<string, unknown>;
+      const retention = props.retentionInDays;
+      if (retention !== undefined && (typeof retention !== 'number' || retention < 30 || retention > 730)) {
+        return armError(res, 400, 'InvalidParameter', 'retentionInDays must be between 30 and 730.');
+      }
+      const existing = ws;
+      const next: Workspace = existing ?? { id, name, location: body.location, customerId: randomUUID(), body, tables: new Map(), rows: new Map() };
+      next.body = body;
+      workspaces.set(key, next);
+      return json(res, existing ? 200 : 201, workspaceView(next, existing ? 'Updating' : 'Creating'), lroHeaders(url, next.location));
+    }
+    armError(res, 405, 'MethodNotAllowed', method);
+  }
+
+  function table(req: IncomingMessage, res: ServerResponse, url: URL, wsId: string, name: string | undefined, body: Record<string, unknown>): void {
+    const ws = workspaces.get(wsId.toLowerCase());
+    if (!ws) return armError(res, 404, 'ResourceNotFound', `Workspace ${wsId} not found.`);
+    const method = req.method ?? 'GET';
+    const view = (t: { id: string; name: string; columns: Column[]; body: Record<string, unknown> }, state: string) => {
+      const props = (t.body.properties ?? {}) as Record<string, unknown>;
+      return {
+        id: t.id,
+        name: t.name,
+        type: 'Microsoft.OperationalInsights/workspaces/tables',
+        properties: {
+          retentionInDays: props.retentionInDays ?? ((ws.body.properties as Record<string, unknown> | undefined)?.retentionInDays ?? 30),
+          totalRetentionInDays: props.totalRetentionInDays ?? props.retentionInDays ?? 30,
+          archiveRetentionInDays: 0,
+          plan: props.plan ?? 'Analytics',
+          provisioningState: state,
+          schema: {
+            name: t.name,
+            tableType: 'CustomLog',
+            tableSubType: 'DataCollectionRuleBased',
+            columns: t.columns.map((c) => ({ ...c, type: c.type === 'datetime' ? 'dateTime' : c.type })),
+            standardColumns: [{ name: 'TenantId', type: 'guid' }],
+          },
+        },
+      };
+    };
+    if (!name) {
+      if (method !== 'GET') return armError(res, 405, 'MethodNotAllowed', method);
+      return json(res, 200, { value: [...ws.tables.values()].map((t) => view(t, 'Succeeded')) });
+    }
+    const existing = ws.tables.get(name);
+    if (method === 'GET') {
+      if (!existing) return armError(res, 404, 'ResourceNotFound', `The table ${name} was not found.`);
+      return json(res, 200, view(existing, 'Succeeded'));
+    }
+    if (method !== 'PUT') return armError(res, 405, 'MethodNotAllowed', method);
+    const schema = ((body.properties ?? {}) as Record<string, unknown>).schema as { name?: string; columns?: Column[] } | undefined;
+    // The Tables API spells the type dateTime; compare and store lower-cased.
+    const columns = (schema?.columns ?? []).map((c) => ({ ...c, type: String(c.type).toLowerCase() }));
+    if (!name.endsWith('_CL')) return armError(res, 400, 'InvalidParameter', 'Custom table names must end with _CL.');
+    if (!columns.some((c) => c.name === 'TimeGenerated' && c.type === 'datetime')) {
+      return armError(res, 400, 'InvalidParameter', 'The table schema must contain a TimeGenerated column of type datetime.');
+    }
+    for (const c of columns) {
+      if (!/^[A-Za-z][A-Za-z0-9_]{0,44}$/.test(c.name) || RESERVED.has(c.name.toLowerCase()) || !LA_TYPES.has(c.type)) {
+        return armError(res, 400, 'InvalidParameter', `Column ${c.name} of type ${c.type} is not valid.`);
+      }
+    }
+    if (existing) {
+      // The service refuses to change a column's type or to drop a column.
+      for (const old of existing.columns) {
+        const now = columns.find((c) => c.name === old.name);
+        if (!now) return armError(res, 400, 'InvalidParameter', `Column ${old.name} cannot be removed.`);
+        if (now.type !== old.type) return armError(res, 400, 'InvalidParameter', `Column ${old.name} cannot change type.`);
+      }
+    }
+    const t = { id: `${ws.id}/tables/${name}`, name, columns: columns.map((c) => ({ name: c.name, type: c.type, ...(c as { description?: string }).description ? { description: (c as { description?: string }).description } : {} })), body };
+    ws.tables.set(name, t);
+    json(res, 202, view(t, 'Updating'), lroHeaders(url, ws.location));
+  }
+
+  function dcrView(rule: Rule): Record<string, unknown> {
+    const props = (rule.body.properties ?? {}) as Record<string, unknown>;
+    return {
+      id: rule.id,
+      name: rule.id.split('/').pop(),
+      type: 'Microsoft.Insights/dataCollectionRules',
+      location: rule.body.location,
+      kind: rule.body.kind,
+      etag: `"${randomUUID()}"`,
+      properties: {
+        ...props,
+        immutableId: rule.immutableId,
+        ...(rule.body.kind === 'Direct' ? { endpoints: { logsIngestion: base, metricsIngestion: base } } : {}),
+        provisioningState: 'Succeeded',
+      },
+    };
+  }
+
+  function dcr(method: string, res: ServerResponse, id: string, name: string, body: Record<string, unknown>): void {
+    const key = id.toLowerCase();
+    const existing = rules.get(key);
+    if (method === 'GET') {
+      if (!existing) return armError(res, 404, 'ResourceNotFound', `The data collection rule ${name} was not found.`);
+      return json(res, 200, dcrView(existing));
+    }
+    if (method !== 'PUT') return armError(res, 405, 'MethodNotAllowed', method);
+    const props = (body.properties ?? {}) as {
+      streamDeclarations?: Record<string, { columns: Column[] }>;
+      destinations?: { logAnalytics?: { workspaceResourceId: string; name: string }[] };
+      dataFlows?: { streams: string[]; destinations: string[]; outputStream?: string; transformKql?: string }[];
+      dataCollectionEndpointId?: string;
+    };
+    const bad = (message: string) => armError(res, 400, 'InvalidPayload', message);
+    if (typeof body.location !== 'string') return bad('location is required.');
+    const flows = props.dataFlows ?? [];
+    if (flows.length > MAX_DATA_FLOWS) return bad(`Data collection rule has ${flows.length} data flows; at most ${MAX_DATA_FLOWS} are allowed.`);
+    if (props.dataCollectionEndpointId && !endpointsById.has(props.dataCollectionEndpointId.toLowerCase())) {
+      return bad(`Data collection endpoint ${props.dataCollectionEndpointId} does not exist.`);
+    }
+    const streams = new Map<string, Column[]>();
+    for (const [s, decl] of Object.entries(props.streamDeclarations ?? {})) {
+      if (!s.startsWith('Custom-')) return bad(`Stream name ${s} must begin with Custom-.`);
+      for (const c of decl.columns) if (!LA_TYPES.has(c.type) || c.type === 'guid') return bad(`Stream ${s} column ${c.name} has invalid type ${c.type}.`);
+      streams.set(s, decl.columns);
+    }
+    const dests = new Map((props.destinations?.logAnalytics ?? []).map((d) => [d.name, d.workspaceResourceId]));
+    const outputs = new Map<string, { workspace: Workspace; table: string }>();
+    for (const f of flows) {
+      for (const s of f.streams) {
+        if (!streams.has(s)) return bad(`Data flow stream ${s} is not declared.`);
+        for (const d of f.destinations) {
+          const wsId = dests.get(d);
+          const ws = wsId ? workspaces.get(wsId.toLowerCase()) : undefined;
+          if (!ws) return bad(`Destination ${d} does not refer to an existing Log Analytics workspace.`);
+          const tableName = (f.outputStream ?? s).replace(/^Custom-/, '');
+          if (!ws.tables.has(tableName)) return bad(`Table for output stream '${f.outputStream ?? s}' is not available for destination '${d}'.`);
+          outputs.set(s, { workspace: ws, table: tableName });
+        }
+      }
+    }
+    const rule: Rule = existing ?? { id, immutableId: `dcr-${randomBytes(16).toString('hex')}`, body, streams, outputs };
+    rule.body = body;
+    rule.streams = streams;
+    rule.outputs = outputs;
+    rules.set(key, rule);
+    json(res, existing ? 200 : 201, dcrView(rule));
+  }
+
+  function dce(method: string, res: ServerResponse, id: string, name: string, body: Record<string, unknown>): void {
+    const key = id.toLowerCase();
+    const view = (b: Record<string, unknown>, immutableId: string) => ({
+      id,
+      name,
+      type: 'Microsoft.Insights/dataCollectionEndpoints',
+      location: b.location,
+      properties: {
+        ...((b.properties ?? {}) as Record<string, unknown>),
+        immutableId,
+        configurationAccess: { endpoint: base },
+        logsIngestion: { endpoint: base },
+        networkAcls: { publicNetworkAccess: 'Enabled' },
+        provisioningState: 'Succeeded',
+      },
+    });
+    const existing = endpointsById.get(key) as { body: Record<string, unknown>; immutableId: string } | undefined;
+    if (method === 'GET') {
+      if (!existing) return armError(res, 404, 'ResourceNotFound', `The data collection endpoint ${name} was not found.`);
+      return json(res, 200, view(existing.body, existing.immutableId));
+    }
+    if (method !== 'PUT') return armError(res, 405, 'MethodNotAllowed', method);
+    if (typeof body.location !== 'string') return armError(res, 400, 'InvalidPayload', 'location is required.');
+    const entry = { body, immutableId: existing?.immutableId ?? `dce-${randomBytes(16).toString('hex')}` };
+    endpointsById.set(key, entry);
+    json(res, existing ? 200 : 201, view(entry.body, entry.immutableId));
+  }
+
+  // ------------------------------------------------------------------ Logs Ingestion
+  async function ingest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    stats.ingestRequests++;
+    const raw = await readBody(req);
+    stats.ingestBytes += raw.length;
+    const m = /^\/dataCollectionRules\/([^/]+)\/streams\/([^/]+)$/i.exec(url.pathname);
+    // The SDK percent-encodes the key (api%2Dversion); URLSearchParams decodes it.
+    const apiVersion = new URLSearchParams(url.search).get('api-version');
+    const err = (status: number, code: string, message: string) => json(res, status, { error: { code, message } });
+    if (req.method !== 'POST' || !m) return err(404, 'NotFound', 'unknown ingestion route');
+    if (apiVersion !== '2023-01-01') return err(400, 'InvalidApiVersion', `api-version ${apiVersion ?? '(none)'} is not supported.`);
+    const rule = [...rules.values()].find((r) => r.immutableId === decodeURIComponent(m[1]!));
+    if (!rule) return err(404, 'DcrNotFound', `Data collection rule ${m[1]} was not found.`);
+    const stream = decodeURIComponent(m[2]!);
+    const decl = rule.streams.get(stream);
+    const out = rule.outputs.get(stream);
+    if (!decl || !out) return err(400, 'InvalidStream', `Stream ${stream} is not declared in the data collection rule.`);
+    let body = raw;
+    if ((req.headers['content-encoding'] ?? '').includes('gzip')) {
+      try {
+        body = gunzipSync(raw);
+      } catch {
+        return err(400, 'InvalidContentEncoding', 'The body is not valid gzip.');
+      }
+    }
+    if (body.length > MAX_BODY_BYTES) return err(413, 'ContentLengthLimitExceeded', `The request body is ${body.length} bytes; the limit is ${MAX_BODY_BYTES}.`);
+    let rows: unknown;
+    try {
+      rows = JSON.parse(body.toString('utf8'));
+    } catch {
+      return err(400, 'InvalidJson', 'The body is not valid JSON.');
+    }
+    if (!Array.isArray(rows)) return err(400, 'InvalidPayload', 'The body must be a JSON array of records.');
+    const types = new Map(decl.map((c) => [c.name, c.type]));
+    for (const [i, row] of rows.entries()) {
+      if (!row || typeof row !== 'object' || Array.isArray(row)) return err(400, 'InvalidPayload', `Record ${i} is not an object.`);
+      for (const [k, v] of Object.entries(row as Record<string, unknown>)) {
+        const t = types.get(k);
+        if (!t) return err(400, 'InvalidPayload', `Record ${i} has column ${k}, which stream ${stream} does not declare.`);
+        if (v === null) continue;
+        const ok =
+          t === 'dynamic' ||
+          (t === 'string' && typeof v === 'string' && Buffer.byteLength(v) <= 64 * 1024) ||
+          (t === 'datetime' && typeof v === 'string' && !Number.isNaN(Date.parse(v))) ||
+          ((t === 'int' || t === 'long') && Number.isInteger(v)) ||
+          (t === 'real' && typeof v === 'number') ||
+          (t === 'boolean' && typeof v === 'boolean');
+        if (!ok) return err(400, 'InvalidPayload', `Record ${i} column ${k} is not a valid ${t} (or is over 64 KB).`);
+      }
+    }
+    const stored = out.workspace.rows.get(out.table) ?? [];
+    for (const row of rows as Record<string, unknown>[]) stored.push(row);
+    out.workspace.rows.set(out.table, stored);
+    stats.ingestRows += rows.length;
+    res.writeHead(204, { 'x-ms-request-id': randomUUID() });
+    res.end();
+  }
+
+  // ------------------------------------------------------------------ Log Analytics query
+  function declaredTables(ws: Workspace): DeclaredTable[] {
+    return [...[...ws.tables.values()].map((t) => ({ name: t.name, columns: t.columns })), ...INSIGHTS_TABLES.filter((t) => ws.rows.has(t.name))];
+  }
+
+  async function query(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    stats.queries++;
+    const raw = await readBody(req);
+    const m = /^\/v1\/workspaces\/([^/]+)\/query$/i.exec(url.pathname);
+    const ws = m ? [...workspaces.values()].find((w) => w.customerId === m[1]) : undefined;
+    if (!ws) return json(res, 404, { error: { code: 'WorkspaceNotFoundError', message: `Workspace ${m?.[1]} was not found.` } });
+    const body = JSON.parse(raw.toString('utf8')) as { query: string; timespan?: string };
+    const tables = declaredTables(ws);
+    const diags = validateKql(body.query, tables);
+    if (diags.length) {
+      const d = diags[0]!;
+      const syntax = /^KS0/.test(d.code);
+      return json(res, 400, {
+        error: {
+          message: 'The request had some invalid properties',
+          code: 'BadArgumentError',
+          correlationId: randomUUID(),
+          innererror: {
+            code: syntax ? 'SyntaxError' : 'SemanticError',
+            message: syntax ? 'A recognition error occurred in the query.' : 'A semantic error occurred.',
+            innererror: { code: syntax ? 'SYN0002' : 'SEM0100', message: d.message, line: 1, pos: d.start },
+          },
+        },
+      });
+    }
+    let span: [number, number] | null = null;
+    if (body.timespan) {
+      const [a, b] = body.timespan.split('/');
+      if (a && b && !Number.isNaN(Date.parse(a)) && !Number.isNaN(Date.parse(b))) span = [Date.parse(a), Date.parse(b)];
+    }
+    let result;
+    try {
+      result = evaluate(body.query, {
+        table(name) {
+          const decl = tables.find((t) => t.name === name);
+          if (!decl) return undefined;
+          const types = new Map(decl.columns.map((c) => [c.name, c.type]));
+          let rows = (ws.rows.get(name) ?? []).map((r) => {
+            const out: Row = {};
+            for (const c of decl.columns) out[c.name] = cell(r[c.name], types.get(c.name)!);
+            return out;
+          });
+          if (span) rows = rows.filter((r) => r.TimeGenerated instanceof KDate && Date.parse(r.TimeGenerated.iso) >= span[0] && Date.parse(r.TimeGenerated.iso) < span[1]);
+          return { columns: decl.columns.map((c) => ({ name: c.name, type: c.type })), rows };
+        },
+      });
+    } catch (e) {
+      if (e instanceof KqlEvalError) return json(res, 400, { error: { code: 'BadArgumentError', message: `The emulator cannot evaluate this query: ${e.message}` } });
+      throw e;
+    }
+    const truncated = result.rows.length > maxQueryRows;
+    const rows = truncated ? result.rows.slice(0, maxQueryRows) : result.rows;
+    const payload: Record<string, unknown> = {
+      tables: [
+        {
+          name: 'PrimaryResult',
+          columns: result.columns.map((c) => ({ name: c.name, type: c.type === 'boolean' ? 'bool' : c.type })),
+          rows: rows.map((r) => result.columns.map((c) => wire(r[c.name] ?? null))),
+        },
+      ],
+    };
+    if (truncated) {
+      payload.error = {
+        code: 'PartialError',
+        message: 'There were some errors when processing your query.',
+        details: [
+          {
+            code: 'EngineError',
+            message: 'Something went wrong processing your query on the server.',
+            innererror: {
+              code: '-2133196797',
+              message: `Query result set has exceeded the internal record count limit ${maxQueryRows} (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)`,
+              severity: 2,
+              severityName: 'Error',
+            },
+          },
+        ],
+      };
+    }
+    json(res, 200, payload);
+  }
+
+  /** A stored value as the engine sees it: datetimes become KDate, dynamic stays parsed. */
+  function cell(v: unknown, type: string): Value {
+    if (v === undefined || v === null) return type === 'string' ? '' : null;
+    if (type === 'datetime') {
+      const ms = Date.parse(String(v));
+      if (Number.isNaN(ms)) return null;
+      const frac = /\.(\d+)Z$/i.exec(String(v))?.[1] ?? '';
+      return new KDate(new Date(ms).toISOString().replace(/\.\d{3}Z$/, `.${(frac + '0000000').slice(0, 7)}Z`));
+    }
+    if (type === 'dynamic' && typeof v === 'string') {
+      try {
+        return JSON.parse(v) as Value;
+      } catch {
+        return v;
+      }
+    }
+    return v as Value;
+  }
+
+  /** A result cell on the wire: dynamic values as JSON strings, datetimes in Kusto's text form. */
+  function wire(v: Value): unknown {
+    if (v instanceof KDate) return kustoDatetimeText(v.iso);
+    if (v !== null && typeof v === 'object') return JSON.stringify(toJson(v));
+    return v;
+  }
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  base = `https://127.0.0.1:${port}`;
+  const endpoints: TestEndpoints = {
+    armEndpoint: base,
+    queryEndpoint: base,
+    ca: cert,
+    token,
+    tenantId: '00000000-0000-0000-0000-00000000e7e7',
+    subscriptionId: '00000000-0000-0000-0000-00000000cafe',
+  };
+  return {
+    url: base,
+    endpoints,
+    faults,
+    stats,
+    rows(table) {
+      return [...workspaces.values()].flatMap((w) => w.rows.get(table) ?? []);
+    },
+    seed(table, rows) {
+      for (const w of workspaces.values()) w.rows.set(table, [...(w.rows.get(table) ?? []), ...rows]);
+    },
+    async writeEndpointsFile(path) {
+      await writeFile(path, JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
