@@ -1,0 +1,194 @@
+// Command history read from running containers through exec, with argv only (no shell):
+// `ls -1 /home` finds the users, one `stat -c '%Y %s %n' ...` finds which history files exist
+// (with their modification time and size), then `cat PATH` reads each (or `tail -c N` when
+// the file is larger than the bound: the newest commands are at the end). Each container gets
+// a HistoryStatus row; anything not collected is also a gap for the manifest. Never fatal.
+import { commandHistory } from '../schema/tables.js';
+import { normalizeTime } from '../schema/time.js';
+import { isAbort } from '../cluster/errors.js';
+import type { ExecResult } from '../cluster/api.js';
+import type { GapStatus, CollectedRow, Collector, CollectorContext, CollectorEvent, KubeObject } from './types.js';
+import { common, gapEvent, listWithGaps, mergeBounded, meta, obj, podContainers, rowEvent, str, type PodContainer } from './common.js';
+import { HISTORY_FILES, parseHistory, type Shell } from './historyParsers.js';
+
+type Row = CollectedRow<typeof commandHistory.name>;
+type Status = 'ok' | 'empty' | 'not-found' | 'truncated' | 'distroless' | 'no-cat' | 'nonzero-exit' | 'exec-forbidden' | 'exec-failed';
+
+const EXEC_TIMEOUT_MS = 30_000;
+const LISTING_MAX_BYTES = 64 * 1024;
+const MAX_USERS = 64;
+/** /home entries we are willing to turn into a path: no separators, no dot-dot, no control bytes. */
+const SAFE_USER = /^[A-Za-z0-9_][A-Za-z0-9._@-]{0,63}$/;
+
+const GAP_OF: Partial<Record<Status, GapStatus>> = {
+  distroless: 'skipped',
+  'no-cat': 'skipped',
+  'exec-forbidden': 'forbidden',
+  'exec-failed': 'failed',
+  'nonzero-exit': 'failed',
+  truncated: 'partial',
+};
+
+interface Candidate {
+  user: string;
+  shell: Shell;
+  path: string;
+  mtime: string | null;
+  size: number | null;
+}
+
+export function homeUsers(listing: string): string[] {
+  return listing
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => SAFE_USER.test(s))
+    .slice(0, MAX_USERS);
+}
+
+export function candidatesFor(users: string[]): Candidate[] {
+  const homes = [{ user: 'root', dir: '/root' }, ...users.map((u) => ({ user: u, dir: `/home/${u}` }))];
+  return homes.flatMap((h) => HISTORY_FILES.map((f) => ({ user: h.user, shell: f.shell, path: `${h.dir}/${f.rel}`, mtime: null, size: null })));
+}
+
+/** Parses `stat -c '%Y %s %n'` output, keeping only paths we asked about. */
+export function parseStat(out: string, asked: Candidate[]): Candidate[] {
+  const byPath = new Map(asked.map((c) => [c.path, c]));
+  const found: Candidate[] = [];
+  for (const line of out.split('\n')) {
+    const m = /^(\d+) (\d+) (.+)$/.exec(line.trim());
+    const c = m && byPath.get(m[3]!);
+    if (!m || !c) continue;
+    found.push({ ...c, mtime: normalizeTime(new Date(Number(m[1]) * 1000)), size: Number(m[2]) });
+  }
+  return found;
+}
+
+export const commandHistoryCollector: Collector = {
+  artifact: 'commandHistory',
+  async *collect(ctx: CollectorContext): AsyncIterable<CollectorEvent> {
+    if (!ctx.options.execEnabled) {
+      yield gapEvent('commandHistory', { scope: 'all containers', status: 'skipped', message: 'exec-based collection is switched off' });
+      return;
+    }
+    const { items, gaps } = await listWithGaps(ctx, 'commandHistory', 'pods');
+    yield* gaps;
+    const targets: { pod: KubeObject; container: PodContainer }[] = [];
+    for (const pod of items) {
+      for (const container of podContainers(pod)) {
+        // exec needs a running container.
+        if (obj(container.status?.state).running) targets.push({ pod, container });
+      }
+    }
+    const total = targets.length;
+    let done = 0;
+    yield { kind: 'progress', done, total };
+    yield* mergeBounded(targets, ctx.options.concurrency, ctx.signal, async (t, emit, signal) => {
+      try {
+        await historyOfContainer(ctx, t.pod, t.container, emit, signal);
+      } catch (err) {
+        if (isAbort(err) || signal.aborted) throw err;
+        const m = meta(t.pod);
+        await emit(gapEvent('commandHistory', { scope: `exec into ${str(m.namespace)}/${str(m.name)}/${t.container.name}`, status: 'failed', message: err instanceof Error ? err.message : String(err) }));
+      }
+      done++;
+      await emit({ kind: 'progress', done, total });
+    });
+  },
+};
+
+async function historyOfContainer(ctx: CollectorContext, pod: KubeObject, c: PodContainer, emit: (e: CollectorEvent) => Promise<void>, signal: AbortSignal): Promise<void> {
+  const m = meta(pod);
+  const namespace = str(m.namespace);
+  const podName = str(m.name);
+  const where = `${namespace}/${podName}/${c.name}`;
+  const max = Math.max(1, ctx.options.historyMaxBytes);
+  const exec = (command: string[], maxBytes = LISTING_MAX_BYTES): Promise<ExecResult> =>
+    ctx.cluster.exec({ namespace, pod: podName, container: c.name, command, maxBytes, timeoutMs: EXEC_TIMEOUT_MS, signal });
+  const base = (f: Partial<Candidate> = {}) => ({
+    HistoryFile: f.path ?? '',
+    Shell: f.shell ?? '',
+    User: f.user ?? '',
+    FileModifiedTime: f.mtime ?? null,
+  });
+  const status = async (st: Status, message: string, f?: Candidate): Promise<void> => {
+    const row: Row = {
+      ...common({ time: ctx.options.now, type: 'HistoryStatus', namespace, pod: podName, container: c.name, summary: `History ${st}${f ? ` for ${f.path}` : ''}: ${message}` }),
+      Command: '',
+      ...base(f),
+      LineNumber: null,
+      TimeSource: 'none',
+      CollectionStatus: st,
+      StatusMessage: message,
+    };
+    await emit(rowEvent(commandHistory.name, row));
+    const gap = GAP_OF[st];
+    if (gap) await emit(gapEvent('commandHistory', { scope: f ? `${f.path} in ${where}` : `exec into ${where}`, status: gap, message }));
+  };
+  const stopOn = async (r: ExecResult): Promise<boolean> => {
+    if (r.outcome === 'forbidden') {
+      await status('exec-forbidden', r.message);
+      return true;
+    }
+    if (r.outcome === 'failed') {
+      signal.throwIfAborted();
+      await status('exec-failed', r.message);
+      return true;
+    }
+    return false;
+  };
+
+  const ls = await exec(['ls', '-1', '/home']);
+  if (await stopOn(ls)) return;
+  const lsMissing = ls.outcome === 'binary-missing';
+  const users = ls.outcome === 'ok' ? homeUsers(ls.stdout.toString('utf8')) : [];
+  const candidates = candidatesFor(users);
+
+  const st = await exec(['stat', '-c', '%Y %s %n', ...candidates.map((f) => f.path)]);
+  if (st.outcome === 'forbidden' && (await stopOn(st))) return;
+  // stat exits 1 when some files are missing: its stdout still lists the others.
+  const statKnown = st.outcome === 'ok' || st.outcome === 'nonzero-exit';
+  const files = statKnown ? parseStat(st.stdout.toString('utf8'), candidates) : candidates;
+
+  let readFiles = 0;
+  let commands = 0;
+  for (const f of files) {
+    const tooBig = f.size !== null && f.size > max;
+    let r = await exec(tooBig ? ['tail', '-c', String(max), f.path] : ['cat', f.path], max);
+    if (tooBig && r.outcome === 'binary-missing') r = await exec(['cat', f.path], max);
+    if (r.outcome === 'binary-missing') {
+      const st2: Status = lsMissing && !statKnown ? 'distroless' : 'no-cat';
+      await status(st2, st2 === 'distroless' ? 'the container has no ls, stat or cat (distroless image)' : `the container has no cat: ${r.message}`);
+      return;
+    }
+    if (await stopOn(r)) return;
+    if (r.outcome === 'nonzero-exit') {
+      // Without stat we probe blindly: a missing file is the normal case, not a problem.
+      if (statKnown) await status('nonzero-exit', `${r.message}${r.stderr ? `: ${r.stderr.trim().slice(0, 200)}` : ''}`, f);
+      continue;
+    }
+    readFiles++;
+    const truncated = r.truncated || tooBig;
+    const entries = parseHistory(f.shell, r.stdout);
+    let n = 0;
+    for (const e of entries) {
+      n++;
+      const time = e.epoch !== null ? new Date(e.epoch * 1000) : f.mtime;
+      const timeSource = e.timeSource ?? (f.mtime ? 'file-mtime' : 'none');
+      const row: Row = {
+        ...common({ time, type: 'HistoryCommand', namespace, pod: podName, container: c.name, summary: `${f.user}@${c.name} (${f.shell}): ${e.command}` }),
+        Command: e.command,
+        ...base(f),
+        LineNumber: n,
+        TimeSource: timeSource,
+        CollectionStatus: truncated ? 'truncated' : 'ok',
+        StatusMessage: '',
+      };
+      await emit(rowEvent(commandHistory.name, row));
+    }
+    commands += n;
+    if (truncated) await status('truncated', `${f.path} is larger than ${max} bytes; only ${max} bytes of it (its end when tail was available) were read`, f);
+  }
+  if (readFiles === 0) await status('not-found', 'no history file was found for root or any /home user');
+  else if (commands === 0) await status('empty', `${readFiles} history file(s) found, all empty`);
+  else await status('ok', `${commands} command(s) from ${readFiles} history file(s)`);
+}
