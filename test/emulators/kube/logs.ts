@@ -1,0 +1,106 @@
+// Container log output as the kubelet streams it: optional RFC3339Nano timestamps, since/tail
+// filters, a byte limit, written in bounded chunks with back-pressure so a huge log or a 1.5 MB
+// single line never sits in memory whole.
+import type { Writable } from 'node:stream';
+import type { LogLine, LogSource } from './scenario.js';
+
+const CHUNK = 64 * 1024;
+
+/** Nanosecond-precision time of a scenario line: seconds since the epoch plus nine digits. */
+export function parseLineTime(time: string): { ms: number; nanos: string } {
+  const m = time.match(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/);
+  if (!m) {
+    const ms = Date.parse(time);
+    if (Number.isNaN(ms)) throw new Error(`log line time "${time}" is not RFC 3339`);
+    return { ms, nanos: String((ms % 1000) * 1_000_000).padStart(9, '0') };
+  }
+  const nanos = (m[2] ?? '').padEnd(9, '0');
+  const ms = Date.parse(`${m[1]}${m[3]}`) + Number(nanos.slice(0, 3));
+  return { ms, nanos };
+}
+
+/** Go's time.RFC3339Nano in UTC: trailing zeros of the fraction dropped, no fraction when zero. */
+export function rfc3339Nano(time: string): string {
+  const { ms, nanos } = parseLineTime(time);
+  const base = new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
+  const frac = nanos.replace(/0+$/, '');
+  return `${base}${frac ? `.${frac}` : ''}Z`;
+}
+
+export interface LogQuery {
+  timestamps: boolean;
+  /** Only lines at or after this instant (epoch ms). */
+  sinceMs?: number;
+  tailLines?: number;
+  limitBytes?: number;
+}
+
+function* selectLines(source: LogSource, q: LogQuery): Iterable<LogLine> {
+  const lines = typeof source === 'function' ? source() : source;
+  const wanted = (l: LogLine) => q.sinceMs === undefined || parseLineTime(l.time).ms >= q.sinceMs;
+  if (q.tailLines === undefined) {
+    for (const l of lines) if (wanted(l)) yield l;
+    return;
+  }
+  if (q.tailLines <= 0) return;
+  const ring: LogLine[] = [];
+  for (const l of lines) {
+    if (!wanted(l)) continue;
+    ring.push(l);
+    if (ring.length > q.tailLines) ring.shift();
+  }
+  yield* ring;
+}
+
+/** Writes the log to `out`; resolves when done or when `out` closed early (client went away). */
+export async function writeLog(out: Writable, source: LogSource, q: LogQuery): Promise<void> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let remaining = q.limitBytes ?? Infinity;
+  let closed = false;
+  out.once('close', () => (closed = true));
+
+  const flush = async (): Promise<void> => {
+    if (!pendingBytes) return;
+    const buf = Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    if (!out.write(buf)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          out.off('drain', done);
+          out.off('close', done);
+          resolve();
+        };
+        out.on('drain', done);
+        out.on('close', done);
+      });
+    }
+  };
+  // Returns false once the byte limit is reached.
+  const push = async (b: Buffer): Promise<boolean> => {
+    if (remaining <= 0) return false;
+    if (b.length > remaining) b = b.subarray(0, remaining);
+    remaining -= b.length;
+    pending.push(b);
+    pendingBytes += b.length;
+    if (pendingBytes >= CHUNK) await flush();
+    return remaining > 0 && !closed;
+  };
+
+  outer: for (const line of selectLines(source, q)) {
+    if (closed) break;
+    if (q.timestamps && !(await push(Buffer.from(`${rfc3339Nano(line.time)} `)))) break;
+    const body = line.bytes ?? Buffer.from(line.text ?? '', 'utf8');
+    const times = line.repeat ?? 1;
+    // Group repeats so each write is about one chunk, whatever the size of the piece.
+    const perChunk = Math.max(1, Math.floor(CHUNK / Math.max(1, body.length)));
+    for (let i = 0; i < times; i += perChunk) {
+      const n = Math.min(perChunk, times - i);
+      const piece = n === 1 ? body : Buffer.concat(Array.from({ length: n }, () => body));
+      if (!(await push(piece))) break outer;
+    }
+    if (!(await push(Buffer.from('\n')))) break;
+  }
+  if (!closed) await flush();
+}

@@ -1,0 +1,44 @@
+// `npm run emulator -- --scenario FILE --kubeconfig-out FILE [--port N] [--token T]`
+// Writes a kubeconfig pointing at the emulator, prints the URL, serves until SIGINT/SIGTERM.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startKubeEmulator } from './index.js';
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string' },
+    'kubeconfig-out': { type: 'string' },
+    port: { type: 'string' },
+    token: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (values.help || !values.scenario || !values['kubeconfig-out']) {
+  process.stderr.write('usage: npm run emulator -- --scenario FILE --kubeconfig-out FILE [--port N] [--token TOKEN]\n');
+  process.exit(values.help ? 0 : 2);
+}
+
+const emulator = await startKubeEmulator({
+  scenario: resolve(values.scenario),
+  ...(values.port ? { port: Number(values.port) } : {}),
+  ...(values.token ? { token: values.token } : {}),
+});
+const kubeconfig = resolve(values['kubeconfig-out']);
+await emulator.writeKubeconfig(kubeconfig);
+process.stdout.write(`Kubernetes API emulator for cluster "${emulator.scenario.cluster}" listening on ${emulator.url}\n`);
+process.stdout.write(`kubeconfig written to ${kubeconfig} (context "${emulator.scenario.cluster}")\n`);
+process.stdout.write(`try: KUBECONFIG=${kubeconfig} kubectl get pods -A   ·   stop with Ctrl+C\n`);
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`${signal}: stopping the emulator\n`);
+  emulator.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

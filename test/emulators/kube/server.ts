@@ -1,0 +1,515 @@
+// The emulated API server: HTTPS on loopback with the emulator's CA, bearer-token auth, lists,
+// gets, logs, exec over WebSocket, identity reviews, discovery, and fault injection.
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { stringify } from 'yaml';
+import type { KubeObject } from '../../../src/core/collectors/types.js';
+import { execProtocolFor, runExec } from './exec.js';
+import { FaultControl } from './faults.js';
+import { writeLog, type LogQuery } from './logs.js';
+import { RESOURCES, findResource, groupVersion, resourceKey, type ResourceDef } from './resources.js';
+import { containerKey, loadScenario, type Scenario } from './scenario.js';
+import * as S from './status.js';
+import { ObjectStore, decodeContinue, encodeContinue, listKind, parseFieldSelector, parseLabelSelector } from './store.js';
+import { emulatorTls } from './tls.js';
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path and query as the client sent them. */
+  path: string;
+  /** HTTP status answered; 101 for an accepted exec upgrade, 0 for a dropped connection. */
+  status: number;
+}
+
+export interface KubeEmulator {
+  url: string;
+  kubeconfigYaml: string;
+  writeKubeconfig(path: string): Promise<void>;
+  faults: FaultControl;
+  requestLog: RequestLogEntry[];
+  scenario: Scenario;
+  /** PEM of the emulator's CA (what the kubeconfig trusts). */
+  caPem: string;
+  /** The emulator's clock: the scenario's "now" plus the time since start. */
+  now(): Date;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  scenario: Scenario | string;
+  port?: number;
+  /** Overrides the scenario's token. */
+  token?: string;
+  /** Reference time for relative scenario times (only when `scenario` is a path). */
+  now?: Date;
+}
+
+const ANONYMOUS_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
+
+type PodSpecContainer = { name?: string };
+interface PodLike {
+  metadata: { name?: string; namespace?: string };
+  spec?: { containers?: PodSpecContainer[]; initContainers?: PodSpecContainer[]; ephemeralContainers?: PodSpecContainer[] };
+  status?: { phase?: string };
+}
+
+export function podContainerNames(pod: PodLike): { all: string[]; main: string[]; init: string[] } {
+  const names = (l?: PodSpecContainer[]) => (l ?? []).map((c) => c.name ?? '').filter(Boolean);
+  const main = names(pod.spec?.containers);
+  const init = names(pod.spec?.initContainers);
+  return { all: [...init, ...main, ...names(pod.spec?.ephemeralContainers)], main, init };
+}
+
+/** Resolves the container a log or exec request means, or the 400 a real API server answers. */
+export function resolveContainer(pod: PodLike, requested: string | null): { name: string } | { error: S.StatusBody } {
+  const podName = pod.metadata.name ?? '';
+  const { all, main, init } = podContainerNames(pod);
+  if (!requested) {
+    if (main.length === 1) return { name: main[0]! };
+    const initPart = init.length ? ` or one of the init containers: [${init.join(' ')}]` : '';
+    return { error: S.badRequest(`a container name must be specified for pod ${podName}, choose one of: [${main.join(' ')}]${initPart}`) };
+  }
+  if (!all.includes(requested)) return { error: S.badRequest(`container ${requested} is not valid for pod ${podName}`) };
+  return { name: requested };
+}
+
+function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+    'Audit-Id': randomUUID(),
+  });
+  res.end(text);
+}
+
+function sendStatus(res: ServerResponse, body: S.StatusBody): void {
+  sendJson(res, body.code, body);
+}
+
+/** Answers a refused WebSocket upgrade with a plain HTTP response carrying the Status. */
+function refuseUpgrade(socket: Duplex, body: S.StatusBody): void {
+  const text = JSON.stringify(body);
+  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }[body.code] ?? 'Error';
+  socket.end(
+    `HTTP/1.1 ${body.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
+}
+
+interface ParsedPath {
+  group: string;
+  version: string;
+  namespace?: string;
+  plural: string;
+  name?: string;
+  subresource?: string;
+}
+
+function parseResourcePath(pathname: string): ParsedPath | undefined {
+  const segs = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segs[0] === 'api' && segs.length >= 3) {
+    [group, version, rest] = ['', segs[1]!, segs.slice(2)];
+  } else if (segs[0] === 'apis' && segs.length >= 4) {
+    [group, version, rest] = [segs[1]!, segs[2]!, segs.slice(3)];
+  } else return undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    if (rest.length > 5) return undefined;
+    return { group, version, namespace: rest[1], plural: rest[2]!, name: rest[3], subresource: rest[4] };
+  }
+  if (rest.length > 3) return undefined;
+  return { group, version, plural: rest[0]!, name: rest[1], subresource: rest[2] };
+}
+
+function stripTypeMeta(o: KubeObject): KubeObject {
+  // A real API server leaves kind and apiVersion out of list items (only the list carries them).
+  const { kind: _k, apiVersion: _a, ...rest } = o;
+  return rest;
+}
+
+function intParam(url: URL, name: string): number | undefined {
+  const v = url.searchParams.get(name);
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulator> {
+  const scenario = typeof opts.scenario === 'string' ? await loadScenario(opts.scenario, { now: opts.now }) : opts.scenario;
+  const token = opts.token ?? scenario.auth.token;
+  const username = scenario.auth.username;
+  const store = new ObjectStore(scenario.objects, { mirrorEvents: scenario.mirrorEvents ?? true });
+  const faults = new FaultControl(scenario.faults);
+  const requestLog: RequestLogEntry[] = [];
+  const startedAt = Date.now();
+  const scenarioNow = (scenario.now ?? new Date(startedAt)).getTime();
+  const clock = () => new Date(scenarioNow + (Date.now() - startedAt));
+  const tls = emulatorTls();
+  const gitVersion = scenario.serverVersion ?? 'v1.30.6';
+  const protocols = scenario.execProtocols ?? ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+  let address = '';
+
+  const authOk = (req: IncomingMessage, pathname: string): boolean => {
+    const h = req.headers.authorization;
+    if (h === undefined) return ANONYMOUS_PATHS.has(pathname);
+    return h === `Bearer ${token}`;
+  };
+
+  const forbiddenBody = (verb: string, p: ParsedPath): S.StatusBody =>
+    S.forbidden({ user: username, verb, group: p.group, plural: p.plural, subresource: p.subresource, namespace: p.namespace, name: p.name });
+
+  const findPod = (namespace: string, name: string) => store.get(findResource('', 'v1', 'pods')!, namespace, name) as PodLike | undefined;
+
+  function discovery(pathname: string): unknown {
+    if (pathname === '/api') {
+      return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address }] };
+    }
+    const groups = [...new Set(RESOURCES.filter((r) => r.group).map((r) => `${r.group}/${r.version}`))];
+    if (pathname === '/apis') {
+      return {
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: groups.map((gv) => {
+          const [name, version] = gv.split('/') as [string, string];
+          const v = { groupVersion: gv, version };
+          return { name, versions: [v], preferredVersion: v };
+        }),
+      };
+    }
+    const m = pathname.match(/^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/?$/);
+    if (!m) return undefined;
+    const [group, version] = m[1] ? ['', 'v1'] : [m[2]!, m[3]!];
+    const rs = RESOURCES.filter((r) => r.group === group && r.version === version);
+    if (!rs.length) return undefined;
+    const resources = rs.flatMap((r) => [
+      { name: r.plural, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'list', 'watch'] },
+      ...(r.plural === 'pods'
+        ? [
+            { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+            { name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] },
+          ]
+        : []),
+    ]);
+    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : 'v1', resources };
+  }
+
+  async function readBody(req: IncomingMessage): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req as AsyncIterable<Buffer>) {
+      size += c.length;
+      if (size > 1024 * 1024) throw new Error('request body too large');
+      chunks.push(c);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    return text ? JSON.parse(text) : {};
+  }
+
+  async function handleReview(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+    if (req.method !== 'POST') return false;
+    if (pathname === '/apis/authentication.k8s.io/v1/selfsubjectreviews') {
+      await readBody(req);
+      sendJson(res, 201, {
+        kind: 'SelfSubjectReview',
+        apiVersion: 'authentication.k8s.io/v1',
+        metadata: { creationTimestamp: null },
+        status: { userInfo: { username, groups: scenario.auth.groups } },
+      });
+      return true;
+    }
+    if (pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
+      // Allowed unless a forbidden fault would refuse the same request (faults are only peeked at).
+      const body = (await readBody(req)) as { spec?: { resourceAttributes?: Record<string, string> } };
+      const ra = body.spec?.resourceAttributes ?? {};
+      const probe = new FaultControl(faults.list().map((f) => ({ ...f, times: undefined })));
+      const denied = probe.forbiddenFor({
+        verb: ra.verb ?? 'get',
+        group: ra.group ?? '',
+        plural: ra.resource ?? '',
+        subresource: ra.subresource || undefined,
+        namespace: ra.namespace || undefined,
+      });
+      sendJson(res, 201, {
+        kind: 'SelfSubjectAccessReview',
+        apiVersion: 'authorization.k8s.io/v1',
+        metadata: { creationTimestamp: null },
+        spec: body.spec ?? {},
+        status: denied ? { allowed: false } : { allowed: true, reason: 'RBAC: allowed by the emulator' },
+      });
+      return true;
+    }
+    return false;
+  }
+
+  function handleList(res: ServerResponse, url: URL, r: ResourceDef, p: ParsedPath): void {
+    let items = store.all(r).filter((o) => p.namespace === undefined || o.metadata.namespace === p.namespace);
+    const labelSel = url.searchParams.get('labelSelector');
+    const fieldSel = url.searchParams.get('fieldSelector');
+    try {
+      if (labelSel) {
+        const reqs = parseLabelSelector(labelSel);
+        items = items.filter((o) => reqs.every((q) => q(o.metadata.labels ?? {})));
+      }
+      if (fieldSel) {
+        const reqs = parseFieldSelector(fieldSel);
+        items = items.filter((o) => reqs.every((q) => q(o)));
+      }
+    } catch (e) {
+      sendStatus(res, S.badRequest((e as Error).message));
+      return;
+    }
+    const limit = intParam(url, 'limit') ?? 0;
+    const cont = url.searchParams.get('continue');
+    const key = resourceKey(r.group, r.plural) + (p.namespace ? `@${p.namespace}` : '');
+    let start = 0;
+    let page = 1;
+    if (cont) {
+      const t = decodeContinue(cont);
+      if (!t || t.r !== key) {
+        sendStatus(res, S.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'));
+        return;
+      }
+      if (faults.expiredFor(r.group, r.plural, t.page)) {
+        sendStatus(res, S.expired());
+        return;
+      }
+      start = t.start;
+      page = t.page;
+    }
+    const slice = limit > 0 ? items.slice(start, start + limit) : items.slice(start);
+    const end = start + slice.length;
+    const more = limit > 0 && end < items.length;
+    const metadata: Record<string, unknown> = { resourceVersion: store.resourceVersion };
+    if (more) {
+      metadata.continue = encodeContinue({ r: key, rv: store.resourceVersion, start: end, page: page + 1 });
+      // Like a real server, the count is left out when selectors make it unknowable cheaply.
+      if (!labelSel && !fieldSel) metadata.remainingItemCount = items.length - end;
+    }
+    sendJson(res, 200, { kind: listKind(r), apiVersion: groupVersion(r), metadata, items: slice.map(stripTypeMeta) });
+  }
+
+  async function handleLog(res: ServerResponse, url: URL, p: ParsedPath): Promise<void> {
+    const pod = findPod(p.namespace!, p.name!);
+    if (!pod) return sendStatus(res, S.notFound('', 'pods', p.name!));
+    const c = resolveContainer(pod, url.searchParams.get('container'));
+    if ('error' in c) return sendStatus(res, c.error);
+    const data = scenario.containers.get(containerKey(p.namespace!, p.name!, c.name));
+    const previous = url.searchParams.get('previous') === 'true';
+    if (previous && !data?.previousLogs) {
+      return sendStatus(res, S.badRequest(`previous terminated container "${c.name}" in pod "${p.name}" not found`));
+    }
+    const sinceSeconds = intParam(url, 'sinceSeconds');
+    const sinceTime = url.searchParams.get('sinceTime');
+    if (sinceSeconds !== undefined && sinceTime) {
+      return sendStatus(res, S.failure(422, 'Invalid', 'PodLogOptions "" is invalid: [sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified]'));
+    }
+    const q: LogQuery = {
+      timestamps: url.searchParams.get('timestamps') === 'true',
+      tailLines: intParam(url, 'tailLines'),
+      limitBytes: intParam(url, 'limitBytes'),
+    };
+    if (sinceSeconds !== undefined) q.sinceMs = clock().getTime() - sinceSeconds * 1000;
+    if (sinceTime) {
+      const ms = Date.parse(sinceTime);
+      if (Number.isNaN(ms)) return sendStatus(res, S.badRequest(`parsing time "${sinceTime}" as RFC3339: cannot parse`));
+      q.sinceMs = ms;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Audit-Id': randomUUID() });
+    await writeLog(res, (previous ? data!.previousLogs : data?.logs) ?? [], q);
+    res.end();
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://emulator');
+    const pathname = url.pathname;
+    const method = req.method ?? 'GET';
+
+    if (pathname === '/version') {
+      return sendJson(res, 200, {
+        major: '1',
+        minor: gitVersion.split('.')[1] ?? '30',
+        gitVersion,
+        gitCommit: '0000000000000000000000000000000000000000',
+        gitTreeState: 'clean',
+        buildDate: '2024-10-22T20:34:37Z',
+        goVersion: 'go1.22.8',
+        compiler: 'gc',
+        platform: 'linux/amd64',
+      });
+    }
+    if (['/healthz', '/livez', '/readyz'].includes(pathname)) {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+    if (await handleReview(req, res, pathname)) return;
+    const disc = method === 'GET' ? discovery(pathname) : undefined;
+    if (disc) return sendJson(res, 200, disc);
+
+    const p = parseResourcePath(pathname);
+    const r = p && findResource(p.group, p.version, p.plural);
+    if (!p || !r || (p.namespace !== undefined && !r.namespaced)) {
+      return sendStatus(res, S.failure(404, 'NotFound', 'the server could not find the requested resource', {}));
+    }
+    if (method !== 'GET') {
+      return sendStatus(res, S.methodNotAllowed(`the KubeForenSys emulator is read-only: ${method} ${pathname} is not allowed`));
+    }
+    if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
+      return sendStatus(res, S.methodNotAllowed('watch is not supported by the KubeForenSys emulator'));
+    }
+    const sub = p.subresource;
+    if (sub === 'exec' || sub === 'attach' || sub === 'portforward') {
+      return sendStatus(res, S.badRequest('Upgrade request required'));
+    }
+    if (sub && !(sub === 'log' && r.plural === 'pods')) {
+      return sendStatus(res, S.failure(404, 'NotFound', 'the server could not find the requested resource', {}));
+    }
+    const verb = p.name ? 'get' : 'list';
+    if (faults.forbiddenFor({ verb, group: p.group, plural: p.plural, subresource: sub, namespace: p.namespace })) {
+      return sendStatus(res, forbiddenBody(verb, p));
+    }
+    if (sub === 'log') return handleLog(res, url, p);
+    if (p.name) {
+      const o = store.get(r, p.namespace, p.name);
+      if (!o) return sendStatus(res, S.notFound(r.group, r.plural, p.name));
+      return sendJson(res, 200, { ...o, apiVersion: groupVersion(r), kind: r.kind });
+    }
+    handleList(res, url, r, p);
+  }
+
+  /** Delay, drop, auth and error faults common to plain requests and upgrades. Returns false when answered. */
+  async function preamble(req: IncomingMessage, pathname: string, answer: (b: S.StatusBody) => void, drop: () => void): Promise<boolean> {
+    const delay = faults.delayFor(pathname);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (faults.dropFor(pathname)) {
+      drop();
+      return false;
+    }
+    if (!authOk(req, pathname)) {
+      answer(S.unauthorized());
+      return false;
+    }
+    const err = faults.errorFor(req.method ?? 'GET', pathname);
+    if (err) {
+      const code = err.status ?? 500;
+      answer(code === 500 ? S.internalError(err.message ?? 'injected fault') : S.failure(code, 'InternalError', err.message ?? 'injected fault'));
+      return false;
+    }
+    return true;
+  }
+
+  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
+    requestLog.push(entry);
+    res.on('finish', () => (entry.status = res.statusCode));
+    const pathname = new URL(req.url ?? '/', 'https://emulator').pathname;
+    void (async () => {
+      if (!(await preamble(req, pathname, (b) => sendStatus(res, b), () => req.socket.destroy()))) return;
+      await handle(req, res);
+    })().catch((e: unknown) => {
+      if (!res.headersSent) sendStatus(res, S.internalError(e instanceof Error ? e.message : String(e)));
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    // The subprotocol was checked before the upgrade; pick the server's preferred offered one.
+    handleProtocols: (offered) => protocols.find((p) => offered.has(p)) ?? false,
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
+    requestLog.push(entry);
+    const url = new URL(req.url ?? '/', 'https://emulator');
+    const refuse = (b: S.StatusBody) => {
+      entry.status = b.code;
+      refuseUpgrade(socket, b);
+    };
+    void (async () => {
+      if (!(await preamble(req, url.pathname, refuse, () => socket.destroy()))) return;
+      const p = parseResourcePath(url.pathname);
+      if (!p || p.group !== '' || p.plural !== 'pods' || !p.namespace || !p.name || p.subresource !== 'exec') {
+        return refuse(S.failure(404, 'NotFound', 'the server could not find the requested resource', {}));
+      }
+      if (faults.forbiddenFor({ verb: 'create', group: '', plural: 'pods', subresource: 'exec', namespace: p.namespace })) {
+        return refuse(forbiddenBody('create', p));
+      }
+      const pod = findPod(p.namespace, p.name);
+      if (!pod) return refuse(S.notFound('', 'pods', p.name));
+      const c = resolveContainer(pod, url.searchParams.get('container'));
+      if ('error' in c) return refuse(c.error);
+      const phase = pod.status?.phase;
+      if (phase === 'Succeeded' || phase === 'Failed') {
+        return refuse(S.badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`));
+      }
+      const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((s) => s.trim());
+      if (!execProtocolFor(offered, protocols)) {
+        return refuse(S.badRequest(`unable to upgrade: no supported subprotocol in [${offered.join(', ')}]; supported: [${protocols.join(', ')}]`));
+      }
+      const argv = url.searchParams.getAll('command');
+      const data = scenario.containers.get(containerKey(p.namespace, p.name, c.name));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        entry.status = 101;
+        void runExec(ws, argv, data, {
+          stdout: url.searchParams.get('stdout') === 'true' || url.searchParams.get('stdout') === '1',
+          stderr: url.searchParams.get('stderr') === 'true' || url.searchParams.get('stderr') === '1',
+          defaultMtime: scenarioNow,
+        });
+      });
+    })().catch((e: unknown) => refuse(S.internalError(e instanceof Error ? e.message : String(e))));
+  });
+
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  address = `127.0.0.1:${port}`;
+  const url = `https://${address}`;
+  const name = scenario.cluster;
+  const kubeconfigYaml = stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name, cluster: { server: url, 'certificate-authority-data': Buffer.from(tls.caPem).toString('base64') } }],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+    'current-context': name,
+    users: [{ name, user: { token } }],
+    preferences: {},
+  });
+
+  return {
+    url,
+    kubeconfigYaml,
+    writeKubeconfig: (path: string) => writeFile(path, kubeconfigYaml, { mode: 0o600 }),
+    faults,
+    requestLog,
+    scenario,
+    caPem: tls.caPem,
+    now: clock,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
