@@ -1,0 +1,59 @@
+// The baseline of expected platform workloads (baseline.json, extendable by the user).
+// A match marks findings Baseline = true; nothing is hidden.
+import builtIn from './baseline.json' with { type: 'json' };
+import type { PodTarget } from './podTargets.js';
+import { containersOf, fromRegistries } from './podRules.js';
+
+export interface BaselineWorkload {
+  namespace: string;
+  ownerKind: string;
+  ownerNames: string[];
+  /** Every container image must come from one of these prefixes (an attacker can copy a name, not easily a registry). */
+  registries: string[];
+}
+
+export interface Baseline {
+  workloads: BaselineWorkload[];
+}
+
+export class BaselineError extends Error {
+  override name = 'UsageError';
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+/** Validates a baseline document ({ workloads: [...] }); throws BaselineError naming the bad entry. */
+export function parseBaseline(doc: unknown, source: string): Baseline {
+  const workloads = (doc as { workloads?: unknown } | null)?.workloads;
+  if (!Array.isArray(workloads)) throw new BaselineError(`${source} is not a baseline file: it needs a "workloads" list.`);
+  return {
+    workloads: workloads.map((w, i) => {
+      const e = w as Partial<BaselineWorkload> | null;
+      if (!e || typeof e.namespace !== 'string' || typeof e.ownerKind !== 'string' || !isStringArray(e.ownerNames) || !isStringArray(e.registries)) {
+        throw new BaselineError(`${source}: workloads[${i}] needs namespace, ownerKind, ownerNames (list) and registries (list).`);
+      }
+      return { namespace: e.namespace, ownerKind: e.ownerKind, ownerNames: e.ownerNames, registries: e.registries };
+    }),
+  };
+}
+
+export const DEFAULT_BASELINE: Baseline = parseBaseline(builtIn, 'the built-in baseline');
+
+export function mergeBaselines(...bs: Baseline[]): Baseline {
+  return { workloads: bs.flatMap((b) => b.workloads) };
+}
+
+/** True when the target's namespace, top-most owner and every image match one baseline entry. */
+export function matchesBaseline(t: PodTarget, baseline: Baseline): boolean {
+  const images = containersOf(t).map((c) => (typeof c.c.image === 'string' ? c.c.image : ''));
+  return baseline.workloads.some(
+    (w) =>
+      w.namespace === t.namespace &&
+      w.ownerKind === t.topOwner.kind &&
+      w.ownerNames.includes(t.topOwner.name) &&
+      images.length > 0 &&
+      images.every((img) => fromRegistries(img, w.registries)),
+  );
+}

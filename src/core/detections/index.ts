@@ -1,0 +1,10 @@
+// Detections: pod and RBAC rules tagged with Threat Matrix for Kubernetes techniques.
+export * from './types.js';
+export { TECHNIQUES, technique, type Technique } from './techniques.js';
+export { POD_RULES, RBAC_RULES, ALL_RULES, ruleMeta } from './rules.js';
+export { DEFAULT_BASELINE, parseBaseline, mergeBaselines, matchesBaseline, BaselineError, type Baseline, type BaselineWorkload } from './baseline.js';
+export { podTargets, type PodTarget } from './podTargets.js';
+export { effectivePermissions, type RbacObjects, type SubjectPermissions } from './rbacAnalysis.js';
+export { riskyServiceAccounts } from './rbacRules.js';
+export { detectAll, detectPodFindings, detectPodFindingGroups, detectRbacFindings, splitRbac, sortFindings, type DetectOptions } from './engine.js';
+export { suspiciousPodRow, rbacFindingRow, FINDING_EVENT_TYPE } from './rows.js';

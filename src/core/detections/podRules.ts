@@ -1,0 +1,470 @@
+// Pod rules: pure functions from a pod spec (a pod or a controller's template) to raw findings.
+// Every value read here is attacker-controlled JSON: check types, never trust shapes.
+import type { PodTarget } from './podTargets.js';
+import { POD_RULES } from './rules.js';
+import type { RuleMeta, Severity } from './types.js';
+
+/** A rule hit before it is stamped with technique, resource and baseline. */
+export interface RawFinding {
+  rule: RuleMeta;
+  severity?: Severity;
+  container: string;
+  fieldPath: string;
+  fieldValue: string;
+  explanation: string;
+}
+
+export interface PodRuleContext {
+  /** Image prefixes expected in kube-system (CollectOptions.platformRegistries). */
+  platformRegistries: readonly string[];
+  /** Service accounts ("namespace/name") with risky permissions, and why (from the RBAC analysis). */
+  riskyServiceAccounts?: ReadonlyMap<string, string[]>;
+  /** Service accounts by "namespace/name", for their automountServiceAccountToken. */
+  serviceAccounts?: ReadonlyMap<string, Record<string, unknown>>;
+}
+
+type Obj = Record<string, unknown>;
+const rec = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+export interface ContainerRef {
+  c: Obj;
+  name: string;
+  /** Dotted path of the container, e.g. spec.containers[0]. */
+  path: string;
+  kind: 'container' | 'init' | 'ephemeral';
+}
+
+export function containersOf(t: PodTarget): ContainerRef[] {
+  const out: ContainerRef[] = [];
+  const lists = [
+    ['containers', 'container'],
+    ['initContainers', 'init'],
+    ['ephemeralContainers', 'ephemeral'],
+  ] as const;
+  for (const [field, kind] of lists) {
+    arr(t.spec[field]).forEach((raw, i) => {
+      const c = rec(raw);
+      if (c) out.push({ c, name: str(c.name), path: `${t.specPath}.${field}[${i}]`, kind });
+    });
+  }
+  return out;
+}
+
+const q = (s: string) => JSON.stringify(s);
+const where = (t: PodTarget) => `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
+const cdesc = (ref: ContainerRef) => `${ref.kind === 'container' ? 'Container' : ref.kind === 'init' ? 'Init container' : 'Ephemeral container'} ${q(ref.name)}`;
+
+type PodRule = (t: PodTarget, ctx: PodRuleContext) => RawFinding[];
+
+const privileged: PodRule = (t) =>
+  containersOf(t)
+    .filter((ref) => rec(ref.c.securityContext)?.privileged === true)
+    .map((ref) => ({
+      rule: POD_RULES.privileged,
+      container: ref.name,
+      fieldPath: `${ref.path}.securityContext.privileged`,
+      fieldValue: 'true',
+      explanation: `${cdesc(ref)} of ${where(t)} runs privileged: full access to the node's devices and kernel.`,
+    }));
+
+function hostNamespace(field: 'hostPID' | 'hostIPC' | 'hostNetwork', rule: RuleMeta, what: string): PodRule {
+  return (t) =>
+    t.spec[field] === true
+      ? [{ rule, container: '', fieldPath: `${t.specPath}.${field}`, fieldValue: 'true', explanation: `${where(t)} shares the node's ${what} namespace (${field}).` }]
+      : [];
+}
+
+const hostPort: PodRule = (t) =>
+  containersOf(t).flatMap((ref) =>
+    arr(ref.c.ports).flatMap((p, i) => {
+      const hp = rec(p)?.hostPort;
+      return typeof hp === 'number' && hp > 0
+        ? [{ rule: POD_RULES.hostPort, container: ref.name, fieldPath: `${ref.path}.ports[${i}].hostPort`, fieldValue: String(hp), explanation: `${cdesc(ref)} of ${where(t)} listens on port ${hp} of the node's address.` }]
+        : [];
+    }),
+  );
+
+/** Normalizes a host path: no trailing or doubled slashes. */
+export function normalizeHostPath(p: string): string {
+  const s = ('/' + p).replace(/\/+/g, '/').replace(/\/$/, '');
+  return s === '' ? '/' : s;
+}
+
+const isUnder = (p: string, dir: string) => p === dir || dir === '/' || p.startsWith(dir + '/');
+
+/** Node paths whose exposure means takeover or credential theft. A mount of any ancestor exposes them too. */
+const SENSITIVE_PATHS = [
+  '/',
+  '/etc',
+  '/root',
+  '/proc',
+  '/sys',
+  '/boot',
+  '/var/lib/kubelet',
+  '/etc/kubernetes',
+  '/etc/kubernetes/azure.json',
+  '/var/lib/docker',
+  '/var/lib/containerd',
+  '/var/run/docker.sock',
+  '/run/docker.sock',
+  '/var/run/containerd',
+  '/run/containerd',
+  '/var/run/containerd/containerd.sock',
+  '/run/containerd/containerd.sock',
+  '/var/run/crio/crio.sock',
+  '/run/crio/crio.sock',
+  '/var/run/cri-dockerd.sock',
+];
+/** Of those, the ones whose every sub-path is sensitive too (not / and /etc, whose sub-paths such as /etc/ssl/certs are routine). */
+const SENSITIVE_SUBTREES = SENSITIVE_PATHS.filter((p) => p !== '/' && p !== '/etc');
+const AZURE_JSON = '/etc/kubernetes/azure.json';
+
+export function isSensitiveHostPath(path: string): boolean {
+  const p = normalizeHostPath(path);
+  return SENSITIVE_PATHS.some((s) => isUnder(s, p)) || SENSITIVE_SUBTREES.some((s) => isUnder(p, s));
+}
+
+function hostPathVolumes(t: PodTarget): { name: string; path: string; index: number }[] {
+  return arr(t.spec.volumes).flatMap((v, index) => {
+    const vol = rec(v);
+    const hp = rec(vol?.hostPath);
+    return hp ? [{ name: str(vol?.name), path: str(hp.path), index }] : [];
+  });
+}
+
+const hostPathAny: PodRule = (t) =>
+  hostPathVolumes(t).map((v) => ({
+    rule: POD_RULES.hostPath,
+    container: '',
+    fieldPath: `${t.specPath}.volumes[${v.index}].hostPath.path`,
+    fieldValue: v.path,
+    explanation: `${where(t)} mounts the node path ${q(v.path)} (volume ${q(v.name)}).`,
+  }));
+
+const hostPathWritable: PodRule = (t) => {
+  const vols = new Map(hostPathVolumes(t).map((v) => [v.name, v]));
+  return containersOf(t).flatMap((ref) =>
+    arr(ref.c.volumeMounts).flatMap((m, j) => {
+      const mount = rec(m);
+      const v = vols.get(str(mount?.name));
+      if (!mount || !v || mount.readOnly === true) return [];
+      const sensitive = isSensitiveHostPath(v.path);
+      return [{
+        rule: POD_RULES.hostPathWritable,
+        severity: sensitive ? ('high' as const) : undefined,
+        container: ref.name,
+        fieldPath: `${ref.path}.volumeMounts[${j}]`,
+        fieldValue: `${v.path} -> ${str(mount.mountPath)}`,
+        explanation: `${cdesc(ref)} of ${where(t)} can write the node path ${q(v.path)} at ${q(str(mount.mountPath))}.`,
+      }];
+    }),
+  );
+};
+
+const hostPathSensitive: PodRule = (t) =>
+  hostPathVolumes(t)
+    .filter((v) => isSensitiveHostPath(v.path))
+    .map((v) => ({
+      rule: POD_RULES.hostPathSensitive,
+      container: '',
+      fieldPath: `${t.specPath}.volumes[${v.index}].hostPath.path`,
+      fieldValue: v.path,
+      explanation: `${where(t)} mounts the sensitive node path ${q(v.path)}.`,
+    }));
+
+const servicePrincipal: PodRule = (t) =>
+  hostPathVolumes(t)
+    .filter((v) => isUnder(AZURE_JSON, normalizeHostPath(v.path)))
+    .map((v) => ({
+      rule: POD_RULES.servicePrincipal,
+      container: '',
+      fieldPath: `${t.specPath}.volumes[${v.index}].hostPath.path`,
+      fieldValue: v.path,
+      explanation: `${where(t)} mounts ${q(v.path)}, which exposes ${AZURE_JSON} (the cluster's Azure credentials).`,
+    }));
+
+const HIGH_CAPS = new Set(['ALL', 'SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'BPF', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'MAC_ADMIN', 'MAC_OVERRIDE']);
+const DANGEROUS_CAPS = new Set([
+  ...HIGH_CAPS,
+  'NET_ADMIN', 'NET_RAW', 'PERFMON', 'SYS_BOOT', 'SYS_TIME', 'SYS_CHROOT', 'SYS_RESOURCE', 'SYSLOG', 'MKNOD', 'LINUX_IMMUTABLE',
+  'AUDIT_CONTROL', 'AUDIT_READ', 'SETFCAP', 'SETPCAP', 'CHECKPOINT_RESTORE', 'BLOCK_SUSPEND', 'WAKE_ALARM', 'SYS_PACCT', 'IPC_OWNER',
+]);
+
+const capabilities: PodRule = (t) =>
+  containersOf(t).flatMap((ref) =>
+    arr(rec(rec(ref.c.securityContext)?.capabilities)?.add).flatMap((cap, i) => {
+      const name = str(cap).toUpperCase().replace(/^CAP_/, '');
+      if (!DANGEROUS_CAPS.has(name)) return [];
+      return [{
+        rule: POD_RULES.capabilities,
+        severity: HIGH_CAPS.has(name) ? ('high' as const) : undefined,
+        container: ref.name,
+        fieldPath: `${ref.path}.securityContext.capabilities.add[${i}]`,
+        fieldValue: str(cap),
+        explanation: `${cdesc(ref)} of ${where(t)} adds the ${name} capability.`,
+      }];
+    }),
+  );
+
+const privEsc: PodRule = (t) =>
+  containersOf(t).flatMap((ref) => {
+    const sc = rec(ref.c.securityContext);
+    const v = sc?.allowPrivilegeEscalation;
+    if (v === false || sc?.privileged === true) return []; // privileged is reported on its own
+    return [{
+      rule: POD_RULES.privEsc,
+      severity: v === true ? ('medium' as const) : undefined,
+      container: ref.name,
+      fieldPath: `${ref.path}.securityContext.allowPrivilegeEscalation`,
+      fieldValue: v === true ? 'true' : 'unset',
+      explanation: `${cdesc(ref)} of ${where(t)} ${v === true ? 'explicitly allows' : 'does not forbid'} privilege escalation.`,
+    }];
+  });
+
+const runAsRoot: PodRule = (t) => {
+  const psc = rec(t.spec.securityContext);
+  return containersOf(t).flatMap((ref) => {
+    const sc = rec(ref.c.securityContext);
+    const cUser = sc?.runAsUser;
+    const user = typeof cUser === 'number' ? cUser : psc?.runAsUser;
+    const userPath = typeof cUser === 'number' ? `${ref.path}.securityContext.runAsUser` : `${t.specPath}.securityContext.runAsUser`;
+    if (user === 0) {
+      return [{ rule: POD_RULES.runAsRoot, severity: 'medium' as const, container: ref.name, fieldPath: userPath, fieldValue: '0', explanation: `${cdesc(ref)} of ${where(t)} runs as root (runAsUser 0).` }];
+    }
+    const nonRoot = typeof sc?.runAsNonRoot === 'boolean' ? sc.runAsNonRoot : psc?.runAsNonRoot;
+    if (nonRoot === true || (typeof user === 'number' && user > 0)) return [];
+    return [{
+      rule: POD_RULES.runAsRoot,
+      container: ref.name,
+      fieldPath: `${ref.path}.securityContext.runAsNonRoot`,
+      fieldValue: nonRoot === false ? 'false' : 'unset',
+      explanation: `${cdesc(ref)} of ${where(t)} may run as root: runAsNonRoot is ${nonRoot === false ? 'false' : 'not set'} and no non-root runAsUser is given.`,
+    }];
+  });
+};
+
+function profileFinding(
+  t: PodTarget,
+  ref: ContainerRef,
+  field: 'seccompProfile' | 'appArmorProfile',
+  annotation: string,
+  rule: RuleMeta,
+  label: string,
+): RawFinding[] {
+  const cType = str(rec(rec(ref.c.securityContext)?.[field])?.type);
+  const pType = str(rec(rec(t.spec.securityContext)?.[field])?.type);
+  const ann = t.annotations[annotation];
+  let path = '';
+  if (cType === 'Unconfined') path = `${ref.path}.securityContext.${field}.type`;
+  else if (!cType && pType === 'Unconfined') path = `${t.specPath}.securityContext.${field}.type`;
+  else if (!cType && !pType && ann?.toLowerCase() === 'unconfined') path = `${t.metaPath}.annotations[${q(annotation)}]`;
+  if (!path) return [];
+  return [{ rule, container: ref.name, fieldPath: path, fieldValue: path.includes('annotations') ? ann! : 'Unconfined', explanation: `${cdesc(ref)} of ${where(t)} runs with ${label} unconfined.` }];
+}
+
+const seccomp: PodRule = (t) =>
+  containersOf(t).flatMap((ref) => {
+    const specific = profileFinding(t, ref, 'seccompProfile', `container.seccomp.security.alpha.kubernetes.io/${ref.name}`, POD_RULES.seccomp, 'seccomp');
+    return specific.length ? specific : profileFinding(t, ref, 'seccompProfile', 'seccomp.security.alpha.kubernetes.io/pod', POD_RULES.seccomp, 'seccomp');
+  });
+
+const apparmor: PodRule = (t) =>
+  containersOf(t).flatMap((ref) => profileFinding(t, ref, 'appArmorProfile', `container.apparmor.security.beta.kubernetes.io/${ref.name}`, POD_RULES.apparmor, 'AppArmor'));
+
+const procMount: PodRule = (t) =>
+  containersOf(t)
+    .filter((ref) => rec(ref.c.securityContext)?.procMount === 'Unmasked')
+    .map((ref) => ({ rule: POD_RULES.procMount, container: ref.name, fieldPath: `${ref.path}.securityContext.procMount`, fieldValue: 'Unmasked', explanation: `${cdesc(ref)} of ${where(t)} sees an unmasked /proc.` }));
+
+/** The Pod Security Standards' safe sysctls (baseline profile). */
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+
+const sysctl: PodRule = (t) =>
+  arr(rec(t.spec.securityContext)?.sysctls).flatMap((s, i) => {
+    const name = str(rec(s)?.name);
+    return name && !SAFE_SYSCTLS.has(name)
+      ? [{ rule: POD_RULES.sysctl, container: '', fieldPath: `${t.specPath}.securityContext.sysctls[${i}].name`, fieldValue: `${name}=${str(rec(s)?.value)}`, explanation: `${where(t)} sets the unsafe sysctl ${name}.` }]
+      : [];
+  });
+
+const ephemeral: PodRule = (t) =>
+  containersOf(t)
+    .filter((ref) => ref.kind === 'ephemeral')
+    .map((ref) => ({
+      rule: POD_RULES.ephemeral,
+      container: ref.name,
+      fieldPath: `${ref.path}.image`,
+      fieldValue: str(ref.c.image),
+      explanation: `${cdesc(ref)} (image ${str(ref.c.image)}) was added to ${where(t)}, as kubectl debug does.`,
+    }));
+
+const noOwner: PodRule = (t) => {
+  if (t.kind !== 'Pod' || t.owner) return [];
+  return [{ rule: POD_RULES.noOwner, container: '', fieldPath: 'metadata.ownerReferences', fieldValue: 'none', explanation: `${where(t)} was created directly, not by a controller.` }];
+};
+
+/** An image reference without a registry host is a Docker Hub image. */
+export function imageRegistryRef(image: string): string {
+  const first = image.split('/')[0] ?? '';
+  const hasHost = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return hasHost ? image : `docker.io/${image.includes('/') ? image : `library/${image}`}`;
+}
+
+export function fromRegistries(image: string, registries: readonly string[]): boolean {
+  const ref = imageRegistryRef(image).toLowerCase();
+  return registries.some((r) => r && ref.startsWith(r.toLowerCase()));
+}
+
+const foreignImage: PodRule = (t, ctx) => {
+  if (t.namespace !== 'kube-system') return [];
+  return containersOf(t)
+    .filter((ref) => !fromRegistries(str(ref.c.image), ctx.platformRegistries))
+    .map((ref) => ({
+      rule: POD_RULES.foreignImage,
+      container: ref.name,
+      fieldPath: `${ref.path}.image`,
+      fieldValue: str(ref.c.image),
+      explanation: `${cdesc(ref)} of ${where(t)} runs ${str(ref.c.image) || 'an unnamed image'}, not from the platform registries (${ctx.platformRegistries.join(', ')}).`,
+    }));
+};
+
+const SSH_PORTS = new Set([22, 2222]);
+const sshPort: PodRule = (t) =>
+  containersOf(t).flatMap((ref) =>
+    arr(ref.c.ports).flatMap((p, i) => {
+      const port = rec(p);
+      const hit = ['containerPort', 'hostPort'].find((f) => SSH_PORTS.has(port?.[f] as number));
+      return hit
+        ? [{ rule: POD_RULES.sshPort, container: ref.name, fieldPath: `${ref.path}.ports[${i}].${hit}`, fieldValue: String(port![hit]), explanation: `${cdesc(ref)} of ${where(t)} exposes SSH port ${String(port![hit])}.` }]
+        : [];
+    }),
+  );
+
+const MINER_IMAGE = /(?:^|[/_-])(xmrig|xmr-stak|minerd|cpuminer|cpuminer-opt|ccminer|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|phoenixminer|nanominer|gminer|teamredminer|srbminer|srbminer-multi|wildrig|kinsing|kdevtmpfsi|xmr-node-proxy|moneroocean)(?:[/:@_-]|$)/i;
+const MINER_ARG = [
+  /stratum\d?\+(?:tcp|ssl|tls):\/\//i,
+  /\b(?:supportxmr|nanopool|minexmr|2miners|f2pool|hashvault|moneroocean|nicehash|ethermine|c3pool|herominers|minergate|unmineable|xmrpool|monerohash|dwarfpool|xmrig)\.[a-z]/i,
+  /--donate-level\b|--randomx\b|--cpu-max-threads-hint\b|(?:^|\s)-a\s+(?:rx\/0|cryptonight|randomx)\b/i,
+  /[a-z0-9.-]+:(?:3333|4444|5555|7777|14433|14444|45700)\b/i,
+];
+
+const miner: PodRule = (t) =>
+  containersOf(t).flatMap((ref) => {
+    const image = str(ref.c.image);
+    const imageRepo = image.replace(/^[^/]*[.:][^/]*\//, '');
+    let hit: { path: string; value: string } | undefined;
+    if (MINER_IMAGE.test(imageRepo)) hit = { path: `${ref.path}.image`, value: image };
+    for (const field of ['command', 'args'] as const) {
+      if (hit) break;
+      const parts = arr(ref.c[field]).map(str);
+      const joined = parts.join(' ');
+      const i = parts.findIndex((p) => MINER_IMAGE.test(p.split('/').pop() ?? '') || MINER_ARG.some((re) => re.test(p)));
+      if (i >= 0) hit = { path: `${ref.path}.${field}[${i}]`, value: parts[i]! };
+      else if (MINER_ARG.some((re) => re.test(joined))) hit = { path: `${ref.path}.${field}`, value: joined };
+    }
+    return hit
+      ? [{ rule: POD_RULES.miner, container: ref.name, fieldPath: hit.path, fieldValue: hit.value, explanation: `${cdesc(ref)} of ${where(t)} looks like a crypto-miner (${hit.value.slice(0, 80)}).` }]
+      : [];
+  });
+
+const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|conn(ection)?[_-]?str(ing)?|client[_-]?secret|auth[_-]?key|sas[_-]?key)/i;
+const NOT_A_SECRET = /(_file|_path|_dir|_name|_url|_uri|_endpoint|_id|_ref|_enabled|_ttl|_expiry|_length|_type)$/i;
+
+const secretEnv: PodRule = (t) =>
+  containersOf(t).flatMap((ref) =>
+    arr(ref.c.env).flatMap((e, i) => {
+      const env = rec(e);
+      const name = str(env?.name);
+      const value = env?.value;
+      if (!SECRET_NAME.test(name) || NOT_A_SECRET.test(name) || typeof value !== 'string' || value.trim() === '') return [];
+      return [{
+        rule: POD_RULES.secretEnv,
+        container: ref.name,
+        fieldPath: `${ref.path}.env[${i}].value`,
+        // Never copy the secret into the evidence bundle or a report.
+        fieldValue: `${name}=<redacted literal, ${value.length} characters>`,
+        explanation: `${cdesc(ref)} of ${where(t)} has the secret-looking variable ${name} as a literal value instead of a secretKeyRef.`,
+      }];
+    }),
+  );
+
+/** The service account a pod runs as, and whether its token is mounted. */
+export function tokenMount(t: PodTarget, ctx: PodRuleContext): { serviceAccount: string; mounted: boolean } {
+  const serviceAccount = str(t.spec.serviceAccountName) || str(t.spec.serviceAccount) || 'default';
+  const podSetting = t.spec.automountServiceAccountToken;
+  const sa = ctx.serviceAccounts?.get(`${t.namespace}/${serviceAccount}`);
+  const saSetting = sa?.automountServiceAccountToken;
+  const mounted = typeof podSetting === 'boolean' ? podSetting : typeof saSetting === 'boolean' ? saSetting : true;
+  return { serviceAccount, mounted };
+}
+
+const riskyToken: PodRule = (t, ctx) => {
+  if (!ctx.riskyServiceAccounts) return [];
+  const { serviceAccount, mounted } = tokenMount(t, ctx);
+  const why = ctx.riskyServiceAccounts.get(`${t.namespace}/${serviceAccount}`);
+  if (!mounted || !why?.length) return [];
+  return [{
+    rule: POD_RULES.riskyToken,
+    container: '',
+    fieldPath: `${t.specPath}.serviceAccountName`,
+    fieldValue: serviceAccount,
+    explanation: `${where(t)} mounts the token of service account ${t.namespace}/${serviceAccount}, which holds risky permissions: ${why.slice(0, 3).join('; ')}.`,
+  }];
+};
+
+export const POD_RULE_FUNCTIONS: readonly PodRule[] = [
+  privileged,
+  hostNamespace('hostPID', POD_RULES.hostPID, 'process'),
+  hostNamespace('hostIPC', POD_RULES.hostIPC, 'IPC'),
+  hostNamespace('hostNetwork', POD_RULES.hostNetwork, 'network'),
+  hostPort,
+  hostPathAny,
+  hostPathWritable,
+  hostPathSensitive,
+  servicePrincipal,
+  capabilities,
+  privEsc,
+  runAsRoot,
+  seccomp,
+  apparmor,
+  procMount,
+  sysctl,
+  ephemeral,
+  noOwner,
+  foreignImage,
+  sshPort,
+  miner,
+  secretEnv,
+  riskyToken,
+];
+
+/** Runs every pod rule on one target. A CronJob with a high-severity hit also gets the persistence finding. */
+export function evaluatePodTarget(t: PodTarget, ctx: PodRuleContext): RawFinding[] {
+  const out = POD_RULE_FUNCTIONS.flatMap((rule) => rule(t, ctx));
+  if (t.kind === 'CronJob') {
+    const worst = out.find((f) => (f.severity ?? f.rule.severity) === 'high');
+    if (worst) {
+      out.push({
+        rule: POD_RULES.cronJob,
+        container: worst.container,
+        fieldPath: 'spec.schedule',
+        fieldValue: str(rec(t.object.spec)?.schedule),
+        explanation: `Cron job ${t.namespace}/${t.name} re-creates a container flagged "${worst.rule.title}" on schedule ${str(rec(t.object.spec)?.schedule)}.`,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,133 @@
+// Where pod specs live: pods themselves and the pod templates of workload controllers.
+//
+// De-duplication (so one bad spec does not show up three times): every Pod is reported (it is
+// what actually ran, and only pods carry ephemeral containers), and the template of the TOP-MOST
+// controller present is reported (Deployment, DaemonSet, StatefulSet, CronJob, or a ReplicaSet/Job
+// whose owner is not in the input). A ReplicaSet owned by a Deployment that is also in the input,
+// and a Job owned by a CronJob in the input, are skipped: their template is their owner's.
+// So a Deployment's privileged container yields one finding on the Deployment and one per pod.
+import type { KubeObject } from '../collectors/types.js';
+import { normalizeTime } from '../schema/time.js';
+
+export type PodSpec = Record<string, unknown>;
+
+export interface OwnerRef {
+  kind: string;
+  name: string;
+}
+
+export interface PodTarget {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** The pod's own name when kind is Pod, else empty. */
+  podName: string;
+  spec: PodSpec;
+  /** Dotted path of the pod spec inside the object, e.g. spec.template.spec. */
+  specPath: string;
+  /** Dotted path of the pod metadata (annotations) inside the object. */
+  metaPath: string;
+  annotations: Record<string, string>;
+  /** Direct controlling owner, when any. */
+  owner?: OwnerRef;
+  /** The top-most controller (Deployment for a pod of a ReplicaSet of a Deployment), or the object itself. */
+  topOwner: OwnerRef;
+  creationTimestamp: string | null;
+  object: KubeObject;
+}
+
+export const WORKLOAD_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
+
+function rec(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function strMap(v: unknown): Record<string, string> {
+  const m = rec(v);
+  if (!m) return {};
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(m)) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+
+function controllerOf(o: KubeObject): OwnerRef | undefined {
+  const refs = Array.isArray(o.metadata?.ownerReferences) ? o.metadata.ownerReferences : [];
+  const ref = refs.find((r) => r && r.controller) ?? refs[0];
+  return ref && typeof ref.kind === 'string' && typeof ref.name === 'string' ? { kind: ref.kind, name: ref.name } : undefined;
+}
+
+const key = (ns: string, kind: string, name: string) => `${ns}\u0000${kind}\u0000${name}`;
+
+/** Locates the pod spec in an object of a supported kind. */
+function locate(o: KubeObject): { spec: PodSpec; specPath: string; metaPath: string; meta: Record<string, unknown> | undefined } | undefined {
+  const spec = rec(o.spec);
+  if (!spec) return undefined;
+  switch (o.kind) {
+    case 'Pod':
+      return { spec, specPath: 'spec', metaPath: 'metadata', meta: rec(o.metadata) };
+    case 'CronJob': {
+      const tpl = rec(rec(rec(spec.jobTemplate)?.spec)?.template);
+      const ps = rec(tpl?.spec);
+      return ps ? { spec: ps, specPath: 'spec.jobTemplate.spec.template.spec', metaPath: 'spec.jobTemplate.spec.template.metadata', meta: rec(tpl?.metadata) } : undefined;
+    }
+    default: {
+      if (!(WORKLOAD_KINDS as readonly string[]).includes(o.kind ?? '')) return undefined;
+      const tpl = rec(spec.template);
+      const ps = rec(tpl?.spec);
+      return ps ? { spec: ps, specPath: 'spec.template.spec', metaPath: 'spec.template.metadata', meta: rec(tpl?.metadata) } : undefined;
+    }
+  }
+}
+
+/** The pods and top-most pod templates in a set of objects (see the de-duplication note above). */
+export function podTargets(objects: readonly KubeObject[]): PodTarget[] {
+  const byKey = new Map<string, KubeObject>();
+  for (const o of objects) {
+    if (o.kind && o.metadata?.name) byKey.set(key(o.metadata.namespace ?? '', o.kind, o.metadata.name), o);
+  }
+  const present = (ns: string, ref: OwnerRef | undefined) => (ref ? byKey.get(key(ns, ref.kind, ref.name)) : undefined);
+
+  const topOwnerOf = (o: KubeObject): OwnerRef => {
+    const ns = o.metadata?.namespace ?? '';
+    let cur: KubeObject = o;
+    let top: OwnerRef = { kind: o.kind ?? '', name: o.metadata?.name ?? '' };
+    for (let depth = 0; depth < 5; depth++) {
+      const ref = controllerOf(cur);
+      if (!ref) break;
+      top = ref;
+      const next = present(ns, ref);
+      if (!next) {
+        // A pod of a ReplicaSet we do not have: the Deployment's name is the ReplicaSet's minus its pod-template-hash.
+        const hash = strMap(cur.metadata?.labels)['pod-template-hash'];
+        if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) top = { kind: 'Deployment', name: ref.name.slice(0, -hash.length - 1) };
+        break;
+      }
+      cur = next;
+    }
+    return top;
+  };
+
+  const out: PodTarget[] = [];
+  for (const o of objects) {
+    const loc = locate(o);
+    if (!loc) continue;
+    const ns = o.metadata?.namespace ?? '';
+    const owner = controllerOf(o);
+    if (o.kind !== 'Pod' && owner && (WORKLOAD_KINDS as readonly string[]).includes(owner.kind) && present(ns, owner)) continue;
+    out.push({
+      kind: o.kind ?? '',
+      namespace: ns,
+      name: o.metadata?.name ?? '',
+      podName: o.kind === 'Pod' ? (o.metadata?.name ?? '') : '',
+      spec: loc.spec,
+      specPath: loc.specPath,
+      metaPath: loc.metaPath,
+      annotations: strMap(loc.meta?.annotations),
+      owner,
+      topOwner: topOwnerOf(o),
+      creationTimestamp: normalizeTime(typeof o.metadata?.creationTimestamp === 'string' ? o.metadata.creationTimestamp : null),
+      object: o,
+    });
+  }
+  return out;
+}
