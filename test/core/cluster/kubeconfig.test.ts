@@ -1,0 +1,185 @@
+// Kubeconfig loading as kubectl does it, and the one-sentence errors a responder sees when the
+// kubeconfig cannot be used. No server needed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { stringify } from 'yaml';
+import { listContexts, loadKubeconfig } from '../../../src/core/cluster/kubeconfig.js';
+import { KubeconfigError, KubeApiError } from '../../../src/core/cluster/errors.js';
+import { connectCluster } from '../../../src/core/cluster/connect.js';
+
+interface Cfg {
+  current?: string;
+  clusters?: { name: string; server?: string }[];
+  users?: { name: string; user?: Record<string, unknown> }[];
+  contexts?: { name: string; cluster?: string; user?: string; namespace?: string }[];
+}
+
+function yamlOf(c: Cfg): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': c.current,
+    clusters: (c.clusters ?? []).map((x) => ({ name: x.name, cluster: x.server === undefined ? {} : { server: x.server } })),
+    users: (c.users ?? []).map((u) => ({ name: u.name, user: u.user ?? { token: 't' } })),
+    contexts: (c.contexts ?? []).map((x) => ({ name: x.name, context: { cluster: x.cluster, user: x.user, namespace: x.namespace } })),
+  });
+}
+
+async function dir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'kfs-kc-'));
+}
+
+async function write(d: string, name: string, text: string): Promise<string> {
+  const p = join(d, name);
+  await writeFile(p, text);
+  return p;
+}
+
+const simple = (name: string, server = `https://${name}.example:443`): Cfg => ({
+  current: name,
+  clusters: [{ name: `${name}-cluster`, server }],
+  users: [{ name: `${name}-user` }],
+  contexts: [{ name, cluster: `${name}-cluster`, user: `${name}-user` }],
+});
+
+function throwsKubeconfig(fn: () => unknown, ...patterns: RegExp[]): KubeconfigError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof KubeconfigError, `expected a KubeconfigError, got ${String(caught)}`);
+  for (const p of patterns) assert.match(caught.message, p);
+  assert.doesNotMatch(caught.message, /\n\s+at /, 'no stack trace in the message');
+  return caught;
+}
+
+test('KUBECONFIG files are merged and the first file current-context wins, as in kubectl', async () => {
+  const d = await dir();
+  const a = await write(d, 'a.yaml', yamlOf(simple('alpha')));
+  const bCfg = simple('beta');
+  // The second file also defines a cluster named like the first one's: the first one wins.
+  bCfg.clusters!.push({ name: 'alpha-cluster', server: 'https://evil.example' });
+  const b = await write(d, 'b.yaml', yamlOf(bCfg));
+  const env = { KUBECONFIG: [a, b].join(delimiter) };
+  const loaded = loadKubeconfig({ env });
+  assert.equal(loaded.contextName, 'alpha');
+  assert.equal(loaded.server, 'https://alpha.example:443');
+  assert.deepEqual(loaded.files, [a, b]);
+  // Contexts of the second file are usable with an explicit context.
+  const beta = loadKubeconfig({ env, context: 'beta' });
+  assert.equal(beta.server, 'https://beta.example:443');
+  assert.equal(beta.kubeConfig.getCurrentCluster()?.server, 'https://beta.example:443');
+  const contexts = listContexts({ env });
+  assert.deepEqual(
+    contexts.map((c) => [c.name, c.current]),
+    [
+      ['alpha', true],
+      ['beta', false],
+    ],
+  );
+  assert.equal(contexts[1]!.cluster, 'beta-cluster');
+});
+
+test('an explicit file wins over KUBECONFIG, which wins over ~/.kube/config', async () => {
+  const d = await dir();
+  const home = join(d, 'home');
+  await mkdir(join(home, '.kube'), { recursive: true });
+  await write(join(home, '.kube'), 'config', yamlOf(simple('homectx')));
+  const envFile = await write(d, 'env.yaml', yamlOf(simple('envctx')));
+  const explicit = await write(d, 'explicit.yaml', yamlOf(simple('explicitctx')));
+  assert.equal(loadKubeconfig({ home, env: {} }).contextName, 'homectx');
+  assert.equal(loadKubeconfig({ home, env: { KUBECONFIG: envFile } }).contextName, 'envctx');
+  assert.equal(loadKubeconfig({ home, env: { KUBECONFIG: envFile }, path: explicit }).contextName, 'explicitctx');
+});
+
+test('a malformed kubeconfig names the file', async () => {
+  const d = await dir();
+  const p = await write(d, 'broken.yaml', 'apiVersion: v1\nclusters: [\n  - name: x\n    cluster: {server: "https://x"\n');
+  throwsKubeconfig(() => loadKubeconfig({ path: p }), /not valid YAML/, new RegExp(p.replace(/[/\\.]/g, '\\$&')));
+  throwsKubeconfig(() => loadKubeconfig({ path: join(d, 'absent.yaml') }), /Cannot read the kubeconfig file .*absent\.yaml/);
+});
+
+test('a missing context, cluster, user or server names the context and the field', async () => {
+  const d = await dir();
+  const p = await write(
+    d,
+    'k.yaml',
+    yamlOf({
+      current: 'good',
+      clusters: [{ name: 'c1', server: 'https://c1' }, { name: 'noserver' }],
+      users: [{ name: 'u1' }],
+      contexts: [
+        { name: 'good', cluster: 'c1', user: 'u1' },
+        { name: 'ghost-cluster', cluster: 'nope', user: 'u1' },
+        { name: 'ghost-user', cluster: 'c1', user: 'nobody' },
+        { name: 'no-server', cluster: 'noserver', user: 'u1' },
+      ],
+    }),
+  );
+  throwsKubeconfig(() => loadKubeconfig({ path: p, context: 'prod' }), /context prod/, /available: good, ghost-cluster/);
+  const e1 = throwsKubeconfig(() => loadKubeconfig({ path: p, context: 'ghost-cluster' }), /cluster nope, which is not defined/, /contexts\[1\]\.context\.cluster/);
+  assert.equal(e1.context, 'ghost-cluster');
+  throwsKubeconfig(() => loadKubeconfig({ path: p, context: 'ghost-user' }), /user nobody, which is not defined/, /contexts\[2\]\.context\.user/);
+  throwsKubeconfig(() => loadKubeconfig({ path: p, context: 'no-server' }), /has no server URL/, /clusters\[1\]\.cluster\.server/);
+  // The bad entries do not stop the good context from loading.
+  assert.equal(loadKubeconfig({ path: p }).server, 'https://c1');
+});
+
+test('kubelogin in devicecode mode is refused before it runs, with the conversion command', async () => {
+  const d = await dir();
+  const cfg = simple('aks');
+  const execUser = (args: string[]) => ({ exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'kubelogin', args } });
+  cfg.users = [{ name: 'aks-user', user: execUser(['get-token', '--login', 'devicecode', '--server-id', 'x']) }];
+  const p = await write(d, 'aks.yaml', yamlOf(cfg));
+  const e = throwsKubeconfig(() => loadKubeconfig({ path: p }), /kubelogin convert-kubeconfig -l azurecli/, /aks-user/, /devicecode/);
+  assert.equal(e.context, 'aks');
+  // kubelogin's default login mode is devicecode too.
+  cfg.users = [{ name: 'aks-user', user: execUser(['get-token', '--server-id', 'x']) }];
+  const p2 = await write(d, 'aks2.yaml', yamlOf(cfg));
+  throwsKubeconfig(() => loadKubeconfig({ path: p2 }), /devicecode/);
+  // Converted kubeconfigs (-l azurecli) load.
+  cfg.users = [{ name: 'aks-user', user: execUser(['get-token', '-l', 'azurecli', '--server-id', 'x']) }];
+  const p3 = await write(d, 'aks3.yaml', yamlOf(cfg));
+  assert.equal(loadKubeconfig({ path: p3 }).userName, 'aks-user');
+});
+
+test('an exec plugin that is not installed gets one sentence naming the user and the plugin', async () => {
+  const d = await dir();
+  const cfg = simple('aks', 'https://127.0.0.1:1');
+  cfg.users = [
+    {
+      name: 'clusterUser_rg_aks',
+      user: {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: 'kubelogin',
+          args: ['get-token', '--login', 'azurecli', '--server-id', 'x'],
+          // An empty PATH makes the spawn fail the way a missing kubelogin does, installed or not.
+          env: [{ name: 'PATH', value: join(d, 'empty-bin') }],
+        },
+      },
+    },
+  ];
+  cfg.contexts = [{ name: 'aks', cluster: 'aks-cluster', user: 'clusterUser_rg_aks' }];
+  const p = await write(d, 'aks.yaml', yamlOf(cfg));
+  await assert.rejects(
+    connectCluster({ kubeconfig: p, signal: new AbortController().signal }),
+    (err: unknown) =>
+      err instanceof KubeconfigError &&
+      err.message === "The kubeconfig user clusterUser_rg_aks (context aks) runs the exec plugin 'kubelogin', which is not installed or not on PATH.",
+  );
+});
+
+test('an unreachable server is one sentence naming the server and the context', async () => {
+  const d = await dir();
+  const p = await write(d, 'k.yaml', yamlOf(simple('down', 'https://127.0.0.1:9')));
+  await assert.rejects(
+    connectCluster({ kubeconfig: p, signal: new AbortController().signal }),
+    (err: unknown) => err instanceof KubeApiError && err.reason === 'Unreachable' && /https:\/\/127\.0\.0\.1:9 of context down: connection refused/.test(err.message),
+  );
+});
