@@ -19,6 +19,11 @@ export interface KqlOptions {
   insightsTables?: readonly InsightsTableName[];
   /** Rows wanted; the query asks for one more so the caller can tell the result was cut. */
   limit?: number;
+  /**
+   * Return Time as text (Kusto's tostring keeps all 7 fractional digits). The query client
+   * needs it: the SDK turns datetime cells into Date objects, which keep only milliseconds.
+   */
+  timeAsText?: boolean;
 }
 
 /**
@@ -187,6 +192,7 @@ export function buildTimelineQuery(opts: KqlOptions): string {
     // Unknown times first, then source table, then RecordId: compareTimelineRows' total order.
     '| order by Time asc nulls first, SourceTable asc, RecordId asc',
     `| take ${limit + 1}`,
+    ...(opts.timeAsText ? ['| extend Time = tostring(Time)'] : []),
   ].join('\n');
 }
 

@@ -1,0 +1,40 @@
+// The one module that touches @azure/monitor-query (deprecated upstream; successor
+// @azure/monitor-query-logs has the same LogsQueryClient API): swapping the package changes
+// only the import below.
+import { LogsQueryClient, LogsQueryResultStatus } from '@azure/monitor-query';
+import { clientOptions, type AzureConnection } from './credentials.js';
+
+export interface RawTable {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+}
+
+export type RawQueryResult =
+  | { status: 'success'; table: RawTable }
+  | { status: 'partial'; table: RawTable; error: { code: string; message: string } };
+
+export async function runWorkspaceQuery(
+  conn: AzureConnection,
+  workspaceId: string,
+  query: string,
+  opts: { signal?: AbortSignal; serverTimeoutInSeconds?: number } = {},
+): Promise<RawQueryResult> {
+  const client = new LogsQueryClient(conn.credential, { ...clientOptions(conn), endpoint: conn.queryEndpoint });
+  // No timespan: the query's own time filter on EventTime applies, not one on TimeGenerated.
+  const res = await client.queryWorkspace(workspaceId, query, undefined as never, {
+    abortSignal: opts.signal,
+    serverTimeoutInSeconds: opts.serverTimeoutInSeconds ?? 600,
+  });
+  const toRaw = (t: { columnDescriptors: { name?: string; type?: string }[]; rows: unknown[][] } | undefined): RawTable => ({
+    columns: (t?.columnDescriptors ?? []).map((c) => ({ name: c.name ?? '', type: c.type ?? '' })),
+    rows: t?.rows ?? [],
+  });
+  if (res.status === LogsQueryResultStatus.Success) return { status: 'success', table: toRaw(res.tables[0]) };
+  const e = res.partialError as { code?: string; message?: string; details?: { message?: string; innererror?: { message?: string } }[] };
+  const detail = e.details?.[0]?.innererror?.message ?? e.details?.[0]?.message;
+  return {
+    status: 'partial',
+    table: toRaw(res.partialTables[0]),
+    error: { code: e.code ?? 'PartialError', message: detail ? `${e.message ?? ''} ${detail}`.trim() : (e.message ?? 'partial result') },
+  };
+}

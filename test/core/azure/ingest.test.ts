@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAzureEmulator } from '../../emulators/azure/server.js';
+import { provision } from '../../../src/core/azure/provision.js';
+import { ingestBundle, prepareRow, MAX_FIELD_BYTES } from '../../../src/core/azure/ingest.js';
+import { openBundle } from '../../../src/core/evidence/reader.js';
+import { verifyBundle } from '../../../src/core/evidence/verify.js';
+import { TABLES } from '../../../src/core/schema/tables.js';
+import { FAST, emulatorConnection, makeHostileBundle } from './fixtures.js';
+
+async function bundleRecordIds(dir: string): Promise<string[]> {
+  const b = await openBundle(dir);
+  const ids: string[] = [];
+  for (const t of TABLES) for await (const r of b.readTable(t.name)) ids.push(r.RecordId);
+  return ids.sort();
+}
+
+test('provisioning twice: the second run changes nothing and says so; --plan touches nothing', async () => {
+  const emu = await startAzureEmulator();
+  try {
+    const conn = emulatorConnection(emu);
+    const req = { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-twice' };
+    const plan = await provision(conn, { ...req, plan: true }, FAST);
+    assert.equal(emu.stats.armWrites, 0, 'a plan writes nothing');
+    assert.ok(plan.steps.every((s) => s.action === 'create'));
+    assert.equal(plan.state, null);
+    const first = await provision(conn, req, FAST);
+    assert.equal(first.changed, true);
+    assert.ok(first.state?.workspaceCustomerId && first.state.rules.every((r) => /^dcr-[0-9a-f]{32}$/.test(r.immutableId)));
+    assert.equal(first.state.rules.length, 2, '11 tables need two rules: a rule holds at most 10 data flows');
+    const writes = emu.stats.armWrites;
+    const second = await provision(conn, req, FAST);
+    assert.equal(second.changed, false);
+    assert.equal(emu.stats.armWrites, writes, 'the second run sends no write');
+    assert.ok(second.steps.every((s) => s.action === 'unchanged'));
+    assert.deepEqual({ ...second.state, provisionedAt: '' }, { ...first.state, provisionedAt: '' }, 'the same ids come back');
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a 403 from ARM becomes one sentence naming the missing role and the resource', async () => {
+  const emu = await startAzureEmulator();
+  try {
+    const conn = emulatorConnection(emu);
+    emu.faults.add({ target: 'arm', kind: 'forbidden' });
+    await assert.rejects(provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-403' }, FAST), (err: Error) => {
+      assert.match(err.message, /needs the "Log Analytics Reader" role on \/subscriptions\/.*\/workspaces\/KubeForenSys-LAW/);
+      return true;
+    });
+  } finally {
+    await emu.close();
+  }
+});
+
+test('ingestion with faults at random points, resumed until done: every record exactly once, bundle still verifies', async () => {
+  const emu = await startAzureEmulator();
+  try {
+    const conn = emulatorConnection(emu);
+    const { state } = await provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-faults' }, FAST);
+    const dir = await makeHostileBundle();
+    // 403 fails a run outright (no propagation wait here), so resuming is exercised; the rest are retried in-run.
+    emu.faults.setRandom({ target: 'ingest', probability: 0.5, kinds: ['throttle', 'unavailable', 'reset', 'forbidden', 'slow'], seed: 20260301, max: 12 });
+    let runs = 0;
+    for (;;) {
+      runs++;
+      try {
+        await ingestBundle(conn, dir, state!, { retryBaseMs: 2, maxConcurrency: 2, forbiddenWaitMs: 0, maxAttempts: 3 });
+        break;
+      } catch (err) {
+        assert.ok(runs < 20, `gave up after ${runs} runs: ${(err as Error).message}`);
+      }
+    }
+    assert.ok(emu.faults.injected.length > 0, 'faults were injected');
+    const stored = TABLES.flatMap((t) => emu.rows(t.name).map((r) => String(r.RecordId))).sort();
+    assert.deepEqual(stored, await bundleRecordIds(dir), 'nothing lost, nothing doubled');
+    assert.deepEqual((await verifyBundle(dir)).problems, []);
+    const before = emu.stats.ingestRequests;
+    const again = await ingestBundle(conn, dir, state!, { retryBaseMs: 2 });
+    assert.equal(emu.stats.ingestRequests, before, 'a finished ingest sends nothing on a re-run');
+    assert.ok(Object.values(again.tables).every((t) => t!.sent === 0));
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a 403 right after provisioning is waited out as role propagation, with a message', async () => {
+  const emu = await startAzureEmulator();
+  try {
+    const conn = emulatorConnection(emu);
+    const { state } = await provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-prop' }, FAST);
+    const dir = await makeHostileBundle();
+    emu.faults.add({ target: 'ingest', kind: 'forbidden', count: 3 });
+    const messages: string[] = [];
+    await ingestBundle(conn, dir, state!, { retryBaseMs: 2, maxConcurrency: 1, log: (m) => messages.push(m) });
+    assert.ok(messages.some((m) => m.includes('Monitoring Metrics Publisher') && m.includes('propagate')));
+    assert.equal(TABLES.reduce((n, t) => n + emu.rows(t.name).length, 0), (await bundleRecordIds(dir)).length);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a field over 64 KB is truncated with a marker that names the RecordId; short fields are untouched', () => {
+  const counter = { truncated: 0 };
+  const row = { RecordId: 's/kubelogs_CL/000000001', Message: 'é'.repeat(50_000), Image: 'nginx', Labels: { big: 'x'.repeat(70_000) } };
+  const out = prepareRow(row, counter);
+  assert.equal(counter.truncated, 2);
+  for (const k of ['Message', 'Labels'] as const) {
+    const v = out[k] as string;
+    assert.ok(Buffer.byteLength(v, 'utf8') <= MAX_FIELD_BYTES);
+    assert.match(v, /truncated by KubeForenSys: \d+ more bytes; full value in the evidence bundle, RecordId s\/kubelogs_CL\/000000001\]$/);
+  }
+  assert.equal(out.Image, 'nginx');
+  assert.equal(row.Message.length, 50_000, 'the bundle row itself is not modified');
+});

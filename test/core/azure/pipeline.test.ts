@@ -1,0 +1,65 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startAzureEmulator, type AzureEmulator } from '../../emulators/azure/server.js';
+import { provision } from '../../../src/core/azure/provision.js';
+import { ingestBundle } from '../../../src/core/azure/ingest.js';
+import { queryWorkspaceTimeline } from '../../../src/core/azure/query.js';
+import { emptyFilter, type TimelineFilter } from '../../../src/core/timeline/filter.js';
+import { verifyBundle } from '../../../src/core/evidence/verify.js';
+import { INGEST_CHECKPOINT_FILE } from '../../../src/core/evidence/manifest.js';
+import type { AzureState } from '../../../src/core/azure/state.js';
+import { FAST, HOSTILE, emulatorConnection, localTimeline, makeHostileBundle } from './fixtures.js';
+
+let emu: AzureEmulator;
+let state: AzureState;
+let bundle: string;
+
+before(async () => {
+  emu = await startAzureEmulator();
+  const conn = emulatorConnection(emu);
+  const r = await provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-ir' }, FAST);
+  state = r.state!;
+  bundle = await makeHostileBundle();
+  await ingestBundle(conn, bundle, state, { retryBaseMs: 5 });
+});
+after(() => emu.close());
+
+const FILTERS: [string, TimelineFilter][] = [
+  ['no filter', emptyFilter()],
+  ['time range', { ...emptyFilter(), from: '2026-03-01T10:00:02.1234562Z', to: '2026-03-01T10:00:06.0000000Z' }],
+  ['namespace', { ...emptyFilter(), namespaces: ['kube-system'] }],
+  ['hostile pod', { ...emptyFilter(), pods: [{ namespace: 'kube-system', pod: HOSTILE[0]! }, { namespace: 'prod', pod: HOSTILE[1]! }] }],
+  ['hostile container', { ...emptyFilter(), containers: [{ namespace: 'kube-system', pod: HOSTILE[2]!, container: HOSTILE[2]! }] }],
+  ['source tables', { ...emptyFilter(), sourceTables: ['kubeevents_CL', 'suspiciouspods_CL'] }],
+  ['event types and severity', { ...emptyFilter(), eventTypes: ['Finding', 'Command'], severities: ['high'] }],
+  ['free text, case-insensitive', { ...emptyFilter(), text: 'EXEC INTO' }],
+  ['free text that looks like KQL', { ...emptyFilter(), text: '" or 1==1 or "' }],
+];
+
+for (const [name, filter] of FILTERS) {
+  test(`workspace timeline equals the local timeline, same rows in the same order: ${name}`, async () => {
+    const local = await localTimeline(bundle, filter);
+    const remote = await queryWorkspaceTimeline(emulatorConnection(emu), state.workspaceCustomerId, { filter });
+    assert.equal(remote.truncated, false);
+    assert.deepEqual(remote.rows, local);
+    if (name === 'no filter') assert.equal(local.length, 16);
+    if (name.startsWith('hostile')) assert.ok(local.length >= 1, 'the hostile name matches its own row, and only by equality');
+  });
+}
+
+test('the bundle still verifies after ingestion: only the checkpoint changed', async () => {
+  const report = await verifyBundle(bundle);
+  assert.deepEqual(report.problems, []);
+  const cp = JSON.parse(await readFile(join(bundle, INGEST_CHECKPOINT_FILE), 'utf8'));
+  assert.equal(cp.tables.kubelogs_CL.prefix, 11);
+});
+
+test('a result over the row limit is reported as truncated, not silently cut', async () => {
+  const remote = await queryWorkspaceTimeline(emulatorConnection(emu), state.workspaceCustomerId, { filter: emptyFilter(), limit: 5 });
+  assert.equal(remote.rows.length, 5);
+  assert.equal(remote.truncated, true);
+  const local = await localTimeline(bundle, emptyFilter());
+  assert.deepEqual(remote.rows, local.slice(0, 5));
+});
