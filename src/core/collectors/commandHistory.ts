@@ -157,7 +157,7 @@ async function historyOfContainer(ctx: CollectorContext, pod: KubeObject, c: Pod
     if (tooBig && r.outcome === 'binary-missing') r = await exec(['cat', f.path], max);
     if (r.outcome === 'binary-missing') {
       const st2: Status = lsMissing && !statKnown ? 'distroless' : 'no-cat';
-      await status(st2, st2 === 'distroless' ? 'the container has no ls, stat or cat (distroless image)' : `the container has no cat: ${r.message}`);
+      await status(st2, st2 === 'distroless' ? 'the container has no ls, stat or cat (distroless image)' : 'the container has no cat binary, so its files cannot be read');
       return;
     }
     if (await stopOn(r)) return;

@@ -1,0 +1,171 @@
+// The cluster layer through the real @kubernetes/client-node against the Kubernetes API
+// emulator: pagination with 410 restarts, 401, cancellation, logs (previous, huge line,
+// non-UTF-8 bytes) and exec outcomes (success, non-zero exit, distroless, forbidden, bound).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
+import { connectCluster } from '../../../src/core/cluster/connect.js';
+import { KubeApiError } from '../../../src/core/cluster/errors.js';
+import type { ClusterApi, LogRequest } from '../../../src/core/cluster/api.js';
+import { decodeUtf8Escaped } from '../../../src/core/cluster/lines.js';
+
+const POD_COUNT = 25;
+
+function scenario(): string {
+  const pods = Array.from({ length: POD_COUNT }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `p${String(i).padStart(2, '0')}`, namespace: 'default', uid: `uid-${i}`, creationTimestamp: '${now-1h}', managedFields: [{ manager: 'kubectl' }] },
+    spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    status: { phase: 'Running', containerStatuses: [{ name: 'c', restartCount: 0, state: { running: { startedAt: '${now-1h}' } } }] },
+  }));
+  const data = {
+    apiVersion: 'kubeforensys.dev/emulator-v1',
+    kind: 'KubeForenSysEmulatorData',
+    cluster: 'client-test',
+    containers: [
+      {
+        namespace: 'default',
+        pod: 'p00',
+        container: 'c',
+        logs: [
+          '${now-10m} first line',
+          { time: '${now-9m}', text: 'Z', repeat: 1_500_000 },
+          { time: '${now-8m}', base64: Buffer.from([0x6f, 0x6b, 0x20, 0xff, 0xfe, 0x21]).toString('base64') },
+        ],
+        files: [{ path: '/data/big', content: '0123456789', repeat: 100_000 }],
+      },
+      { namespace: 'default', pod: 'p01', container: 'c', distroless: true },
+    ],
+  };
+  return [...pods, data].map((d) => stringify(d)).join('---\n');
+}
+
+let emu: KubeEmulator;
+let kubeconfig: string;
+let api: ClusterApi;
+const signal = new AbortController().signal;
+
+before(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kfs-client-'));
+  const file = join(dir, 'scenario.yaml');
+  await writeFile(file, scenario());
+  emu = await startKubeEmulator({ scenario: file });
+  kubeconfig = join(dir, 'kubeconfig.yaml');
+  await emu.writeKubeconfig(kubeconfig);
+  const conn = await connectCluster({ kubeconfig, signal });
+  api = conn.api;
+  assert.equal(conn.identity.identity, emu.scenario.auth.username);
+  assert.equal(conn.identity.server, emu.url.replace(/\/$/, ''));
+});
+
+after(async () => {
+  await emu?.close();
+});
+
+test('lists are paginated, return plain JSON without managedFields, and restart cleanly on 410 Expired', async () => {
+  const clean = await api.list('pods', { signal, pageSize: 10 });
+  assert.equal(clean.length, POD_COUNT);
+  assert.equal(typeof clean[0]!.metadata?.creationTimestamp, 'string', 'timestamps stay strings as kubectl shows them');
+  assert.ok(!('managedFields' in (clean[0]!.metadata ?? {})));
+
+  const seen = emu.requestLog.length;
+  emu.faults.expireContinue('pods', 2);
+  const pages: number[] = [];
+  const names: string[] = [];
+  for await (const page of api.listPages('pods', { signal, pageSize: 10 })) {
+    pages.push(page.length);
+    names.push(...page.map((p) => p.metadata!.name!));
+  }
+  assert.equal(names.length, POD_COUNT, 'every pod once');
+  assert.equal(new Set(names).size, POD_COUNT, 'no pod twice');
+  const requests = emu.requestLog.slice(seen).filter((r) => r.path.startsWith('/api/v1/pods'));
+  assert.ok(requests.some((r) => r.status === 410), 'the emulator answered 410 once');
+  assert.ok(requests.filter((r) => !r.path.includes('continue=')).length >= 2, 'the list restarted from the start');
+});
+
+test('a wrong token is a 401 naming the server, user and context', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kfs-401-'));
+  const bad = join(dir, 'kc.yaml');
+  await writeFile(bad, emu.kubeconfigYaml.replace(emu.scenario.auth.token, 'expired-token'));
+  await assert.rejects(connectCluster({ kubeconfig: bad, signal }), (err: unknown) => {
+    assert.ok(err instanceof KubeApiError);
+    assert.equal(err.status, 401);
+    assert.match(err.message, /rejected the credentials of user client-test in context client-test \(401 Unauthorized\)/);
+    assert.ok(err.message.includes(emu.url.replace(/\/$/, '')));
+    return true;
+  });
+});
+
+test('cancelling a call in flight rejects it as aborted', async () => {
+  const remove = emu.faults.delay(5000, '/api/v1/namespaces');
+  try {
+    const ctl = new AbortController();
+    const p = api.list('namespaces', { signal: ctl.signal });
+    setTimeout(() => ctl.abort(), 50);
+    await assert.rejects(p, (err: unknown) => err instanceof KubeApiError && err.reason === 'Aborted');
+  } finally {
+    remove();
+  }
+});
+
+async function readLog(req: Omit<LogRequest, 'signal' | 'timestamps'>) {
+  const lines: { text: string; nonUtf8: boolean; bytes: number }[] = [];
+  for await (const l of api.streamLog({ ...req, timestamps: true, signal })) {
+    const d = decodeUtf8Escaped(l.bytes);
+    lines.push({ text: d.text, nonUtf8: d.nonUtf8, bytes: l.bytes.length });
+  }
+  return lines;
+}
+
+test('logs stream line by line: a 1.5 MB line and non-UTF-8 bytes arrive intact', async () => {
+  const lines = await readLog({ namespace: 'default', pod: 'p00', container: 'c', previous: false });
+  assert.equal(lines.length, 3);
+  assert.match(lines[0]!.text, /^\d{4}-\d\d-\d\dT[\d:.]+Z first line$/);
+  assert.ok(lines[1]!.bytes > 1_500_000 && lines[1]!.text.endsWith('Z'.repeat(1000)));
+  assert.equal(lines[2]!.nonUtf8, true);
+  assert.match(lines[2]!.text, / ok \\xFF\\xFE!$/);
+});
+
+test('asking for a previous log that does not exist is a 400 whose Status message is kept', async () => {
+  await assert.rejects(readLog({ namespace: 'default', pod: 'p00', container: 'c', previous: true }), (err: unknown) => {
+    assert.ok(err instanceof KubeApiError);
+    assert.equal(err.status, 400);
+    assert.match(err.message, /previous terminated container "c" in pod "p00" not found/);
+    return true;
+  });
+});
+
+test('exec: success, non-zero exit, a missing binary, the byte bound, and exec forbidden', async () => {
+  const base = { namespace: 'default', container: 'c', timeoutMs: 20_000, signal };
+  const ok = await api.exec({ ...base, pod: 'p00', command: ['ls', '-1', '/'], maxBytes: 4096 });
+  assert.equal(ok.outcome, 'ok');
+  assert.equal(ok.exitCode, 0);
+  assert.match(ok.stdout.toString(), /^data$/m);
+
+  const missing = await api.exec({ ...base, pod: 'p00', command: ['cat', '/no/such/file'], maxBytes: 4096 });
+  assert.equal(missing.outcome, 'nonzero-exit');
+  assert.equal(missing.exitCode, 1);
+  assert.match(missing.stderr, /No such file/);
+
+  const distroless = await api.exec({ ...base, pod: 'p01', command: ['cat', '/etc/passwd'], maxBytes: 4096 });
+  assert.equal(distroless.outcome, 'binary-missing');
+
+  const bounded = await api.exec({ ...base, pod: 'p00', command: ['cat', '/data/big'], maxBytes: 1000 });
+  assert.equal(bounded.outcome, 'ok');
+  assert.equal(bounded.truncated, true);
+  assert.equal(bounded.stdout.length, 1000);
+
+  const remove = emu.faults.forbidExec();
+  try {
+    const denied = await api.exec({ ...base, pod: 'p00', command: ['ls'], maxBytes: 4096 });
+    assert.equal(denied.outcome, 'forbidden');
+    assert.match(denied.message, /forbidden/);
+  } finally {
+    remove();
+  }
+});
