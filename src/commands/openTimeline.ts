@@ -1,0 +1,36 @@
+// KubeForenSys: Open Timeline. The open bundle's timeline (the local source, no Azure needed);
+// with no bundle open, asks for one or for the Log Analytics workspace.
+import type { TimelineFilter } from '../core/timeline/filter.js';
+import type { CommandContext, TimelineSourceSpec } from './context.js';
+import { openEvidenceBundle } from './openBundle.js';
+
+export async function openTimeline(cc: CommandContext, arg?: unknown, filter?: TimelineFilter): Promise<TimelineSourceSpec | undefined> {
+  let source = sourceFromArg(arg);
+  if (!source && cc.state.bundle) source = { kind: 'local', bundleDir: cc.state.bundle.dir };
+  if (!source) {
+    const items = [
+      { label: '$(folder-opened) Open an evidence bundle…', description: 'local, no Azure needed', kind: 'local' as const },
+      { label: '$(cloud) Log Analytics workspace', description: 'runs the unified KQL query', kind: 'workspace' as const },
+    ];
+    const pick = await cc.ui.showQuickPick(items, { title: 'KubeForenSys: timeline source' });
+    if (!pick) return undefined;
+    if (pick.kind === 'workspace') source = { kind: 'workspace' };
+    else {
+      const dir = await openEvidenceBundle(cc);
+      if (!dir) return undefined;
+      source = { kind: 'local', bundleDir: dir };
+    }
+  }
+  await cc.timeline.open(source, filter);
+  return source;
+}
+
+function sourceFromArg(arg: unknown): TimelineSourceSpec | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const o = arg as Record<string, unknown>;
+  if (o.kind === 'workspace') return { kind: 'workspace' };
+  if (o.kind === 'local' && typeof o.bundleDir === 'string') return { kind: 'local', bundleDir: o.bundleDir };
+  // The snapshot item of the tree.
+  if (o.kind === 'snapshot' && typeof o.dir === 'string') return { kind: 'local', bundleDir: o.dir };
+  return undefined;
+}

@@ -1,0 +1,327 @@
+// The artifacts tree, as plain data: before a snapshot, the selected context with a checkbox per
+// collectable artifact; after one (or after Open Evidence Bundle), the snapshot with each artifact's
+// record count and status, drilling into suspicious pods (findings, then containers) and RBAC
+// subjects. src/views/treeView.ts adapts it to vscode.TreeDataProvider.
+import { ARTIFACTS, artifactDef, type ArtifactId } from '../core/schema/artifacts.js';
+import type { ArtifactReport, ArtifactStatus } from '../core/evidence/manifest.js';
+import { Emitter } from '../commands/emitter.js';
+import type { Disposable } from '../commands/seam.js';
+import type { ExtensionState } from '../commands/state.js';
+import { CMD } from '../commands/ids.js';
+import { SEVERITIES } from '../core/schema/timeline.js';
+import { severityRank, type BundleFindings, type FindingView, type SuspiciousResource } from './bundleFindings.js';
+import { VIEW_ITEM, type ContextInfo, type TreeItemModel, type TreeNode } from './treeNodes.js';
+
+export interface ArtifactsTreeDeps {
+  state: ExtensionState;
+  /** The context the next collection uses, or undefined when no kubeconfig could be read. */
+  currentContext(): Promise<ContextInfo | undefined>;
+  /** Findings of the open bundle (the tree caches them per bundle folder). */
+  loadFindings(dir: string): Promise<BundleFindings>;
+  /** Artifacts ticked when the user has not chosen any (the kubeforensys.artifacts setting). */
+  defaultArtifacts(): readonly ArtifactId[];
+}
+
+/** Children listed under one node before a "N more" item (gaps can number in the thousands). */
+export const MAX_CHILDREN = 200;
+
+const STATUS_ICON: Record<ArtifactStatus, { id: string; color?: string }> = {
+  ok: { id: 'pass', color: 'testing.iconPassed' },
+  partial: { id: 'warning', color: 'problemsWarningIcon.foreground' },
+  forbidden: { id: 'lock', color: 'problemsErrorIcon.foreground' },
+  failed: { id: 'error', color: 'problemsErrorIcon.foreground' },
+  skipped: { id: 'circle-slash' },
+  cancelled: { id: 'debug-stop', color: 'problemsWarningIcon.foreground' },
+};
+
+export function severityIcon(severity: string): { id: string; color?: string } {
+  switch (severity) {
+    case 'high':
+      return { id: 'error', color: 'problemsErrorIcon.foreground' };
+    case 'medium':
+      return { id: 'warning', color: 'problemsWarningIcon.foreground' };
+    case 'low':
+      return { id: 'info', color: 'problemsInfoIcon.foreground' };
+    default:
+      return { id: 'circle-outline' };
+  }
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
+const nsName = (ns: string, name: string) => (ns ? `${ns}/${name}` : name);
+
+export class ArtifactsTree implements Disposable {
+  private readonly changed = new Emitter<TreeNode | undefined>();
+  readonly onDidChange = this.changed.event;
+  private findings: { dir: string; value: Promise<BundleFindings> } | undefined;
+  private readonly sub: Disposable;
+
+  constructor(private readonly deps: ArtifactsTreeDeps) {
+    this.sub = deps.state.onDidChange(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+
+  private bundleFindings(dir: string): Promise<BundleFindings> {
+    if (this.findings?.dir !== dir) {
+      const value = this.deps.loadFindings(dir);
+      // A failed read is retried on the next expansion rather than cached.
+      value.catch(() => (this.findings = undefined));
+      this.findings = { dir, value };
+    }
+    return this.findings.value;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    const { state } = this.deps;
+    const bundle = state.bundle;
+    if (!node) {
+      const roots: TreeNode[] = [];
+      if (bundle) roots.push({ kind: 'snapshot', dir: bundle.dir });
+      const context = await this.deps.currentContext();
+      // An empty tree shows the welcome view: until a context is picked or a bundle is open.
+      if (context && (bundle || context.explicit)) roots.push({ kind: 'context', context, withBundle: !!bundle });
+      return roots;
+    }
+    switch (node.kind) {
+      case 'context':
+        return ARTIFACTS.map((a) => ({ kind: 'artifactChoice', artifact: a.id }) as TreeNode);
+      case 'snapshot':
+        return bundle ? ARTIFACTS.map((a) => ({ kind: 'artifactResult', artifact: a.id }) as TreeNode) : [];
+      case 'artifactResult':
+        return this.artifactChildren(node.artifact);
+      case 'resource':
+        return [
+          ...this.visible(node.resource.findings).map((f) => ({ kind: 'finding', finding: f, parentId: this.id(node) }) as TreeNode),
+          ...(node.resource.isPod
+            ? node.resource.containers.map((c) => ({ kind: 'container', namespace: node.resource.namespace, pod: node.resource.name, container: c }) as TreeNode)
+            : []),
+        ];
+      case 'subject':
+        return this.visible(node.subject.findings).map((f) => ({ kind: 'finding', finding: f, parentId: this.id(node) }) as TreeNode);
+      default:
+        return [];
+    }
+  }
+
+  private visible(findings: FindingView[]): FindingView[] {
+    const only = this.deps.state.treeSeverities;
+    return only.length ? findings.filter((f) => (only as string[]).includes(f.severity)) : findings;
+  }
+
+  private async artifactChildren(artifact: ArtifactId): Promise<TreeNode[]> {
+    const bundle = this.deps.state.bundle;
+    const report = bundle?.manifest.artifacts[artifact];
+    if (!bundle || !report) return [];
+    const out: TreeNode[] = [];
+    if (artifact === 'suspiciousPods' || artifact === 'rbac') {
+      const f = await this.bundleFindings(bundle.dir);
+      if (artifact === 'suspiciousPods') {
+        for (const r of f.resources) if (this.visible(r.findings).length) out.push({ kind: 'resource', resource: r });
+      } else {
+        for (const s of f.subjects) if (this.visible(s.findings).length) out.push({ kind: 'subject', subject: s });
+      }
+    }
+    const gaps = report.gaps.map((gap, index) => ({ kind: 'gap', artifact, gap, index }) as TreeNode);
+    const all = [...out, ...gaps];
+    if (all.length <= MAX_CHILDREN) return all;
+    return [...all.slice(0, MAX_CHILDREN), { kind: 'more', parent: artifact, hidden: all.length - MAX_CHILDREN }];
+  }
+
+  /** Stable, unique ids so VS Code keeps expansion state across refreshes. */
+  id(node: TreeNode): string {
+    switch (node.kind) {
+      case 'context':
+        return JSON.stringify(['context', node.context.name]);
+      case 'artifactChoice':
+        return JSON.stringify(['choice', node.artifact]);
+      case 'snapshot':
+        return JSON.stringify(['snapshot', node.dir]);
+      case 'artifactResult':
+        return JSON.stringify(['artifact', node.artifact]);
+      case 'gap':
+        return JSON.stringify(['gap', node.artifact, node.index]);
+      case 'more':
+        return JSON.stringify(['more', node.parent]);
+      case 'resource':
+        return JSON.stringify(['resource', node.resource.kind, node.resource.namespace, node.resource.name]);
+      case 'finding':
+        return JSON.stringify(['finding', node.parentId, node.finding.recordId]);
+      case 'container':
+        return JSON.stringify(['container', node.namespace, node.pod, node.container]);
+      case 'subject':
+        return JSON.stringify(['subject', node.subject.kind, node.subject.namespace, node.subject.name]);
+    }
+  }
+
+  getItem(node: TreeNode): TreeItemModel {
+    const id = this.id(node);
+    switch (node.kind) {
+      case 'context': {
+        const c = node.context;
+        return {
+          id,
+          label: node.withBundle ? `Next collection: ${c.name}` : c.name,
+          description: c.cluster,
+          tooltip: `Context ${c.name}\nCluster ${c.cluster}\nUser ${c.user}\n${c.explicit ? 'Picked with Select Cluster Context' : 'From the kubeconfig'}\nTick the artifacts the next collection includes.`,
+          contextValue: VIEW_ITEM.context,
+          collapsible: node.withBundle ? 'collapsed' : 'expanded',
+          icon: { id: 'server-environment' },
+        };
+      }
+      case 'artifactChoice': {
+        const def = artifactDef(node.artifact);
+        const checked = this.deps.state.selectedArtifacts(this.deps.defaultArtifacts()).includes(node.artifact);
+        return {
+          id,
+          label: def.label,
+          description: def.usesExec ? 'uses exec' : undefined,
+          tooltip: def.description,
+          contextValue: VIEW_ITEM.artifactChoice,
+          collapsible: 'none',
+          checked,
+        };
+      }
+      case 'snapshot': {
+        const m = this.deps.state.bundle?.manifest;
+        if (!m) return { id, label: 'Snapshot', contextValue: VIEW_ITEM.snapshot, collapsible: 'expanded' };
+        const records = Object.values(m.artifacts).reduce((s, r) => s + (r?.records ?? 0), 0);
+        return {
+          id,
+          label: `Snapshot of ${m.cluster.context}`,
+          description: `${m.status} · ${plural(records, 'record')} · ${m.startedAt.slice(0, 19).replace('T', ' ')}Z`,
+          tooltip: [
+            `Snapshot ${m.snapshotId}`,
+            `Status ${m.status}`,
+            `Cluster ${m.cluster.cluster} (${m.cluster.server})`,
+            `As ${m.cluster.identity ?? m.cluster.user}`,
+            `From ${m.startedAt} to ${m.endedAt}`,
+            `Folder ${node.dir}`,
+          ].join('\n'),
+          contextValue: VIEW_ITEM.snapshot,
+          collapsible: 'expanded',
+          icon: { id: 'archive' },
+        };
+      }
+      case 'artifactResult':
+        return this.artifactItem(id, node.artifact);
+      case 'gap':
+        return {
+          id,
+          label: node.gap.scope,
+          description: node.gap.status,
+          tooltip: `${node.gap.status}: ${node.gap.scope}\n${node.gap.message}`,
+          contextValue: VIEW_ITEM.gap,
+          collapsible: 'none',
+          icon: node.gap.status === 'forbidden' ? STATUS_ICON.forbidden : node.gap.status === 'skipped' ? STATUS_ICON.skipped : STATUS_ICON.partial,
+        };
+      case 'more':
+        return { id, label: `${count(node.hidden)} more…`, tooltip: 'The full list is in the manifest and the collection log.', contextValue: VIEW_ITEM.more, collapsible: 'none' };
+      case 'resource':
+        return this.resourceItem(id, node.resource);
+      case 'finding': {
+        const f = node.finding;
+        return {
+          id,
+          label: f.title,
+          description: [f.techniqueId, f.container && `container ${f.container}`, f.baseline && 'baseline'].filter(Boolean).join(' · '),
+          tooltip: [
+            f.explanation,
+            '',
+            `Severity ${f.severity}`,
+            `Technique ${f.techniqueId} ${f.techniqueName}`.trim(),
+            `Rule ${f.ruleId}`,
+            `Resource ${f.resourceKind} ${nsName(f.namespace, f.resourceName)}`,
+            f.fieldPath ? `Evidence ${f.fieldPath} = ${f.fieldValue}` : '',
+            f.baseline ? 'Matches the baseline of expected platform workloads.' : '',
+          ]
+            .filter((l, i) => l !== '' || i === 1)
+            .join('\n'),
+          contextValue: VIEW_ITEM.finding,
+          collapsible: 'none',
+          icon: severityIcon(f.severity),
+        };
+      }
+      case 'container':
+        return {
+          id,
+          label: node.container,
+          description: 'container',
+          tooltip: `Container ${node.container} of pod ${nsName(node.namespace, node.pod)}`,
+          contextValue: VIEW_ITEM.container,
+          collapsible: 'none',
+          icon: { id: 'package' },
+          command: { command: CMD.showInTimeline, title: 'Show in Timeline', arguments: [node] },
+        };
+      case 'subject': {
+        const s = node.subject;
+        const fs = this.visible(s.findings);
+        return {
+          id,
+          label: nsName(s.namespace, s.name),
+          description: `${s.kind} · ${plural(fs.length, 'finding')}`,
+          tooltip: `${s.kind} ${nsName(s.namespace, s.name)}\n${plural(fs.length, 'finding')}`,
+          contextValue: VIEW_ITEM.subject,
+          collapsible: 'collapsed',
+          icon: fs.length ? severityIcon(worstSeverity(fs)) : { id: 'account' },
+        };
+      }
+    }
+  }
+
+  private artifactItem(id: string, artifact: ArtifactId): TreeItemModel {
+    const def = artifactDef(artifact);
+    const report: ArtifactReport | undefined = this.deps.state.bundle?.manifest.artifacts[artifact];
+    if (!report) {
+      return { id, label: def.label, description: 'not collected', tooltip: def.description, contextValue: `${VIEW_ITEM.artifactResult}.none`, collapsible: 'none', icon: { id: 'circle-slash' } };
+    }
+    const why = report.error ?? report.gaps[0]?.message;
+    const statusText = report.status === 'ok' ? '' : report.status === 'partial' ? ` · partial (${plural(report.gaps.length, 'gap')})` : ` · ${report.status}${why ? `: ${why}` : ''}`;
+    const tooltip = [
+      `${def.label}: ${report.status}, ${plural(report.records, 'record')}`,
+      def.description,
+      report.error ? `Error: ${report.error}` : '',
+      ...report.gaps.slice(0, 20).map((g) => `${g.status}: ${g.scope}: ${g.message}`),
+      report.gaps.length > 20 ? `… ${count(report.gaps.length - 20)} more gaps` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
+    const expandable = report.gaps.length > 0 || ((artifact === 'suspiciousPods' || artifact === 'rbac') && report.records > 0);
+    return {
+      id,
+      label: def.label,
+      description: `${plural(report.records, 'record')}${statusText}`,
+      tooltip,
+      contextValue: `${VIEW_ITEM.artifactResult}.${report.status}`,
+      collapsible: expandable ? (artifact === 'suspiciousPods' ? 'expanded' : 'collapsed') : 'none',
+      icon: STATUS_ICON[report.status] ?? { id: 'question' },
+    };
+  }
+
+  private resourceItem(id: string, r: SuspiciousResource): TreeItemModel {
+    const fs = this.visible(r.findings);
+    const techniques = [...new Set(fs.map((f) => f.techniqueId).filter(Boolean))];
+    return {
+      id,
+      label: nsName(r.namespace, r.name),
+      description: `${r.isPod ? '' : `${r.kind} · `}${plural(fs.length, 'finding')}${techniques.length ? ` · ${techniques.slice(0, 3).join(', ')}${techniques.length > 3 ? '…' : ''}` : ''}`,
+      tooltip: `${r.kind} ${nsName(r.namespace, r.name)}\n${fs.map((f) => `[${f.severity}] ${f.title} (${f.techniqueId})`).join('\n')}`,
+      contextValue: r.isPod ? VIEW_ITEM.pod : VIEW_ITEM.workload,
+      collapsible: 'collapsed',
+      icon: fs.length ? severityIcon(worstSeverity(fs)) : { id: 'symbol-class' },
+    };
+  }
+}
+
+function worstSeverity(fs: FindingView[]): string {
+  const rank = Math.min(...fs.map((f) => severityRank(f.severity)));
+  return SEVERITIES[rank] ?? 'info';
+}

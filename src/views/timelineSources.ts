@@ -1,0 +1,25 @@
+// Loads what a timeline panel shows: a bundle into the local engine (no Azure needed), or the
+// workspace's unified KQL query result into the same engine, so the webview is answered alike.
+import { basename } from 'node:path';
+import { emptyFilter } from '../core/timeline/filter.js';
+import { settingsOf, type CommandContext, type TimelineSourceSpec } from '../commands/context.js';
+import type { LoadedSource } from './timelineController.js';
+
+/** Loads a timeline source: the bundle into the local engine, or the workspace's unified query result. */
+export async function loadTimelineSource(cc: CommandContext, source: TimelineSourceSpec, signal?: AbortSignal): Promise<LoadedSource> {
+  if (source.kind === 'local') {
+    const bundle = await cc.core.openBundle(source.bundleDir);
+    const started = Date.now();
+    const timeline = await cc.core.loadLocalTimeline(bundle, { signal });
+    cc.log.info(`timeline: loaded ${timeline.size} rows of ${source.bundleDir} in ${Date.now() - started} ms`);
+    return { source: timeline, info: { kind: 'local', label: `${bundle.manifest.cluster.context} · ${basename(source.bundleDir)}` } };
+  }
+  const azure = await cc.core.azure();
+  const conn = await azure.connection(cc.auth, cc.env);
+  const res = await azure.queryTimeline(conn, emptyFilter(), settingsOf(cc).azure, { signal: signal ?? new AbortController().signal, log: cc.log });
+  if (res.warning) {
+    cc.log.warn(`workspace timeline: ${res.warning}`);
+    void cc.ui.showWarningMessage(`KubeForenSys: ${res.warning}`);
+  }
+  return { source: await cc.core.timelineFromRows(res.rows), info: { kind: 'workspace', label: res.label } };
+}
