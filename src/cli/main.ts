@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../core/version.js';
 import { registerCollectCommands, EXIT } from './collect.js';
+import { registerScanCommand } from './scan.js';
+import { registerAzureCommands } from './azure.js';
 
 export function buildProgram(): Command {
   const program = new Command('kubeforensys')
@@ -10,6 +12,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerCollectCommands(program);
+  registerScanCommand(program);
+  registerAzureCommands(program);
   return program;
 }
 
