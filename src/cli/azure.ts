@@ -1,0 +1,250 @@
+// `kubeforensys provision | ingest | kql | timeline`: the Azure side of the CLI. Heavy Azure SDK
+// modules load only when a command that needs them runs.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { TABLES, type TableName } from '../core/schema/tables.js';
+import { SEVERITIES, type Severity, type TimelineRow } from '../core/schema/timeline.js';
+import { normalizeTime } from '../core/schema/time.js';
+import { emptyFilter, type ContainerRef, type PodRef, type TimelineFilter } from '../core/timeline/filter.js';
+import { compareTimelineRows, matchesFilter, toTimelineRow } from '../core/timeline/rows.js';
+import { buildTimelineQuery } from '../core/timeline/kql.js';
+import { INSIGHTS_TABLE_NAMES, isInsightsTableName, type InsightsTableName } from '../core/azure/insightsTables.js';
+import { defaultStatePath } from '../core/azure/state.js';
+import { EXIT, parseList } from './collect.js';
+import { formatBytes, renderTable, safeText } from './format.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, ...parseList(value)];
+
+function parseTime(value: string): string {
+  const t = normalizeTime(value);
+  if (!t) throw new InvalidArgumentError(`"${value}" is not a date and time; use ISO-8601, e.g. 2026-01-31T12:00:00Z.`);
+  return t;
+}
+
+interface FilterFlags {
+  from?: string;
+  to?: string;
+  namespace?: string[];
+  pod?: string[];
+  container?: string[];
+  table?: string[];
+  eventType?: string[];
+  severity?: string[];
+  text?: string;
+  withInsights?: string[];
+}
+
+function addFilterOptions(cmd: Command): Command {
+  return cmd
+    .option('--from <time>', 'inclusive start (ISO-8601)', parseTime)
+    .option('--to <time>', 'exclusive end (ISO-8601)', parseTime)
+    .option('--namespace <list>', 'namespaces (comma-separated, repeatable)', collect)
+    .option('--pod <ns/pod>', 'pods as namespace/pod (comma-separated, repeatable)', collect)
+    .option('--container <ns/pod/container>', 'containers as namespace/pod/container (repeatable)', collect)
+    .option('--table <list>', `source tables: ${TABLES.map((t) => t.name).join(', ')}`, collect)
+    .option('--event-type <list>', 'event types, e.g. LogLine,Finding', collect)
+    .option('--severity <list>', `severities: ${SEVERITIES.join(', ')}`, collect)
+    .option('--text <text>', 'case-insensitive text in summary, namespace, pod, container or event type');
+}
+
+/** The filter from the flags; times are normalized so string comparison is time comparison. */
+export function filterFromFlags(f: FilterFlags): TimelineFilter {
+  const filter = emptyFilter();
+  if (f.from) filter.from = f.from;
+  if (f.to) filter.to = f.to;
+  filter.namespaces = f.namespace ?? [];
+  filter.pods = (f.pod ?? []).map((p): PodRef => {
+    const i = p.indexOf('/');
+    if (i <= 0 || i === p.length - 1) throw new UsageError(`--pod "${p}" must be namespace/pod.`);
+    return { namespace: p.slice(0, i), pod: p.slice(i + 1) };
+  });
+  filter.containers = (f.container ?? []).map((c): ContainerRef => {
+    const parts = c.split('/');
+    if (parts.length !== 3 || parts.some((x) => !x)) throw new UsageError(`--container "${c}" must be namespace/pod/container.`);
+    return { namespace: parts[0]!, pod: parts[1]!, container: parts[2]! };
+  });
+  const bad = (f.table ?? []).filter((t) => !TABLES.some((x) => x.name === t) && !isInsightsTableName(t));
+  if (bad.length) throw new UsageError(`unknown table ${bad.join(', ')}.`);
+  filter.sourceTables = (f.table ?? []) as TableName[];
+  filter.eventTypes = f.eventType ?? [];
+  const badSev = (f.severity ?? []).filter((s) => !(SEVERITIES as readonly string[]).includes(s));
+  if (badSev.length) throw new UsageError(`unknown severity ${badSev.join(', ')}; choose from ${SEVERITIES.join(', ')}.`);
+  filter.severities = (f.severity ?? []) as Severity[];
+  filter.text = f.text ?? '';
+  return filter;
+}
+
+function insightsFromFlags(list: string[] | undefined): InsightsTableName[] {
+  const names = list ?? [];
+  const bad = names.filter((n) => !isInsightsTableName(n));
+  if (bad.length) throw new UsageError(`--with-insights: unknown ${bad.join(', ')}; choose from ${INSIGHTS_TABLE_NAMES.join(', ')}.`);
+  return names as InsightsTableName[];
+}
+
+/** CSV cells are quoted; a cell that a spreadsheet would run as a formula gets a leading apostrophe. */
+function csvCell(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+const CSV_COLUMNS = ['Time', 'SourceTable', 'EventType', 'Cluster', 'Namespace', 'PodName', 'ContainerName', 'Summary', 'Severity', 'TechniqueId', 'RecordId', 'Details'] as const;
+
+export function writeTimeline(rows: TimelineRow[], format: string, out: NodeJS.WritableStream): void {
+  if (format === 'jsonl') {
+    // Keys in the timeline's column order, whichever engine built the row.
+    for (const r of rows) out.write(JSON.stringify(Object.fromEntries(CSV_COLUMNS.map((c) => [c, r[c]]))) + '\n');
+  } else if (format === 'csv') {
+    out.write(CSV_COLUMNS.join(',') + '\r\n');
+    for (const r of rows) out.write(CSV_COLUMNS.map((c) => csvCell(c === 'Details' ? JSON.stringify(r.Details) : String(r[c]))).join(',') + '\r\n');
+  } else {
+    const body = rows.map((r) => [r.Time || '(unknown)', r.SourceTable, safeText(r.Namespace, 30), safeText(r.PodName, 40), safeText(r.ContainerName, 30), safeText(r.EventType, 24), r.Severity, safeText(r.Summary, 120)]);
+    out.write(renderTable(['Time', 'Source', 'Namespace', 'Pod', 'Container', 'Event', 'Sev', 'Summary'], body) + '\n');
+  }
+}
+
+/** The local timeline of a bundle with exactly the rows.ts semantics. */
+async function bundleTimeline(dir: string, filter: TimelineFilter, signal: AbortSignal): Promise<TimelineRow[]> {
+  const { openBundle } = await import('../core/evidence/reader.js');
+  const bundle = await openBundle(dir);
+  const rows: TimelineRow[] = [];
+  for (const t of TABLES) {
+    if (filter.sourceTables.length && !filter.sourceTables.includes(t.name)) continue;
+    for await (const raw of bundle.readTable(t.name, { signal })) {
+      const r = toTimelineRow(t.name, raw as unknown as Record<string, unknown>);
+      if (matchesFilter(r, filter)) rows.push(r);
+    }
+  }
+  return rows.sort(compareTimelineRows);
+}
+
+function withSigint<T>(io: CliIo, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    io.stderr.write(`\nCancelling ${what}…\n`);
+    controller.abort(new Error('cancelled by the user'));
+  };
+  process.on('SIGINT', onSigint);
+  return fn(controller.signal).finally(() => process.off('SIGINT', onSigint));
+}
+
+export function registerAzureCommands(program: Command, io: CliIo = { stdout: process.stdout, stderr: process.stderr }): void {
+  program
+    .command('provision')
+    .description('Create or update the Log Analytics workspace, one custom table per bundle table and the data collection rule(s). Idempotent.')
+    .option('--plan', 'print what would be created or changed and touch nothing')
+    .option('--subscription <id>', 'Azure subscription id (default: AZURE_SUBSCRIPTION_ID)')
+    .option('--resource-group <name>', 'existing resource group')
+    .option('--workspace <name>', 'workspace name', 'KubeForenSys-LAW')
+    .option('--location <region>', 'Azure region for new resources', 'eastus')
+    .option('--retention-days <n>', 'workspace retention, 30-730 days', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 30 || n > 730) throw new InvalidArgumentError('retention must be a whole number of days from 30 to 730.');
+      return n;
+    }, 30)
+    .option('--with-dce', 'also create a data collection endpoint (for private-link setups)')
+    .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
+    .option('--state <file>', 'where the resulting ids are stored', defaultStatePath())
+    .option('--json', 'print the steps and ids as JSON')
+    .action(async (f: { plan?: boolean; subscription?: string; resourceGroup?: string; workspace: string; location: string; retentionDays: number; withDce?: boolean; tenant?: string; state: string; json?: boolean }) => {
+      const [{ cliConnection }, { provision }, { writeState }] = await Promise.all([import('../core/azure/credentials.js'), import('../core/azure/provision.js'), import('../core/azure/state.js')]);
+      const conn = await cliConnection({ tenantId: f.tenant, subscriptionId: f.subscription });
+      const subscriptionId = f.subscription ?? process.env.AZURE_SUBSCRIPTION_ID ?? conn.subscriptionId;
+      if (!subscriptionId) throw new UsageError('pass --subscription (or set AZURE_SUBSCRIPTION_ID).');
+      if (!f.resourceGroup) throw new UsageError('pass --resource-group: the resource group the workspace and rule go in (it must exist).');
+      const result = await withSigint(io, 'provisioning', (signal) =>
+        provision(
+          conn,
+          { subscriptionId, resourceGroup: f.resourceGroup!, workspaceName: f.workspace, location: f.location, retentionDays: f.retentionDays, withDce: f.withDce, plan: f.plan },
+          {
+            signal,
+            log: (m) => io.stderr.write(`${m}\n`),
+            onStep: f.json ? undefined : (s) => io.stdout.write(`${f.plan ? 'would ' : ''}${s.action === 'unchanged' ? 'keep' : s.action} ${s.kind} ${s.name}${s.detail ? ` (${s.detail})` : ''}\n`),
+          },
+        ),
+      );
+      if (result.state && !f.plan) await writeState(result.state, f.state);
+      if (f.json) io.stdout.write(JSON.stringify({ changed: result.changed, steps: result.steps, state: result.state }, null, 2) + '\n');
+      else if (f.plan) io.stdout.write(result.changed ? 'Plan only: nothing was changed.\n' : 'Everything is already in place: nothing to do.\n');
+      else io.stdout.write(result.changed ? `Provisioned. Ids saved to ${f.state}\n` : `Nothing changed: everything was already in place. Ids saved to ${f.state}\n`);
+    });
+
+  program
+    .command('ingest')
+    .argument('<bundle>', 'evidence bundle folder')
+    .description('Send a bundle to the workspace through the Logs Ingestion API; resumes where an earlier run stopped.')
+    .option('--state <file>', 'ids written by provision', defaultStatePath())
+    .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
+    .option('--concurrency <n>', 'requests in flight (default 4)', (v) => Number(v))
+    .option('--json', 'print the result as JSON')
+    .action(async (bundle: string, f: { state: string; tenant?: string; concurrency?: number; json?: boolean }) => {
+      const [{ cliConnection }, { ingestBundle }, { readState }] = await Promise.all([import('../core/azure/credentials.js'), import('../core/azure/ingest.js'), import('../core/azure/state.js')]);
+      const state = await readState(f.state);
+      const conn = await cliConnection({ tenantId: f.tenant, subscriptionId: state.subscriptionId });
+      const tty = (io.stderr as NodeJS.WriteStream).isTTY;
+      const result = await withSigint(io, 'ingestion (the checkpoint keeps what was sent)', (signal) =>
+        ingestBundle(conn, resolve(bundle), state, {
+          signal,
+          maxConcurrency: f.concurrency,
+          log: (m) => io.stderr.write(`${tty ? '\r\x1b[2K' : ''}${m}\n`),
+          onProgress: tty ? (p) => io.stderr.write(`\r\x1b[2K… ${p.table} ${p.rowsSent + p.rowsSkipped}/${p.rowsTotal} rows · ${formatBytes(p.bytesSent)}`) : undefined,
+        }),
+      );
+      if (tty) io.stderr.write('\r\x1b[2K');
+      if (f.json) {
+        io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+        return;
+      }
+      const rows = Object.entries(result.tables).map(([t, r]) => [t, String(r!.rows), String(r!.sent), String(r!.skipped), formatBytes(r!.bytes)]);
+      io.stdout.write(renderTable(['Table', 'Rows', 'Sent', 'Already sent', 'Bytes'], rows) + '\n');
+      if (result.truncatedFields) io.stdout.write(`${result.truncatedFields} field(s) over 64 KB were truncated with a marker; the full values stay in the bundle.\n`);
+      io.stdout.write(`${result.resumed ? 'Resumed and finished' : 'Finished'}: ${result.requests} request(s). Duplicates, if a retry ever doubles a batch, share a RecordId.\n`);
+    });
+
+  addFilterOptions(program.command('kql'))
+    .description('Print the union KQL of the unified timeline, for pasting into the Azure portal.')
+    .addOption(new Option('--with-insights <list>', `also union these Azure tables: ${INSIGHTS_TABLE_NAMES.join(', ')}`).argParser(collect))
+    .option('--limit <n>', 'row limit', (v) => Number(v))
+    .action((f: FilterFlags & { limit?: number }) => {
+      io.stdout.write(buildTimelineQuery({ filter: filterFromFlags(f), insightsTables: insightsFromFlags(f.withInsights), limit: f.limit }) + '\n');
+    });
+
+  addFilterOptions(program.command('timeline'))
+    .argument('[bundle]', 'evidence bundle folder (or use --workspace)')
+    .description('Print the unified timeline of a bundle, or of the Log Analytics workspace.')
+    .option('--workspace [id]', 'query the workspace (customer id; default: the one provision stored)')
+    .option('--state <file>', 'ids written by provision', defaultStatePath())
+    .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
+    .addOption(new Option('--with-insights <list>', `also union these Azure tables: ${INSIGHTS_TABLE_NAMES.join(', ')}`).argParser(collect))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'jsonl', 'csv']).default('table'))
+    .option('--limit <n>', 'at most this many rows (workspace default 499,999)', (v) => Number(v))
+    .action(async (bundle: string | undefined, f: FilterFlags & { workspace?: string | boolean; state: string; tenant?: string; format: string; limit?: number }) => {
+      const filter = filterFromFlags(f);
+      if (!bundle === !f.workspace) throw new UsageError('give either a bundle folder or --workspace.');
+      if (bundle) {
+        if (f.withInsights?.length) throw new UsageError('--with-insights needs --workspace: a bundle holds only its own tables.');
+        const rows = await withSigint(io, 'the timeline', (signal) => bundleTimeline(resolve(bundle), filter, signal));
+        writeTimeline(f.limit ? rows.slice(0, f.limit) : rows, f.format, io.stdout);
+        if (f.limit && rows.length > f.limit) io.stderr.write(`Showing the first ${f.limit} of ${rows.length} rows.\n`);
+        return;
+      }
+      const [{ cliConnection }, { queryWorkspaceTimeline }, { readState }] = await Promise.all([import('../core/azure/credentials.js'), import('../core/azure/query.js'), import('../core/azure/state.js')]);
+      const workspaceId = typeof f.workspace === 'string' ? f.workspace : (await readState(f.state)).workspaceCustomerId;
+      const conn = await cliConnection({ tenantId: f.tenant });
+      const result = await withSigint(io, 'the query', (signal) => queryWorkspaceTimeline(conn, workspaceId!, { filter, insightsTables: insightsFromFlags(f.withInsights), limit: f.limit, signal }));
+      writeTimeline(result.rows, f.format, io.stdout);
+      if (result.partialError) io.stderr.write(`warning: the workspace returned a partial result: ${safeText(result.partialError, 400)}\n`);
+      if (result.truncated) {
+        io.stderr.write(`warning: more rows matched than the ${result.rows.length} shown; narrow the filter (time range, namespace, pod) to see the rest.\n`);
+        process.exitCode = EXIT.partial;
+      }
+    });
+}
