@@ -8,3 +8,5 @@ export { effectivePermissions, type RbacObjects, type SubjectPermissions } from 
 export { riskyServiceAccounts } from './rbacRules.js';
 export { detectAll, detectPodFindings, detectPodFindingGroups, detectRbacFindings, splitRbac, sortFindings, type DetectOptions } from './engine.js';
 export { suspiciousPodRow, rbacFindingRow, FINDING_EVENT_TYPE } from './rows.js';
+export { parseManifests, ManifestError, type LoadedObject } from './manifests.js';
+export { toSarif, SARIF_SCHEMA, type SarifInputError } from './sarif.js';

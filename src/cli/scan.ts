@@ -1,0 +1,217 @@
+// `kubeforensys scan PATH...`: the detections over manifests read offline (YAML or JSON files,
+// multi-document, kubectl List output, or directories of them).
+// Exit codes: 0 no non-baseline finding at or above --fail-on; 1 there is one; 2 a usage error or
+// an input that could not be read (the other inputs are still scanned and reported).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import {
+  DEFAULT_BASELINE,
+  detectAll,
+  mergeBaselines,
+  parseBaseline,
+  parseManifests,
+  severityRank,
+  sortFindings,
+  toSarif,
+  type Baseline,
+  type Finding,
+  type LoadedObject,
+  type SarifInputError,
+  type Severity,
+} from '../core/detections/index.js';
+import { DEFAULT_COLLECT_OPTIONS } from '../core/collectors/types.js';
+import { TOOL_VERSION } from '../core/version.js';
+import { renderTable, safeText } from './format.js';
+
+export const SCAN_EXIT = { clean: 0, findings: 1, usage: 2 } as const;
+
+export type ScanFormat = 'table' | 'json' | 'sarif';
+
+export interface ScanFlags {
+  format: ScanFormat;
+  failOn: Severity | 'none';
+  baseline?: string;
+  platformRegistries?: string[];
+  /** Window for the Recent mark on RBAC findings, seconds before now. */
+  sinceSeconds?: number;
+}
+
+export interface ScanIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+  now: () => Date;
+}
+
+const defaultIO = (): ScanIO => ({
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  cwd: process.cwd(),
+  now: () => new Date(),
+});
+
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+
+/** Files named on the command line, and the manifest files inside named directories (sorted, no dot-directories). */
+async function expand(path: string, errors: SarifInputError[]): Promise<string[]> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    errors.push({ file: path, message: `${path} cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}.` });
+    return [];
+  }
+  if (!st.isDirectory()) return [path];
+  const out: string[] = [];
+  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const p = join(path, e.name);
+    if (e.isDirectory()) out.push(...(await expand(p, errors)));
+    else if (e.isFile() && MANIFEST_EXT.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+async function loadBaseline(file: string | undefined): Promise<Baseline> {
+  if (!file) return DEFAULT_BASELINE;
+  let doc: unknown;
+  try {
+    doc = parseYaml(await readFile(file, 'utf8'));
+  } catch (e) {
+    const err = new Error(`baseline file ${file} cannot be read: ${(e as Error).message.split('\n')[0]}`);
+    err.name = 'UsageError';
+    throw err;
+  }
+  return mergeBaselines(DEFAULT_BASELINE, parseBaseline(doc, `baseline file ${file}`));
+}
+
+const objKey = (kind: string, ns: string, name: string) => `${kind}\u0000${ns}\u0000${name}`;
+
+export interface ScanResult {
+  findings: Finding[];
+  errors: SarifInputError[];
+  /** Files read as manifests. */
+  files: number;
+}
+
+/** Reads every input and runs the detections over all of them together (RBAC spans files). */
+export async function scanPaths(paths: readonly string[], flags: Omit<ScanFlags, 'format' | 'failOn'>, io: Pick<ScanIO, 'cwd' | 'now'>): Promise<ScanResult> {
+  const errors: SarifInputError[] = [];
+  const baseline = await loadBaseline(flags.baseline && resolve(io.cwd, flags.baseline));
+  const files: string[] = [];
+  for (const p of paths) files.push(...(await expand(resolve(io.cwd, p), errors)));
+  const loaded: LoadedObject[] = [];
+  let readable = 0;
+  for (const file of files) {
+    try {
+      loaded.push(...parseManifests(await readFile(file, 'utf8'), file));
+      readable++;
+    } catch (e) {
+      errors.push({ file, message: e instanceof Error && e.name === 'ManifestError' ? e.message : `${file} cannot be read: ${(e as Error).message}.` });
+    }
+  }
+  const where = new Map<string, { file: string; line: number }>();
+  for (const l of loaded) {
+    const k = objKey(l.object.kind ?? '', l.object.metadata?.namespace ?? '', l.object.metadata?.name ?? '');
+    if (!where.has(k)) where.set(k, { file: l.file, line: l.line });
+  }
+  const findings = detectAll(
+    loaded.map((l) => l.object),
+    {
+      platformRegistries: flags.platformRegistries ?? DEFAULT_COLLECT_OPTIONS.platformRegistries,
+      baseline,
+      now: io.now(),
+      sinceSeconds: flags.sinceSeconds ?? DEFAULT_COLLECT_OPTIONS.sinceSeconds,
+    },
+  ).map((f) => ({ ...f, source: where.get(objKey(f.resource.kind, f.resource.namespace, f.resource.name)) }));
+  return { findings: sortFindings(findings), errors, files: readable };
+}
+
+/** The JSON output: one object per finding with the fields of the issue, evidence grouped. */
+export function findingJson(f: Finding, cwd: string) {
+  return {
+    ruleId: f.ruleId,
+    title: f.title,
+    severity: f.severity,
+    techniqueId: f.techniqueId,
+    techniqueName: f.techniqueName,
+    tactics: f.tactics,
+    resource: { ...f.resource },
+    evidence: { fieldPath: f.fieldPath, value: f.fieldValue },
+    explanation: f.explanation,
+    baseline: f.baseline,
+    ...(f.subject ? { subject: f.subject, bindings: f.bindings, recent: f.recent } : {}),
+    ...(f.source ? { file: relativeOrAbsolute(f.source.file, cwd), line: f.source.line } : {}),
+  };
+}
+
+function relativeOrAbsolute(file: string, cwd: string): string {
+  return file.startsWith(cwd + '/') ? file.slice(cwd.length + 1) : file;
+}
+
+function renderFindingsTable(result: ScanResult): string {
+  const rows = result.findings.map((f) => {
+    const ns = f.resource.namespace ? `${f.resource.namespace}/` : '';
+    const c = f.resource.container ? ` [${f.resource.container}]` : '';
+    const subject = f.subject ? ` → ${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}` : '';
+    return [
+      f.severity + (f.baseline ? ' (baseline)' : f.recent ? ' (recent)' : ''),
+      f.ruleId,
+      safeText(`${f.resource.kind} ${ns}${f.resource.name}${c}${subject}`, 70),
+      f.techniqueId,
+      safeText(f.explanation, 160),
+    ];
+  });
+  const count = (s: Severity) => result.findings.filter((f) => f.severity === s).length;
+  const baseline = result.findings.filter((f) => f.baseline).length;
+  const summary =
+    `${result.findings.length} finding(s): ${count('high')} high, ${count('medium')} medium, ${count('low')} low, ${count('info')} info` +
+    `; ${baseline} on expected platform workloads (baseline); ${result.files} file(s) scanned` +
+    (result.errors.length ? `, ${result.errors.length} unreadable` : '') +
+    '.';
+  return (rows.length ? renderTable(['SEVERITY', 'RULE', 'RESOURCE', 'TECHNIQUE', 'EXPLANATION'], rows) + '\n\n' : '') + summary + '\n';
+}
+
+/** Runs the scan and writes the report; returns the exit code. */
+export async function runScan(paths: readonly string[], flags: ScanFlags, io: ScanIO = defaultIO()): Promise<number> {
+  const result = await scanPaths(paths, flags, io);
+  for (const e of result.errors) io.stderr(`kubeforensys scan: ${safeText(e.message, 400)}\n`);
+  switch (flags.format) {
+    case 'json':
+      io.stdout(JSON.stringify(result.findings.map((f) => findingJson(f, io.cwd)), null, 2) + '\n');
+      break;
+    case 'sarif':
+      io.stdout(JSON.stringify(toSarif(result.findings, result.errors, { toolVersion: TOOL_VERSION, cwd: io.cwd }), null, 2) + '\n');
+      break;
+    default:
+      io.stdout(renderFindingsTable(result));
+  }
+  if (result.errors.length) return SCAN_EXIT.usage;
+  if (flags.failOn === 'none') return SCAN_EXIT.clean;
+  const threshold = severityRank(flags.failOn);
+  // Baseline findings are expected platform behaviour: reported, but they do not fail a pipeline.
+  return result.findings.some((f) => !f.baseline && severityRank(f.severity) >= threshold) ? SCAN_EXIT.findings : SCAN_EXIT.clean;
+}
+
+function parseRegistries(value: string): string[] {
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!list.length) throw new InvalidArgumentError('give at least one registry prefix, e.g. mcr.microsoft.com/');
+  return list;
+}
+
+export function registerScanCommand(program: Command, io?: ScanIO): void {
+  program
+    .command('scan')
+    .description('Scan Kubernetes manifests offline (YAML or JSON, multi-document, kubectl List output, or directories of them) for suspicious pods and risky RBAC, tagged with Threat Matrix for Kubernetes techniques.')
+    .argument('<paths...>', 'manifest files or directories')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a non-baseline finding is at or above this severity').choices(['high', 'medium', 'low', 'info', 'none']).default('high'))
+    .option('--baseline <file>', 'extra expected platform workloads (same shape as the built-in baseline.json)')
+    .option('--platform-registries <list>', 'comma-separated image prefixes expected in kube-system', parseRegistries)
+    .action(async (paths: string[], flags: ScanFlags) => {
+      process.exitCode = await runScan(paths, flags, io ?? defaultIO());
+    });
+}
