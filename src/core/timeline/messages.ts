@@ -1,0 +1,252 @@
+// The typed messages between the extension host and the timeline webview, and their runtime
+// validators. Both sides validate what they receive: the webview can be compromised by what
+// it renders, and the host must not trust a message because it arrived on the channel.
+// Browser-safe: the webview bundle imports this module.
+import { TABLES, type TableName } from '../schema/tables.js';
+import { SEVERITIES, type Severity, type TimelineRow } from '../schema/timeline.js';
+import type { ContainerRef, PodRef, TimelineFilter } from './filter.js';
+import type { Histogram, TimelineFacets } from './source.js';
+
+export type SourceKind = 'local' | 'workspace';
+
+export interface SourceInfo {
+  kind: SourceKind;
+  /** What the user sees as the source, e.g. the bundle folder name or the workspace name. */
+  label: string;
+}
+
+export type ExportFormat = 'csv' | 'jsonl';
+
+/** Messages the webview sends. `requestId` lets the webview drop answers to superseded requests. */
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'query'; requestId: number; filter: TimelineFilter; offset: number; limit: number }
+  | { type: 'histogram'; requestId: number; filter: TimelineFilter; buckets: number }
+  | { type: 'details'; requestId: number; recordId: string }
+  /** The filter changed: the host keeps it (panel serializer, Copy KQL, Export). */
+  | { type: 'setFilter'; filter: TimelineFilter }
+  | { type: 'export'; format: ExportFormat; filter: TimelineFilter };
+
+/** Messages the host sends. */
+export type HostToWebview =
+  /** Answer to `ready`. `filter`, when present, wins over the webview's saved state (e.g. "Show in Timeline"). */
+  | { type: 'init'; source: SourceInfo; facets: TimelineFacets; filter?: TimelineFilter }
+  | { type: 'queryResult'; requestId: number; offset: number; total: number; rows: TimelineRow[] }
+  | { type: 'histogramResult'; requestId: number; histogram: Histogram }
+  | { type: 'detailsResult'; requestId: number; row: TimelineRow | null }
+  /** Apply this filter in an open panel (e.g. "Show in Timeline" while the timeline is already open). */
+  | { type: 'setFilter'; filter: TimelineFilter }
+  | { type: 'error'; requestId?: number; message: string };
+
+/** Bounds that keep a message cheap to handle whatever sent it. */
+export const LIMITS = {
+  /** Rows one query may ask for. */
+  maxWindow: 5000,
+  maxBuckets: 2000,
+  maxListItems: 1000,
+  maxNameLength: 1024,
+  maxTextLength: 4096,
+  maxMessageLength: 4096,
+  /** Facet entries (containers in a big cluster run into thousands). */
+  maxFacetItems: 200_000,
+  maxOffset: 2 ** 31,
+} as const;
+
+export class InvalidMessageError extends Error {
+  override name = 'InvalidMessageError';
+}
+
+// ---- a small strict validator toolkit: every object's keys are checked, extra keys rejected.
+
+type Check<T> = (v: unknown, path: string) => T;
+
+function fail(path: string, what: string): never {
+  throw new InvalidMessageError(`${path}: ${what}`);
+}
+
+const str =
+  (max: number): Check<string> =>
+  (v, path) => {
+    if (typeof v !== 'string') fail(path, 'expected a string');
+    if (v.length > max) fail(path, `longer than ${max} characters`);
+    return v;
+  };
+
+const int =
+  (min: number, max: number): Check<number> =>
+  (v, path) => {
+    if (typeof v !== 'number' || !Number.isInteger(v)) fail(path, 'expected an integer');
+    if (v < min || v > max) fail(path, `out of range [${min}, ${max}]`);
+    return v;
+  };
+
+const num: Check<number> = (v, path) => {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, 'expected a finite number');
+  return v;
+};
+
+const oneOf =
+  <const T extends string>(values: readonly T[]): Check<T> =>
+  (v, path) => {
+    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) fail(path, `expected one of ${values.join(', ')}`);
+    return v as T;
+  };
+
+const arr =
+  <T>(item: Check<T>, max: number): Check<T[]> =>
+  (v, path) => {
+    if (!Array.isArray(v)) fail(path, 'expected an array');
+    if (v.length > max) fail(path, `more than ${max} items`);
+    return v.map((x, i) => item(x, `${path}[${i}]`));
+  };
+
+type Shape = Record<string, Check<unknown>>;
+type Out<S extends Shape> = { [K in keyof S]: ReturnType<S[K]> };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A strict object: required keys, optional keys, nothing else. Undefined optional keys are dropped. */
+function obj<R extends Shape, O extends Shape = Record<never, never>>(required: R, optional?: O): Check<Out<R> & Partial<Out<O>>> {
+  return (v, path) => {
+    if (!isPlainObject(v)) fail(path, 'expected an object');
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) if (!(k in required) && !(optional && k in optional)) fail(`${path}.${k}`, 'unexpected key');
+    for (const [k, check] of Object.entries(required)) {
+      if (!Object.hasOwn(v, k)) fail(`${path}.${k}`, 'missing');
+      out[k] = check(v[k], `${path}.${k}`);
+    }
+    if (optional)
+      for (const [k, check] of Object.entries(optional)) if (Object.hasOwn(v, k) && v[k] !== undefined) out[k] = check(v[k], `${path}.${k}`);
+    return out as Out<R> & Partial<Out<O>>;
+  };
+}
+
+const TABLE_NAMES = TABLES.map((t) => t.name) as TableName[];
+const name = str(LIMITS.maxNameLength);
+const list = <T>(item: Check<T>) => arr(item, LIMITS.maxListItems);
+// Time bounds are compared as strings against ISO-8601 times: accept only that shape.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}(?::\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+const isoTime: Check<string> = (v, path) => {
+  const s = str(40)(v, path);
+  if (!ISO_TIME.test(s)) fail(path, 'expected an ISO-8601 time');
+  return s;
+};
+const requestId = int(0, Number.MAX_SAFE_INTEGER);
+
+const podRef: Check<PodRef> = obj({ namespace: name, pod: name });
+const containerRef: Check<ContainerRef> = obj({ namespace: name, pod: name, container: name });
+
+export const validateFilter: Check<TimelineFilter> = obj(
+  {
+    namespaces: list(name),
+    pods: list(podRef),
+    containers: list(containerRef),
+    sourceTables: list(oneOf(TABLE_NAMES)),
+    eventTypes: list(name),
+    severities: list(oneOf<Severity>(SEVERITIES)),
+    text: str(LIMITS.maxTextLength),
+  },
+  { from: isoTime, to: isoTime },
+);
+
+const sourceInfo: Check<SourceInfo> = obj({ kind: oneOf<SourceKind>(['local', 'workspace']), label: str(LIMITS.maxNameLength) });
+
+const details: Check<Record<string, unknown>> = (v, path) => {
+  if (!isPlainObject(v)) fail(path, 'expected an object');
+  return v;
+};
+
+// Row strings come from the cluster: any content, but bounded (Log Analytics caps fields at 64 KB).
+const cell = str(1 << 20);
+const timelineRow: Check<TimelineRow> = obj({
+  Time: cell,
+  SourceTable: oneOf(TABLE_NAMES),
+  EventType: cell,
+  Cluster: cell,
+  Namespace: cell,
+  PodName: cell,
+  ContainerName: cell,
+  Summary: cell,
+  Severity: cell,
+  TechniqueId: cell,
+  RecordId: cell,
+  Details: details,
+});
+
+const count = int(0, Number.MAX_SAFE_INTEGER);
+const facetItems = <T>(item: Check<T>) => arr(item, LIMITS.maxFacetItems);
+const facets: Check<TimelineFacets> = obj({
+  total: count,
+  namespaces: facetItems(obj({ value: cell, count })),
+  pods: facetItems(obj({ namespace: cell, pod: cell, count })),
+  containers: facetItems(obj({ namespace: cell, pod: cell, container: cell, count })),
+  sourceTables: facetItems(obj({ value: oneOf(TABLE_NAMES), count })),
+  eventTypes: facetItems(obj({ value: cell, count })),
+  severities: facetItems(obj({ value: cell, count })),
+  timeRange: (v, path) => (v === null ? null : obj({ from: cell, to: cell })(v, path)),
+});
+
+const histogram: Check<Histogram> = (v, path) => {
+  const h = obj({
+    start: num,
+    bucketMs: num,
+    buckets: int(0, LIMITS.maxBuckets),
+    series: arr(obj({ table: oneOf(TABLE_NAMES), counts: arr(num, LIMITS.maxBuckets) }), TABLE_NAMES.length),
+    undated: count,
+    total: count,
+  })(v, path);
+  if (h.series.some((s) => s.counts.length !== h.buckets)) fail(`${path}.series`, 'every series needs one count per bucket');
+  return h;
+};
+
+const WEBVIEW_MESSAGES: Record<WebviewToHost['type'], Check<WebviewToHost>> = {
+  ready: obj({ type: oneOf(['ready']) }),
+  query: obj({
+    type: oneOf(['query']),
+    requestId,
+    filter: validateFilter,
+    offset: int(0, LIMITS.maxOffset),
+    limit: int(0, LIMITS.maxWindow),
+  }),
+  histogram: obj({ type: oneOf(['histogram']), requestId, filter: validateFilter, buckets: int(1, LIMITS.maxBuckets) }),
+  details: obj({ type: oneOf(['details']), requestId, recordId: name }),
+  setFilter: obj({ type: oneOf(['setFilter']), filter: validateFilter }),
+  export: obj({ type: oneOf(['export']), format: oneOf<ExportFormat>(['csv', 'jsonl']), filter: validateFilter }),
+};
+
+const HOST_MESSAGES: Record<HostToWebview['type'], Check<HostToWebview>> = {
+  init: obj({ type: oneOf(['init']), source: sourceInfo, facets }, { filter: validateFilter }),
+  queryResult: obj({
+    type: oneOf(['queryResult']),
+    requestId,
+    offset: int(0, LIMITS.maxOffset),
+    total: count,
+    rows: arr(timelineRow, LIMITS.maxWindow),
+  }),
+  histogramResult: obj({ type: oneOf(['histogramResult']), requestId, histogram }),
+  detailsResult: obj({ type: oneOf(['detailsResult']), requestId, row: (v, path) => (v === null ? null : timelineRow(v, path)) }),
+  setFilter: obj({ type: oneOf(['setFilter']), filter: validateFilter }),
+  error: obj({ type: oneOf(['error']), message: str(LIMITS.maxMessageLength) }, { requestId }),
+};
+
+function dispatch<M>(table: Record<string, Check<M>>, value: unknown, side: string): M {
+  if (!isPlainObject(value) || typeof value.type !== 'string' || !Object.hasOwn(table, value.type)) {
+    const type = isPlainObject(value) && typeof value.type === 'string' ? JSON.stringify(value.type.slice(0, 40)) : 'none';
+    throw new InvalidMessageError(`${side} message: unknown type ${type}`);
+  }
+  return table[value.type](value, `${side}.${value.type}`);
+}
+
+/** Validates a message the host received from the webview; throws InvalidMessageError otherwise. */
+export function parseWebviewMessage(value: unknown): WebviewToHost {
+  return dispatch(WEBVIEW_MESSAGES, value, 'webview');
+}
+
+/** Validates a message the webview received from the host; throws InvalidMessageError otherwise. */
+export function parseHostMessage(value: unknown): HostToWebview {
+  return dispatch(HOST_MESSAGES, value, 'host');
+}

@@ -1,0 +1,144 @@
+// Serves the REAL webview bundle (built here with esbuild) in the page timelineHtml() makes,
+// under the same CSP, in headless Chromium; a stand-in for acquireVsCodeApi answers the
+// typed messages from a real LocalTimeline through the same handler the host panel uses.
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { timelineHtml, makeNonce } from '../../src/core/timeline/webviewHtml.js';
+import { handleWebviewMessage, initMessage } from '../../src/core/timeline/serve.js';
+import type { HostToWebview, WebviewToHost, SourceInfo } from '../../src/core/timeline/messages.js';
+import type { TimelineFilter } from '../../src/core/timeline/filter.js';
+import type { TimelineSource } from '../../src/core/timeline/source.js';
+
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+let built: Promise<{ js: string; css: string }> | undefined;
+
+/** Bundles webview/main.ts exactly as scripts/build.mjs does, once per test process. */
+export function buildWebview(): Promise<{ js: string; css: string }> {
+  built ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kfs-webview-'));
+    const outfile = join(dir, 'timeline.js');
+    await esbuild.build({ entryPoints: ['webview/main.ts'], outfile, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', sourcemap: false, minify: false });
+    return { js: await readFile(outfile, 'utf8'), css: await readFile('media/timeline.css', 'utf8') };
+  })();
+  return built;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.KFS_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** The host side: what the extension's panel does, minus VS Code. */
+export class FakeHost {
+  /** Every valid message the webview sent, in order. */
+  readonly received: WebviewToHost[] = [];
+  /** Filter the next `init` carries (the host's "Show in Timeline"), if any. */
+  initFilter: TimelineFilter | undefined;
+
+  constructor(
+    public source: TimelineSource,
+    readonly info: SourceInfo = { kind: 'local', label: 'test-bundle' },
+  ) {}
+
+  handle(raw: unknown): HostToWebview | undefined {
+    const { handled, reply } = handleWebviewMessage(this.source, raw);
+    if (handled) this.received.push(handled);
+    if (handled?.type === 'ready') return initMessage(this.source, this.info, this.initFilter);
+    return reply;
+  }
+
+  lastFilter(): TimelineFilter | undefined {
+    for (let i = this.received.length - 1; i >= 0; i--) {
+      const m = this.received[i];
+      if (m.type === 'setFilter') return m.filter;
+    }
+    return undefined;
+  }
+}
+
+export interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** An HTTP server on the loopback serving the page, the bundle and the style sheet. */
+export async function serve(): Promise<Served> {
+  const { js, css } = await buildWebview();
+  let origin = '';
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/') {
+      const html = timelineHtml({ scriptUri: `${origin}/timeline.js`, styleUris: [`${origin}/timeline.css`], cspSource: origin, nonce: makeNonce() });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
+    } else if (path === '/timeline.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
+    else if (path === '/timeline.css') res.writeHead(200, { 'content-type': 'text/css' }).end(css);
+    else if (path === '/favicon.ico') res.writeHead(204).end();
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `${origin}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+// Runs in the page before the bundle: VS Code's API as the webview sees it. State goes to
+// localStorage so it survives a reload, as VS Code keeps it across a webview reload.
+const STUB = `(() => {
+  window.__kfsCsp = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__kfsCsp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + e.sample));
+  let acquired = false;
+  window.acquireVsCodeApi = () => {
+    if (acquired) throw new Error('acquireVsCodeApi called twice');
+    acquired = true;
+    return {
+      postMessage(m) {
+        window.__kfsToHost(m).then((reply) => {
+          if (reply) window.dispatchEvent(new MessageEvent('message', { data: reply }));
+        });
+      },
+      getState() {
+        const s = localStorage.getItem('kfs-state');
+        return s ? JSON.parse(s) : undefined;
+      },
+      setState(s) {
+        localStorage.setItem('kfs-state', JSON.stringify(s));
+      },
+    };
+  };
+})();`;
+
+/** A page wired to `host`; page errors are collected for the tests to assert on. */
+export async function openTimeline(browser: Browser, served: Served, host: FakeHost, viewport = { width: 1400, height: 800 }): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.exposeFunction('__kfsToHost', (m: unknown) => host.handle(m));
+  await page.addInitScript(STUB);
+  await page.goto(served.url);
+  return { page, errors };
+}
+
+/** CSP violations the page reported (must stay empty: the bundle needs nothing the policy forbids). */
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __kfsCsp: string[] }).__kfsCsp);
+}

@@ -1,0 +1,206 @@
+// The timeline webview in headless Chromium: the real bundle, the real page and CSP, answered
+// from a real LocalTimeline. Each test checks what a responder would see.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { timelineFromRows } from '../../src/core/timeline/local.js';
+import { matchesFilter } from '../../src/core/timeline/rows.js';
+import { emptyFilter, type TimelineFilter } from '../../src/core/timeline/filter.js';
+import type { TimelineRow } from '../../src/core/schema/timeline.js';
+import { FakeHost, cspViolations, launchChromium, openTimeline, serve, type Served } from './harness.js';
+import { XSS_IMG, XSS_SCRIPT, row, smallTimeline } from './data.js';
+
+let browser: Browser;
+let served: Served;
+const rows = smallTimeline();
+const ALL = rows.length;
+
+before(async () => {
+  [browser, served] = await Promise.all([launchChromium(), serve()]);
+});
+
+after(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const count = (f: Partial<TimelineFilter>) => rows.filter((r) => matchesFilter(r, { ...emptyFilter(), ...f })).length;
+
+async function waitStatus(page: Page, shown: number, total = ALL): Promise<void> {
+  await page.locator('.kfs-status', { hasText: `${fmt(shown)} of ${fmt(total)} events` }).waitFor();
+}
+
+/** The cells of the rows in the DOM, loaded ones only. */
+function renderedRows(page: Page): Promise<{ index: number; cells: string[] }[]> {
+  return page.$$eval('.kfs-data-row:not(.kfs-loading)', (els) =>
+    els.map((e) => ({ index: Number((e as HTMLElement).dataset.index), cells: [...e.children].map((c) => c.textContent ?? '') })),
+  );
+}
+
+async function pick(page: Page, picker: string, typed: string, label: string): Promise<void> {
+  const input = page.locator(`#${picker} input`);
+  await input.click();
+  await input.fill(typed);
+  await page.locator(`#${picker}-list .kfs-picker-item`, { has: page.locator('.kfs-picker-label', { hasText: label }) }).first().click();
+}
+
+async function assertClean(page: Page, errors: string[]): Promise<void> {
+  assert.deepEqual(errors, [], 'no page errors');
+  assert.deepEqual(await cspViolations(page), [], 'nothing the CSP forbids');
+  await page.context().close();
+}
+
+test('filtering by container from the searchable picker shows only that container, as a chip, and tells the host', async () => {
+  const host = new FakeHost(timelineFromRows(rows));
+  const { page, errors } = await openTimeline(browser, served, host);
+  await waitStatus(page, ALL);
+  await pick(page, 'kfs-container-picker', 'web-1/side', 'prod/web-1/sidecar');
+  const expected = count({ containers: [{ namespace: 'prod', pod: 'web-1', container: 'sidecar' }] });
+  await waitStatus(page, expected);
+  await page.locator('[data-chip="container:prod/web-1/sidecar"]').waitFor();
+  const shown = await renderedRows(page);
+  assert.ok(shown.length > 5);
+  for (const r of shown) assert.deepEqual(r.cells.slice(3, 6), ['prod', 'web-1', 'sidecar']);
+  assert.deepEqual(host.lastFilter()?.containers, [{ namespace: 'prod', pod: 'web-1', container: 'sidecar' }]);
+  await assertClean(page, errors);
+});
+
+test('removing a chip drops just that constraint', async () => {
+  const host = new FakeHost(timelineFromRows(rows));
+  const { page, errors } = await openTimeline(browser, served, host);
+  await waitStatus(page, ALL);
+  await pick(page, 'kfs-namespace-picker', 'prod', 'prod');
+  await pick(page, 'kfs-event-picker', 'warn', 'Warning');
+  await waitStatus(page, count({ namespaces: ['prod'], eventTypes: ['Warning'] }));
+  await page.getByRole('button', { name: 'Remove filter namespace: prod' }).click();
+  await waitStatus(page, count({ eventTypes: ['Warning'] }));
+  assert.equal(await page.locator('[data-chip^="namespace:"]').count(), 0);
+  assert.equal(await page.locator('[data-chip="event:Warning"]').count(), 1);
+  assert.deepEqual(host.lastFilter()?.namespaces, []);
+  // Clear filters empties the rest.
+  await page.locator('#kfs-clear').click();
+  await waitStatus(page, ALL);
+  assert.equal(await page.locator('.kfs-chip').count(), 0);
+  await assertClean(page, errors);
+});
+
+test('dragging across the histogram selects that time range', async () => {
+  const host = new FakeHost(timelineFromRows(rows));
+  const { page, errors } = await openTimeline(browser, served, host);
+  await waitStatus(page, ALL);
+  const box = (await page.locator('.kfs-hist-canvas').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.25, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.locator('[data-chip="time"]').waitFor();
+  const f = host.lastFilter()!;
+  assert.ok(f.from && f.to && f.from < f.to, 'a from/to range was set');
+  const expected = count({ from: f.from, to: f.to });
+  assert.ok(expected > 50 && expected < ALL / 2, `about a quarter of the hour is selected (${expected})`);
+  await waitStatus(page, expected);
+  assert.equal(await page.locator('#kfs-from input').inputValue(), f.from);
+  // The list shows times to the millisecond: every shown row lies within the selection.
+  const ms = (t: string) => t.slice(0, 23).replace('T', ' ');
+  const shown = await renderedRows(page);
+  assert.ok(shown.length > 10);
+  for (const r of shown) assert.ok(r.cells[0] >= ms(f.from) && r.cells[0] <= ms(f.to), `${r.cells[0]} within ${f.from}..${f.to}`);
+  await assertClean(page, errors);
+});
+
+test('hostile log lines and names stay inert text in the list, the picker and the details', async () => {
+  const host = new FakeHost(timelineFromRows(rows));
+  const { page, errors } = await openTimeline(browser, served, host);
+  await waitStatus(page, ALL);
+  await page.locator('#kfs-text input').fill('window.__kfsPwned');
+  await waitStatus(page, 2);
+  await page.getByText(XSS_IMG, { exact: true }).first().waitFor();
+  await page.getByText(XSS_SCRIPT, { exact: true }).first().waitFor();
+  // Details of the hostile row: formatted JSON, as text.
+  await page.locator('.kfs-data-row', { hasText: '<b>evil</b>' }).click();
+  await page.locator('.kfs-json', { hasText: XSS_SCRIPT }).waitFor();
+  const json = JSON.parse((await page.locator('.kfs-json').textContent())!) as TimelineRow;
+  assert.equal(json.ContainerName, XSS_SCRIPT);
+  // The picker lists the hostile pod name as text too.
+  await page.locator('#kfs-pod-picker input').fill('evil');
+  await page.locator('#kfs-pod-picker-list .kfs-picker-label', { hasText: 'prod/<b>evil</b>' }).waitFor();
+  const state = await page.evaluate(() => ({
+    pwned: (window as unknown as { __kfsPwned?: unknown }).__kfsPwned,
+    injected: document.querySelectorAll('img, b, iframe, script:not([src])').length,
+  }));
+  assert.equal(state.pwned, undefined, 'no injected handler ran');
+  assert.equal(state.injected, 0, 'no element was created from the data');
+  await assertClean(page, errors);
+});
+
+test('"Filter to this container" in Details narrows the list to the selected row\'s container', async () => {
+  const host = new FakeHost(timelineFromRows(rows));
+  const { page, errors } = await openTimeline(browser, served, host);
+  await waitStatus(page, ALL);
+  await page.locator('.kfs-data-row', { hasText: 'coredns' }).first().click();
+  await page.locator('.kfs-json', { hasText: '"ContainerName": "coredns"' }).waitFor();
+  await page.locator('#kfs-filter-container').click();
+  await page.locator('[data-chip="container:kube-system/coredns-7d/coredns"]').waitFor();
+  await waitStatus(page, count({ containers: [{ namespace: 'kube-system', pod: 'coredns-7d', container: 'coredns' }] }));
+  await page.locator('#kfs-filter-pod').click();
+  await page.locator('[data-chip="pod:kube-system/coredns-7d"]').waitFor();
+  await waitStatus(page, count({ pods: [{ namespace: 'kube-system', pod: 'coredns-7d' }] }));
+  assert.equal(await page.locator('[data-chip^="container:"]').count(), 0, 'the pod replaces the container choice');
+  await assertClean(page, errors);
+});
+
+test('filters persist across a reload through the webview state, and a host-given filter wins', async () => {
+  const host = new FakeHost(timelineFromRows(rows));
+  const { page, errors } = await openTimeline(browser, served, host);
+  await waitStatus(page, ALL);
+  await pick(page, 'kfs-container-picker', 'postgres', 'prod/db-0/postgres');
+  await page.locator('#kfs-text input').fill('index.html 1');
+  const f = { containers: [{ namespace: 'prod', pod: 'db-0', container: 'postgres' }], text: 'index.html 1' };
+  await waitStatus(page, count(f));
+  await page.reload();
+  await waitStatus(page, count(f));
+  await page.locator('[data-chip="container:prod/db-0/postgres"]').waitFor();
+  await page.locator('[data-chip="text"]').waitFor();
+  assert.equal(await page.locator('#kfs-text input').inputValue(), 'index.html 1');
+  // "Show in Timeline" from the tree: the host opens the panel with its own filter.
+  host.initFilter = { ...emptyFilter(), pods: [{ namespace: 'prod', pod: 'web-1' }] };
+  await page.reload();
+  await waitStatus(page, count({ pods: [{ namespace: 'prod', pod: 'web-1' }] }));
+  assert.deepEqual(await page.$$eval('.kfs-chip', (els) => els.map((e) => (e as HTMLElement).dataset.chip)), ['pod:prod/web-1']);
+  await assertClean(page, errors);
+});
+
+test('1,000,000 rows: the list keeps only a window in the DOM and scrolls to the last row', async () => {
+  const N = 1_000_000;
+  const big: TimelineRow[] = new Array(N);
+  for (let i = 0; i < N; i++) big[i] = row(i, { ContainerName: i % 4 === 0 ? 'sidecar' : 'app', Details: {} });
+  const host = new FakeHost(timelineFromRows(big));
+  const { page, errors } = await openTimeline(browser, served, host);
+  await waitStatus(page, N, N);
+  const domRows = () => page.locator('.kfs-data-row').count();
+  assert.ok((await domRows()) < 60, 'only the visible rows exist');
+  // Scroll to the very end: the last event shows.
+  await page.locator('.kfs-scroller').evaluate((s) => (s.scrollTop = s.scrollHeight));
+  await page.getByText(`GET /index.html ${N - 1}`, { exact: true }).waitFor();
+  assert.ok((await domRows()) < 60);
+  // Scroll to the middle: the rows shown are the ones at those positions, in order.
+  await page.locator('.kfs-scroller').evaluate((s) => (s.scrollTop = (s.scrollHeight - s.clientHeight) / 2));
+  await page.waitForFunction(() => {
+    const first = document.querySelector<HTMLElement>('.kfs-data-row:not(.kfs-loading)');
+    return first && Math.abs(Number(first.dataset.index) - 500_000) < 100;
+  });
+  const mid = await renderedRows(page);
+  assert.ok(mid.length > 10);
+  for (const r of mid) assert.equal(r.cells[7], `GET /index.html ${r.index}`);
+  // Keyboard: End selects the last event and shows its details.
+  await page.locator('.kfs-scroller').focus();
+  await page.keyboard.press('End');
+  await page.locator('.kfs-json', { hasText: `"RecordId": "r${String(N - 1).padStart(7, '0')}"` }).waitFor();
+  // A container filter over the million rows answers through the same path.
+  await pick(page, 'kfs-container-picker', 'web-1/side', 'prod/web-1/sidecar');
+  await waitStatus(page, N / 4, N);
+  for (const r of await renderedRows(page)) assert.equal(r.cells[5], 'sidecar');
+  await assertClean(page, errors);
+});
