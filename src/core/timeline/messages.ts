@@ -114,7 +114,8 @@ function obj<R extends Shape, O extends Shape = Record<never, never>>(required: 
   return (v, path) => {
     if (!isPlainObject(v)) fail(path, 'expected an object');
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) if (!(k in required) && !(optional && k in optional)) fail(`${path}.${k}`, 'unexpected key');
+    // hasOwn, not `in`: "__proto__" or "constructor" must not pass as a known key.
+    for (const k of Object.keys(v)) if (!Object.hasOwn(required, k) && !(optional && Object.hasOwn(optional, k))) fail(`${path}.${k}`, 'unexpected key');
     for (const [k, check] of Object.entries(required)) {
       if (!Object.hasOwn(v, k)) fail(`${path}.${k}`, 'missing');
       out[k] = check(v[k], `${path}.${k}`);

@@ -66,6 +66,7 @@ function text(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** For double-quoted attribute values. */
 function attr(s: string): string {
-  return text(s).replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text(s).replace(/"/g, '&quot;');
 }
