@@ -22,7 +22,7 @@ export async function selectContext(cc: CommandContext): Promise<string | undefi
   }
   const items: ContextPick[] = resolved.contexts.map((c) => ({
     label: c.name,
-    description: [c.cluster, c.name === resolved.current?.name ? '(selected)' : c.current ? '(current-context)' : ''].filter(Boolean).join(' '),
+    description: tagged(c.cluster, [c.name === resolved.current?.name && 'in use', c.current && 'current-context']),
     detail: `user ${c.user}${c.namespace ? ` · namespace ${c.namespace}` : ''}`,
     context: c,
   }));
@@ -36,4 +36,9 @@ export async function selectContext(cc: CommandContext): Promise<string | undefi
   await cc.state.selectContext(choice.context.name);
   cc.log.info(`context ${choice.context.name} selected (cluster ${choice.context.cluster}, user ${choice.context.user})`);
   return choice.context.name;
+}
+
+function tagged(text: string, tags: (string | false)[]): string {
+  const t = tags.filter(Boolean);
+  return t.length ? `${text} (${t.join(', ')})` : text;
 }
