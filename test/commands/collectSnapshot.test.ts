@@ -60,8 +60,7 @@ async function setup(): Promise<{ cc: TestContext; seen: { req?: SnapshotRequest
   const kubeconfig = await writeKubeconfig('config', TWO_CONTEXTS);
   const evidence = await mkdtemp(join(tmpdir(), 'kfs-evidence-'));
   const seen: { req?: SnapshotRequest } = {};
-  let cc!: TestContext;
-  cc = testContext({
+  const cc: TestContext = testContext({
     user: { 'kubeforensys.kubeconfig': kubeconfig, 'kubeforensys.evidenceFolder': evidence, 'kubeforensys.sinceHours': 2, 'kubeforensys.collection.execEnabled': false, 'kubeforensys.excludeNamespaces': ['kube-public'] },
     core: { takeSnapshot: orchestrator(() => cc.ui.progress[0]!.token.cancel(), seen) },
   });
