@@ -85,7 +85,7 @@ export function containerKey(namespace: string, pod: string, container: string):
 // ---- relative times ------------------------------------------------------------------------
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const REL_TIME = /\$\{(?:(epoch|iso):)?now(?:([+-])((?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+))?\}/g;
+const REL_TIME = /\$\{(?:(epoch|micro):)?now(?:([+-])((?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+))?\}/g;
 
 function offsetMs(spec: string): number {
   let total = 0;
@@ -101,12 +101,16 @@ export function formatTime(ms: number): string {
 
 /**
  * Replaces `${now}`, `${now-40m}`, `${now+1h30m}`, `${now-2.5s}` with RFC 3339 times and
- * `${epoch:now-40m}` with Unix seconds (for bash `#<epoch>` history lines).
+ * `${epoch:now-40m}` with Unix seconds (for bash `#<epoch>` history lines) and `${micro:now-40m}`
+ * with six fractional digits (metav1.MicroTime, as in events.k8s.io eventTime).
  */
 export function resolveRelativeTimes(text: string, now: Date): string {
   return text.replace(REL_TIME, (_m, fmt: string | undefined, sign: string | undefined, spec: string | undefined) => {
     const ms = now.getTime() + (sign ? (sign === '-' ? -1 : 1) * offsetMs(spec!) : 0);
-    return fmt === 'epoch' ? String(Math.floor(ms / 1000)) : formatTime(ms);
+    if (fmt === 'epoch') return String(Math.floor(ms / 1000));
+    // metav1.MicroTime (events.k8s.io eventTime) always carries six fractional digits.
+    if (fmt === 'micro') return new Date(ms).toISOString().replace(/Z$/, '000Z');
+    return formatTime(ms);
   });
 }
 
