@@ -27,7 +27,7 @@ function isKubeObject(v: unknown): v is KubeObject {
 export function parseManifests(text: string, file: string): LoadedObject[] {
   const lineCounter = new LineCounter();
   // yaml caps alias expansion (maxAliasCount), so a "billion laughs" file fails instead of exhausting memory.
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const docs = parseAllDocuments(text, { lineCounter });
   const list = Array.isArray(docs) ? docs : [];
   const out: LoadedObject[] = [];
   let skipped = 0;
@@ -38,7 +38,8 @@ export function parseManifests(text: string, file: string): LoadedObject[] {
     const err = doc.errors[0];
     if (err) {
       const at = err.linePos?.[0] ? ` at line ${err.linePos[0].line}` : '';
-      throw new ManifestError(`${file} is not valid YAML or JSON${at}: ${err.message.split('\n')[0]}`);
+      const what = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      throw new ManifestError(`${file} is not valid YAML or JSON${at}: ${what}.`);
     }
     let value: unknown;
     try {

@@ -1,0 +1,219 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { registerScanCommand, runScan, type ScanFlags, type ScanIO } from '../../src/cli/scan.js';
+
+let dir = '';
+
+const POD_YAML = `# a bare privileged pod, then a clean one
+apiVersion: v1
+kind: Pod
+metadata:
+  name: node-debugger
+  namespace: default
+spec:
+  hostPID: true
+  containers:
+  - name: debugger
+    image: alpine:3.19
+    securityContext:
+      privileged: true
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: "evil\\u001b[2Jname"
+  namespace: default
+  ownerReferences: [{kind: ReplicaSet, name: x, controller: true}]
+spec:
+  hostIPC: true
+  containers:
+  - name: app
+    image: x.azurecr.io/app:1
+    securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false}
+`;
+
+const RESTRICTED = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: prod}
+spec:
+  template:
+    spec:
+      automountServiceAccountToken: false
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers:
+      - name: web
+        image: x.azurecr.io/web:1
+        securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+`;
+
+const BASELINE_ONLY = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kube-proxy, namespace: kube-system}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers:
+      - name: kube-proxy
+        image: mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.29.2
+        securityContext: {privileged: true}
+`;
+
+const KUBECTL_JSON = JSON.stringify(
+  {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cluster-admin' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'default-admin', creationTimestamp: '2026-11-27T02:10:00Z' }, roleRef: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'default' }] },
+    ],
+  },
+  null,
+  2,
+);
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kfs-scan-'));
+  await writeFile(join(dir, 'pods.yaml'), POD_YAML);
+  await writeFile(join(dir, 'restricted.yaml'), RESTRICTED);
+  await writeFile(join(dir, 'kube-proxy.yaml'), BASELINE_ONLY);
+  await writeFile(join(dir, 'rbac.json'), KUBECTL_JSON);
+  await writeFile(join(dir, 'values.yaml'), 'replicaCount: 3\nimage: {tag: latest}\n');
+  await mkdir(join(dir, 'nested'));
+  await writeFile(join(dir, 'nested', 'restricted-copy.yml'), RESTRICTED);
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+function io(): ScanIO & { out: string; err: string } {
+  const o = { out: '', err: '', cwd: dir, now: () => new Date('2026-11-27T03:00:00Z') } as ScanIO & { out: string; err: string };
+  o.stdout = (s) => void (o.out += s);
+  o.stderr = (s) => void (o.err += s);
+  return o;
+}
+
+const flags = (f: Partial<ScanFlags> = {}): ScanFlags => ({ format: 'table', failOn: 'high', ...f });
+
+test('table output lists severity, rule, resource, technique and explanation, worst first; control characters are escaped', async () => {
+  const o = io();
+  const code = await runScan(['pods.yaml'], flags(), o);
+  assert.equal(code, 1, 'high findings with --fail-on high');
+  const lines = o.out.split('\n');
+  assert.match(lines[0]!, /^SEVERITY\s+RULE\s+RESOURCE\s+TECHNIQUE\s+EXPLANATION$/);
+  assert.match(o.out, /high\s+POD-PRIVILEGED\s+Pod default\/node-debugger \[debugger\]\s+MS-TA9018/);
+  assert.ok(!o.out.includes('\u001b'), 'no raw escape sequence from an attacker-chosen name reaches the terminal');
+  assert.match(o.out, /evil\\x1b\[2Jname/);
+  assert.match(o.out, /finding\(s\): \d+ high/);
+  assert.equal(o.err, '');
+});
+
+test('--fail-on: clean input exits 0; baseline-only findings do not fail; --fail-on none never fails', async () => {
+  assert.equal(await runScan(['restricted.yaml'], flags({ failOn: 'info' }), io()), 0);
+  const base = io();
+  assert.equal(await runScan(['kube-proxy.yaml'], flags({ failOn: 'low' }), base), 0);
+  assert.match(base.out, /high \(baseline\)\s+POD-PRIVILEGED/);
+  assert.equal(await runScan(['pods.yaml'], flags({ failOn: 'none' }), io()), 0);
+  // A medium-only finding fails at medium but not at high.
+  await writeFile(join(dir, 'medium.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: m, namespace: a, ownerReferences: [{kind: Job, name: j}]}\nspec:\n  hostIPC: true\n  securityContext: {runAsNonRoot: true}\n  containers: [{name: c, image: x.azurecr.io/c:1, securityContext: {allowPrivilegeEscalation: false}}]\n');
+  assert.equal(await runScan(['medium.yaml'], flags({ failOn: 'high' }), io()), 0);
+  assert.equal(await runScan(['medium.yaml'], flags({ failOn: 'medium' }), io()), 1);
+});
+
+test('a file that is not a manifest is named in one sentence, the rest are still scanned, exit 2', async () => {
+  const o = io();
+  const code = await runScan(['values.yaml', 'missing.yaml', 'pods.yaml'], flags({ format: 'json' }), o);
+  assert.equal(code, 2);
+  assert.match(o.err, /values\.yaml is not a Kubernetes manifest: none of its documents has both apiVersion and kind\./);
+  assert.match(o.err, /missing\.yaml cannot be read: no such file or directory\./);
+  const out = JSON.parse(o.out) as { ruleId: string }[];
+  assert.ok(out.some((f) => f.ruleId === 'POD-PRIVILEGED'), 'pods.yaml was still scanned');
+});
+
+test('directories are walked for .yaml/.yml/.json; RBAC from kubectl JSON lists is analysed across files', async () => {
+  const o = io();
+  await runScan(['rbac.json', 'nested', 'pods.yaml'], flags({ format: 'json' }), o);
+  const out = JSON.parse(o.out) as Record<string, unknown>[];
+  const admin = out.find((f) => f.ruleId === 'RBAC-CLUSTER-ADMIN')!;
+  assert.deepEqual(admin.subject, { kind: 'ServiceAccount', name: 'default', namespace: 'default' });
+  assert.equal(admin.recent, true);
+  assert.equal(admin.file, 'rbac.json');
+  // The line of the item's opening brace, two lines above its "kind" (after "apiVersion").
+  const kindLine = KUBECTL_JSON.split('\n').findIndex((l) => l.includes('"kind": "ClusterRoleBinding"')) + 1;
+  assert.equal(admin.line, kindLine - 2);
+  // The pod in pods.yaml runs as default/default, which is cluster-admin through rbac.json.
+  const token = out.find((f) => f.ruleId === 'POD-RISKY-SA-TOKEN' && (f.resource as { name: string }).name === 'node-debugger')!;
+  assert.equal(token.techniqueId, 'MS-TA9016');
+});
+
+test('JSON output carries every field of a finding', async () => {
+  const o = io();
+  await runScan(['pods.yaml'], flags({ format: 'json' }), o);
+  const f = (JSON.parse(o.out) as Record<string, unknown>[]).find((x) => x.ruleId === 'POD-PRIVILEGED')!;
+  assert.deepEqual(f, {
+    ruleId: 'POD-PRIVILEGED',
+    title: 'Privileged container',
+    severity: 'high',
+    techniqueId: 'MS-TA9018',
+    techniqueName: 'Privileged container',
+    tactics: ['Privilege Escalation'],
+    resource: { kind: 'Pod', namespace: 'default', name: 'node-debugger', container: 'debugger' },
+    evidence: { fieldPath: 'spec.containers[0].securityContext.privileged', value: 'true' },
+    explanation: 'Container "debugger" of Pod default/node-debugger runs privileged: full access to the node\'s devices and kernel.',
+    baseline: false,
+    file: 'pods.yaml',
+    line: 2,
+  });
+});
+
+test('SARIF 2.1.0: rules with help text, results with ruleId, level, message and file/line locations', async () => {
+  const o = io();
+  const code = await runScan(['pods.yaml', 'kube-proxy.yaml', 'values.yaml'], flags({ format: 'sarif' }), o);
+  assert.equal(code, 2);
+  const sarif = JSON.parse(o.out);
+  assert.equal(sarif.version, '2.1.0');
+  assert.equal(sarif.$schema, 'https://json.schemastore.org/sarif-2.1.0.json');
+  const run = sarif.runs[0];
+  const rules = run.tool.driver.rules as { id: string; help: { text: string }; shortDescription: { text: string }; properties: { tags: string[] } }[];
+  assert.ok(rules.length >= 30);
+  for (const r of rules) assert.ok(r.help.text.includes('MS-TA9') && r.shortDescription.text, r.id);
+  const results = run.results as { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number } }; logicalLocations: { fullyQualifiedName: string }[] }[]; properties: { baseline: boolean } }[];
+  const priv = results.find((r) => r.ruleId === 'POD-PRIVILEGED' && r.locations[0]!.physicalLocation.artifactLocation.uri === 'pods.yaml')!;
+  assert.equal(priv.level, 'error');
+  assert.equal(rules[priv.ruleIndex]!.id, 'POD-PRIVILEGED');
+  assert.equal(priv.locations[0]!.physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');
+  assert.equal(priv.locations[0]!.physicalLocation.region.startLine, 2);
+  assert.equal(priv.locations[0]!.logicalLocations[0]!.fullyQualifiedName, 'default/Pod/node-debugger/debugger');
+  assert.match(priv.message.text, /runs privileged.*\[MS-TA9018 Privileged container\]/);
+  assert.ok(results.some((r) => r.properties.baseline), 'baseline findings are present, marked');
+  assert.ok(results.some((r) => r.level === 'note'), 'low severity maps to note');
+  const inv = run.invocations[0];
+  assert.equal(inv.executionSuccessful, false);
+  assert.match(inv.toolExecutionNotifications[0].message.text, /values\.yaml is not a Kubernetes manifest/);
+});
+
+test('the command parses its options; a bad --format is a usage error; --baseline extends the baseline', async () => {
+  await writeFile(join(dir, 'my-baseline.yaml'), 'workloads:\n- {namespace: prod, ownerKind: Deployment, ownerNames: [web], registries: [x.azurecr.io/]}\n');
+  await writeFile(join(dir, 'web-root.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: prod}\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: x.azurecr.io/web:1, securityContext: {privileged: true}}]\n');
+  const run = async (args: string[]) => {
+    const o = io();
+    const program = new Command('kubeforensys').exitOverride();
+    program.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    registerScanCommand(program, o);
+    process.exitCode = undefined;
+    await program.parseAsync(['node', 'kubeforensys', 'scan', ...args]);
+    const code = process.exitCode;
+    process.exitCode = undefined;
+    return { code, o };
+  };
+  const plain = await run(['web-root.yaml', '--format', 'json']);
+  assert.equal(plain.code, 1);
+  const withBaseline = await run(['web-root.yaml', '--format', 'json', '--baseline', 'my-baseline.yaml']);
+  assert.equal(withBaseline.code, 0);
+  assert.ok((JSON.parse(withBaseline.o.out) as { baseline: boolean }[]).every((f) => f.baseline));
+  await assert.rejects(run(['pods.yaml', '--format', 'xml']), { code: 'commander.invalidArgument' });
+  await assert.rejects(run(['pods.yaml', '--fail-on', 'critical']), { code: 'commander.invalidArgument' });
+  await assert.rejects(run(['pods.yaml', '--baseline', 'nope.yaml']), { name: 'UsageError' });
+});

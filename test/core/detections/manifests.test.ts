@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseManifests } from '../../../src/core/detections/index.js';
+
+test('multi-document YAML: every object with the line it starts on; empty documents ignored', () => {
+  const text = ['# comment', 'apiVersion: v1', 'kind: Pod', 'metadata: {name: a}', '---', '---', 'apiVersion: v1', 'kind: Pod', 'metadata: {name: b}', ''].join('\n');
+  const out = parseManifests(text, 'pods.yaml');
+  assert.deepEqual(out.map((o) => [o.object.metadata?.name, o.line]), [['a', 2], ['b', 7]]);
+});
+
+test('kind: List and *List (kubectl get -o yaml / -o json) are expanded, items keep their lines', () => {
+  const yaml = ['apiVersion: v1', 'kind: List', 'items:', '- apiVersion: v1', '  kind: Pod', '  metadata: {name: a}', '- apiVersion: apps/v1', '  kind: Deployment', '  metadata: {name: d}', 'metadata: {resourceVersion: ""}'].join('\n');
+  assert.deepEqual(parseManifests(yaml, 'list.yaml').map((o) => [o.object.kind, o.line]), [['Pod', 4], ['Deployment', 7]]);
+  const json = JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }] }, null, 2);
+  const fromJson = parseManifests(json, 'pods.json');
+  assert.equal(fromJson[0]!.object.metadata?.name, 'p');
+  assert.equal(fromJson[0]!.line, 5);
+});
+
+test('the kube emulator\'s data document is skipped silently', () => {
+  const text = 'apiVersion: kubeforensys.dev/emulator-v1\nkind: KubeForenSysEmulatorData\nlogs: {}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n';
+  assert.deepEqual(parseManifests(text, 'demo.yaml').map((o) => o.object.kind), ['Namespace']);
+});
+
+test('a file that is not a manifest gets one sentence naming it', () => {
+  assert.throws(() => parseManifests('name: my-app\nversion: 1.2.3\n', 'package.yaml'), { name: 'ManifestError', message: 'package.yaml is not a Kubernetes manifest: none of its documents has both apiVersion and kind.' });
+  assert.throws(() => parseManifests('', 'empty.yaml'), /empty\.yaml is not a Kubernetes manifest: it is empty\./);
+  assert.throws(() => parseManifests('kind: Pod\nmetadata: {name: [unclosed\n', 'broken.yaml'), /^ManifestError: broken\.yaml is not valid YAML or JSON at line \d+/);
+});
+
+test('alias bombs fail instead of exhausting memory', () => {
+  const bomb = ['a: &a [x,x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]', 'apiVersion: v1', 'kind: Pod'].join('\n');
+  assert.throws(() => parseManifests(bomb, 'bomb.yaml'), /bomb\.yaml/);
+});
