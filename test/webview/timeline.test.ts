@@ -172,6 +172,48 @@ test('filters persist across a reload through the webview state, and a host-give
   await assertClean(page, errors);
 });
 
+test('colours come from the VS Code theme variables (light colours, a high-contrast border), the histogram included', async () => {
+  const host = new FakeHost(timelineFromRows(rows));
+  const { page, errors } = await openTimeline(browser, served, host);
+  await waitStatus(page, ALL);
+  // VS Code sets these on <html> when the theme changes; so does this test.
+  await page.evaluate(() => {
+    const vars: Record<string, string> = {
+      '--vscode-editor-background': 'rgb(255, 255, 255)',
+      '--vscode-foreground': 'rgb(51, 51, 51)',
+      '--vscode-list-activeSelectionBackground': 'rgb(0, 96, 192)',
+      '--vscode-contrastBorder': 'rgb(111, 195, 223)',
+      '--vscode-charts-green': 'rgb(255, 0, 0)',
+    };
+    for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+  });
+  // Picking a severity from the toolkit dropdown redraws the histogram with the new colours.
+  await page.locator('#kfs-severity-dropdown').click();
+  await page.locator('#kfs-severity-dropdown vscode-option', { hasText: 'high' }).click();
+  await page.locator('[data-chip="severity:high"]').waitFor();
+  await waitStatus(page, count({ severities: ['high'] }));
+  await page.getByRole('button', { name: 'Remove filter severity: high' }).click();
+  await waitStatus(page, ALL);
+  await page.locator('.kfs-data-row').first().click();
+  // (No helper functions inside evaluate: tsx would wrap them in a __name the page lacks.)
+  const colours = await page.evaluate(() => ({
+    background: getComputedStyle(document.body).backgroundColor,
+    foreground: getComputedStyle(document.body).color,
+    selected: getComputedStyle(document.querySelector('.kfs-data-row.kfs-selected')!).backgroundColor,
+    border: getComputedStyle(document.querySelector('.kfs-list')!).borderTopColor,
+  }));
+  assert.deepEqual(colours, { background: 'rgb(255, 255, 255)', foreground: 'rgb(51, 51, 51)', selected: 'rgb(0, 96, 192)', border: 'rgb(111, 195, 223)' });
+  // The log-line bars (the bulk of the data) are drawn in the theme's chart colour.
+  await page.waitForFunction(() => {
+    const c = document.querySelector<HTMLCanvasElement>('.kfs-hist-canvas')!;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let red = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] === 255 && data[i + 1] === 0 && data[i + 2] === 0 && data[i + 3] === 255) red++;
+    return red > 1000;
+  });
+  await assertClean(page, errors);
+});
+
 test('1,000,000 rows: the list keeps only a window in the DOM and scrolls to the last row', async () => {
   const N = 1_000_000;
   const big: TimelineRow[] = new Array(N);
