@@ -52,5 +52,13 @@ export function describeAzureError(err: unknown, what: AzureAction, tenantId?: s
     return new AzureError(`Azure refused to ${what.action}: the signed-in identity needs the "${what.role}" role on ${what.resource}.`, 403, e.code);
   }
   const code = e.code ?? e.details?.error?.code;
-  return new AzureError(`Could not ${what.action} (${status ?? 'no response'}${code ? ` ${code}` : ''}): ${msg.split('\n')[0]}`, status, code);
+  // Log Analytics nests the useful part (e.g. which name failed to resolve) in innerError.
+  let inner: { message?: string; innerError?: unknown; innererror?: unknown } | undefined = e.details?.error as never;
+  let deepest: string | undefined;
+  while (inner) {
+    if (inner.message) deepest = inner.message;
+    inner = (inner.innerError ?? inner.innererror) as typeof inner;
+  }
+  const text = deepest && deepest !== msg ? `${msg.split('\n')[0]}: ${deepest}` : msg.split('\n')[0];
+  return new AzureError(`Could not ${what.action} (${status ?? 'no response'}${code ? ` ${code}` : ''}): ${text}`, status, code);
 }

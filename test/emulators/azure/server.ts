@@ -17,6 +17,7 @@ import type { TestEndpoints } from '../../../src/core/azure/testEndpoints.js';
 export const MAX_BODY_BYTES = 1_000_000;
 export const MAX_DATA_FLOWS = 10;
 const STATIC_TOKEN_PREFIX = 'kfs-emulator-token-';
+const TABLE_HINT = 'kubeevents_CL';
 
 interface Column {
   name: string;
@@ -47,6 +48,8 @@ export interface EmulatorOptions {
   missingResourceGroups?: string[];
   /** Validate and count ingested rows but keep none (benchmarks with millions of rows). */
   discardRows?: boolean;
+  /** The first N rule PUTs answer as if new tables were not yet visible (ARM propagation). */
+  dcrPropagationFailures?: number;
 }
 
 export interface EmulatorStats {
@@ -116,6 +119,7 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
   const missingRgs = new Set((opts.missingResourceGroups ?? []).map((s) => s.toLowerCase()));
   const maxQueryRows = opts.maxQueryRows ?? 500_000;
   let base = '';
+  let propagationFailures = 0;
 
   const server: Server = createServer({ key, cert }, (req, res) => {
     handle(req, res).catch((err: Error) => {
@@ -357,6 +361,10 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     };
     const bad = (message: string) => armError(res, 400, 'InvalidPayload', message);
     if (typeof body.location !== 'string') return bad('location is required.');
+    if ((opts.dcrPropagationFailures ?? 0) > propagationFailures) {
+      propagationFailures++;
+      return bad(`Table for output stream 'Custom-${TABLE_HINT}' is not available for destination.`);
+    }
     const flows = props.dataFlows ?? [];
     if (flows.length > MAX_DATA_FLOWS) return bad(`Data collection rule has ${flows.length} data flows; at most ${MAX_DATA_FLOWS} are allowed.`);
     if (props.dataCollectionEndpointId && !endpointsById.has(props.dataCollectionEndpointId.toLowerCase())) {
