@@ -53,11 +53,12 @@ export function describeAzureError(err: unknown, what: AzureAction, tenantId?: s
   }
   const code = e.code ?? e.details?.error?.code;
   // Log Analytics nests the useful part (e.g. which name failed to resolve) in innerError.
-  let inner: { message?: string; innerError?: unknown; innererror?: unknown } | undefined = e.details?.error as never;
+  type Inner = { message?: string; innerError?: unknown; innererror?: unknown };
+  let inner = e.details?.error as Inner | undefined;
   let deepest: string | undefined;
   while (inner) {
     if (inner.message) deepest = inner.message;
-    inner = (inner.innerError ?? inner.innererror) as typeof inner;
+    inner = (inner.innerError ?? inner.innererror) as Inner | undefined;
   }
   const text = deepest && deepest !== msg ? `${msg.split('\n')[0]}: ${deepest}` : msg.split('\n')[0];
   return new AzureError(`Could not ${what.action} (${status ?? 'no response'}${code ? ` ${code}` : ''}): ${text}`, status, code);
