@@ -107,6 +107,16 @@ test('dragging across the histogram selects that time range', async () => {
   const shown = await renderedRows(page);
   assert.ok(shown.length > 10);
   for (const r of shown) assert.ok(r.cells[0] >= ms(f.from) && r.cells[0] <= ms(f.to), `${r.cells[0]} within ${f.from}..${f.to}`);
+  // The range can be typed too: a time that is not one is flagged and not applied.
+  const to = page.locator('#kfs-to input');
+  await to.fill('yesterday-ish');
+  await to.press('Enter');
+  await page.locator('#kfs-to.kfs-invalid').waitFor();
+  assert.equal(host.lastFilter()?.to, f.to);
+  await to.fill('2026-03-01T10:20:00Z');
+  await to.press('Enter');
+  await waitStatus(page, count({ from: f.from, to: '2026-03-01T10:20:00.0000000Z' }));
+  assert.equal(host.lastFilter()?.to, '2026-03-01T10:20:00.0000000Z', 'typed times are normalized to the bundle form');
   await assertClean(page, errors);
 });
 
