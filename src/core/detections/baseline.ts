@@ -12,8 +12,22 @@ export interface BaselineWorkload {
   registries: string[];
 }
 
+export interface BaselineBinding {
+  kind: string;
+  name: string;
+  roleRef: string;
+  /** "Kind/name" (ServiceAccounts as "ServiceAccount/namespace/name"). */
+  subjects: string[];
+}
+
+export interface BaselineRbac {
+  bindings: BaselineBinding[];
+  serviceAccounts: { namespace: string; names: string[] }[];
+}
+
 export interface Baseline {
   workloads: BaselineWorkload[];
+  rbac: BaselineRbac;
 }
 
 export class BaselineError extends Error {
@@ -28,7 +42,17 @@ function isStringArray(v: unknown): v is string[] {
 export function parseBaseline(doc: unknown, source: string): Baseline {
   const workloads = (doc as { workloads?: unknown } | null)?.workloads;
   if (!Array.isArray(workloads)) throw new BaselineError(`${source} is not a baseline file: it needs a "workloads" list.`);
+  const rbac = (doc as { rbac?: Partial<BaselineRbac> } | null)?.rbac ?? {};
+  const bindings = rbac.bindings ?? [];
+  const serviceAccounts = rbac.serviceAccounts ?? [];
+  if (!Array.isArray(bindings) || !bindings.every((b) => b && typeof b.kind === 'string' && typeof b.name === 'string' && typeof b.roleRef === 'string' && isStringArray(b.subjects))) {
+    throw new BaselineError(`${source}: rbac.bindings entries need kind, name, roleRef and subjects (list).`);
+  }
+  if (!Array.isArray(serviceAccounts) || !serviceAccounts.every((s) => s && typeof s.namespace === 'string' && isStringArray(s.names))) {
+    throw new BaselineError(`${source}: rbac.serviceAccounts entries need namespace and names (list).`);
+  }
   return {
+    rbac: { bindings, serviceAccounts },
     workloads: workloads.map((w, i) => {
       const e = w as Partial<BaselineWorkload> | null;
       if (!e || typeof e.namespace !== 'string' || typeof e.ownerKind !== 'string' || !isStringArray(e.ownerNames) || !isStringArray(e.registries)) {
@@ -42,7 +66,10 @@ export function parseBaseline(doc: unknown, source: string): Baseline {
 export const DEFAULT_BASELINE: Baseline = parseBaseline(builtIn, 'the built-in baseline');
 
 export function mergeBaselines(...bs: Baseline[]): Baseline {
-  return { workloads: bs.flatMap((b) => b.workloads) };
+  return {
+    workloads: bs.flatMap((b) => b.workloads),
+    rbac: { bindings: bs.flatMap((b) => b.rbac.bindings), serviceAccounts: bs.flatMap((b) => b.rbac.serviceAccounts) },
+  };
 }
 
 /** True when the target's namespace, top-most owner and every image match one baseline entry. */

@@ -67,7 +67,7 @@ export function detectPodFindings(objects: readonly KubeObject[], opts: DetectOp
 }
 
 export function detectRbacFindings(rbac: RbacObjects, opts: DetectOptions): Finding[] {
-  return rbacFindings(effectivePermissions(rbac), { now: opts.now, sinceSeconds: opts.sinceSeconds });
+  return rbacFindings(effectivePermissions(rbac), { now: opts.now, sinceSeconds: opts.sinceSeconds, baseline: (opts.baseline ?? DEFAULT_BASELINE).rbac });
 }
 
 export function splitRbac(objects: readonly KubeObject[]): RbacObjects {

@@ -5,11 +5,14 @@
 import { RBAC_RULES } from './rules.js';
 import { technique } from './techniques.js';
 import type { Finding, RuleMeta, Severity } from './types.js';
+import type { BaselineRbac } from './baseline.js';
 import { isRecent, ruleAllows, type Grant, type PolicyRule, type Subject, type SubjectPermissions } from './rbacAnalysis.js';
 
 export interface RbacRuleOptions {
   now: Date;
   sinceSeconds: number;
+  /** Platform grants to mark as baseline (besides Kubernetes' bootstrap ones). */
+  baseline?: BaselineRbac;
 }
 
 interface Check {
@@ -60,10 +63,17 @@ const PUBLIC_GROUPS = new Set(['Group/system:unauthenticated', 'Group/system:aut
 /** The bootstrap roles Kubernetes itself binds to everyone. */
 const PUBLIC_BOOTSTRAP_ROLES = new Set(['system:public-info-viewer', 'system:discovery', 'system:basic-user']);
 
-/** A grant the platform makes by design: bootstrap system:* bindings to system:* roles, and cluster-admin to system:masters. */
-function isBaselineGrant(g: Grant, subject: Subject): boolean {
+/**
+ * A grant the platform makes by design: bootstrap system:* bindings to system:* roles, cluster-admin
+ * to system:masters, and the platform's own bindings and kube-system service accounts from the baseline.
+ */
+function isBaselineGrant(g: Grant, subject: Subject, baseline: BaselineRbac | undefined): boolean {
   if (g.binding.name.startsWith('system:') && g.roleRefName.startsWith('system:')) return true;
-  return g.binding.name === 'cluster-admin' && g.roleRefName === 'cluster-admin' && subject.kind === 'Group' && subject.name === 'system:masters';
+  if (g.binding.name === 'cluster-admin' && g.roleRefName === 'cluster-admin' && subject.kind === 'Group' && subject.name === 'system:masters') return true;
+  if (!baseline) return false;
+  const subjectId = subject.kind === 'ServiceAccount' ? `ServiceAccount/${subject.namespace}/${subject.name}` : `${subject.kind}/${subject.name}`;
+  if (baseline.bindings.some((b) => b.kind === g.binding.kind && b.name === g.binding.name && b.roleRef === g.roleRefName && b.subjects.includes(subjectId))) return true;
+  return subject.kind === 'ServiceAccount' && baseline.serviceAccounts.some((s) => s.namespace === subject.namespace && s.names.includes(subject.name));
 }
 
 export function describeSubject(s: Subject): string {
@@ -105,7 +115,7 @@ function makeFinding(
     fieldPath,
     fieldValue,
     explanation,
-    baseline: grants.every((g) => isBaselineGrant(g, subject)),
+    baseline: grants.every((g) => isBaselineGrant(g, subject, opts.baseline)),
     eventTime: primary.binding.created,
     subject,
     bindings: [...new Set(grants.map(bindingLabel))],
