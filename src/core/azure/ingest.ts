@@ -158,6 +158,16 @@ function failureOf(err: unknown): Failure {
 }
 
 export async function ingestBundle(conn: AzureConnection, bundleDir: string, state: AzureState, run: IngestRun = {}): Promise<IngestResult> {
+  try {
+    return await ingest(conn, bundleDir, state, run);
+  } catch (err) {
+    // Whatever layer noticed the cancellation (file stream, SDK), report the caller's reason.
+    if (run.signal?.aborted) throw run.signal.reason ?? err;
+    throw err;
+  }
+}
+
+async function ingest(conn: AzureConnection, bundleDir: string, state: AzureState, run: IngestRun): Promise<IngestResult> {
   const signal = run.signal;
   if (conn.isTest && !isLoopbackHttps(state.ingestionEndpoint)) {
     throw new AzureError(`The test-only Azure connection refuses ingestion endpoint ${state.ingestionEndpoint}: it is not the local emulator.`);

@@ -113,3 +113,48 @@ test('a field over 64 KB is truncated with a marker that names the RecordId; sho
   assert.equal(out.Image, 'nginx');
   assert.equal(row.Message.length, 50_000, 'the bundle row itself is not modified');
 });
+
+test('cancelling an ingest stops it with progress reported so far; the next run finishes without doubling', async () => {
+  const emu = await startAzureEmulator();
+  try {
+    const conn = emulatorConnection(emu);
+    const { state } = await provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-cancel' }, FAST);
+    const dir = await makeHostileBundle();
+    emu.faults.add({ target: 'ingest', kind: 'slow', delayMs: 300, count: 20 });
+    const controller = new AbortController();
+    const progress: { table: string; rowsSent: number; bytesSent: number }[] = [];
+    await assert.rejects(
+      ingestBundle(conn, dir, state!, {
+        signal: controller.signal,
+        maxConcurrency: 1,
+        onProgress: (p) => {
+          progress.push(p);
+          if (p.rowsSent > 0) controller.abort(new Error('cancelled by the user'));
+        },
+      }),
+      /cancelled by the user/,
+    );
+    assert.equal(progress[0]!.table, 'kubeevents_CL');
+    assert.ok(progress[0]!.rowsSent === 1 && progress[0]!.bytesSent > 0);
+    const partial = TABLES.reduce((n, t) => n + emu.rows(t.name).length, 0);
+    assert.ok(partial < (await bundleRecordIds(dir)).length, 'stopped before the end');
+    emu.faults.clear();
+    const rest = await ingestBundle(conn, dir, state!, {});
+    assert.equal(rest.resumed, true);
+    const stored = TABLES.flatMap((t) => emu.rows(t.name).map((r) => String(r.RecordId))).sort();
+    assert.deepEqual(stored, await bundleRecordIds(dir));
+  } finally {
+    await emu.close();
+  }
+});
+
+test('sign-in and tenant problems are one sentence saying what to do', async () => {
+  const { describeAzureError } = await import('../../../src/core/azure/errors.js');
+  const what = { action: 'create the Log Analytics workspace', resource: '/subscriptions/s/resourceGroups/rg', role: 'Log Analytics Contributor' };
+  const noLogin = Object.assign(new Error('Azure CLI could not be found. Please run az login.'), { name: 'CredentialUnavailableError' });
+  assert.match(describeAzureError(noLogin, what).message, /^You are not signed in to Azure, so KubeForenSys cannot create the Log Analytics workspace: run "az login"/);
+  const tenant = new Error('AADSTS50020: User account from identity provider does not exist in tenant');
+  assert.match(describeAzureError(tenant, what, 'contoso-tenant').message, /cannot get a token for tenant contoso-tenant: sign in to that tenant \(az login --tenant contoso-tenant\)/);
+  const forbidden = Object.assign(new Error('does not have authorization'), { statusCode: 403, code: 'AuthorizationFailed' });
+  assert.equal(describeAzureError(forbidden, what).message, 'Azure refused to create the Log Analytics workspace: the signed-in identity needs the "Log Analytics Contributor" role on /subscriptions/s/resourceGroups/rg.');
+});
