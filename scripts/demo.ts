@@ -45,7 +45,9 @@ async function main(): Promise<number> {
     );
     process.stdout.write(`\nBundle: ${bundleDir}\n`);
     process.stdout.write(`Next: node dist/cli.mjs verify "${bundleDir}"   ·   node dist/cli.mjs timeline "${bundleDir}"\n`);
-    return report.ok ? code : 1;
+    // Partial is the expected outcome here: the demo cluster has distroless containers whose
+    // history cannot be read, and the summary reports them. Only a failed or unverifiable run fails.
+    return report.ok && code !== 1 ? 0 : 1;
   } finally {
     await emulator.close();
     await rm(work, { recursive: true, force: true });

@@ -1,0 +1,100 @@
+// The issue's "done means", through the real CLI process, the real client and the emulator:
+// the demo cluster collects with every table filled, the bundle verifies, one changed byte
+// fails verification, and a 403 on one artifact leaves the others complete.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startKubeEmulator, type KubeEmulator } from '../emulators/kube/index.js';
+import { tableFile } from '../../src/core/evidence/manifest.js';
+import { containerLogs } from '../../src/core/schema/tables.js';
+
+const CLI = resolve('src/cli/main.ts');
+
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+let emulator: KubeEmulator;
+let work: string;
+let kubeconfig: string;
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'kfs-cli-'));
+  emulator = await startKubeEmulator({ scenario: resolve('test/emulators/kube/scenarios/demo.yaml') });
+  kubeconfig = join(work, 'kubeconfig.yaml');
+  await emulator.writeKubeconfig(kubeconfig);
+});
+after(() => emulator.close());
+
+test('collect on the demo cluster fills all eight original tables and the pod inventory, and the bundle verifies', async () => {
+  const res = await runCli(['collect', '--kubeconfig', kubeconfig, '--out', join(work, 'a'), '--json']);
+  // Partial (exit 3): the demo has distroless containers whose history cannot be read.
+  assert.equal(res.code, 3, res.stderr);
+  const summary = JSON.parse(res.stdout);
+  assert.equal(summary.status, 'partial');
+  for (const [id, a] of Object.entries(summary.artifacts) as [string, { status: string }][]) {
+    assert.equal(a.status, id === 'commandHistory' ? 'partial' : 'ok', id);
+  }
+  assert.ok(
+    summary.artifacts.commandHistory.gaps.some((g: { scope: string }) => g.scope === 'exec into prod-web/api-backend-5c6d7e8f9-abcde/metrics'),
+    'the distroless container is named as a gap',
+  );
+  assert.equal(summary.context, 'aks-prod-weu');
+  for (const table of ['kubelogs_CL', 'kubeevents_CL', 'commandhistory_CL', 'serviceaccounts_CL', 'suspiciouspods_CL', 'rbacbindings_CL', 'cronjobs_CL', 'networkpolicies_CL', 'podinventory_CL']) {
+    assert.ok(summary.tables[table]?.records > 0, `${table} holds records`);
+  }
+  assert.ok(summary.artifacts.commandHistory.records > 0);
+
+  const ok = await runCli(['verify', summary.bundle]);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /^OK: \d+ files match/);
+
+  const path = join(summary.bundle, tableFile(containerLogs.name));
+  const bytes = await readFile(path);
+  bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x20;
+  await writeFile(path, bytes);
+  const bad = await runCli(['verify', summary.bundle]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /modified\s+tables\/kubelogs_CL\.jsonl/);
+});
+
+test('a 403 on network policies marks that artifact forbidden with its reason while the others complete', async () => {
+  const undo = emulator.faults.forbid('networkpolicies', { group: 'networking.k8s.io' });
+  try {
+    const res = await runCli(['collect', '--kubeconfig', kubeconfig, '--out', join(work, 'b'), '--json', '--artifacts', 'events,networkPolicies,cronJobs']);
+    assert.equal(res.code, 3, 'partial collections exit 3');
+    const summary = JSON.parse(res.stdout);
+    assert.equal(summary.artifacts.networkPolicies.status, 'forbidden');
+    assert.match(JSON.stringify(summary.artifacts.networkPolicies.gaps), /forbidden/);
+    assert.equal(summary.artifacts.events.status, 'ok');
+    assert.equal(summary.artifacts.cronJobs.status, 'ok');
+    assert.ok(summary.artifacts.cronJobs.records > 0);
+  } finally {
+    undo();
+  }
+});
+
+test('bad input gets one clear sentence and exit 2', async () => {
+  const badKubeconfig = join(work, 'broken.yaml');
+  await writeFile(badKubeconfig, 'apiVersion: v1\nclusters: [\n');
+  const res = await runCli(['collect', '--kubeconfig', badKubeconfig, '--out', join(work, 'c')]);
+  assert.equal(res.code, 2);
+  assert.match(res.stderr, /broken\.yaml/);
+  assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
+  const usage = await runCli(['collect', '--artifacts', 'logs,secrets']);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /unknown artifact logs, secrets/);
+  const notBundle = await runCli(['verify', work]);
+  assert.equal(notBundle.code, 2);
+  assert.match(notBundle.stderr, /is not an evidence bundle/);
+});
