@@ -1,13 +1,20 @@
-// npm run bench:timeline [-- rows]: builds a 1,000,000-row timeline through the real loader
-// (an in-memory table source standing in for the bundle files) and prints load time, memory
-// and the median time of the queries the webview asks.
+// npm run bench:timeline [-- rows] [--bundle]: builds a 1,000,000-row timeline through the real
+// loader and prints load time, memory and the median time of the queries the webview asks.
+// By default the rows come from memory as JSONL lines (JSON.parse per line, as the bundle
+// reader does, minus the disk); --bundle writes a real sealed bundle first and loads it from disk.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BundleWriter, newSnapshotId } from '../src/core/evidence/writer.js';
+import { openBundle } from '../src/core/evidence/reader.js';
 import { loadLocalTimeline, type TableSource } from '../src/core/timeline/local.js';
 import { emptyFilter, type TimelineFilter } from '../src/core/timeline/filter.js';
 import { clusterEvents, containerLogs, podInventory, type TableName } from '../src/core/schema/tables.js';
 
-const total = Number(process.argv[2] ?? 1_000_000);
+const fromDisk = process.argv.includes('--bundle');
+const total = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 // A real gc() for the heap figures, without asking for --expose-gc on the command line.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -30,18 +37,43 @@ function* rowsFor(table: TableName, count: number, salt: number): Generator<Reco
 }
 
 const shares: [TableName, number][] = [[containerLogs.name, 0.9], [clusterEvents.name, 0.07], [podInventory.name, 0.03]];
-gc();
-const heapBefore = process.memoryUsage().heapUsed;
-// Generated up front as JSONL lines, so the load figure is what loading a bundle costs minus
-// the disk: JSON.parse of each line (as the bundle reader does), conversion, interning,
-// sorting, indexing.
-const generated = new Map(shares.map(([t, share]) => [t, Array.from(rowsFor(t, Math.round(total * share), share * 100), (r) => JSON.stringify(r))]));
-const source: TableSource = {
-  readTable: <T extends TableName>(table: T) =>
-    (async function* () {
-      for (const line of generated.get(table) ?? []) yield JSON.parse(line) as never;
-    })(),
-};
+async function writeBundle(): Promise<string> {
+  const parent = await mkdtemp(join(tmpdir(), 'kfs-bench-timeline-'));
+  const w = await BundleWriter.create(parent, {
+    snapshotId: newSnapshotId(new Date()),
+    cluster: { context: 'bench', cluster: 'aks-prod', server: 'https://127.0.0.1:1', user: 'u', identity: null },
+    startedAt: new Date().toISOString(),
+    options: { artifacts: ['containerLogs', 'events', 'podInventory'], sinceSeconds: 86400, excludeNamespaces: [], concurrency: 1, execEnabled: false },
+    toolVersion: 'bench',
+  });
+  for (const [t, share] of shares) for (const r of rowsFor(t, Math.round(total * share), share * 100)) await w.write(t, r as never);
+  await w.seal({ status: 'complete', endedAt: new Date().toISOString(), artifacts: {} });
+  return w.dir;
+}
+
+let source: TableSource;
+let generated: Map<TableName, string[]> | undefined;
+let bundleDir: string | undefined;
+let heapBefore: number;
+if (fromDisk) {
+  const t = performance.now();
+  bundleDir = await writeBundle();
+  console.log(`(wrote the bundle in ${Math.round(performance.now() - t)} ms: ${bundleDir})`);
+  gc();
+  heapBefore = process.memoryUsage().heapUsed;
+  source = await openBundle(bundleDir);
+} else {
+  gc();
+  heapBefore = process.memoryUsage().heapUsed;
+  const lines = new Map(shares.map(([t, share]) => [t, Array.from(rowsFor(t, Math.round(total * share), share * 100), (r) => JSON.stringify(r))]));
+  generated = lines;
+  source = {
+    readTable: <T extends TableName>(table: T) =>
+      (async function* () {
+        for (const line of lines.get(table) ?? []) yield JSON.parse(line) as never;
+      })(),
+  };
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -63,7 +95,7 @@ function timeIt(make: (run: number) => TimelineFilter, fn: (f: TimelineFilter) =
 const t0 = performance.now();
 const tl = await loadLocalTimeline(source);
 const loadMs = performance.now() - t0;
-generated.clear();
+generated?.clear();
 gc();
 const heapAfter = process.memoryUsage().heapUsed;
 
@@ -76,6 +108,7 @@ t1 = performance.now();
 tl.facets();
 const facetsMs = performance.now() - t1;
 const results = {
+  source: fromDisk ? 'bundle on disk' : 'JSONL lines in memory',
   rows: tl.size,
   loadMs: Math.round(loadMs),
   heapMiB: Math.round((heapAfter - heapBefore) / 1048576),
@@ -96,3 +129,4 @@ const results = {
   detailsColdLookupMs: timeIt(() => emptyFilter(), (_f) => tl.row(`${containerLogs.name}:90:${Math.floor(total * 0.8)}`)),
 };
 for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(22)} ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : v}`);
+if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
