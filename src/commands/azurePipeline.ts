@@ -1,20 +1,104 @@
 // Provisioning, ingestion and the workspace query, adapted from src/core/azure for the commands.
-// (The core pipeline modules are being written; until they land these say so plainly.)
+// The ids provisioning produces go to the same state file the CLI uses, so `kubeforensys ingest`
+// on a jump box and the extension share one workspace.
+import { readManifest } from '../core/evidence/reader.js';
 import type { AzureConnection } from '../core/azure/credentials.js';
+import { ingestBundle } from '../core/azure/ingest.js';
+import { INSIGHTS_TABLE_NAMES } from '../core/azure/insightsTables.js';
+import { provision as provisionResources } from '../core/azure/provision.js';
+import { queryWorkspaceTimeline } from '../core/azure/query.js';
+import { defaultStatePath, readState, writeState } from '../core/azure/state.js';
+import type { TableName } from '../core/schema/tables.js';
 import type { TimelineFilter } from '../core/timeline/filter.js';
 import type { AzureRun, IngestOutcome, ProvisionOutcome, WorkspaceRows } from './azureServices.js';
 import type { KfsSettings } from './settings.js';
 
-const notYet = (what: string) => new Error(`${what} is not available in this build of KubeForenSys yet.`);
-
-export async function provision(_conn: AzureConnection, _settings: KfsSettings['azure'], _run: AzureRun): Promise<ProvisionOutcome> {
-  throw notYet('Provisioning Log Analytics resources');
+/** A user-facing problem with the settings (shown with an "Open Settings" button). */
+export class AzureSettingsError extends Error {
+  override name = 'AzureSettingsError';
 }
 
-export async function ingest(_conn: AzureConnection, _bundleDir: string, _run: AzureRun): Promise<IngestOutcome> {
-  throw notYet('Ingestion into Log Analytics');
+/** Polling and back-off timings (only the emulator connection shortens them). */
+export interface Timing {
+  pollIntervalMs?: number;
+  retryBaseMs?: number;
 }
 
-export async function queryTimeline(_conn: AzureConnection, _filter: TimelineFilter, _settings: KfsSettings['azure'], _run: AzureRun): Promise<WorkspaceRows> {
-  throw notYet('The workspace timeline');
+export async function provision(conn: AzureConnection, settings: KfsSettings['azure'], run: AzureRun, statePath = defaultStatePath(), timing: Timing = {}): Promise<ProvisionOutcome> {
+  const subscriptionId = settings.subscription ?? conn.subscriptionId;
+  if (!subscriptionId) throw new AzureSettingsError('set kubeforensys.azure.subscription to the subscription the workspace goes in.');
+  if (!settings.resourceGroup) throw new AzureSettingsError('set kubeforensys.azure.resourceGroup to the (existing) resource group the workspace and rule go in.');
+  const changes: string[] = [];
+  const result = await provisionResources(
+    conn,
+    { subscriptionId, resourceGroup: settings.resourceGroup, workspaceName: settings.workspaceName, location: settings.location },
+    {
+      ...timing,
+      signal: run.signal,
+      log: (m) => {
+        run.log?.info(m);
+        run.onProgress?.({ message: m });
+      },
+      onStep: (s) => {
+        const line = `${s.action === 'unchanged' ? 'kept' : s.action === 'create' ? 'created' : 'updated'} ${s.kind} ${s.name}${s.detail ? ` (${s.detail})` : ''}`;
+        if (s.action !== 'unchanged') changes.push(`${s.kind} ${s.name}`);
+        run.log?.info(`provision: ${line}`);
+        run.onProgress?.({ message: line });
+      },
+    },
+  );
+  if (result.state) await writeState(result.state, statePath);
+  const where = `workspace ${settings.workspaceName} in ${settings.resourceGroup}`;
+  return {
+    changed: result.changed,
+    summary: result.changed
+      ? `Log Analytics ready: ${where} (${changes.length} change${changes.length === 1 ? '' : 's'}: ${changes.slice(0, 4).join(', ')}${changes.length > 4 ? ', …' : ''}).`
+      : `Log Analytics already in place: ${where}; nothing changed.`,
+  };
+}
+
+export async function ingest(conn: AzureConnection, bundleDir: string, run: AzureRun, statePath = defaultStatePath(), timing: Timing = {}): Promise<IngestOutcome> {
+  const state = await readState(statePath).catch((err: unknown) => {
+    throw new AzureSettingsError(`${(err as Error).message.replace(/run "kubeforensys provision" first.*$/, 'run "KubeForenSys: Provision Log Analytics Resources" first.')}`);
+  });
+  const manifest = await readManifest(bundleDir);
+  const total = Object.values(manifest.tables).reduce((s, t) => s + (t?.records ?? 0), 0);
+  const done = new Map<TableName, number>();
+  const result = await ingestBundle(conn, bundleDir, state, {
+    retryBaseMs: timing.retryBaseMs,
+    signal: run.signal,
+    log: (m) => run.log?.info(`ingest: ${m}`),
+    onProgress: (p) => {
+      done.set(p.table, p.rowsSent + p.rowsSkipped);
+      const sum = [...done.values()].reduce((a, b) => a + b, 0);
+      run.onProgress?.({
+        message: `${p.table}: ${(p.rowsSent + p.rowsSkipped).toLocaleString('en-US')}/${p.rowsTotal.toLocaleString('en-US')} rows · ${(p.bytesSent / 1e6).toFixed(1)} MB sent`,
+        percent: total > 0 ? Math.min(100, (sum / total) * 100) : undefined,
+      });
+    },
+  });
+  const tables = Object.values(result.tables);
+  const sent = tables.reduce((s, t) => s + (t?.sent ?? 0), 0);
+  const skipped = tables.reduce((s, t) => s + (t?.skipped ?? 0), 0);
+  return {
+    rows: sent,
+    summary: `ingested ${sent.toLocaleString('en-US')} records into ${state.workspaceName} (${(result.bytes / 1e6).toFixed(1)} MB in ${result.requests} requests)${
+      skipped ? `; ${skipped.toLocaleString('en-US')} already delivered by an earlier run` : ''
+    }${result.truncatedFields ? `; ${result.truncatedFields} fields over 64 KB truncated (the bundle keeps them whole)` : ''}.`,
+  };
+}
+
+export async function queryTimeline(conn: AzureConnection, filter: TimelineFilter, settings: KfsSettings['azure'], run: AzureRun, statePath = defaultStatePath()): Promise<WorkspaceRows> {
+  const state = await readState(statePath).catch((err: unknown) => {
+    throw new AzureSettingsError((err as Error).message.replace(/run "kubeforensys provision" first.*$/, 'run "KubeForenSys: Provision Log Analytics Resources" first.'));
+  });
+  // AKSAudit* are the AKS audit tables; the rest are Container Insights'.
+  const insightsTables = INSIGHTS_TABLE_NAMES.filter((t) => (t.startsWith('AKSAudit') ? settings.includeAksAudit : settings.includeContainerInsights));
+  const res = await queryWorkspaceTimeline(conn, state.workspaceCustomerId, { filter, insightsTables, signal: run.signal });
+  const warning = res.partialError
+    ? `the workspace answered part of the timeline only: ${res.partialError}`
+    : res.truncated
+      ? `the workspace timeline holds more than ${res.rows.length.toLocaleString('en-US')} rows; the first ${res.rows.length.toLocaleString('en-US')} are shown (filter in the workspace or use the local bundle).`
+      : undefined;
+  return { rows: res.rows, label: `Log Analytics · ${state.workspaceName}`, warning };
 }

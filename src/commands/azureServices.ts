@@ -4,7 +4,7 @@
 // when, and only when, KUBEFORENSYS_TEST_AZURE_ENDPOINTS names its endpoints file.
 import type { TimelineRow } from '../core/schema/timeline.js';
 import type { TimelineFilter } from '../core/timeline/filter.js';
-import { credentialFromFunction, PUBLIC_CLOUD, testConnectionFromEnv, type AzureConnection } from '../core/azure/credentials.js';
+import { credentialFromFunction, PUBLIC_CLOUD, TEST_ENDPOINTS_ENV, testConnectionFromEnv, type AzureConnection } from '../core/azure/credentials.js';
 import type { AzureAuth } from './context.js';
 import type { KfsSettings } from './settings.js';
 
@@ -40,7 +40,7 @@ export interface WorkspaceRows {
 }
 
 export interface AzureServices {
-  connection(auth: AzureAuth, env?: NodeJS.ProcessEnv): Promise<AzureConnection>;
+  connection(auth: AzureAuth): Promise<AzureConnection>;
   provision(conn: AzureConnection, settings: KfsSettings['azure'], run: AzureRun): Promise<ProvisionOutcome>;
   ingest(conn: AzureConnection, bundleDir: string, run: AzureRun): Promise<IngestOutcome>;
   queryTimeline(conn: AzureConnection, filter: TimelineFilter, settings: KfsSettings['azure'], run: AzureRun): Promise<WorkspaceRows>;
@@ -53,7 +53,24 @@ export async function extensionConnection(auth: AzureAuth, env: NodeJS.ProcessEn
   return { credential: credentialFromFunction((scopes) => auth.getToken(scopes)), ...PUBLIC_CLOUD, isTest: false };
 }
 
-export async function loadAzureServices(): Promise<AzureServices> {
-  const pipeline = await import('./azurePipeline.js');
-  return { connection: extensionConnection, ...pipeline };
+/**
+ * The ids provisioning writes: the file the CLI shares, except against the emulator, where they
+ * sit beside its endpoints file so tests never touch the user's real state.
+ */
+export function statePathFor(conn: AzureConnection, env: NodeJS.ProcessEnv, defaultPath: string): string {
+  const endpoints = env[TEST_ENDPOINTS_ENV];
+  return conn.isTest && endpoints ? `${endpoints}.azure-state.json` : defaultPath;
+}
+
+export async function loadAzureServices(env: NodeJS.ProcessEnv = process.env): Promise<AzureServices> {
+  const [pipeline, { defaultStatePath }] = await Promise.all([import('./azurePipeline.js'), import('../core/azure/state.js')]);
+  const state = (conn: AzureConnection) => statePathFor(conn, env, defaultStatePath());
+  // The emulator answers long-running operations at once: poll it quickly.
+  const timing = (conn: AzureConnection) => (conn.isTest ? { pollIntervalMs: 20, retryBaseMs: 20 } : {});
+  return {
+    connection: (auth) => extensionConnection(auth, env),
+    provision: (conn, settings, run) => pipeline.provision(conn, settings, run, state(conn), timing(conn)),
+    ingest: (conn, dir, run) => pipeline.ingest(conn, dir, run, state(conn), timing(conn)),
+    queryTimeline: (conn, filter, settings, run) => pipeline.queryTimeline(conn, filter, settings, run, state(conn)),
+  };
 }

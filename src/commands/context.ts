@@ -85,3 +85,15 @@ export function errorMessage(err: unknown): string {
 export function isAbortError(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
 }
+
+/** Shows a failure once: settings problems offer the settings, everything else the log. */
+export async function showFailure(cc: CommandContext, what: string, err: unknown): Promise<void> {
+  cc.log.error(`${what}: ${errorMessage(err)}`);
+  if (err instanceof Error && err.name === 'AzureSettingsError') {
+    const choice = await cc.ui.showErrorMessage(`KubeForenSys: ${what}: ${errorMessage(err)}`, 'Open Settings');
+    if (choice) await cc.ui.executeCommand('workbench.action.openSettings', 'kubeforensys.azure');
+    return;
+  }
+  const choice = await cc.ui.showErrorMessage(`KubeForenSys: ${what}: ${errorMessage(err)}`, 'Show Log');
+  if (choice) cc.log.show();
+}

@@ -1,6 +1,6 @@
 // KubeForenSys: Ingest Snapshot into Log Analytics. Pushes the open bundle through the Logs
 // Ingestion API in a cancellable notification; a re-run resumes from the bundle's checkpoint.
-import { errorMessage, isAbortError, type CommandContext } from './context.js';
+import { isAbortError, showFailure, type CommandContext } from './context.js';
 import type { IngestOutcome } from './azureServices.js';
 import { bundleDirOrAsk } from './openBundle.js';
 
@@ -18,7 +18,7 @@ export async function ingestSnapshot(cc: CommandContext, arg?: unknown): Promise
       let last = 0;
       try {
         const azure = await cc.core.azure();
-        const conn = await azure.connection(cc.auth, cc.env);
+        const conn = await azure.connection(cc.auth);
         return await azure.ingest(conn, dir, {
           signal: abort.signal,
           log: cc.log,
@@ -42,9 +42,7 @@ export async function ingestSnapshot(cc: CommandContext, arg?: unknown): Promise
       void cc.ui.showWarningMessage('KubeForenSys: ingestion cancelled; run it again to resume from the checkpoint.');
       return undefined;
     }
-    cc.log.error(`ingest ${dir} failed: ${errorMessage(err)}`);
-    const choice = await cc.ui.showErrorMessage(`KubeForenSys: ingestion failed: ${errorMessage(err)}`, 'Show Log');
-    if (choice) cc.log.show();
+    await showFailure(cc, 'ingestion failed', err);
     return undefined;
   }
 }

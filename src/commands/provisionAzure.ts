@@ -1,6 +1,6 @@
 // KubeForenSys: Provision Log Analytics Resources. Workspace, custom tables and the data
 // collection rule, idempotently (a second run changes nothing and says so).
-import { errorMessage, isAbortError, settingsOf, type CommandContext } from './context.js';
+import { isAbortError, settingsOf, showFailure, type CommandContext } from './context.js';
 import type { ProvisionOutcome } from './azureServices.js';
 
 export async function provisionAzure(cc: CommandContext): Promise<ProvisionOutcome | undefined> {
@@ -11,7 +11,7 @@ export async function provisionAzure(cc: CommandContext): Promise<ProvisionOutco
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
         const azure = await cc.core.azure();
-        const conn = await azure.connection(cc.auth, cc.env);
+        const conn = await azure.connection(cc.auth);
         return await azure.provision(conn, settings, {
           signal: abort.signal,
           log: cc.log,
@@ -26,9 +26,7 @@ export async function provisionAzure(cc: CommandContext): Promise<ProvisionOutco
     return outcome;
   } catch (err) {
     if (isAbortError(err)) return undefined;
-    cc.log.error(`provision failed: ${errorMessage(err)}`);
-    const choice = await cc.ui.showErrorMessage(`KubeForenSys: provisioning failed: ${errorMessage(err)}`, 'Show Log');
-    if (choice) cc.log.show();
+    await showFailure(cc, 'provisioning failed', err);
     return undefined;
   }
 }

@@ -15,7 +15,7 @@ export async function loadTimelineSource(cc: CommandContext, source: TimelineSou
     return { source: timeline, info: { kind: 'local', label: `${bundle.manifest.cluster.context} · ${basename(source.bundleDir)}` } };
   }
   const azure = await cc.core.azure();
-  const conn = await azure.connection(cc.auth, cc.env);
+  const conn = await azure.connection(cc.auth);
   const res = await azure.queryTimeline(conn, emptyFilter(), settingsOf(cc).azure, { signal: signal ?? new AbortController().signal, log: cc.log });
   if (res.warning) {
     cc.log.warn(`workspace timeline: ${res.warning}`);

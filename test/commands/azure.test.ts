@@ -1,0 +1,83 @@
+// Provision, ingest and the workspace timeline through the commands, with the real Azure SDK
+// clients against the Azure emulator, reached only through KUBEFORENSYS_TEST_AZURE_ENDPOINTS.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAzureEmulator, type AzureEmulator } from '../emulators/azure/server.js';
+import { loadAzureServices, extensionConnection } from '../../src/commands/azureServices.js';
+import { provisionAzure } from '../../src/commands/provisionAzure.js';
+import { ingestSnapshot } from '../../src/commands/ingestSnapshot.js';
+import { loadTimelineSource } from '../../src/views/timelineSources.js';
+import { openBundle } from '../../src/core/evidence/reader.js';
+import { loadLocalTimeline } from '../../src/core/timeline/local.js';
+import { emptyFilter } from '../../src/core/timeline/filter.js';
+import { containerLogs } from '../../src/core/schema/tables.js';
+import { writeFixtureBundle } from '../extension/bundleFixture.js';
+import { testContext } from '../extension/fakes.js';
+
+let emu: AzureEmulator;
+let env: NodeJS.ProcessEnv;
+
+before(async () => {
+  emu = await startAzureEmulator();
+  const file = join(await mkdtemp(join(tmpdir(), 'kfs-azure-ext-')), 'endpoints.json');
+  await emu.writeEndpointsFile(file);
+  env = { KUBEFORENSYS_TEST_AZURE_ENDPOINTS: file };
+});
+after(() => emu.close());
+
+const context = (user: Record<string, unknown> = { 'kubeforensys.azure.resourceGroup': 'rg-incident' }) =>
+  testContext({ env, user, core: { azure: () => loadAzureServices(env) } });
+
+test('without the test variable the extension asks VS Code for a Microsoft token per audience', async () => {
+  const asked: string[][] = [];
+  const conn = await extensionConnection({ getToken: async (scopes) => (asked.push(scopes), { token: 't', expiresOnTimestamp: Date.now() + 60_000 }) }, {});
+  assert.equal(conn.isTest, false);
+  assert.equal(conn.tlsOptions, undefined, 'no extra TLS trust in production');
+  await conn.credential.getToken('https://api.loganalytics.io/.default');
+  await conn.credential.getToken(['https://monitor.azure.com/.default']);
+  assert.deepEqual(asked, [['https://api.loganalytics.io/.default'], ['https://monitor.azure.com/.default']]);
+});
+
+test('provision twice (the second changes nothing), ingest the bundle, and the workspace timeline equals the local one', async () => {
+  const { dir } = await writeFixtureBundle();
+  const cc = context();
+  const first = await provisionAzure(cc);
+  assert.equal(first?.changed, true, cc.ui.shown.map((s) => s.message).join('\n'));
+  assert.match(cc.ui.shown.at(-1)!.message, /Log Analytics ready: workspace KubeForenSys-LAW in rg-incident/);
+  const second = await provisionAzure(cc);
+  assert.equal(second?.changed, false);
+  assert.match(cc.ui.shown.at(-1)!.message, /already in place.*nothing changed/);
+  assert.equal(cc.ui.progress[0]!.cancellable, true);
+
+  const ingested = await ingestSnapshot(cc, { kind: 'snapshot', dir });
+  assert.equal(ingested?.rows, 15, cc.ui.shown.map((s) => s.message).join('\n'));
+  assert.equal(emu.rows(containerLogs.name).length, 4);
+  const reports = cc.ui.progress[2]!.reports;
+  assert.ok(reports.some((r) => /kubelogs_CL: 4\/4 rows/.test(r.message ?? '')), JSON.stringify(reports));
+  assert.equal(Math.round(reports.reduce((s, r) => s + (r.increment ?? 0), 0)), 100, 'the bar reaches 100%');
+
+  // A second ingestion resumes from the checkpoint and sends nothing twice.
+  const again = await ingestSnapshot(cc, { kind: 'snapshot', dir });
+  assert.equal(again?.rows, 0);
+  assert.match(cc.ui.shown.at(-1)!.message, /15 already delivered by an earlier run/);
+  assert.equal(emu.rows(containerLogs.name).length, 4);
+
+  const { source, info } = await loadTimelineSource(cc, { kind: 'workspace' });
+  assert.equal(info.kind, 'workspace');
+  assert.equal(info.label, 'Log Analytics · KubeForenSys-LAW');
+  const local = await loadLocalTimeline(await openBundle(dir));
+  const all = { offset: 0, limit: 100 };
+  assert.deepEqual(source.query(emptyFilter(), all), local.query(emptyFilter(), all));
+});
+
+test('a missing resource group is a settings problem with the settings one click away', async () => {
+  const cc = context({});
+  cc.ui.answer = (s) => s.buttons[0];
+  assert.equal(await provisionAzure(cc), undefined);
+  assert.deepEqual(cc.ui.shown[0]!.buttons, ['Open Settings']);
+  assert.match(cc.ui.shown[0]!.message, /set kubeforensys\.azure\.resourceGroup/);
+  assert.deepEqual(cc.ui.commands, [{ id: 'workbench.action.openSettings', args: ['kubeforensys.azure'] }]);
+});
