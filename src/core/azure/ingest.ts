@@ -44,6 +44,8 @@ export interface IngestRun {
   /** How long 403s are retried as role propagation before giving up (default 30 min). */
   forbiddenWaitMs?: number;
   tables?: TableName[];
+  /** Smaller batches (tests that need many requests); never above MAX_BATCH_BYTES. */
+  maxBatchBytes?: number;
 }
 
 export interface IngestTableResult {
@@ -201,6 +203,7 @@ async function ingest(conn: AzureConnection, bundleDir: string, state: AzureStat
   const result: IngestResult = { tables: {}, resumed, truncatedFields: 0, requests: 0, bytes: 0 };
   const concurrency = Math.max(1, run.maxConcurrency ?? 4);
   const wanted = run.tables ?? TABLES.map((t) => t.name);
+  const maxBatch = Math.min(run.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
   let forbiddenSince: number | null = null;
 
   const send = async (table: TableName, ruleId: string, ruleResource: string, stream: string, rows: Record<string, unknown>[]): Promise<void> => {
@@ -218,7 +221,7 @@ async function ingest(conn: AzureConnection, bundleDir: string, state: AzureStat
         const role = { action: `send ${table} records to the data collection rule`, resource: ruleResource, role: 'Monitoring Metrics Publisher' };
         if (f.status === 403) {
           forbiddenSince ??= Date.now();
-          if (Date.now() - forbiddenSince > (run.forbiddenWaitMs ?? 30 * 60_000)) throw describeAzureError(err, role, conn.tenantId);
+          if (Date.now() - forbiddenSince >= (run.forbiddenWaitMs ?? 30 * 60_000)) throw describeAzureError(err, role, conn.tenantId);
           run.log?.(`Azure refused ingestion (403): waiting for the "Monitoring Metrics Publisher" role assignment on ${ruleResource} to propagate (this can take up to 30 minutes).`);
           await abortableDelay(Math.min(delay, 30_000), signal);
           delay = Math.min(delay * 2, 30_000);
@@ -295,7 +298,7 @@ async function ingest(conn: AzureConnection, bundleDir: string, state: AzureStat
       const prepared = prepareRow(row as unknown as Record<string, unknown>, counter);
       const size = Buffer.byteLength(JSON.stringify(prepared), 'utf8') + 1;
       // A batch is a contiguous range of rows, so the checkpoint can describe it as [start, end).
-      if (batch.length && (batchBytes + size > MAX_BATCH_BYTES || batchStart + batch.length !== index)) await flush();
+      if (batch.length && (batchBytes + size > maxBatch || batchStart + batch.length !== index)) await flush();
       if (batch.length === 0) batchStart = index;
       batch.push(prepared);
       batchBytes += size;

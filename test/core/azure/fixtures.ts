@@ -99,3 +99,32 @@ export function emulatorConnection(emu: AzureEmulator): AzureConnection {
 
 /** Fast timings for tests: the emulator answers at once. */
 export const FAST = { pollIntervalMs: 5, retryBaseMs: 5 };
+
+/** A bundle of n container log lines and n/10 events (many small batches with maxBatchBytes). */
+export async function makeBundleOf(n: number): Promise<string> {
+  const parent = await mkdtemp(join(tmpdir(), 'kfs-azure-n-'));
+  const w = await BundleWriter.create(parent, {
+    snapshotId: newSnapshotId(new Date()),
+    cluster: { context: 'ctx', cluster: 'aks-n', server: 'https://127.0.0.1:1', user: 'u', identity: null },
+    startedAt: new Date().toISOString(),
+    options: { artifacts: ['containerLogs', 'events'], sinceSeconds: 3600, excludeNamespaces: [], concurrency: 2, execEnabled: false },
+    toolVersion: '0.0.0-test',
+  });
+  for (let i = 0; i < n; i++) {
+    await w.write(containerLogs.name, {
+      ...common({ PodName: `web-${i % 7}`, Summary: `request ${i}` }),
+      EventTime: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString(),
+      Message: `GET /item/${i} ${'x'.repeat(i % 300)}`, Previous: false, ContainerKind: 'container', Image: 'nginx:1', NodeName: 'node-1', LineNumber: i + 1, TimestampParsed: true, NonUtf8: false,
+    });
+    if (i % 10 === 0) {
+      await w.write(clusterEvents.name, {
+        ...common({ EventType: 'Normal', ContainerName: '', Summary: `Pulled ${i}` }),
+        EventTime: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString(),
+        Reason: 'Pulled', Message: 'pulled', K8sEventType: 'Normal', InvolvedKind: 'Pod', InvolvedName: 'web-1', InvolvedUid: 'u', FirstTimestamp: null, LastTimestamp: null, Count: 1,
+        ReportingComponent: 'kubelet', ReportingInstance: 'node-1', Action: '', ApiSource: 'core/v1',
+      });
+    }
+  }
+  await w.seal({ status: 'complete', endedAt: new Date().toISOString(), artifacts: {} });
+  return w.dir;
+}

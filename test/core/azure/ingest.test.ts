@@ -6,7 +6,7 @@ import { ingestBundle, prepareRow, MAX_FIELD_BYTES } from '../../../src/core/azu
 import { openBundle } from '../../../src/core/evidence/reader.js';
 import { verifyBundle } from '../../../src/core/evidence/verify.js';
 import { TABLES } from '../../../src/core/schema/tables.js';
-import { FAST, emulatorConnection, makeHostileBundle } from './fixtures.js';
+import { FAST, emulatorConnection, makeBundleOf, makeHostileBundle } from './fixtures.js';
 
 async function bundleRecordIds(dir: string): Promise<string[]> {
   const b = await openBundle(dir);
@@ -58,20 +58,22 @@ test('ingestion with faults at random points, resumed until done: every record e
   try {
     const conn = emulatorConnection(emu);
     const { state } = await provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-faults' }, FAST);
-    const dir = await makeHostileBundle();
+    const dir = await makeBundleOf(600);
     // 403 fails a run outright (no propagation wait here), so resuming is exercised; the rest are retried in-run.
-    emu.faults.setRandom({ target: 'ingest', probability: 0.5, kinds: ['throttle', 'unavailable', 'reset', 'forbidden', 'slow'], seed: 20260301, max: 12 });
+    emu.faults.setRandom({ target: 'ingest', probability: 0.3, kinds: ['throttle', 'unavailable', 'reset', 'forbidden', 'slow'], seed: 20260301, max: 40 });
     let runs = 0;
     for (;;) {
       runs++;
       try {
-        await ingestBundle(conn, dir, state!, { retryBaseMs: 2, maxConcurrency: 2, forbiddenWaitMs: 0, maxAttempts: 3 });
+        await ingestBundle(conn, dir, state!, { retryBaseMs: 2, maxConcurrency: 3, forbiddenWaitMs: 0, maxAttempts: 3, maxBatchBytes: 8_000 });
         break;
       } catch (err) {
         assert.ok(runs < 20, `gave up after ${runs} runs: ${(err as Error).message}`);
       }
     }
-    assert.ok(emu.faults.injected.length > 0, 'faults were injected');
+    const kinds = new Set(emu.faults.injected.map((f) => f.kind));
+    assert.ok(['throttle', 'unavailable', 'reset', 'forbidden'].every((k) => kinds.has(k as never)), `every fault kind was injected: ${[...kinds].join(', ')}`);
+    assert.ok(runs > 1, 'the run was interrupted and resumed');
     const stored = TABLES.flatMap((t) => emu.rows(t.name).map((r) => String(r.RecordId))).sort();
     assert.deepEqual(stored, await bundleRecordIds(dir), 'nothing lost, nothing doubled');
     assert.deepEqual((await verifyBundle(dir)).problems, []);
