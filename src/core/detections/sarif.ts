@@ -1,6 +1,7 @@
 // SARIF 2.1.0 for `scan`: every rule in tool.driver.rules with its help text, one result per
 // finding pointing at the file and line of the object, and unreadable inputs as notifications.
 import { createHash } from 'node:crypto';
+import type { ArtifactLocation, Location, Log, ReportingDescriptor, Result } from 'sarif';
 import { relative, isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ALL_RULES } from './rules.js';
@@ -25,15 +26,15 @@ export interface SarifOptions {
   cwd: string;
 }
 
-function artifactUri(file: string, cwd: string): { uri: string; uriBaseId?: string } {
+function artifactUri(file: string, cwd: string): ArtifactLocation {
   const rel = relative(cwd, file);
   if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
   return { uri: pathToFileURL(file).href };
 }
 
-export function toSarif(findings: readonly Finding[], errors: readonly SarifInputError[], opts: SarifOptions): object {
+export function toSarif(findings: readonly Finding[], errors: readonly SarifInputError[], opts: SarifOptions): Log {
   const ruleIndex = new Map(ALL_RULES.map((r, i) => [r.id, i]));
-  const rules = ALL_RULES.map((r) => {
+  const rules = ALL_RULES.map((r): ReportingDescriptor => {
     const t = technique(r.techniqueId);
     return {
       id: r.id,
@@ -50,9 +51,9 @@ export function toSarif(findings: readonly Finding[], errors: readonly SarifInpu
     };
   });
 
-  const results = findings.map((f) => {
+  const results = findings.map((f): Result => {
     const fqn = [f.resource.namespace, f.resource.kind, f.resource.name, f.resource.container].filter(Boolean).join('/');
-    const location: Record<string, unknown> = {
+    const location: Location = {
       logicalLocations: [{ name: f.resource.container || f.resource.name, fullyQualifiedName: fqn, kind: 'object' }],
     };
     if (f.source) location.physicalLocation = { artifactLocation: artifactUri(f.source.file, opts.cwd), region: { startLine: Math.max(1, f.source.line) } };
@@ -92,7 +93,7 @@ export function toSarif(findings: readonly Finding[], errors: readonly SarifInpu
           {
             executionSuccessful: errors.length === 0,
             toolExecutionNotifications: errors.map((e) => ({
-              level: 'error',
+              level: 'error' as const,
               message: { text: e.message },
               locations: [{ physicalLocation: { artifactLocation: artifactUri(e.file, opts.cwd) } }],
             })),

@@ -166,3 +166,14 @@ test('a pod mounting the token of a risky service account is flagged; with autom
   const other = { ...p, spec: { ...(p.spec as object), serviceAccountName: 'reader' } };
   assert.deepEqual(byRule(findings([...objs, other]), 'POD-RISKY-SA-TOKEN'), [], 'a different service account');
 });
+
+test('platform grants from the baseline file are marked baseline; other subjects of the same binding are not', async () => {
+  const { DEFAULT_BASELINE, mergeBaselines, parseBaseline } = await import('../../../src/core/detections/index.js');
+  const objs = [CLUSTER_ADMIN, crb('aks-cluster-admin-binding', 'cluster-admin', [{ kind: 'User', name: 'clusterAdmin' }, { kind: 'User', name: 'mallory' }])];
+  const fs = byRule(findings(objs), 'RBAC-CLUSTER-ADMIN');
+  assert.deepEqual(fs.map((f) => [f.subject!.name, f.baseline]).sort(), [['clusterAdmin', true], ['mallory', false]]);
+  const mine = parseBaseline({ workloads: [], rbac: { serviceAccounts: [{ namespace: 'build', names: ['ci'] }] } }, 'mine.yaml');
+  const ci = findings(granting([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]), { baseline: mergeBaselines(DEFAULT_BASELINE, mine) });
+  assert.equal(byRule(ci, 'RBAC-READ-SECRETS')[0]!.baseline, true);
+  assert.throws(() => parseBaseline({ workloads: [], rbac: { bindings: [{ name: 'x' }] } }, 'bad.yaml'), /bad\.yaml: rbac\.bindings entries need/);
+});
