@@ -15,6 +15,8 @@ export interface LoadProgress {
   rows: number;
   /** Rows read from every table so far. */
   totalRows: number;
+  /** Rows the manifest says the bundle holds (for a percentage), when the source has a manifest. */
+  expectedRows?: number;
   done: boolean;
 }
 
@@ -24,7 +26,7 @@ export interface LoadOptions {
 }
 
 /** The part of a Bundle the loader needs (an in-memory stand-in can provide it too). */
-export type TableSource = Pick<Bundle, 'readTable'>;
+export type TableSource = Pick<Bundle, 'readTable'> & Partial<Pick<Bundle, 'manifest'>>;
 
 export interface LocalTimeline extends TimelineSource {
   /** Milliseconds spent loading and indexing. */
@@ -44,6 +46,8 @@ const PROGRESS_EVERY = 20_000;
 export async function loadLocalTimeline(bundle: TableSource, opts: LoadOptions = {}): Promise<LocalTimeline> {
   const started = performance.now();
   const builder = new TimelineBuilder();
+  const counts = bundle.manifest?.tables;
+  const expectedRows = counts ? Object.values(counts).reduce((n, t) => n + (t?.records ?? 0), 0) : undefined;
   for (const table of TABLES) {
     opts.signal?.throwIfAborted();
     let rows = 0;
@@ -52,10 +56,10 @@ export async function loadLocalTimeline(bundle: TableSource, opts: LoadOptions =
       rows++;
       if (rows % PROGRESS_EVERY === 0) {
         opts.signal?.throwIfAborted();
-        opts.onProgress?.({ table: table.name, rows, totalRows: builder.length, done: false });
+        opts.onProgress?.({ table: table.name, rows, totalRows: builder.length, expectedRows, done: false });
       }
     }
-    opts.onProgress?.({ table: table.name, rows, totalRows: builder.length, done: true });
+    opts.onProgress?.({ table: table.name, rows, totalRows: builder.length, expectedRows, done: true });
   }
   opts.signal?.throwIfAborted();
   return builder.build(started);

@@ -207,7 +207,9 @@ test('loads a real sealed bundle through openBundle, and stops when aborted', as
   });
   await w.seal({ status: 'complete', endedAt: new Date().toISOString(), artifacts: {} });
   const bundle = await openBundle(w.dir);
-  const tl = await loadLocalTimeline(bundle);
+  const progress: { totalRows: number; expectedRows?: number }[] = [];
+  const tl = await loadLocalTimeline(bundle, { onProgress: (p) => progress.push(p) });
+  assert.deepEqual(progress.at(-1), { ...progress.at(-1), totalRows: 2, expectedRows: 2 }, 'progress knows the total from the manifest');
   const { rows } = tl.query(emptyFilter(), { offset: 0, limit: 10 });
   assert.deepEqual(rows.map((x) => x.Summary), ['BackOff restarting', 'second']);
   assert.equal(rows[0].Cluster, 'aks-1', 'the writer-stamped cluster is carried');
