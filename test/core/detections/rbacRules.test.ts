@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/core/collectors/types.js';
-import { RBAC_RULES, effectivePermissions } from '../../../src/core/detections/index.js';
+import { DEFAULT_BASELINE, RBAC_RULES, effectivePermissions, mergeBaselines, parseBaseline } from '../../../src/core/detections/index.js';
 import { byRule, findings } from './helpers.js';
 
 type Rule = { apiGroups?: string[]; resources?: string[]; verbs: string[]; resourceNames?: string[]; nonResourceURLs?: string[] };
@@ -167,8 +167,7 @@ test('a pod mounting the token of a risky service account is flagged; with autom
   assert.deepEqual(byRule(findings([...objs, other]), 'POD-RISKY-SA-TOKEN'), [], 'a different service account');
 });
 
-test('platform grants from the baseline file are marked baseline; other subjects of the same binding are not', async () => {
-  const { DEFAULT_BASELINE, mergeBaselines, parseBaseline } = await import('../../../src/core/detections/index.js');
+test('platform grants from the baseline file are marked baseline; other subjects of the same binding are not', () => {
   const objs = [CLUSTER_ADMIN, crb('aks-cluster-admin-binding', 'cluster-admin', [{ kind: 'User', name: 'clusterAdmin' }, { kind: 'User', name: 'mallory' }])];
   const fs = byRule(findings(objs), 'RBAC-CLUSTER-ADMIN');
   assert.deepEqual(fs.map((f) => [f.subject!.name, f.baseline]).sort(), [['clusterAdmin', true], ['mallory', false]]);
