@@ -223,7 +223,7 @@ export function registerAzureCommands(program: Command, io: CliIo = { stdout: pr
     .option('--workspace [id]', 'query the workspace (customer id; default: the one provision stored)')
     .option('--state <file>', 'ids written by provision', defaultStatePath())
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
-    .addOption(new Option('--with-insights <list>', `also union these Azure tables: ${INSIGHTS_TABLE_NAMES.join(', ')}`).argParser(collect))
+    .addOption(new Option('--with-insights <list>', `also union these Azure tables (or "auto": those the workspace has): ${INSIGHTS_TABLE_NAMES.join(', ')}`).argParser(collect))
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'jsonl', 'csv']).default('table'))
     .option('--limit <n>', 'at most this many rows (workspace default 499,999)', (v) => Number(v))
     .action(async (bundle: string | undefined, f: FilterFlags & { workspace?: string | boolean; state: string; tenant?: string; format: string; limit?: number }) => {
@@ -239,7 +239,13 @@ export function registerAzureCommands(program: Command, io: CliIo = { stdout: pr
       const [{ cliConnection }, { queryWorkspaceTimeline }, { readState }] = await Promise.all([import('../core/azure/credentials.js'), import('../core/azure/query.js'), import('../core/azure/state.js')]);
       const workspaceId = typeof f.workspace === 'string' ? f.workspace : (await readState(f.state)).workspaceCustomerId;
       const conn = await cliConnection({ tenantId: f.tenant });
-      const result = await withSigint(io, 'the query', (signal) => queryWorkspaceTimeline(conn, workspaceId!, { filter, insightsTables: insightsFromFlags(f.withInsights), limit: f.limit, signal }));
+      const result = await withSigint(io, 'the query', async (signal) => {
+        // `--with-insights auto`: union whichever Container Insights / AKS audit tables the workspace has.
+        const auto = f.withInsights?.includes('auto');
+        const insights = auto ? await (await import('../core/azure/query.js')).detectInsightsTables(conn, workspaceId, signal) : insightsFromFlags(f.withInsights);
+        if (auto) io.stderr.write(`Azure tables joined: ${insights.length ? insights.join(', ') : 'none found'}\n`);
+        return queryWorkspaceTimeline(conn, workspaceId, { filter, insightsTables: insights, limit: f.limit, signal });
+      });
       writeTimeline(result.rows, f.format, io.stdout);
       if (result.partialError) io.stderr.write(`warning: the workspace returned a partial result: ${safeText(result.partialError, 400)}\n`);
       if (result.truncated) {

@@ -4,9 +4,9 @@
 import { tableByName, type TableName } from '../schema/tables.js';
 import type { TimelineRow } from '../schema/timeline.js';
 import { normalizeTime } from '../schema/time.js';
-import { buildTimelineQuery, DEFAULT_ROW_LIMIT } from '../timeline/kql.js';
+import { buildInsightsProbeQuery, buildTimelineQuery, DEFAULT_ROW_LIMIT } from '../timeline/kql.js';
 import type { TimelineFilter } from '../timeline/filter.js';
-import type { InsightsTableName } from './insightsTables.js';
+import { isInsightsTableName, type InsightsTableName } from './insightsTables.js';
 import type { AzureConnection } from './credentials.js';
 import { describeAzureError } from './errors.js';
 import { runWorkspaceQuery, type RawTable } from './logsQueryClient.js';
@@ -88,4 +88,16 @@ export async function queryWorkspaceTimeline(conn: AzureConnection, workspaceCus
     truncated,
     partialError: res.status === 'partial' ? `${res.error.code}: ${res.error.message}` : null,
   };
+}
+
+/** The Container Insights and AKS audit tables this workspace has rows in. */
+export async function detectInsightsTables(conn: AzureConnection, workspaceCustomerId: string, signal?: AbortSignal): Promise<InsightsTableName[]> {
+  let res;
+  try {
+    res = await runWorkspaceQuery(conn, workspaceCustomerId, buildInsightsProbeQuery(), { signal });
+  } catch (err) {
+    throw describeAzureError(err, { action: 'list the tables of the Log Analytics workspace', resource: `workspace ${workspaceCustomerId}`, role: 'Log Analytics Reader' }, conn.tenantId);
+  }
+  const col = res.table.columns.findIndex((c) => c.name === 'SourceTable');
+  return res.table.rows.map((r) => String(r[col])).filter(isInsightsTableName);
 }

@@ -196,6 +196,15 @@ export function buildTimelineQuery(opts: KqlOptions): string {
   ].join('\n');
 }
 
+/**
+ * A query that names which Azure tables the workspace has: isfuzzy skips the missing ones, and
+ * the first bundle table (created by provisioning) keeps the union from being empty of tables.
+ */
+export function buildInsightsProbeQuery(): string {
+  const legs = [TABLES[0].name, ...INSIGHTS_TABLES.map((t) => t.name)].map((n) => `(${kqlIdentifier(n)} | take 1 | project SourceTable = ${kqlString(n)})`);
+  return `union isfuzzy=true ${legs.join(', ')}\n| distinct SourceTable`;
+}
+
 /** Every table a query over these options may reference, with its columns (for validation). */
 export function queryTables(insightsTables: readonly InsightsTableName[] = []): { name: string; columns: readonly { name: string; type: string }[] }[] {
   return [...TABLES.map((t) => ({ name: t.name as string, columns: t.columns })), ...INSIGHTS_TABLES.filter((t) => insightsTables.includes(t.name))];

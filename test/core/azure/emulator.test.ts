@@ -8,7 +8,7 @@ import { LogsIngestionClient } from '@azure/monitor-ingestion';
 import { startAzureEmulator, type AzureEmulator } from '../../emulators/azure/server.js';
 import { provision } from '../../../src/core/azure/provision.js';
 import { runWorkspaceQuery } from '../../../src/core/azure/logsQueryClient.js';
-import { queryWorkspaceTimeline } from '../../../src/core/azure/query.js';
+import { detectInsightsTables, queryWorkspaceTimeline } from '../../../src/core/azure/query.js';
 import { testConnectionFromEnv, TEST_ENDPOINTS_ENV } from '../../../src/core/azure/credentials.js';
 import { emptyFilter } from '../../../src/core/timeline/filter.js';
 import { describeAzureError } from '../../../src/core/azure/errors.js';
@@ -77,9 +77,11 @@ test('Container Insights and AKS audit rows join the timeline mapped onto the sa
       _ResourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-prod',
     },
   ]);
+  const found = await detectInsightsTables(emulatorConnection(emu), state.workspaceCustomerId);
+  assert.deepEqual(found.sort(), ['AKSAudit', 'ContainerLogV2'], 'only the Azure tables the workspace has');
   const r = await queryWorkspaceTimeline(emulatorConnection(emu), state.workspaceCustomerId, {
     filter: { ...emptyFilter(), pods: [{ namespace: 'prod', pod: 'web-1' }] },
-    insightsTables: ['ContainerLogV2', 'AKSAudit'],
+    insightsTables: found,
   });
   assert.deepEqual(
     r.rows.map((x) => [x.Time, x.SourceTable, x.EventType, x.Cluster, x.ContainerName, x.Summary]),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTimelineQuery, kqlString, queryTables, kqlIdentifier } from '../../../src/core/timeline/kql.js';
+import { buildInsightsProbeQuery, buildTimelineQuery, kqlString, queryTables, kqlIdentifier } from '../../../src/core/timeline/kql.js';
 import { emptyFilter, type TimelineFilter } from '../../../src/core/timeline/filter.js';
 import { INSIGHTS_TABLE_NAMES } from '../../../src/core/azure/insightsTables.js';
 import { TABLES } from '../../../src/core/schema/tables.js';
@@ -80,4 +80,8 @@ test('keyword and odd column names are bracket-quoted', () => {
   assert.equal(kqlIdentifier('Count'), '["Count"]');
   assert.equal(kqlIdentifier('where'), '["where"]');
   assert.equal(kqlIdentifier('a b'), '["a b"]');
+});
+
+test('the probe for Azure tables passes the language service even when none of them exists', () => {
+  assert.deepEqual(validateKql(buildInsightsProbeQuery(), queryTables([])), []);
 });

@@ -223,6 +223,8 @@ function pairs(a: Value[]): [string, Value][] {
 
 class Parser {
   private p = 0;
+  /** Inside `union isfuzzy=true`: a missing table is an empty one. */
+  private fuzzy = 0;
   constructor(private readonly t: Tok[]) {}
 
   peek(o = 0): Tok {
@@ -272,6 +274,14 @@ class Parser {
   sourceExpr(src: Source): Result {
     if (this.isId('union')) {
       this.p++;
+      let fuzzy = false;
+      while (this.peek().k === 'id' && this.peek(1).k === 'op' && this.peek(1).v === '=') {
+        const opt = this.next().v;
+        this.p++;
+        const v = this.next().v;
+        if (opt === 'isfuzzy') fuzzy = v === 'true';
+      }
+      if (fuzzy) this.fuzzy++;
       const parts: Result[] = [];
       do {
         if (this.isOp('(')) {
@@ -280,6 +290,7 @@ class Parser {
           this.expectOp(')');
         } else parts.push(this.tableRef(src));
       } while (this.isOp(',') && ++this.p);
+      if (fuzzy) this.fuzzy--;
       const columns: Column[] = [];
       for (const part of parts) for (const c of part.columns) if (!columns.some((x) => x.name === c.name)) columns.push(c);
       return { columns, rows: parts.flatMap((x) => x.rows) };
@@ -295,7 +306,7 @@ class Parser {
 
   tableRef(src: Source): Result {
     const name = this.name();
-    const t = src.table(name);
+    const t = src.table(name) ?? (this.fuzzy ? { columns: [], rows: [] } : undefined);
     if (!t) throw new KqlEvalError(`unknown table ${name}`);
     return t;
   }
@@ -364,6 +375,20 @@ class Parser {
       case 'limit': {
         const n = Number(this.next().v);
         return { columns: input.columns, rows: input.rows.slice(0, n) };
+      }
+      case 'distinct': {
+        const cols: string[] = [];
+        do cols.push(this.name());
+        while (this.isOp(',') && ++this.p);
+        const seen = new Set<string>();
+        const rows: Row[] = [];
+        for (const r of input.rows) {
+          const key = JSON.stringify(cols.map((c) => toJson(r[c] ?? null)));
+          if (seen.has(key)) continue;
+          seen.add(key);
+          rows.push(Object.fromEntries(cols.map((c) => [c, r[c] ?? null])));
+        }
+        return { columns: cols.map((c) => ({ name: c, type: types.get(c) ?? 'string' })), rows };
       }
       case 'count':
         return { columns: [{ name: 'Count', type: 'long' }], rows: [{ Count: input.rows.length }] };
