@@ -31,7 +31,8 @@ function* rowsFor(table: TableName, count: number, salt: number): Generator<Reco
       TimeGenerated: t, EventTime: t, RecordId: `${table}:${salt}:${i}`, SnapshotId: 's', Cluster: 'aks-prod',
       EventType: table === containerLogs.name ? 'LogLine' : 'Warning', Namespace: `ns-${k % 40}`, PodName: `pod-${k % 1000}`,
       ContainerName: `c-${k % 2}`, Summary: summary, Severity: k % 97 === 0 ? 'high' : '', TechniqueId: '',
-      Message: summary, LineNumber: i,
+      Message: summary, LineNumber: i, Previous: false, ContainerKind: 'container', Image: `registry.example.com/team/app-${k % 50}:1.${k % 7}.0`,
+      NodeName: `aks-nodepool1-12345678-vmss00000${k % 8}`, TimestampParsed: true, NonUtf8: false,
     };
   }
 }

@@ -46,13 +46,16 @@ const PROGRESS_EVERY = 20_000;
 export async function loadLocalTimeline(bundle: TableSource, opts: LoadOptions = {}): Promise<LocalTimeline> {
   const started = performance.now();
   const builder = new TimelineBuilder();
+  const shared = new Map<string, string>();
   const counts = bundle.manifest?.tables;
   const expectedRows = counts ? Object.values(counts).reduce((n, t) => n + (t?.records ?? 0), 0) : undefined;
   for (const table of TABLES) {
     opts.signal?.throwIfAborted();
     let rows = 0;
     for await (const raw of bundle.readTable(table.name, { signal: opts.signal })) {
-      builder.add(toTimelineRow(table.name, raw as unknown as Record<string, unknown>));
+      const row = toTimelineRow(table.name, raw as unknown as Record<string, unknown>);
+      compactDetails(row, shared);
+      builder.add(row);
       rows++;
       if (rows % PROGRESS_EVERY === 0) {
         opts.signal?.throwIfAborted();
@@ -63,6 +66,29 @@ export async function loadLocalTimeline(bundle: TableSource, opts: LoadOptions =
   }
   opts.signal?.throwIfAborted();
   return builder.build(started);
+}
+
+const SHARED_MAX_LENGTH = 128;
+const SHARED_MAX_ENTRIES = 200_000;
+
+/**
+ * JSON.parse gives every row its own copy of every string: the same image, node and kind on a
+ * million log lines. Short Details strings are shared through `shared`, and a log Message equal
+ * to the Summary reuses it, which roughly halves the memory a large bundle takes. Values are
+ * unchanged; only the string instances are.
+ */
+function compactDetails(row: TimelineRow, shared: Map<string, string>): void {
+  const d = row.Details;
+  for (const k in d) {
+    const v = d[k];
+    if (typeof v !== 'string') continue;
+    if (v === row.Summary) d[k] = row.Summary;
+    else if (v.length <= SHARED_MAX_LENGTH) {
+      const s = shared.get(v);
+      if (s !== undefined) d[k] = s;
+      else if (shared.size < SHARED_MAX_ENTRIES) shared.set(v, v);
+    }
+  }
 }
 
 /**
