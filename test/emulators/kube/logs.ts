@@ -21,8 +21,11 @@ export function parseLineTime(time: string): { ms: number; nanos: string } {
 
 /** Go's time.RFC3339Nano in UTC: trailing zeros of the fraction dropped, no fraction when zero. */
 export function rfc3339Nano(time: string): string {
-  const { ms, nanos } = parseLineTime(time);
-  const base = new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
+  return formatNano(parseLineTime(time));
+}
+
+function formatNano({ ms, nanos }: { ms: number; nanos: string }): string {
+  const base = new Date(ms - (((ms % 1000) + 1000) % 1000)).toISOString().slice(0, 19);
   const frac = nanos.replace(/0+$/, '');
   return `${base}${frac ? `.${frac}` : ''}Z`;
 }
@@ -77,30 +80,38 @@ export async function writeLog(out: Writable, source: LogSource, q: LogQuery): P
       });
     }
   };
-  // Returns false once the byte limit is reached.
-  const push = async (b: Buffer): Promise<boolean> => {
-    if (remaining <= 0) return false;
+  // Queues bytes (cut at the byte limit); false once the limit is reached.
+  const push = (b: Buffer): boolean => {
     if (b.length > remaining) b = b.subarray(0, remaining);
     remaining -= b.length;
     pending.push(b);
     pendingBytes += b.length;
-    if (pendingBytes >= CHUNK) await flush();
-    return remaining > 0 && !closed;
+    return remaining > 0;
   };
 
   outer: for (const line of selectLines(source, q)) {
     if (closed) break;
-    if (q.timestamps && !(await push(Buffer.from(`${rfc3339Nano(line.time)} `)))) break;
-    const body = line.bytes ?? Buffer.from(line.text ?? '', 'utf8');
+    const prefix = q.timestamps ? `${formatNano(parseLineTime(line.time))} ` : '';
     const times = line.repeat ?? 1;
+    if (!line.bytes && times === 1) {
+      // The common case in one allocation: prefix, text and newline together.
+      const more = push(Buffer.from(`${prefix}${line.text ?? ''}\n`, 'utf8'));
+      if (pendingBytes >= CHUNK) await flush();
+      if (!more) break;
+      continue;
+    }
+    if (prefix && !push(Buffer.from(prefix))) break;
+    const body = line.bytes ?? Buffer.from(line.text ?? '', 'utf8');
     // Group repeats so each write is about one chunk, whatever the size of the piece.
     const perChunk = Math.max(1, Math.floor(CHUNK / Math.max(1, body.length)));
     for (let i = 0; i < times; i += perChunk) {
       const n = Math.min(perChunk, times - i);
-      const piece = n === 1 ? body : Buffer.concat(Array.from({ length: n }, () => body));
-      if (!(await push(piece))) break outer;
+      const more = push(n === 1 ? body : Buffer.concat(Array.from({ length: n }, () => body)));
+      if (pendingBytes >= CHUNK) await flush();
+      if (!more || closed) break outer;
     }
-    if (!(await push(Buffer.from('\n')))) break;
+    if (!push(Buffer.from('\n'))) break;
+    if (pendingBytes >= CHUNK) await flush();
   }
   if (!closed) await flush();
 }

@@ -410,7 +410,8 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
     requestLog.push(entry);
-    res.on('finish', () => (entry.status = res.statusCode));
+    // 'close' also covers a log stream the client abandoned half-way.
+    res.on('close', () => (entry.status = res.headersSent ? res.statusCode : entry.status));
     const pathname = new URL(req.url ?? '/', 'https://emulator').pathname;
     void (async () => {
       if (!(await preamble(req, pathname, (b) => sendStatus(res, b), () => req.socket.destroy()))) return;
