@@ -166,7 +166,8 @@ export class VirtualList {
     const count = Math.min(Math.ceil(viewport / ROW_HEIGHT) + 1, Math.max(0, this.total - first));
     this.layer.style.transform = `translateY(${this.scroller.scrollTop - offsetPx}px)`;
     while (this.pool.length < count) this.pool.push(this.makeRow());
-    this.layer.replaceChildren(...this.pool.slice(0, count));
+    // Rows are reused while scrolling: only their text changes, not the DOM structure.
+    if (this.layer.childElementCount !== count) this.layer.replaceChildren(...this.pool.slice(0, count));
     for (let k = 0; k < count; k++) this.fill(this.pool[k], first + k);
     // Fetch the pages the view needs (and the next one, to keep scrolling ahead).
     const lastPage = Math.floor((first + count) / PAGE_SIZE);
