@@ -6,7 +6,6 @@ import { TABLES, type TableName } from '../core/schema/tables.js';
 import { SEVERITIES, type Severity, type TimelineRow } from '../core/schema/timeline.js';
 import { normalizeTime } from '../core/schema/time.js';
 import { emptyFilter, type ContainerRef, type PodRef, type TimelineFilter } from '../core/timeline/filter.js';
-import { compareTimelineRows, matchesFilter, toTimelineRow } from '../core/timeline/rows.js';
 import { buildTimelineQuery } from '../core/timeline/kql.js';
 import { INSIGHTS_TABLE_NAMES, isInsightsTableName, type InsightsTableName } from '../core/azure/insightsTables.js';
 import { defaultStatePath } from '../core/azure/state.js';
@@ -111,19 +110,11 @@ export function writeTimeline(rows: TimelineRow[], format: string, out: NodeJS.W
   }
 }
 
-/** The local timeline of a bundle with exactly the rows.ts semantics. */
+/** The local timeline of a bundle, from the indexed local engine (rows.ts semantics). */
 async function bundleTimeline(dir: string, filter: TimelineFilter, signal: AbortSignal): Promise<TimelineRow[]> {
-  const { openBundle } = await import('../core/evidence/reader.js');
-  const bundle = await openBundle(dir);
-  const rows: TimelineRow[] = [];
-  for (const t of TABLES) {
-    if (filter.sourceTables.length && !filter.sourceTables.includes(t.name)) continue;
-    for await (const raw of bundle.readTable(t.name, { signal })) {
-      const r = toTimelineRow(t.name, raw as unknown as Record<string, unknown>);
-      if (matchesFilter(r, filter)) rows.push(r);
-    }
-  }
-  return rows.sort(compareTimelineRows);
+  const [{ openBundle }, { loadLocalTimeline }] = await Promise.all([import('../core/evidence/reader.js'), import('../core/timeline/local.js')]);
+  const timeline = await loadLocalTimeline(await openBundle(dir), { signal });
+  return timeline.query(filter, { offset: 0, limit: timeline.size }).rows;
 }
 
 function withSigint<T>(io: CliIo, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
