@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { TimelineFilter } from '../core/timeline/filter.js';
+import { emptyFilter, type TimelineFilter } from '../core/timeline/filter.js';
 import { makeNonce, timelineHtml } from '../core/timeline/webviewHtml.js';
 import { CMD, TIMELINE_VIEW_TYPE } from '../commands/ids.js';
 import type { CommandContext, TimelinePanels, TimelineSourceSpec } from '../commands/context.js';
@@ -49,8 +49,10 @@ export class TimelinePanelHost implements TimelinePanels, vscode.WebviewPanelSer
       if (filter) this.current.controller.showFilter(filter);
       return;
     }
-    const panel = this.current?.panel ?? vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'KubeForenSys Timeline', vscode.ViewColumn.Active, this.webviewOptions());
-    this.attachPanel(panel, source, filter);
+    const reused = this.current?.panel;
+    const panel = reused ?? vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'KubeForenSys Timeline', vscode.ViewColumn.Active, this.webviewOptions());
+    // Another source in the same panel starts unfiltered: the webview's saved filters named the old data.
+    this.attachPanel(panel, source, filter ?? (reused ? emptyFilter() : undefined));
     panel.reveal();
   }
 
