@@ -4,7 +4,7 @@
 // an input that could not be read (the other inputs are still scanned and reported).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
   DEFAULT_BASELINE,
@@ -55,12 +55,12 @@ const defaultIO = (): ScanIO => ({
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 
 /** Files named on the command line, and the manifest files inside named directories (sorted, no dot-directories). */
-async function expand(path: string, errors: SarifInputError[]): Promise<string[]> {
+async function expand(path: string, cwd: string, errors: SarifInputError[]): Promise<string[]> {
   let st;
   try {
     st = await stat(path);
   } catch (e) {
-    errors.push({ file: path, message: `${path} cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}.` });
+    errors.push({ file: path, message: `${displayPath(path, cwd)} cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}.` });
     return [];
   }
   if (!st.isDirectory()) return [path];
@@ -69,7 +69,7 @@ async function expand(path: string, errors: SarifInputError[]): Promise<string[]
   for (const e of entries) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const p = join(path, e.name);
-    if (e.isDirectory()) out.push(...(await expand(p, errors)));
+    if (e.isDirectory()) out.push(...(await expand(p, cwd, errors)));
     else if (e.isFile() && MANIFEST_EXT.test(e.name)) out.push(p);
   }
   return out;
@@ -102,15 +102,15 @@ export async function scanPaths(paths: readonly string[], flags: Omit<ScanFlags,
   const errors: SarifInputError[] = [];
   const baseline = await loadBaseline(flags.baseline && resolve(io.cwd, flags.baseline));
   const files: string[] = [];
-  for (const p of paths) files.push(...(await expand(resolve(io.cwd, p), errors)));
+  for (const p of paths) files.push(...(await expand(resolve(io.cwd, p), io.cwd, errors)));
   const loaded: LoadedObject[] = [];
   let readable = 0;
   for (const file of files) {
     try {
-      loaded.push(...parseManifests(await readFile(file, 'utf8'), file));
+      loaded.push(...parseManifests(await readFile(file, 'utf8'), file, displayPath(file, io.cwd)));
       readable++;
     } catch (e) {
-      errors.push({ file, message: e instanceof Error && e.name === 'ManifestError' ? e.message : `${file} cannot be read: ${(e as Error).message}.` });
+      errors.push({ file, message: e instanceof Error && e.name === 'ManifestError' ? e.message : `${displayPath(file, io.cwd)} cannot be read: ${(e as Error).message}.` });
     }
   }
   const where = new Map<string, { file: string; line: number }>();
@@ -144,12 +144,14 @@ export function findingJson(f: Finding, cwd: string) {
     explanation: f.explanation,
     baseline: f.baseline,
     ...(f.subject ? { subject: f.subject, bindings: f.bindings, recent: f.recent } : {}),
-    ...(f.source ? { file: relativeOrAbsolute(f.source.file, cwd), line: f.source.line } : {}),
+    ...(f.source ? { file: displayPath(f.source.file, cwd), line: f.source.line } : {}),
   };
 }
 
-function relativeOrAbsolute(file: string, cwd: string): string {
-  return file.startsWith(cwd + '/') ? file.slice(cwd.length + 1) : file;
+/** A path as the user would write it: relative to the working directory when it is inside it. */
+function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
 function renderFindingsTable(result: ScanResult): string {

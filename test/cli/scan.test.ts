@@ -2,7 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { registerScanCommand, runScan, type ScanFlags, type ScanIO } from '../../src/cli/scan.js';
 
@@ -216,4 +217,15 @@ test('the command parses its options; a bad --format is a usage error; --baselin
   await assert.rejects(run(['pods.yaml', '--format', 'xml']), { code: 'commander.invalidArgument' });
   await assert.rejects(run(['pods.yaml', '--fail-on', 'critical']), { code: 'commander.invalidArgument' });
   await assert.rejects(run(['pods.yaml', '--baseline', 'nope.yaml']), { name: 'UsageError' });
+});
+
+test('the kubeforensys binary: scan is registered, findings exit 1, a non-manifest exits 2 with the error on stderr', () => {
+  const main = resolve('src/cli/main.ts');
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'scan', ...args], { cwd: dir, encoding: 'utf8' });
+  const findingsRun = cli('pods.yaml', '--format', 'json');
+  assert.equal(findingsRun.status, 1, findingsRun.stderr);
+  assert.ok((JSON.parse(findingsRun.stdout) as unknown[]).length > 0);
+  const bad = cli('values.yaml', 'restricted.yaml');
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr.trim(), 'kubeforensys scan: values.yaml is not a Kubernetes manifest: none of its documents has both apiVersion and kind.');
 });

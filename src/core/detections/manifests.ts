@@ -23,8 +23,11 @@ function isKubeObject(v: unknown): v is KubeObject {
   return typeof o.apiVersion === 'string' && o.apiVersion !== '' && typeof o.kind === 'string' && o.kind !== '';
 }
 
-/** Parses one file's text. Throws ManifestError (one sentence naming the file) when it holds no Kubernetes object. */
-export function parseManifests(text: string, file: string): LoadedObject[] {
+/**
+ * Parses one file's text. Throws ManifestError (one sentence naming the file, as `label`, by default
+ * the path) when it holds no Kubernetes object.
+ */
+export function parseManifests(text: string, file: string, label = file): LoadedObject[] {
   const lineCounter = new LineCounter();
   // yaml caps alias expansion (maxAliasCount), so a "billion laughs" file fails instead of exhausting memory.
   const docs = parseAllDocuments(text, { lineCounter });
@@ -39,13 +42,13 @@ export function parseManifests(text: string, file: string): LoadedObject[] {
     if (err) {
       const at = err.linePos?.[0] ? ` at line ${err.linePos[0].line}` : '';
       const what = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-      throw new ManifestError(`${file} is not valid YAML or JSON${at}: ${what}.`);
+      throw new ManifestError(`${label} is not valid YAML or JSON${at}: ${what}.`);
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
-      throw new ManifestError(`${file} could not be read as YAML: ${e instanceof Error ? e.message : String(e)}`);
+      throw new ManifestError(`${label} could not be read as YAML: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (value === null || value === undefined) continue;
     const docLine = lineOf(doc.contents, 1);
@@ -73,8 +76,8 @@ export function parseManifests(text: string, file: string): LoadedObject[] {
   if (out.length === 0 && skipped === 0) {
     throw new ManifestError(
       others > 0
-        ? `${file} is not a Kubernetes manifest: none of its documents has both apiVersion and kind.`
-        : `${file} is not a Kubernetes manifest: it is empty.`,
+        ? `${label} is not a Kubernetes manifest: none of its documents has both apiVersion and kind.`
+        : `${label} is not a Kubernetes manifest: it is empty.`,
     );
   }
   return out;
