@@ -135,17 +135,17 @@ export function registerAzureCommands(program: Command, io: CliIo = { stdout: pr
     .option('--subscription <id>', 'Azure subscription id (default: AZURE_SUBSCRIPTION_ID)')
     .option('--resource-group <name>', 'existing resource group')
     .option('--workspace <name>', 'workspace name', 'KubeForenSys-LAW')
-    .option('--location <region>', 'Azure region for new resources', 'eastus')
+    .option('--location <region>', 'Azure region for new resources (default eastus; an existing workspace keeps its own)')
     .option('--retention-days <n>', 'workspace retention, 30-730 days', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 30 || n > 730) throw new InvalidArgumentError('retention must be a whole number of days from 30 to 730.');
       return n;
-    }, 30)
+    })
     .option('--with-dce', 'also create a data collection endpoint (for private-link setups)')
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
     .option('--state <file>', 'where the resulting ids are stored', defaultStatePath())
     .option('--json', 'print the steps and ids as JSON')
-    .action(async (f: { plan?: boolean; subscription?: string; resourceGroup?: string; workspace: string; location: string; retentionDays: number; withDce?: boolean; tenant?: string; state: string; json?: boolean }) => {
+    .action(async (f: { plan?: boolean; subscription?: string; resourceGroup?: string; workspace: string; location?: string; retentionDays?: number; withDce?: boolean; tenant?: string; state: string; json?: boolean }) => {
       const [{ cliConnection }, { provision }, { writeState }] = await Promise.all([import('../core/azure/credentials.js'), import('../core/azure/provision.js'), import('../core/azure/state.js')]);
       const conn = await cliConnection({ tenantId: f.tenant, subscriptionId: f.subscription });
       const subscriptionId = f.subscription ?? process.env.AZURE_SUBSCRIPTION_ID ?? conn.subscriptionId;

@@ -148,7 +148,8 @@ export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> 
 export async function provision(conn: AzureConnection, req: ProvisionRequest, run: ProvisionRun = {}): Promise<ProvisionResult> {
   const workspaceName = req.workspaceName ?? 'KubeForenSys-LAW';
   const location = req.location ?? 'eastus';
-  const retentionDays = req.retentionDays ?? 30;
+  // An existing workspace keeps its retention unless one is asked for explicitly.
+  const retentionDays = req.retentionDays;
   const ruleName = req.ruleName ?? 'KubeForenSys-DCR';
   const dceName = req.dceName ?? 'KubeForenSys-DCE';
   const rg = req.resourceGroup;
@@ -173,21 +174,22 @@ export async function provision(conn: AzureConnection, req: ProvisionRequest, ru
 
   // ---- workspace
   let ws = await la.workspaces.get(rg, workspaceName, { abortSignal: run.signal }).catch((err) => {
-    if (isNotFound(err)) return null;
+    // ARM answers 404 for a missing group too; only its code tells them apart.
     if ((err as { code?: string }).code === 'ResourceGroupNotFound') {
       throw new AzureError(`Resource group ${rg} does not exist: create it (az group create -n ${rg} -l ${location}) or pass --resource-group.`, 404);
     }
+    if (isNotFound(err)) return null;
     return fail(err, 'read the Log Analytics workspace', wsResource, 'Log Analytics Reader');
   });
   if (ws && ws.location && ws.location.replace(/\s/g, '').toLowerCase() !== location.replace(/\s/g, '').toLowerCase() && req.location) {
     throw new AzureError(`Workspace ${workspaceName} already exists in ${ws.location}, not ${location}; a workspace cannot move: pass --location ${ws.location} or another --workspace name.`);
   }
-  const wsAction: StepAction = !ws ? 'create' : ws.retentionInDays !== retentionDays ? 'update' : 'unchanged';
+  const wsAction: StepAction = !ws ? 'create' : retentionDays !== undefined && ws.retentionInDays !== retentionDays ? 'update' : 'unchanged';
   step({ kind: 'workspace', name: workspaceName, action: wsAction, detail: wsAction === 'update' ? `retention ${ws?.retentionInDays} → ${retentionDays} days` : undefined });
   if (wsAction !== 'unchanged' && !req.plan) {
     run.log?.(`${wsAction === 'create' ? 'Creating' : 'Updating'} workspace ${workspaceName} (a long-running operation)…`);
     ws = await la.workspaces
-      .beginCreateOrUpdateAndWait(rg, workspaceName, { location: ws?.location ?? location, sku: { name: 'PerGB2018' }, retentionInDays: retentionDays, tags: { createdBy: 'kubeforensys' } }, lro)
+      .beginCreateOrUpdateAndWait(rg, workspaceName, { location: ws?.location ?? location, sku: ws?.sku ?? { name: 'PerGB2018' }, retentionInDays: retentionDays ?? 30, tags: { ...ws?.tags, createdBy: 'kubeforensys' } }, lro)
       .catch((err) => fail(err, 'create the Log Analytics workspace', rgId, 'Log Analytics Contributor'));
   }
 
