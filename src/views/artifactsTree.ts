@@ -312,7 +312,9 @@ export class ArtifactsTree implements Disposable {
     return {
       id,
       label: nsName(r.namespace, r.name),
-      description: `${r.isPod ? '' : `${r.kind} · `}${plural(fs.length, 'finding')}${techniques.length ? ` · ${techniques.slice(0, 3).join(', ')}${techniques.length > 3 ? '…' : ''}` : ''}`,
+      description: `${r.isPod ? '' : `${r.kind} · `}${plural(fs.length, 'finding')}${techniques.length ? ` · ${techniques.slice(0, 3).join(', ')}${techniques.length > 3 ? '…' : ''}` : ''}${
+        fs.length && fs.every((f) => f.baseline) ? ' · baseline' : ''
+      }`,
       tooltip: `${r.kind} ${nsName(r.namespace, r.name)}\n${fs.map((f) => `[${f.severity}] ${f.title} (${f.techniqueId})`).join('\n')}`,
       contextValue: r.isPod ? VIEW_ITEM.pod : VIEW_ITEM.workload,
       collapsible: 'collapsed',

@@ -130,8 +130,15 @@ export async function loadBundleFindings(bundle: Pick<Bundle, 'readTable'>, sign
   }
   for (const s of subjects.values()) s.findings.sort(bySeverityThenTitle);
 
+  // Pods first; expected platform workloads (every finding on the baseline) after the rest.
+  const baselineOnly = (r: SuspiciousResource) => Number(r.findings.every((f) => f.baseline));
   const resList = [...resources.values()].sort(
-    (a, b) => Number(b.isPod) - Number(a.isPod) || worst(a.findings) - worst(b.findings) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
+    (a, b) =>
+      Number(b.isPod) - Number(a.isPod) ||
+      baselineOnly(a) - baselineOnly(b) ||
+      worst(a.findings) - worst(b.findings) ||
+      a.namespace.localeCompare(b.namespace) ||
+      a.name.localeCompare(b.name),
   );
   const subList = [...subjects.values()].sort((a, b) => worst(a.findings) - worst(b.findings) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   return { resources: resList, subjects: subList };

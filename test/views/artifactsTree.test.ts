@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ARTIFACTS, ARTIFACT_IDS } from '../../src/core/schema/artifacts.js';
+import { suspiciousPods } from '../../src/core/schema/tables.js';
 import { openBundle } from '../../src/core/evidence/reader.js';
 import { ArtifactsTree } from '../../src/views/artifactsTree.js';
 import { loadBundleFindings } from '../../src/views/bundleFindings.js';
@@ -174,4 +175,21 @@ test('no kubeconfig and no bundle: still the welcome view', async () => {
   const { tree, state } = makeTree(new MemoryStore(), undefined);
   await state.selectContext('gone');
   assert.deepEqual(await tree.getChildren(), []);
+});
+
+test('expected platform pods (every finding on the baseline) come after the real suspects', async () => {
+  const f = (ns: string, pod: string, severity: string, baseline: boolean) => ({
+    RecordId: `${pod}-${severity}`, Namespace: ns, PodName: pod, ContainerName: '', Severity: severity, TechniqueId: 'MS-TA9018', Summary: '',
+    FindingTitle: 'Privileged container', TechniqueName: '', Explanation: '', RuleId: 'r', ResourceKind: 'Pod', ResourceName: pod, FieldPath: '', FieldValue: '', Baseline: baseline,
+  });
+  const rows: Record<string, unknown[]> = {
+    [suspiciousPods.name]: [f('kube-system', 'kube-proxy-1', 'high', true), f('prod', 'web-1', 'medium', false), f('prod', 'api-1', 'high', false)],
+  };
+  const source = { readTable: (t: string) => (async function* () { yield* (rows[t] ?? []) as never[]; })() } as never;
+  const found = await loadBundleFindings(source);
+  assert.deepEqual(found.resources.map((r) => r.name), ['api-1', 'web-1', 'kube-proxy-1']);
+  const { tree, state } = makeTree();
+  await state.selectContext('aks-prod-weu');
+  const item = tree.getItem({ kind: 'resource', resource: found.resources[2]! });
+  assert.match(item.description!, /· baseline$/);
 });
