@@ -56,7 +56,7 @@ test('provision twice (the second changes nothing), ingest the bundle, and the w
   assert.equal(ingested?.rows, 15, cc.ui.shown.map((s) => s.message).join('\n'));
   assert.equal(emu.rows(containerLogs.name).length, 4);
   const reports = cc.ui.progress[2]!.reports;
-  assert.ok(reports.some((r) => /kubelogs_CL: 4\/4 rows/.test(r.message ?? '')), JSON.stringify(reports));
+  assert.ok(reports.some((r) => r.message?.startsWith(`${containerLogs.name}: 4/4 rows`)), JSON.stringify(reports));
   assert.equal(Math.round(reports.reduce((s, r) => s + (r.increment ?? 0), 0)), 100, 'the bar reaches 100%');
 
   // A second ingestion resumes from the checkpoint and sends nothing twice.
