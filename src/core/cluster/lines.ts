@@ -115,6 +115,8 @@ function validSequenceLength(b: Buffer, i: number): number {
 
 /** Cuts a text to one short line for Summary columns (the full value stays in its own column). */
 export function summarize(text: string, max = 200): string {
-  const one = text.replace(/[\r\n\t]+/g, ' ');
+  // Cut before replacing: a 1.5 MB log line must not be copied whole for a 200-character summary.
+  const head = text.length > max * 2 ? text.slice(0, max * 2) : text;
+  const one = head.replace(/[\r\n\t]+/g, ' ');
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }

@@ -97,7 +97,7 @@ export async function* mergeBounded<T>(
   concurrency: number,
   signal: AbortSignal,
   work: (item: T, emit: (e: CollectorEvent) => Promise<void>, signal: AbortSignal) => Promise<void>,
-  bufferSize = 256,
+  bufferSize = 32,
 ): AsyncGenerator<CollectorEvent> {
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal.reason);
