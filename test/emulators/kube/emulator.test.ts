@@ -65,6 +65,8 @@ containers:
       id
   - path: /home/alice/.zsh_history
     content: "ls\\n"
+  - path: /root/.python_history
+    latin1: "print('caf\\xe9')\\n\\xff"
 - namespace: team-a
   pod: p1
   container: side
@@ -312,6 +314,8 @@ describe('kube emulator with the real client', () => {
     assert.equal(stat.stdout.toString(), `${NOW.getTime() / 1000 - 1800}\n`);
     const ls = await execRun(kc, 'team-a', 'p1', 'app', ['ls', '-1', '/home']);
     assert.equal(ls.stdout.toString(), 'alice\n');
+    const raw = await execRun(kc, 'team-a', 'p1', 'app', ['cat', '/root/.python_history']);
+    assert.deepEqual(raw.stdout, Buffer.from([...Buffer.from("print('caf"), 0xe9, ...Buffer.from("')\n"), 0xff]), 'latin1 escapes are single raw bytes');
   });
 
   it('execs over v4.channel.k8s.io when the client offers only v4', async () => {

@@ -131,6 +131,19 @@ function fail(source: string, msg: string): never {
   throw new Error(`scenario ${source}: ${msg}`);
 }
 
+/**
+ * Raw bytes from `base64: "..."` or `latin1: "caf\xe9"` (a YAML double-quoted string whose \xNN
+ * escapes become single bytes; every character must be below U+0100).
+ */
+function rawBytes(e: { base64?: unknown; latin1?: unknown }, where: string, source: string): Buffer | undefined {
+  if (typeof e.base64 === 'string') return Buffer.from(e.base64, 'base64');
+  if (typeof e.latin1 === 'string') {
+    if ([...e.latin1].some((ch) => ch.charCodeAt(0) > 0xff)) fail(source, `${where}.latin1 may only hold characters \\x00-\\xff`);
+    return Buffer.from(e.latin1, 'latin1');
+  }
+  return undefined;
+}
+
 function parseLogLines(raw: unknown, where: string, source: string): LogLine[] {
   if (!Array.isArray(raw)) fail(source, `${where} must be a list of log lines`);
   return raw.map((entry, i) => {
@@ -140,12 +153,13 @@ function parseLogLines(raw: unknown, where: string, source: string): LogLine[] {
       return { time: entry.slice(0, sp), text: entry.slice(sp + 1) };
     }
     if (!entry || typeof entry !== 'object') fail(source, `${where}[${i}] must be a string or a mapping`);
-    const e = entry as { time?: unknown; text?: unknown; base64?: unknown; repeat?: unknown };
+    const e = entry as { time?: unknown; text?: unknown; base64?: unknown; latin1?: unknown; repeat?: unknown };
     if (typeof e.time !== 'string') fail(source, `${where}[${i}].time is required`);
     const line: LogLine = { time: e.time };
-    if (typeof e.base64 === 'string') line.bytes = Buffer.from(e.base64, 'base64');
+    const bytes = rawBytes(e, `${where}[${i}]`, source);
+    if (bytes) line.bytes = bytes;
     else if (typeof e.text === 'string') line.text = e.text;
-    else fail(source, `${where}[${i}] needs text or base64`);
+    else fail(source, `${where}[${i}] needs text, base64 or latin1`);
     if (e.repeat !== undefined) line.repeat = Number(e.repeat);
     return line;
   });
@@ -156,12 +170,11 @@ function parseFiles(raw: unknown, where: string, source: string): Record<string,
   if (raw === undefined) return out;
   if (!Array.isArray(raw)) fail(source, `${where} must be a list of {path, content|base64, mtime}`);
   raw.forEach((entry, i) => {
-    const e = entry as { path?: unknown; content?: unknown; base64?: unknown; mtime?: unknown; repeat?: unknown };
+    const e = entry as { path?: unknown; content?: unknown; base64?: unknown; latin1?: unknown; mtime?: unknown; repeat?: unknown };
     if (typeof e.path !== 'string' || !e.path.startsWith('/')) fail(source, `${where}[${i}].path must be absolute`);
-    let content: Buffer;
-    if (typeof e.base64 === 'string') content = Buffer.from(e.base64, 'base64');
-    else if (typeof e.content === 'string') content = Buffer.from(e.content, 'utf8');
-    else fail(source, `${where}[${i}] needs content or base64`);
+    let content = rawBytes(e, `${where}[${i}]`, source);
+    if (!content && typeof e.content === 'string') content = Buffer.from(e.content, 'utf8');
+    if (!content) fail(source, `${where}[${i}] needs content, base64 or latin1`);
     const file: ContainerFile = { content };
     if (typeof e.mtime === 'string') file.mtime = e.mtime;
     if (e.repeat !== undefined) file.repeat = Number(e.repeat);
