@@ -1,6 +1,7 @@
 // What every command handler receives: the UI seam, settings, state, log and core services.
 // src/extension.ts builds the real one; tests build one around fakes.
 import type { TimelineFilter } from '../core/timeline/filter.js';
+import type { TimelineSource } from '../core/timeline/source.js';
 import type { ContextInfo } from '../views/treeNodes.js';
 import type { CoreServices, KubeContext } from './services.js';
 import { kubeconfigPathForCore, readSettings, resolveKubeconfig, type KfsSettings, type KubeconfigChoice } from './settings.js';
@@ -16,6 +17,8 @@ export interface TimelinePanels {
   currentFilter(): TimelineFilter | undefined;
   /** The source of the open panel, if one is open. */
   currentSource(): TimelineSourceSpec | undefined;
+  /** The open panel's loaded data (local or workspace), so Export needs no second load. */
+  currentData(): TimelineSource | undefined;
 }
 
 export interface AzureAuth {

@@ -3,7 +3,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { TIMELINE_COLUMNS, type TimelineRow } from '../core/schema/timeline.js';
 import { emptyFilter, type TimelineFilter } from '../core/timeline/filter.js';
 import type { TimelineSource } from '../core/timeline/source.js';
@@ -59,9 +59,18 @@ export async function writeTimeline(source: TimelineSource, filter: TimelineFilt
 }
 
 export async function exportTimeline(cc: CommandContext, formatArg?: unknown, filterArg?: TimelineFilter): Promise<string | undefined> {
+  // The open panel's data (local or workspace) when it is loaded; else the open bundle, loaded here.
   const panelSource = cc.timeline.currentSource();
-  const dir = panelSource?.kind === 'local' ? panelSource.bundleDir : await bundleDirOrAsk(cc);
-  if (!dir) return undefined;
+  const panelData = cc.timeline.currentData();
+  let dir: string | undefined;
+  let name: string;
+  if (panelSource && panelData) {
+    name = panelSource.kind === 'local' ? basename(panelSource.bundleDir) : 'workspace';
+  } else {
+    dir = await bundleDirOrAsk(cc);
+    if (!dir) return undefined;
+    name = basename(dir);
+  }
   let format: ExportFormat | undefined = formatArg === 'csv' || formatArg === 'jsonl' ? formatArg : undefined;
   if (!format) {
     const pick = await cc.ui.showQuickPick(
@@ -74,11 +83,10 @@ export async function exportTimeline(cc: CommandContext, formatArg?: unknown, fi
     if (!pick) return undefined;
     format = pick.format;
   }
-  const filter = filterArg ?? ((panelSource?.kind === 'local' && cc.timeline.currentFilter()) || emptyFilter());
-  const manifest = cc.state.bundle?.dir === dir ? cc.state.bundle.manifest : (await cc.core.openBundle(dir)).manifest;
+  const filter = filterArg ?? (panelData ? cc.timeline.currentFilter() : undefined) ?? emptyFilter();
   const path = await cc.ui.pickSaveFile({
     title: 'KubeForenSys: export timeline',
-    defaultPath: join(cc.home ?? homedir(), `timeline-${manifest.snapshotId}.${format}`),
+    defaultPath: join(cc.home ?? homedir(), `timeline-${name}.${format}`),
     filters: format === 'csv' ? { CSV: ['csv'] } : { 'JSON Lines': ['jsonl'] },
   });
   if (!path) return undefined;
@@ -87,15 +95,18 @@ export async function exportTimeline(cc: CommandContext, formatArg?: unknown, fi
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
-        progress.report({ message: 'loading the bundle' });
-        const timeline = await cc.core.loadLocalTimeline(await cc.core.openBundle(dir), { signal: abort.signal });
+        let timeline: TimelineSource | undefined = panelData;
+        if (!timeline) {
+          progress.report({ message: 'loading the bundle' });
+          timeline = await cc.core.loadLocalTimeline(await cc.core.openBundle(dir!), { signal: abort.signal });
+        }
         progress.report({ message: `writing ${path}` });
         return await writeTimeline(timeline, filter, format, path, abort.signal);
       } finally {
         sub.dispose();
       }
     });
-    cc.log.info(`exported ${rows} timeline rows of ${dir} to ${path}`);
+    cc.log.info(`exported ${rows} timeline rows of ${name} to ${path}`);
     const choice = await cc.ui.showInformationMessage(`KubeForenSys: exported ${rows.toLocaleString('en-US')} rows to ${path}.`, 'Open');
     if (choice === 'Open') await cc.ui.openFile(path);
     return path;

@@ -69,6 +69,11 @@ export class TimelineController implements Disposable {
     return this.source?.info;
   }
 
+  /** The loaded data, once loaded. */
+  get data(): TimelineSource | undefined {
+    return this.source?.source;
+  }
+
   /** Applies a filter (Show in Timeline): now if the webview is ready, else at its init. */
   showFilter(filter: TimelineFilter): void {
     this.filter = filter;

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { emptyFilter, type TimelineFilter } from '../core/timeline/filter.js';
 import { makeNonce, timelineHtml } from '../core/timeline/webviewHtml.js';
+import type { TimelineSource } from '../core/timeline/source.js';
 import { CMD, TIMELINE_VIEW_TYPE } from '../commands/ids.js';
 import type { CommandContext, TimelinePanels, TimelineSourceSpec } from '../commands/context.js';
 import { TimelineController, type LoadedSource } from './timelineController.js';
@@ -40,6 +41,10 @@ export class TimelinePanelHost implements TimelinePanels, vscode.WebviewPanelSer
 
   currentSource(): TimelineSourceSpec | undefined {
     return this.current?.source;
+  }
+
+  currentData(): TimelineSource | undefined {
+    return this.current?.controller.data;
   }
 
   async open(source: TimelineSourceSpec, filter?: TimelineFilter): Promise<void> {

@@ -8,6 +8,8 @@ import { copyTimelineKql } from '../../src/commands/copyTimelineKql.js';
 import { TIMELINE_COLUMNS } from '../../src/core/schema/timeline.js';
 import { containerLogs } from '../../src/core/schema/tables.js';
 import { emptyFilter } from '../../src/core/timeline/filter.js';
+import { loadLocalTimeline, timelineFromRows } from '../../src/core/timeline/local.js';
+import { openBundle } from '../../src/core/evidence/reader.js';
 import { MALICIOUS, writeFixtureBundle } from '../extension/bundleFixture.js';
 import { testContext } from '../extension/fakes.js';
 
@@ -53,4 +55,19 @@ test('Copy Timeline KQL puts the union query with the panel\'s filter on the cli
   assert.match(q, /union/);
   assert.ok(q.includes(containerLogs.name));
   assert.ok(q.includes('"web\\"; drop"'), 'names are escaped as KQL string literals');
+});
+
+test('with a timeline panel open, Export writes what the panel holds under its current filter (no bundle needed)', async () => {
+  const { dir } = await writeFixtureBundle();
+  const out = await mkdtemp(join(tmpdir(), 'kfs-export-'));
+  const cc = testContext();
+  const rows = (await loadLocalTimeline(await openBundle(dir))).query(emptyFilter(), { offset: 0, limit: 100 }).rows;
+  // What a workspace query returned, in the same engine.
+  cc.timeline.data = timelineFromRows(rows);
+  await cc.timeline.open({ kind: 'workspace' }, { ...emptyFilter(), pods: [{ namespace: 'default', pod: 'node-debugger' }] });
+  cc.ui.saveFile = join(out, 'ws.jsonl');
+  await exportTimeline(cc, 'jsonl');
+  const written = (await readFile(cc.ui.saveFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { PodName: string });
+  assert.equal(written.length, 6, 'event, inventory, log line and three findings of node-debugger');
+  assert.ok(written.every((r) => r.PodName === 'node-debugger'));
 });

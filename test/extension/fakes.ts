@@ -17,6 +17,7 @@ import { defaultCoreServices, type CoreServices } from '../../src/commands/servi
 import { ExtensionState } from '../../src/commands/state.js';
 import { Emitter } from '../../src/commands/emitter.js';
 import type { TimelineFilter } from '../../src/core/timeline/filter.js';
+import type { TimelineSource } from '../../src/core/timeline/source.js';
 
 export interface Shown {
   level: 'info' | 'warning' | 'error';
@@ -157,6 +158,10 @@ export class FakePanels implements TimelinePanels {
   }
   currentSource() {
     return this.opened.at(-1)?.source;
+  }
+  data: TimelineSource | undefined;
+  currentData() {
+    return this.data;
   }
 }
 
