@@ -400,6 +400,23 @@ describe('kube emulator with the real client', () => {
     assert.equal(v.gitVersion, 'v1.30.6');
   });
 
+  it('warns about scenario data for a container that does not exist', async () => {
+    const emu2 = await startKubeEmulator({
+      scenario: parseScenario(`apiVersion: v1
+kind: ConfigMapX
+metadata: {name: odd}
+---
+apiVersion: kubeforensys.dev/emulator-v1
+kind: KubeForenSysEmulatorData
+containers:
+- {namespace: x, pod: y, container: z, logs: []}
+`),
+    });
+    await emu2.close();
+    assert.equal(emu2.warnings.length, 2);
+    assert.match(emu2.warnings[1]!, /container data for x\/y\/z: no pod x\/y/);
+  });
+
   it('refuses writes: the emulated cluster is read-only', async () => {
     const err = await apiError(core.deleteNamespacedPod({ namespace: 'team-a', name: 'p1' }));
     assert.equal(err.code, 405);
@@ -419,6 +436,9 @@ describe('scenario loading', () => {
     const now = new Date();
     const s = await loadScenario('test/emulators/kube/scenarios/demo.yaml', { now });
     assert.equal(s.cluster, 'aks-prod-weu');
+    const emu = await startKubeEmulator({ scenario: s });
+    await emu.close();
+    assert.deepEqual(emu.warnings, [], 'every object is served and every container-data entry names a real container');
     const byName = (kind: string, name: string) => s.objects.find((o) => o.kind === kind && o.metadata?.name === name);
     const debuggerPod = byName('Pod', 'node-debugger') as { metadata: { creationTimestamp: string; ownerReferences?: unknown }; spec: { hostPID: boolean; volumes: { hostPath?: { path: string } }[] } };
     assert.equal(Date.parse(debuggerPod.metadata.creationTimestamp), Math.floor(now.getTime() / 1000) * 1000 - 40 * 60_000);

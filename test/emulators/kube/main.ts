@@ -24,6 +24,7 @@ const emulator = await startKubeEmulator({
   ...(values.port ? { port: Number(values.port) } : {}),
   ...(values.token ? { token: values.token } : {}),
 });
+for (const w of emulator.warnings) process.stderr.write(`warning: ${w}\n`);
 const kubeconfig = resolve(values['kubeconfig-out']);
 await emulator.writeKubeconfig(kubeconfig);
 process.stdout.write(`Kubernetes API emulator for cluster "${emulator.scenario.cluster}" listening on ${emulator.url}\n`);

@@ -37,6 +37,8 @@ export interface KubeEmulator {
   caPem: string;
   /** The emulator's clock: the scenario's "now" plus the time since start. */
   now(): Date;
+  /** Scenario problems that do not stop the emulator (objects of unserved kinds, data for unknown containers). */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -143,12 +145,27 @@ function intParam(url: URL, name: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+function scenarioWarnings(scenario: Scenario, store: ObjectStore): string[] {
+  const warnings = store.unserved.map(
+    (o) => `${o.kind ?? '?'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'} (${o.apiVersion ?? '?'}) is not a kind the emulator serves`,
+  );
+  const pods = findResource('', 'v1', 'pods')!;
+  for (const key of scenario.containers.keys()) {
+    const [ns, pod, container] = key.split('/') as [string, string, string];
+    const p = store.get(pods, ns, pod) as PodLike | undefined;
+    if (!p) warnings.push(`container data for ${key}: no pod ${ns}/${pod} in the scenario`);
+    else if (!podContainerNames(p).all.includes(container)) warnings.push(`container data for ${key}: pod ${ns}/${pod} has no container ${container}`);
+  }
+  return warnings;
+}
+
 export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulator> {
   const scenario = typeof opts.scenario === 'string' ? await loadScenario(opts.scenario, { now: opts.now }) : opts.scenario;
   const token = opts.token ?? scenario.auth.token;
   const username = scenario.auth.username;
   const store = new ObjectStore(scenario.objects, { mirrorEvents: scenario.mirrorEvents ?? true });
   const faults = new FaultControl(scenario.faults);
+  const warnings = scenarioWarnings(scenario, store);
   const requestLog: RequestLogEntry[] = [];
   const startedAt = Date.now();
   const scenarioNow = (scenario.now ?? new Date(startedAt)).getTime();
@@ -460,6 +477,7 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
         return refuse(S.badRequest(`unable to upgrade: no supported subprotocol in [${offered.join(', ')}]; supported: [${protocols.join(', ')}]`));
       }
       const argv = url.searchParams.getAll('command');
+      if (!argv.length) return refuse(S.badRequest('you must specify at least 1 command'));
       const data = scenario.containers.get(containerKey(p.namespace, p.name, c.name));
       wss.handleUpgrade(req, socket, head, (ws) => {
         entry.status = 101;
@@ -505,6 +523,7 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
     scenario,
     caPem: tls.caPem,
     now: clock,
+    warnings,
     close: async () => {
       for (const ws of wss.clients) ws.terminate();
       wss.close();
