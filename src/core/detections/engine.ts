@@ -6,7 +6,7 @@ import { evaluatePodTarget, type PodRuleContext } from './podRules.js';
 import { effectivePermissions, type RbacObjects } from './rbacAnalysis.js';
 import { rbacFindings, riskyServiceAccounts } from './rbacRules.js';
 import { technique } from './techniques.js';
-import { severityRank, type Finding } from './types.js';
+import { oneLine, severityRank, type Finding } from './types.js';
 
 export interface DetectOptions {
   /** Image prefixes expected in kube-system. */
@@ -35,7 +35,7 @@ function stamp(t: PodTarget, baseline: boolean, raw: ReturnType<typeof evaluateP
     podName: t.podName,
     fieldPath: raw.fieldPath,
     fieldValue: raw.fieldValue,
-    explanation: raw.explanation,
+    explanation: oneLine(raw.explanation),
     baseline,
     eventTime: t.creationTimestamp,
   };

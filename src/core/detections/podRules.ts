@@ -58,16 +58,22 @@ const cdesc = (ref: ContainerRef) => `${ref.kind === 'container' ? 'Container' :
 
 type PodRule = (t: PodTarget, ctx: PodRuleContext) => RawFinding[];
 
-const privileged: PodRule = (t) =>
-  containersOf(t)
-    .filter((ref) => rec(ref.c.securityContext)?.privileged === true)
-    .map((ref) => ({
-      rule: POD_RULES.privileged,
-      container: ref.name,
-      fieldPath: `${ref.path}.securityContext.privileged`,
-      fieldValue: 'true',
-      explanation: `${cdesc(ref)} of ${where(t)} runs privileged: full access to the node's devices and kernel.`,
-    }));
+const privileged: PodRule = (t) => {
+  // A Windows HostProcess container runs directly on the node: the Windows form of privileged.
+  const podHostProcess = rec(rec(t.spec.securityContext)?.windowsOptions)?.hostProcess === true;
+  return containersOf(t).flatMap((ref) => {
+    const sc = rec(ref.c.securityContext);
+    if (sc?.privileged === true) {
+      return [{ rule: POD_RULES.privileged, container: ref.name, fieldPath: `${ref.path}.securityContext.privileged`, fieldValue: 'true', explanation: `${cdesc(ref)} of ${where(t)} runs privileged: full access to the node's devices and kernel.` }];
+    }
+    const own = rec(sc?.windowsOptions)?.hostProcess;
+    if (own === true || (own === undefined && podHostProcess)) {
+      const fieldPath = own === true ? `${ref.path}.securityContext.windowsOptions.hostProcess` : `${t.specPath}.securityContext.windowsOptions.hostProcess`;
+      return [{ rule: POD_RULES.privileged, container: ref.name, fieldPath, fieldValue: 'true', explanation: `${cdesc(ref)} of ${where(t)} is a Windows HostProcess container: it runs on the node itself.` }];
+    }
+    return [];
+  });
+};
 
 function hostNamespace(field: 'hostPID' | 'hostIPC' | 'hostNetwork', rule: RuleMeta, what: string): PodRule {
   return (t) =>

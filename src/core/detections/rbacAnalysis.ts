@@ -94,7 +94,12 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
 interface RuleSource { rule: PolicyRule; path: string; role: ObjectRef }
 
 /** A ClusterRole's rules, including those of every ClusterRole its aggregationRule selects (recursively). */
-function clusterRoleRules(name: string, byName: Map<string, KubeObject>, seen = new Set<string>()): RuleSource[] | undefined {
+function clusterRoleRules(name: string, byName: Map<string, KubeObject>, memo: Map<string, RuleSource[] | undefined>): RuleSource[] | undefined {
+  if (!memo.has(name)) memo.set(name, resolveClusterRole(name, byName, new Set()));
+  return memo.get(name);
+}
+
+function resolveClusterRole(name: string, byName: Map<string, KubeObject>, seen: Set<string>): RuleSource[] | undefined {
   const cr = byName.get(name);
   if (!cr) return undefined;
   if (seen.has(name)) return [];
@@ -106,7 +111,7 @@ function clusterRoleRules(name: string, byName: Map<string, KubeObject>, seen = 
   for (const [other, o] of byName) {
     if (other === name) continue;
     const labels = (o.metadata?.labels ?? {}) as Record<string, string>;
-    if (selectors.some((s) => selectorMatches(s, labels))) aggregated.push(...(clusterRoleRules(other, byName, seen) ?? []));
+    if (selectors.some((s) => selectorMatches(s, labels))) aggregated.push(...(resolveClusterRole(other, byName, seen) ?? []));
   }
   // The controller copies aggregated rules into the parent, so a live object already holds them: drop exact repeats.
   const key = (r: PolicyRule) => JSON.stringify(r);
@@ -120,6 +125,7 @@ export function effectivePermissions(rbac: RbacObjects): SubjectPermissions[] {
   const clusterRoles = new Map(rbac.clusterRoles.filter((o) => o.metadata?.name).map((o) => [o.metadata!.name!, o]));
   const roles = new Map(rbac.roles.filter((o) => o.metadata?.name).map((o) => [`${o.metadata!.namespace ?? ''}/${o.metadata!.name}`, o]));
   const subjects = new Map<string, SubjectPermissions>();
+  const memo = new Map<string, RuleSource[] | undefined>();
 
   const bindings = [
     ...rbac.clusterRoleBindings.map((b) => ({ b, kind: 'ClusterRoleBinding' })),
@@ -132,7 +138,7 @@ export function effectivePermissions(rbac: RbacObjects): SubjectPermissions[] {
     const refKind = str(roleRef?.kind);
     const refName = str(roleRef?.name);
     let sources: RuleSource[] | undefined;
-    if (refKind === 'ClusterRole') sources = clusterRoleRules(refName, clusterRoles);
+    if (refKind === 'ClusterRole') sources = clusterRoleRules(refName, clusterRoles, memo);
     else if (refKind === 'Role' && kind === 'RoleBinding') {
       const role = roles.get(`${binding.namespace}/${refName}`);
       sources = role ? parseRules(role.rules).map((rule, i) => ({ rule, path: `Role/${binding.namespace}/${refName} rules[${i}]`, role: ref(role, 'Role') })) : undefined;

@@ -4,7 +4,7 @@
 // the narrower rules (secrets, exec, ...) are implied and would only bury it.
 import { RBAC_RULES } from './rules.js';
 import { technique } from './techniques.js';
-import type { Finding, RuleMeta, Severity } from './types.js';
+import { oneLine, type Finding, type RuleMeta, type Severity } from './types.js';
 import type { BaselineRbac } from './baseline.js';
 import { isRecent, ruleAllows, type Grant, type PolicyRule, type Subject, type SubjectPermissions } from './rbacAnalysis.js';
 
@@ -114,7 +114,7 @@ function makeFinding(
     podName: '',
     fieldPath,
     fieldValue,
-    explanation,
+    explanation: oneLine(explanation),
     baseline: grants.every((g) => isBaselineGrant(g, subject, opts.baseline)),
     eventTime: primary.binding.created,
     subject,

@@ -64,3 +64,9 @@ export interface RuleMeta {
   /** Why it matters and what to check: the SARIF help text. */
   help: string;
 }
+
+/** Attacker-chosen names may hold newlines or control characters: a finding's text stays on one line. */
+export function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' || c === '\r' || c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}

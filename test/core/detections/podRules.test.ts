@@ -195,3 +195,17 @@ test('hostile shapes (wrong types, missing fields) do not throw', () => {
   const weird = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' }, spec: { containers: 'nope', volumes: [null, 5, { hostPath: 'x' }], securityContext: [] } } as unknown as KubeObject;
   assert.doesNotThrow(() => findings([weird, { kind: 'Deployment', metadata: { name: 'd' }, spec: { template: null } } as KubeObject]));
 });
+
+test('a Windows HostProcess container counts as privileged', () => {
+  const p = pod({ securityContext: { windowsOptions: { hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM' } }, hostNetwork: true, containers: [container()] });
+  const hits = byRule(findings([p]), 'POD-PRIVILEGED');
+  assert.equal(hits.length, 1);
+  assert.equal(hits[0]!.fieldPath, 'spec.securityContext.windowsOptions.hostProcess');
+  const optedOut = pod({ securityContext: { windowsOptions: { hostProcess: true } }, containers: [container({ securityContext: { windowsOptions: { hostProcess: false } } })] });
+  assert.deepEqual(byRule(findings([optedOut]), 'POD-PRIVILEGED'), []);
+});
+
+test('an attacker-chosen name with line breaks cannot break the one-line explanation', () => {
+  const p = pod({ containers: [container({ securityContext: { privileged: true } })] }, { name: 'evil\nFAKE high POD-OK\u001b[31m' });
+  for (const f of findings([p])) assert.ok(!f.explanation.includes('\n') && !f.explanation.includes('\u001b'), f.explanation);
+});
