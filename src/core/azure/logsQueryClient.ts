@@ -21,20 +21,32 @@ export async function runWorkspaceQuery(
 ): Promise<RawQueryResult> {
   const client = new LogsQueryClient(conn.credential, { ...clientOptions(conn), endpoint: conn.queryEndpoint });
   // No timespan: the query's own time filter on EventTime applies, not one on TimeGenerated.
+  let rawBody: string | undefined;
   const res = await client.queryWorkspace(workspaceId, query, undefined as never, {
     abortSignal: opts.signal,
     serverTimeoutInSeconds: opts.serverTimeoutInSeconds ?? 600,
+    // The SDK keeps only the top-level partial-error text; the reason (e.g. the row limit) is in
+    // error.details[].innererror of the raw body.
+    onResponse: (raw) => {
+      rawBody = raw.bodyAsText ?? undefined;
+    },
   });
   const toRaw = (t: { columnDescriptors: { name?: string; type?: string }[]; rows: unknown[][] } | undefined): RawTable => ({
     columns: (t?.columnDescriptors ?? []).map((c) => ({ name: c.name ?? '', type: c.type ?? '' })),
     rows: t?.rows ?? [],
   });
   if (res.status === LogsQueryResultStatus.Success) return { status: 'success', table: toRaw(res.tables[0]) };
-  const e = res.partialError as { code?: string; message?: string; details?: { message?: string; innererror?: { message?: string } }[] };
-  const detail = e.details?.[0]?.innererror?.message ?? e.details?.[0]?.message;
+  const e = res.partialError as { code?: string; message?: string };
+  let detail: string | undefined;
+  try {
+    const raw = JSON.parse(rawBody ?? '{}') as { error?: { message?: string; details?: { message?: string; innererror?: { message?: string } }[] } };
+    detail = (raw.error?.details ?? []).map((d) => d.innererror?.message ?? d.message).filter(Boolean).join('; ') || raw.error?.message;
+  } catch {
+    detail = undefined;
+  }
   return {
     status: 'partial',
     table: toRaw(res.partialTables[0]),
-    error: { code: e.code ?? 'PartialError', message: detail ? `${e.message ?? ''} ${detail}`.trim() : (e.message ?? 'partial result') },
+    error: { code: e.code ?? 'PartialError', message: detail ?? e.message ?? 'partial result' },
   };
 }

@@ -63,3 +63,15 @@ test('a result over the row limit is reported as truncated, not silently cut', a
   const local = await localTimeline(bundle, emptyFilter());
   assert.deepEqual(remote.rows, local.slice(0, 5));
 });
+
+test("the service's own row limit (a 200 with a partial error) is reported with its message", async () => {
+  emu.limits.maxQueryRows = 4;
+  try {
+    const remote = await queryWorkspaceTimeline(emulatorConnection(emu), state.workspaceCustomerId, { filter: emptyFilter() });
+    assert.equal(remote.truncated, true);
+    assert.match(remote.partialError ?? '', /PartialError: .*E_QUERY_RESULT_SET_TOO_LARGE/);
+    assert.deepEqual(remote.rows, (await localTimeline(bundle, emptyFilter())).slice(0, 4), 'the partial rows are the first ones, in order');
+  } finally {
+    emu.limits.maxQueryRows = 500_000;
+  }
+});

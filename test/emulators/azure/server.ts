@@ -66,6 +66,8 @@ export interface AzureEmulator {
   endpoints: TestEndpoints;
   faults: Faults;
   stats: EmulatorStats;
+  /** Service limits that tests may lower. */
+  limits: { maxQueryRows: number };
   /** Rows stored in a workspace table (all workspaces). */
   rows(table: string): Record<string, unknown>[];
   /** Adds rows directly (e.g. Container Insights tables that this tool does not ingest). */
@@ -117,7 +119,7 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
   const endpointsById = new Map<string, Record<string, unknown>>();
   const operations = new Map<string, { pollsLeft: number }>();
   const missingRgs = new Set((opts.missingResourceGroups ?? []).map((s) => s.toLowerCase()));
-  const maxQueryRows = opts.maxQueryRows ?? 500_000;
+  const limits = { maxQueryRows: opts.maxQueryRows ?? 500_000 };
   let base = '';
   let propagationFailures = 0;
 
@@ -542,6 +544,7 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
       if (e instanceof KqlEvalError) return json(res, 400, { error: { code: 'BadArgumentError', message: `The emulator cannot evaluate this query: ${e.message}` } });
       throw e;
     }
+    const maxQueryRows = limits.maxQueryRows;
     const truncated = result.rows.length > maxQueryRows;
     const rows = truncated ? result.rows.slice(0, maxQueryRows) : result.rows;
     const payload: Record<string, unknown> = {
@@ -616,6 +619,7 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     endpoints,
     faults,
     stats,
+    limits,
     rows(table) {
       return [...workspaces.values()].flatMap((w) => w.rows.get(table) ?? []);
     },
