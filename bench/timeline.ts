@@ -2,6 +2,8 @@
 // loader and prints load time, memory and the median time of the queries the webview asks.
 // By default the rows come from memory as JSONL lines (JSON.parse per line, as the bundle
 // reader does, minus the disk); --bundle writes a real sealed bundle first and loads it from disk.
+// --webview then opens the real webview in headless Chromium on the loaded timeline and
+// prints frame intervals while it scrolls through the million rows.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import { emptyFilter, type TimelineFilter } from '../src/core/timeline/filter.js
 import { clusterEvents, containerLogs, podInventory, type TableName } from '../src/core/schema/tables.js';
 
 const fromDisk = process.argv.includes('--bundle');
+const withWebview = process.argv.includes('--webview');
 const total = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 // A real gc() for the heap figures, without asking for --expose-gc on the command line.
 setFlagsFromString('--expose-gc');
@@ -131,3 +134,46 @@ const results = {
 };
 for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(22)} ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : v}`);
 if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
+
+if (withWebview) {
+  const { FakeHost, launchChromium, openTimeline, serve } = await import('../test/webview/harness.js');
+  const [browser, served] = await Promise.all([launchChromium(), serve()]);
+  try {
+    const { page } = await openTimeline(browser, served, new FakeHost(tl));
+    await page.locator('.kfs-status', { hasText: `${tl.size.toLocaleString('en-US')} of` }).waitFor();
+    // Scroll continuously for 3 s (10 rows a frame), then jump to random places; the page
+    // records the interval between animation frames and how long each scroll's render took.
+    const figures = await page.evaluate(async () => {
+      const scroller = document.querySelector<HTMLElement>('.kfs-scroller')!;
+      const frames: number[] = [];
+      const jumps: number[] = [];
+      let last = performance.now();
+      const end = last + 3000;
+      while (performance.now() < end) {
+        scroller.scrollTop += 220;
+        await new Promise(requestAnimationFrame);
+        const now = performance.now();
+        frames.push(now - last);
+        last = now;
+      }
+      for (let i = 0; i < 20; i++) {
+        scroller.scrollTop = Math.random() * (scroller.scrollHeight - scroller.clientHeight);
+        const t = performance.now();
+        // The render runs on the next frame; then wait until the rows hold data (a round trip to the host).
+        await new Promise(requestAnimationFrame);
+        await new Promise(requestAnimationFrame);
+        while (document.querySelector('.kfs-data-row.kfs-loading')) await new Promise(requestAnimationFrame);
+        jumps.push(performance.now() - t);
+      }
+      const dom = document.querySelectorAll('.kfs-data-row').length;
+      return { frames, jumps, dom };
+    });
+    const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+    console.log(`webviewScrollFrames    ${figures.frames.length} frames in 3 s; frame interval median ${pct(figures.frames, 0.5).toFixed(1)} ms, p95 ${pct(figures.frames, 0.95).toFixed(1)} ms`);
+    console.log(`webviewJumpToDataMs   median ${pct(figures.jumps, 0.5).toFixed(1)}, p95 ${pct(figures.jumps, 0.95).toFixed(1)} (random jump until the rows hold data)`);
+    console.log(`webviewRowsInDom       ${figures.dom}`);
+  } finally {
+    await browser.close();
+    await served.close();
+  }
+}
