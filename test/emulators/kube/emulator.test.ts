@@ -432,6 +432,22 @@ describe('scenario loading', () => {
     assert.equal(hist, `#${NOW.getTime() / 1000 - 31 * 60}\nid\n`);
   });
 
+  it('accepts files as a mapping path → file or path → text', () => {
+    const s = parseScenario(`apiVersion: kubeforensys.dev/emulator-v1
+kind: KubeForenSysEmulatorData
+containers:
+- namespace: a
+  pod: b
+  container: c
+  files:
+    /root/.sh_history: "ls\\n"
+    /root/.mysql_history: {content: "show databases;", mtime: "\${now-1h}"}
+`, { now: NOW });
+    const files = s.containers.get('a/b/c')?.files ?? {};
+    assert.equal(files['/root/.sh_history']?.content.toString(), 'ls\n');
+    assert.equal(files['/root/.mysql_history']?.mtime, '2026-03-01T11:00:00Z');
+  });
+
   it('loads the demo scenario with every planted attack step', async () => {
     const now = new Date();
     const s = await loadScenario('test/emulators/kube/scenarios/demo.yaml', { now });

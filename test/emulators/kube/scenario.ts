@@ -165,21 +165,26 @@ function parseLogLines(raw: unknown, where: string, source: string): LogLine[] {
   });
 }
 
+/** Files as a list of `{path, content|base64|latin1, mtime?, repeat?}` or a mapping path → that (or → text). */
 function parseFiles(raw: unknown, where: string, source: string): Record<string, ContainerFile> {
   const out: Record<string, ContainerFile> = {};
-  if (raw === undefined) return out;
-  if (!Array.isArray(raw)) fail(source, `${where} must be a list of {path, content|base64, mtime}`);
-  raw.forEach((entry, i) => {
+  if (raw === undefined || raw === null) return out;
+  const entries: [string, unknown][] = Array.isArray(raw)
+    ? raw.map((e, i) => [`${where}[${i}]`, e])
+    : typeof raw === 'object'
+      ? Object.entries(raw).map(([path, v]) => [`${where}["${path}"]`, typeof v === 'string' ? { path, content: v } : { ...(v as object), path }])
+      : fail(source, `${where} must be a list of {path, content|base64|latin1, mtime} or a mapping path → file`);
+  for (const [w, entry] of entries) {
     const e = entry as { path?: unknown; content?: unknown; base64?: unknown; latin1?: unknown; mtime?: unknown; repeat?: unknown };
-    if (typeof e.path !== 'string' || !e.path.startsWith('/')) fail(source, `${where}[${i}].path must be absolute`);
-    let content = rawBytes(e, `${where}[${i}]`, source);
+    if (typeof e.path !== 'string' || !e.path.startsWith('/')) fail(source, `${w}.path must be absolute`);
+    let content = rawBytes(e, w, source);
     if (!content && typeof e.content === 'string') content = Buffer.from(e.content, 'utf8');
-    if (!content) fail(source, `${where}[${i}] needs content, base64 or latin1`);
+    if (!content) fail(source, `${w} needs content, base64 or latin1`);
     const file: ContainerFile = { content };
     if (typeof e.mtime === 'string') file.mtime = e.mtime;
     if (e.repeat !== undefined) file.repeat = Number(e.repeat);
     out[e.path] = file;
-  });
+  }
   return out;
 }
 
