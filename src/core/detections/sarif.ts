@@ -60,7 +60,7 @@ export function toSarif(findings: readonly Finding[], errors: readonly SarifInpu
     const fingerprint = createHash('sha256').update([f.ruleId, fqn, f.fieldPath, f.subject ? `${f.subject.kind}/${f.subject.namespace}/${f.subject.name}` : ''].join('\u0000')).digest('hex');
     return {
       ruleId: f.ruleId,
-      ruleIndex: ruleIndex.get(f.ruleId) ?? -1,
+      ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
       level: LEVEL[f.severity],
       message: { text: `${f.explanation} [${f.techniqueId} ${f.techniqueName}]${f.baseline ? ' (baseline: expected platform workload)' : ''}` },
       locations: [location],
