@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { AzureAuth } from '../commands/context.js';
 import type { CancellationTokenLike, ConfigReader, PickItem, QuickPickOptions, UiHost, WorkspaceInfo } from '../commands/seam.js';
 import { effectiveValue } from '../commands/settings.js';
+import { inertLinks } from './inertText.js';
 
 export function createUiHost(): UiHost {
   const showQuickPick = (async <T extends PickItem>(items: readonly T[], opts?: QuickPickOptions) =>
@@ -17,9 +18,9 @@ export function createUiHost(): UiHost {
           (progress, token) => task(progress, token as CancellationTokenLike),
         ),
       ),
-    showInformationMessage: async (m, ...b) => vscode.window.showInformationMessage(m, ...b),
-    showWarningMessage: async (m, ...b) => vscode.window.showWarningMessage(m, ...b),
-    showErrorMessage: async (m, ...b) => vscode.window.showErrorMessage(m, ...b),
+    showInformationMessage: async (m, ...b) => vscode.window.showInformationMessage(inertLinks(m), ...b),
+    showWarningMessage: async (m, ...b) => vscode.window.showWarningMessage(inertLinks(m), ...b),
+    showErrorMessage: async (m, ...b) => vscode.window.showErrorMessage(inertLinks(m), ...b),
     showQuickPick,
     pickFolder: async (o) => {
       const uris = await vscode.window.showOpenDialog({

@@ -95,3 +95,15 @@ test('Show Logs resolves through the registered kubeforensys: provider', async (
   assert.match(text, /^# Container log of default\/node-debugger\/debugger/);
   assert.match(text, /2026-11-27T01:25:00.0000000Z sleeping/);
 });
+
+test('text in notifications cannot become a command link', async () => {
+  const { mkdir } = await import('node:fs/promises');
+  const dir = join(await mkdtemp(join(tmpdir(), 'kfs-activate-')), '[click](command:workbench.action.terminal.new)');
+  await mkdir(dir);
+  recorder.messages.length = 0;
+  await recorder.commands.get(CMD.openBundle)!(dir);
+  assert.equal(recorder.messages.length, 1);
+  assert.match(recorder.messages[0]!, /is not an evidence bundle/);
+  assert.ok(!recorder.messages[0]!.includes('](command:'), recorder.messages[0]);
+  assert.ok(recorder.messages[0]!.includes('[click] (command:'));
+});
