@@ -413,8 +413,10 @@ export function tokenMount(t: PodTarget, ctx: PodRuleContext): { serviceAccount:
   const podSetting = t.spec.automountServiceAccountToken;
   const sa = ctx.serviceAccounts?.get(`${t.namespace}/${serviceAccount}`);
   const saSetting = sa?.automountServiceAccountToken;
-  const mounted = typeof podSetting === 'boolean' ? podSetting : typeof saSetting === 'boolean' ? saSetting : true;
-  return { serviceAccount, mounted };
+  const automount = typeof podSetting === 'boolean' ? podSetting : typeof saSetting === 'boolean' ? saSetting : true;
+  // With automount off, a projected serviceAccountToken volume still puts a token in the pod.
+  const projected = arr(t.spec.volumes).some((v) => arr(rec(rec(v)?.projected)?.sources).some((src) => rec(src)?.serviceAccountToken !== undefined));
+  return { serviceAccount, mounted: automount || projected };
 }
 
 const riskyToken: PodRule = (t, ctx) => {

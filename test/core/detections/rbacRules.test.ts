@@ -163,6 +163,8 @@ test('a pod mounting the token of a risky service account is flagged; with autom
   assert.match(hit[0]!.explanation, /cluster-admin/);
   const sa: KubeObject = { kind: 'ServiceAccount', metadata: { name: 'ci', namespace: 'build' }, automountServiceAccountToken: false };
   assert.deepEqual(byRule(findings([...objs, sa, p]), 'POD-RISKY-SA-TOKEN'), [], 'service account disables automount');
+  const projected = { ...p, spec: { ...(p.spec as object), automountServiceAccountToken: false, volumes: [{ name: 't', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }] } };
+  assert.equal(byRule(findings([...objs, projected]), 'POD-RISKY-SA-TOKEN').length, 1, 'a projected token volume mounts it anyway');
   const other = { ...p, spec: { ...(p.spec as object), serviceAccountName: 'reader' } };
   assert.deepEqual(byRule(findings([...objs, other]), 'POD-RISKY-SA-TOKEN'), [], 'a different service account');
 });
