@@ -273,6 +273,8 @@ describe('kube emulator with the real client', () => {
     assert.ok(recent.startsWith('\ufffd'), 'the non-UTF-8 line comes first after tailLines=2');
     const prev = await core.readNamespacedPodLog({ namespace: 'team-a', name: 'p1', container: 'app', previous: true });
     assert.equal(prev, 'before the crash\n');
+    const since = await streamLog(kc, 'team-a', 'p1', 'app', { sinceTime: '2026-03-01T11:30:00.2Z', timestamps: true, limitBytes: 21 });
+    assert.equal(since.toString(), '2026-03-01T11:50:00Z ', 'sinceTime drops the 11:30:00.12345 line');
   });
 
   it('keeps non-UTF-8 bytes and streams a 1.5 MB single line intact', async () => {
