@@ -9,6 +9,7 @@ import { emptyFilter, type ContainerRef, type PodRef, type TimelineFilter } from
 import { buildTimelineQuery } from '../core/timeline/kql.js';
 import { INSIGHTS_TABLE_NAMES, isInsightsTableName, type InsightsTableName } from '../core/azure/insightsTables.js';
 import { defaultStatePath } from '../core/azure/state.js';
+import { TEST_ENDPOINTS_ENV } from '../core/azure/testEndpoints.js';
 import { EXIT, parseList } from './collect.js';
 import { formatBytes, renderTable, safeText } from './format.js';
 
@@ -117,6 +118,16 @@ async function bundleTimeline(dir: string, filter: TimelineFilter, signal: Abort
   return timeline.query(filter, { offset: 0, limit: timeline.size }).rows;
 }
 
+/**
+ * The state file: --state, else beside the emulator's endpoints file in tests (as the extension
+ * does, so tests never touch the user's real ids), else ~/.kubeforensys/azure-state.json.
+ */
+export function statePath(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (explicit) return explicit;
+  const endpoints = env[TEST_ENDPOINTS_ENV];
+  return endpoints ? `${endpoints}.azure-state.json` : defaultStatePath();
+}
+
 function withSigint<T>(io: CliIo, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSigint = () => {
@@ -143,9 +154,9 @@ export function registerAzureCommands(program: Command, io: CliIo = { stdout: pr
     })
     .option('--with-dce', 'also create a data collection endpoint (for private-link setups)')
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
-    .option('--state <file>', 'where the resulting ids are stored', defaultStatePath())
+    .option('--state <file>', `where the resulting ids are stored (default ${defaultStatePath()})`)
     .option('--json', 'print the steps and ids as JSON')
-    .action(async (f: { plan?: boolean; subscription?: string; resourceGroup?: string; workspace: string; location?: string; retentionDays?: number; withDce?: boolean; tenant?: string; state: string; json?: boolean }) => {
+    .action(async (f: { plan?: boolean; subscription?: string; resourceGroup?: string; workspace: string; location?: string; retentionDays?: number; withDce?: boolean; tenant?: string; state?: string; json?: boolean }) => {
       const [{ cliConnection }, { provision }, { writeState }] = await Promise.all([import('../core/azure/credentials.js'), import('../core/azure/provision.js'), import('../core/azure/state.js')]);
       const conn = await cliConnection({ tenantId: f.tenant, subscriptionId: f.subscription });
       const subscriptionId = f.subscription ?? process.env.AZURE_SUBSCRIPTION_ID ?? conn.subscriptionId;
@@ -157,28 +168,31 @@ export function registerAzureCommands(program: Command, io: CliIo = { stdout: pr
           { subscriptionId, resourceGroup: f.resourceGroup!, workspaceName: f.workspace, location: f.location, retentionDays: f.retentionDays, withDce: f.withDce, plan: f.plan },
           {
             signal,
+            // The emulator finishes long-running operations at once: poll it quickly.
+            ...(conn.isTest ? { pollIntervalMs: 20, retryBaseMs: 20 } : {}),
             log: (m) => io.stderr.write(`${m}\n`),
             onStep: f.json ? undefined : (s) => io.stdout.write(`${f.plan ? 'would ' : ''}${s.action === 'unchanged' ? 'keep' : s.action} ${s.kind} ${s.name}${s.detail ? ` (${s.detail})` : ''}\n`),
           },
         ),
       );
-      if (result.state && !f.plan) await writeState(result.state, f.state);
+      const stateFile = statePath(f.state);
+      if (result.state && !f.plan) await writeState(result.state, stateFile);
       if (f.json) io.stdout.write(JSON.stringify({ changed: result.changed, steps: result.steps, state: result.state }, null, 2) + '\n');
       else if (f.plan) io.stdout.write(result.changed ? 'Plan only: nothing was changed.\n' : 'Everything is already in place: nothing to do.\n');
-      else io.stdout.write(result.changed ? `Provisioned. Ids saved to ${f.state}\n` : `Nothing changed: everything was already in place. Ids saved to ${f.state}\n`);
+      else io.stdout.write(result.changed ? `Provisioned. Ids saved to ${stateFile}\n` : `Nothing changed: everything was already in place. Ids saved to ${stateFile}\n`);
     });
 
   program
     .command('ingest')
     .argument('<bundle>', 'evidence bundle folder')
     .description('Send a bundle to the workspace through the Logs Ingestion API; resumes where an earlier run stopped.')
-    .option('--state <file>', 'ids written by provision', defaultStatePath())
+    .option('--state <file>', `ids written by provision (default ${defaultStatePath()})`)
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
     .option('--concurrency <n>', 'requests in flight (default 4)', (v) => Number(v))
     .option('--json', 'print the result as JSON')
-    .action(async (bundle: string, f: { state: string; tenant?: string; concurrency?: number; json?: boolean }) => {
+    .action(async (bundle: string, f: { state?: string; tenant?: string; concurrency?: number; json?: boolean }) => {
       const [{ cliConnection }, { ingestBundle }, { readState }] = await Promise.all([import('../core/azure/credentials.js'), import('../core/azure/ingest.js'), import('../core/azure/state.js')]);
-      const state = await readState(f.state);
+      const state = await readState(statePath(f.state));
       const conn = await cliConnection({ tenantId: f.tenant, subscriptionId: state.subscriptionId });
       const tty = (io.stderr as NodeJS.WriteStream).isTTY;
       const result = await withSigint(io, 'ingestion (the checkpoint keeps what was sent)', (signal) =>
@@ -212,12 +226,12 @@ export function registerAzureCommands(program: Command, io: CliIo = { stdout: pr
     .argument('[bundle]', 'evidence bundle folder (or use --workspace)')
     .description('Print the unified timeline of a bundle, or of the Log Analytics workspace.')
     .option('--workspace [id]', 'query the workspace (customer id; default: the one provision stored)')
-    .option('--state <file>', 'ids written by provision', defaultStatePath())
+    .option('--state <file>', `ids written by provision (default ${defaultStatePath()})`)
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
     .addOption(new Option('--with-insights <list>', `also union these Azure tables (or "auto": those the workspace has): ${INSIGHTS_TABLE_NAMES.join(', ')}`).argParser(collect))
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'jsonl', 'csv']).default('table'))
     .option('--limit <n>', 'at most this many rows (workspace default 499,999)', (v) => Number(v))
-    .action(async (bundle: string | undefined, f: FilterFlags & { workspace?: string | boolean; state: string; tenant?: string; format: string; limit?: number }) => {
+    .action(async (bundle: string | undefined, f: FilterFlags & { workspace?: string | boolean; state?: string; tenant?: string; format: string; limit?: number }) => {
       const filter = filterFromFlags(f);
       if (!bundle === !f.workspace) throw new UsageError('give either a bundle folder or --workspace.');
       if (bundle) {
@@ -228,7 +242,7 @@ export function registerAzureCommands(program: Command, io: CliIo = { stdout: pr
         return;
       }
       const [{ cliConnection }, { queryWorkspaceTimeline }, { readState }] = await Promise.all([import('../core/azure/credentials.js'), import('../core/azure/query.js'), import('../core/azure/state.js')]);
-      const workspaceId = typeof f.workspace === 'string' ? f.workspace : (await readState(f.state)).workspaceCustomerId;
+      const workspaceId = typeof f.workspace === 'string' ? f.workspace : (await readState(statePath(f.state))).workspaceCustomerId;
       const conn = await cliConnection({ tenantId: f.tenant });
       const result = await withSigint(io, 'the query', async (signal) => {
         // `--with-insights auto`: union whichever Container Insights / AKS audit tables the workspace has.
