@@ -57,7 +57,7 @@ export async function extensionConnection(auth: AzureAuth, env: NodeJS.ProcessEn
  * The ids provisioning writes: the file the CLI shares, except against the emulator, where they
  * sit beside its endpoints file so tests never touch the user's real state.
  */
-export function statePathFor(conn: AzureConnection, env: NodeJS.ProcessEnv, defaultPath: string): string {
+export function statePathFor(conn: Pick<AzureConnection, 'isTest'>, env: NodeJS.ProcessEnv, defaultPath: string): string {
   const endpoints = env[TEST_ENDPOINTS_ENV];
   return conn.isTest && endpoints ? `${endpoints}.azure-state.json` : defaultPath;
 }

@@ -6,19 +6,26 @@ import { openEvidenceBundle } from './openBundle.js';
 
 export async function openTimeline(cc: CommandContext, arg?: unknown, filter?: TimelineFilter): Promise<TimelineSourceSpec | undefined> {
   let source = sourceFromArg(arg);
-  if (!source && cc.state.bundle) source = { kind: 'local', bundleDir: cc.state.bundle.dir };
   if (!source) {
-    const items = [
-      { label: '$(folder-opened) Open an evidence bundle…', description: 'local, no Azure needed', kind: 'local' as const },
-      { label: '$(cloud) Log Analytics workspace', description: 'runs the unified KQL query', kind: 'workspace' as const },
-    ];
-    const pick = await cc.ui.showQuickPick(items, { title: 'KubeForenSys: timeline source' });
-    if (!pick) return undefined;
-    if (pick.kind === 'workspace') source = { kind: 'workspace' };
+    const bundle = cc.state.bundle;
+    const workspace = await cc.core.hasWorkspace(cc.env).catch(() => false);
+    // The open bundle is the answer unless a workspace was provisioned too: then ask.
+    if (bundle && !workspace) source = { kind: 'local', bundleDir: bundle.dir };
     else {
-      const dir = await openEvidenceBundle(cc);
-      if (!dir) return undefined;
-      source = { kind: 'local', bundleDir: dir };
+      const items = [
+        ...(bundle ? [{ label: `$(archive) ${bundle.manifest.cluster.context} snapshot`, description: 'the open evidence bundle', kind: 'bundle' as const }] : []),
+        { label: '$(folder-opened) Open an evidence bundle…', description: 'local, no Azure needed', kind: 'local' as const },
+        { label: '$(cloud) Log Analytics workspace', description: 'runs the unified KQL query', kind: 'workspace' as const },
+      ];
+      const pick = await cc.ui.showQuickPick(items, { title: 'KubeForenSys: timeline source' });
+      if (!pick) return undefined;
+      if (pick.kind === 'workspace') source = { kind: 'workspace' };
+      else if (pick.kind === 'bundle' && bundle) source = { kind: 'local', bundleDir: bundle.dir };
+      else {
+        const dir = await openEvidenceBundle(cc);
+        if (!dir) return undefined;
+        source = { kind: 'local', bundleDir: dir };
+      }
     }
   }
   await cc.timeline.open(source, filter);

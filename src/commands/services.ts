@@ -32,6 +32,8 @@ export interface CoreServices {
   timelineKql(filter: TimelineFilter, opts?: { includeContainerInsights?: boolean; includeAksAudit?: boolean }): Promise<string>;
   /** Loaded on first use: the Azure SDKs are heavy. */
   azure(): Promise<AzureServices>;
+  /** Whether a workspace was provisioned (its ids are stored), without loading the Azure SDKs. */
+  hasWorkspace(env: NodeJS.ProcessEnv): Promise<boolean>;
 }
 
 export function defaultCoreServices(): CoreServices {
@@ -53,5 +55,9 @@ export function defaultCoreServices(): CoreServices {
       return buildTimelineQuery({ filter, insightsTables });
     },
     azure: async () => (await import('./azureServices.js')).loadAzureServices(),
+    hasWorkspace: async (env) => {
+      const [{ statePathFor }, { defaultStatePath }, { existsSync }] = await Promise.all([import('./azureServices.js'), import('../core/azure/state.js'), import('node:fs')]);
+      return existsSync(statePathFor({ isTest: !!env.KUBEFORENSYS_TEST_AZURE_ENDPOINTS }, env, defaultStatePath()));
+    },
   };
 }

@@ -10,6 +10,8 @@ import { loadAzureServices, extensionConnection } from '../../src/commands/azure
 import { provisionAzure } from '../../src/commands/provisionAzure.js';
 import { ingestSnapshot } from '../../src/commands/ingestSnapshot.js';
 import { loadTimelineSource } from '../../src/views/timelineSources.js';
+import { openTimeline } from '../../src/commands/openTimeline.js';
+import { defaultCoreServices } from '../../src/commands/services.js';
 import { openBundle } from '../../src/core/evidence/reader.js';
 import { loadLocalTimeline } from '../../src/core/timeline/local.js';
 import { emptyFilter } from '../../src/core/timeline/filter.js';
@@ -29,7 +31,7 @@ before(async () => {
 after(() => emu.close());
 
 const context = (user: Record<string, unknown> = { 'kubeforensys.azure.resourceGroup': 'rg-incident' }) =>
-  testContext({ env, user, core: { azure: () => loadAzureServices(env) } });
+  testContext({ env, user, core: { azure: () => loadAzureServices(env), hasWorkspace: defaultCoreServices().hasWorkspace } });
 
 test('without the test variable the extension asks VS Code for a Microsoft token per audience', async () => {
   const asked: string[][] = [];
@@ -64,6 +66,12 @@ test('provision twice (the second changes nothing), ingest the bundle, and the w
   assert.equal(again?.rows, 0);
   assert.match(cc.ui.shown.at(-1)!.message, /15 already delivered by an earlier run/);
   assert.equal(emu.rows(containerLogs.name).length, 4);
+
+  // With a workspace provisioned, Open Timeline asks which source.
+  await cc.state.setBundle({ dir, manifest: (await openBundle(dir)).manifest });
+  cc.ui.pick = (items) => items.find((i) => i.label.includes('Log Analytics'));
+  assert.deepEqual(await openTimeline(cc), { kind: 'workspace' });
+  assert.deepEqual(cc.ui.picks.at(-1)!.items.map((i) => i.description), ['the open evidence bundle', 'local, no Azure needed', 'runs the unified KQL query']);
 
   const { source, info } = await loadTimelineSource(cc, { kind: 'workspace' });
   assert.equal(info.kind, 'workspace');

@@ -184,7 +184,8 @@ export function testContext(opts: { core?: Partial<CoreServices>; trusted?: bool
     workspace,
     state: new ExtensionState(store),
     log: new FakeLog(),
-    core: { ...defaultCoreServices(), ...opts.core },
+    // No provisioned workspace unless a test says so (the real check reads the user's state file).
+    core: { ...defaultCoreServices(), hasWorkspace: async () => false, ...opts.core },
     timeline: new FakePanels(),
     auth: { getToken: async () => ({ token: 'test', expiresOnTimestamp: Date.now() + 60_000 }) },
     defaultEvidenceFolder: opts.evidence ?? '/nonexistent/evidence',
