@@ -103,3 +103,19 @@ test('the test credential exists only with the variable, and only for loopback e
   await writeFile(bad, JSON.stringify({ ...emu.endpoints, armEndpoint: 'https://management.azure.com' }));
   await assert.rejects(testConnectionFromEnv({ [TEST_ENDPOINTS_ENV]: bad }), /must be an https loopback URL/);
 });
+
+test('ARM paths match case-insensitively (the monitor APIs spell resourcegroups in lower case)', async () => {
+  const { request } = await import('node:https');
+  const rule = state.rules[0]!;
+  const path = rule.resourceId.replace('/resourceGroups/', '/resourcegroups/').replace('Microsoft.Insights/dataCollectionRules', 'microsoft.insights/datacollectionrules');
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = request(`${emu.url}${path}?api-version=2023-03-11`, { ca: emu.endpoints.ca, headers: { authorization: `Bearer ${emu.endpoints.token}` } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${res.statusCode} ${text}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal((JSON.parse(body) as { properties: { immutableId: string } }).properties.immutableId, rule.immutableId);
+});
