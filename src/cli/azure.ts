@@ -179,7 +179,14 @@ export function registerAzureCommands(program: Command, io: CliIo = { stdout: pr
       if (result.state && !f.plan) await writeState(result.state, stateFile);
       if (f.json) io.stdout.write(JSON.stringify({ changed: result.changed, steps: result.steps, state: result.state }, null, 2) + '\n');
       else if (f.plan) io.stdout.write(result.changed ? 'Plan only: nothing was changed.\n' : 'Everything is already in place: nothing to do.\n');
-      else io.stdout.write(result.changed ? `Provisioned. Ids saved to ${stateFile}\n` : `Nothing changed: everything was already in place. Ids saved to ${stateFile}\n`);
+      else {
+        io.stdout.write(result.changed ? `Provisioned. Ids saved to ${stateFile}\n` : `Nothing changed: everything was already in place. Ids saved to ${stateFile}\n`);
+        if (result.changed && result.state) {
+          // Provisioning does not grant itself data access (that needs Owner); say how, once.
+          io.stdout.write('Sending data needs the "Monitoring Metrics Publisher" role on the rule(s) (or the custom role in docs/azure-custom-role.json):\n');
+          for (const r of result.state.rules) io.stdout.write(`  az role assignment create --role "Monitoring Metrics Publisher" --assignee <you> --scope ${r.resourceId}\n`);
+        }
+      }
     });
 
   program
