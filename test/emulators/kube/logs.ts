@@ -19,8 +19,24 @@ export function parseLineTime(time: string): { ms: number; nanos: string } {
   return { ms, nanos };
 }
 
+// Already-UTC times (the usual case, and every generated line) skip the Date round trip.
+const UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(\d{1,9}))?Z$/;
+
+/** Epoch milliseconds of a scenario line time. */
+export function lineMs(time: string): number {
+  const m = UTC.exec(time);
+  if (m && (m[1] ?? '').length <= 3) return Date.parse(time);
+  return parseLineTime(time).ms;
+}
+
 /** Go's time.RFC3339Nano in UTC: trailing zeros of the fraction dropped, no fraction when zero. */
 export function rfc3339Nano(time: string): string {
+  if (UTC.test(time)) {
+    const dot = time.indexOf('.', 19);
+    if (dot < 0) return time;
+    const frac = time.slice(dot + 1, -1).replace(/0+$/, '');
+    return frac ? `${time.slice(0, dot)}.${frac}Z` : `${time.slice(0, dot)}Z`;
+  }
   return formatNano(parseLineTime(time));
 }
 
@@ -40,7 +56,7 @@ export interface LogQuery {
 
 function* selectLines(source: LogSource, q: LogQuery): Iterable<LogLine> {
   const lines = typeof source === 'function' ? source() : source;
-  const wanted = (l: LogLine) => q.sinceMs === undefined || parseLineTime(l.time).ms >= q.sinceMs;
+  const wanted = (l: LogLine) => q.sinceMs === undefined || lineMs(l.time) >= q.sinceMs;
   if (q.tailLines === undefined) {
     for (const l of lines) if (wanted(l)) yield l;
     return;
@@ -91,7 +107,7 @@ export async function writeLog(out: Writable, source: LogSource, q: LogQuery): P
 
   outer: for (const line of selectLines(source, q)) {
     if (closed) break;
-    const prefix = q.timestamps ? `${formatNano(parseLineTime(line.time))} ` : '';
+    const prefix = q.timestamps ? `${rfc3339Nano(line.time)} ` : '';
     const times = line.repeat ?? 1;
     if (!line.bytes && times === 1) {
       // The common case in one allocation: prefix, text and newline together.
