@@ -211,6 +211,8 @@ describe('kube emulator with the real client', () => {
     assert.equal(one.kind, 'Pod');
     const sel = await core.listNamespacedPod({ namespace: 'team-a', labelSelector: 'app=even' });
     assert.deepEqual(sel.items.map((p) => p.metadata?.name), ['p1', 'p3']);
+    const fields = await core.listPodForAllNamespaces({ fieldSelector: 'status.phase=Running,metadata.namespace!=team-a', labelSelector: 'app in (odd)' });
+    assert.deepEqual(fields.items.map((p) => p.metadata?.name), ['p4']);
   });
 
   it('answers 410 Expired for a continue token after page N, once, and a fresh list then completes', async () => {
