@@ -23,6 +23,10 @@ const emulator = await startKubeEmulator({
   scenario: resolve(values.scenario),
   ...(values.port ? { port: Number(values.port) } : {}),
   ...(values.token ? { token: values.token } : {}),
+}).catch((err: unknown) => {
+  // One line, no stack: a bad scenario file or a port in use is a usage problem.
+  process.stderr.write(`emulator: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
 });
 for (const w of emulator.warnings) process.stderr.write(`warning: ${w}\n`);
 const kubeconfig = resolve(values['kubeconfig-out']);
