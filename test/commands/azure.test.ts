@@ -2,8 +2,6 @@
 // clients against the Azure emulator, reached only through KUBEFORENSYS_TEST_AZURE_ENDPOINTS.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAzureEmulator, type AzureEmulator } from '../emulators/azure/server.js';
 import { loadAzureServices, extensionConnection } from '../../src/commands/azureServices.js';
@@ -18,13 +16,14 @@ import { emptyFilter } from '../../src/core/timeline/filter.js';
 import { containerLogs } from '../../src/core/schema/tables.js';
 import { writeFixtureBundle } from '../extension/bundleFixture.js';
 import { testContext } from '../extension/fakes.js';
+import { tempDir } from '../extension/tmp.js';
 
 let emu: AzureEmulator;
 let env: NodeJS.ProcessEnv;
 
 before(async () => {
   emu = await startAzureEmulator();
-  const file = join(await mkdtemp(join(tmpdir(), 'kfs-azure-ext-')), 'endpoints.json');
+  const file = join(await tempDir('kfs-azure-ext-'), 'endpoints.json');
   await emu.writeEndpointsFile(file);
   env = { KUBEFORENSYS_TEST_AZURE_ENDPOINTS: file };
 });

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { takeSnapshot, type SnapshotDeps, type SnapshotRequest } from '../../src/core/snapshot.js';
 import { verifyBundle } from '../../src/core/evidence/verify.js';
@@ -13,6 +11,7 @@ import { collectSnapshot, SUMMARY_BUTTONS } from '../../src/commands/collectSnap
 import { MANIFEST_FILE } from '../../src/core/evidence/manifest.js';
 import { testContext, type TestContext } from '../extension/fakes.js';
 import { TWO_CONTEXTS, writeKubeconfig } from '../extension/kubeconfigFixture.js';
+import { tempDir } from '../extension/tmp.js';
 
 const row = (over: Record<string, unknown>) => ({ EventType: 'X', Namespace: 'ns', PodName: 'p', ContainerName: '', Summary: 's', Severity: '', TechniqueId: '', EventTime: '2026-11-27T01:00:00.0000000Z', ...over });
 
@@ -58,7 +57,7 @@ function orchestrator(midway: () => void, seen: { req?: SnapshotRequest }) {
 
 async function setup(): Promise<{ cc: TestContext; seen: { req?: SnapshotRequest }; evidence: string }> {
   const kubeconfig = await writeKubeconfig('config', TWO_CONTEXTS);
-  const evidence = await mkdtemp(join(tmpdir(), 'kfs-evidence-'));
+  const evidence = await tempDir('kfs-evidence-');
   const seen: { req?: SnapshotRequest } = {};
   const cc: TestContext = testContext({
     user: { 'kubeforensys.kubeconfig': kubeconfig, 'kubeforensys.evidenceFolder': evidence, 'kubeforensys.sinceHours': 2, 'kubeforensys.collection.execEnabled': false, 'kubeforensys.excludeNamespaces': ['kube-public'] },

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { csvField, exportTimeline } from '../../src/commands/exportTimeline.js';
 import { copyTimelineKql } from '../../src/commands/copyTimelineKql.js';
@@ -12,6 +11,7 @@ import { loadLocalTimeline, timelineFromRows } from '../../src/core/timeline/loc
 import { openBundle } from '../../src/core/evidence/reader.js';
 import { MALICIOUS, writeFixtureBundle } from '../extension/bundleFixture.js';
 import { testContext } from '../extension/fakes.js';
+import { tempDir } from '../extension/tmp.js';
 
 test('CSV fields are quoted as RFC 4180 says, and cluster text cannot become a spreadsheet formula', () => {
   assert.equal(csvField('plain'), 'plain');
@@ -25,7 +25,7 @@ test('CSV fields are quoted as RFC 4180 says, and cluster text cannot become a s
 
 test('Export writes the filtered timeline of the bundle as JSONL and CSV', async () => {
   const { dir, manifest } = await writeFixtureBundle();
-  const out = await mkdtemp(join(tmpdir(), 'kfs-export-'));
+  const out = await tempDir('kfs-export-');
   const cc = testContext();
   await cc.state.setBundle({ dir, manifest });
   const filter = { ...emptyFilter(), containers: [{ namespace: 'prod-web', pod: 'web-frontend-7d9f8b6c5d-x2k9p', container: 'nginx' }] };
@@ -59,7 +59,7 @@ test('Copy Timeline KQL puts the union query with the panel\'s filter on the cli
 
 test('with a timeline panel open, Export writes what the panel holds under its current filter (no bundle needed)', async () => {
   const { dir } = await writeFixtureBundle();
-  const out = await mkdtemp(join(tmpdir(), 'kfs-export-'));
+  const out = await tempDir('kfs-export-');
   const cc = testContext();
   const rows = (await loadLocalTimeline(await openBundle(dir))).query(emptyFilter(), { offset: 0, limit: 100 }).rows;
   // What a workspace query returned, in the same engine.

@@ -4,20 +4,20 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { CMD, DOCUMENT_SCHEME, TIMELINE_VIEW_TYPE, VIEW_ID } from '../../src/commands/ids.js';
 import { extensionContext, recorder, TreeItemCheckboxState, type TreeItem } from './fakeVscode.js';
 import { writeFixtureBundle } from './bundleFixture.js';
 import { TWO_CONTEXTS, writeKubeconfig } from './kubeconfigFixture.js';
+import { tempDir } from './tmp.js';
 
 let ext: { activate(ctx: unknown): void };
 let ctx: ReturnType<typeof extensionContext>;
 
 before(async () => {
-  const out = await mkdtemp(join(tmpdir(), 'kfs-activate-'));
+  const out = await tempDir('kfs-activate-');
   const outfile = join(out, 'extension.cjs');
   await esbuild.build({
     entryPoints: ['src/extension.ts'],
@@ -98,7 +98,7 @@ test('Show Logs resolves through the registered kubeforensys: provider', async (
 
 test('text in notifications cannot become a command link', async () => {
   const { mkdir } = await import('node:fs/promises');
-  const dir = join(await mkdtemp(join(tmpdir(), 'kfs-activate-')), '[click](command:workbench.action.terminal.new)');
+  const dir = join(await tempDir('kfs-activate-'), '[click](command:workbench.action.terminal.new)');
   await mkdir(dir);
   recorder.messages.length = 0;
   await recorder.commands.get(CMD.openBundle)!(dir);

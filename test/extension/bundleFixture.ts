@@ -1,13 +1,11 @@
 // A small but realistic evidence bundle, written with the real BundleWriter: a privileged bare
 // pod with findings, a web pod whose log holds attacker-controlled HTML, command history, an RBAC
 // finding on default/default, a forbidden artifact and a partial one.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BundleWriter, newSnapshotId } from '../../src/core/evidence/writer.js';
 import type { ArtifactReport, Manifest } from '../../src/core/evidence/manifest.js';
 import type { ArtifactId } from '../../src/core/schema/artifacts.js';
 import { commandHistory, containerLogs, clusterEvents, podInventory, rbacFindings, suspiciousPods, type TableName } from '../../src/core/schema/tables.js';
+import { tempDir } from './tmp.js';
 
 export const MALICIOUS = 'GET /?q=<img src=x onerror="window.__kfsPwned=1"></script><script>window.__kfsPwned=1</script> HTTP/1.1';
 export const FORBIDDEN_MESSAGE = 'serviceaccounts is forbidden: User "system:serviceaccount:ir:collector" cannot list resource "serviceaccounts" in API group "" at the cluster scope';
@@ -31,7 +29,7 @@ const finding = (over: Record<string, unknown>) =>
   });
 
 export async function writeFixtureBundle(parent?: string): Promise<{ dir: string; manifest: Manifest }> {
-  const out = parent ?? (await mkdtemp(join(tmpdir(), 'kfs-ext-')));
+  const out = parent ?? (await tempDir('kfs-ext-'));
   const started = new Date('2026-11-27T02:00:00Z');
   const w = await BundleWriter.create(out, {
     snapshotId: newSnapshotId(started),

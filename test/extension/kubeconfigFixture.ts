@@ -1,7 +1,7 @@
 // Kubeconfig files for the context picker and the trust tests (token auth; never contacted).
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from './tmp.js';
 
 export function kubeconfigYaml(contexts: { name: string; cluster: string; user: string; namespace?: string }[], current: string): string {
   const lines = ['apiVersion: v1', 'kind: Config', `current-context: ${current}`, 'clusters:'];
@@ -17,7 +17,7 @@ export function kubeconfigYaml(contexts: { name: string; cluster: string; user: 
 }
 
 export async function writeKubeconfig(name: string, yaml: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-kubeconfig-'));
+  const dir = await tempDir('kfs-kubeconfig-');
   const path = join(dir, name);
   await writeFile(path, yaml, { mode: 0o600 });
   return path;
