@@ -1,5 +1,6 @@
 // Helpers every collector shares: the common columns, namespace exclusion, gaps from list
 // outcomes, pod/container enumeration and a bounded parallel merge of per-container work.
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { ArtifactId } from '../schema/artifacts.js';
 import { normalizeTime } from '../schema/time.js';
@@ -100,6 +101,8 @@ export async function* mergeBounded<T>(
   bufferSize = 32,
 ): AsyncGenerator<CollectorEvent> {
   const stop = new AbortController();
+  // Every request in flight listens on this signal (several per worker): not a leak.
+  setMaxListeners(Math.max(50, concurrency * 8), stop.signal);
   const onAbort = () => stop.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   const queue: CollectorEvent[] = [];

@@ -2,6 +2,7 @@
 // A 403 on a cluster-wide list falls back to per-namespace lists where namespaces can be
 // listed; namespaces that still answer 403 become gaps. Excluded namespaces are dropped here,
 // so every collector honours options.excludeNamespaces.
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { CLUSTER_SCOPED_KINDS, type ClusterApi } from '../cluster/api.js';
 import { isAbort, isForbidden } from '../cluster/errors.js';
@@ -49,22 +50,31 @@ export function createObjectCache(api: ClusterApi, options: CollectOptions): Obj
       };
     }
     const limit = pLimit(Math.max(1, options.concurrency));
+    // One signal for the parallel per-namespace lists, each of which listens on it.
+    const local = new AbortController();
+    setMaxListeners(Math.max(50, options.concurrency * 4), local.signal);
+    const onAbort = () => local.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
     const items: KubeObject[] = [];
     const gaps: GapLike[] = [];
-    await Promise.all(
-      namespaces.items.map((n) =>
-        limit(async () => {
-          const ns = n.metadata?.name;
-          if (!ns) return;
-          try {
-            items.push(...(await api.list(kind, { namespace: ns, signal })));
-          } catch (err) {
-            if (isAbort(err) || signal.aborted) throw err;
-            gaps.push({ scope: `${kind} in namespace ${ns}`, status: isForbidden(err) ? 'forbidden' : 'failed', message: errMessage(err) });
-          }
-        }),
-      ),
-    );
+    try {
+      await Promise.all(
+        namespaces.items.map((n) =>
+          limit(async () => {
+            const ns = n.metadata?.name;
+            if (!ns) return;
+            try {
+              items.push(...(await api.list(kind, { namespace: ns, signal: local.signal })));
+            } catch (err) {
+              if (isAbort(err) || signal.aborted) throw err;
+              gaps.push({ scope: `${kind} in namespace ${ns}`, status: isForbidden(err) ? 'forbidden' : 'failed', message: errMessage(err) });
+            }
+          }),
+        ),
+      );
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
     // Stable order whatever the completion order was.
     gaps.sort((a, b) => a.scope.localeCompare(b.scope));
     return { items: items.filter(keep), gaps };
