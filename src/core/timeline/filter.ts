@@ -2,6 +2,7 @@
 // Every list is OR within itself and AND across fields; an empty list means "no constraint".
 import type { Severity } from '../schema/timeline.js';
 import type { TableName } from '../schema/tables.js';
+import { normalizeTime } from '../schema/time.js';
 
 export interface PodRef {
   namespace: string;
@@ -29,4 +30,14 @@ export interface TimelineFilter {
 
 export function emptyFilter(): TimelineFilter {
   return { namespaces: [], pods: [], containers: [], sourceTables: [], eventTypes: [], severities: [], text: '' };
+}
+
+/**
+ * The filter with its time bounds in the bundle's one textual form (normalizeTime), so that
+ * string comparison with row times is time comparison. Engines call this on every filter they get.
+ */
+export function normalizeFilterTimes(f: TimelineFilter): TimelineFilter {
+  const from = f.from ? (normalizeTime(f.from) ?? undefined) : undefined;
+  const to = f.to ? (normalizeTime(f.to) ?? undefined) : undefined;
+  return from === f.from && to === f.to ? f : { ...f, from, to };
 }
