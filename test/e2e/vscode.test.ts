@@ -1,0 +1,322 @@
+// The packaged extension in a real VS Code (code-server), used through headless Chromium the way an
+// analyst would: palette, activity bar, tree, notifications, the timeline webview. The cluster is
+// the Kubernetes API emulator (demo scenario, and a large generated one); Log Analytics is the
+// Azure emulator, reached through the test-only endpoints variable. The tests run in order and
+// share one workbench: each scenario starts where the previous one left the window.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Frame } from 'playwright-core';
+import { ARTIFACTS } from '../../src/core/schema/artifacts.js';
+import { TABLES } from '../../src/core/schema/tables.js';
+import type { TimelineRow } from '../../src/core/schema/timeline.js';
+import { openBundle } from '../../src/core/evidence/reader.js';
+import { MANIFEST_FILE, type Manifest } from '../../src/core/evidence/manifest.js';
+import { verifyBundle } from '../../src/core/evidence/verify.js';
+import { emptyFilter, type TimelineFilter } from '../../src/core/timeline/filter.js';
+import { matchesFilter, toTimelineRow } from '../../src/core/timeline/rows.js';
+import { generateLargeScenario, startKubeEmulator, type KubeEmulator } from '../emulators/kube/index.js';
+import { startAzureEmulator, type AzureEmulator } from '../emulators/azure/server.js';
+import { CodeServer, Workbench, launchChromium, until } from './harness.js';
+import { pick, renderedRows, timelineFrame, waitStatus } from './timelineFrame.js';
+
+const DEMO = 'test/emulators/kube/scenarios/demo.yaml';
+const PRIVILEGED = { namespace: 'default', pod: 'node-debugger', container: 'node-debugger' };
+const WEB = { namespace: 'prod-web', pod: 'web-frontend-7d9f8b6c5d-x2k9p', container: 'nginx' };
+const HOSTILE = '<img src=x onerror="window.__kfsPwned=1"></script><script>window.__kfsPwned=1</script>';
+const STEP = { timeout: 240_000 };
+
+let demo: KubeEmulator;
+let large: KubeEmulator;
+let azure: AzureEmulator;
+let cs: CodeServer;
+let browser: Browser;
+let wb: Workbench;
+let files: string;
+let kubeconfigs: { demo: string; large: string };
+/** The bundle the demo collection wrote (scenario 2), used by the later scenarios. */
+let demoBundle: string | undefined;
+
+before(async () => {
+  demo = await startKubeEmulator({ scenario: DEMO });
+  // The forbidden artifact of scenario 2: a collector without RBAC to list cron jobs.
+  demo.faults.forbid('cronjobs', { group: 'batch' });
+  // Keeps the collection running long enough for the progress notification to be seen.
+  demo.faults.add({ type: 'delay', ms: 3000, path: '/apis/networking.k8s.io/v1/networkpolicies' });
+  // Scenario 3: enough containers that the collection is still running when Cancel is pressed.
+  large = await startKubeEmulator({ scenario: generateLargeScenario({ pods: 200, containersPerPod: 2, linesPerContainer: 200, namespaces: 4 }) });
+  large.faults.add({ type: 'delay', ms: 150, path: '^/api/v1/namespaces/[^/]+/pods/[^/]+/log' });
+  azure = await startAzureEmulator();
+
+  // Kubeconfigs and the endpoints file live outside code-server's folders, written before it starts.
+  files = await mkdtemp(join(tmpdir(), 'kfs-e2e-files-'));
+  kubeconfigs = { demo: join(files, 'demo.kubeconfig'), large: join(files, 'large.kubeconfig') };
+  await demo.writeKubeconfig(kubeconfigs.demo);
+  await large.writeKubeconfig(kubeconfigs.large);
+  const endpoints = join(files, 'azure-endpoints.json');
+  await azure.writeEndpointsFile(endpoints);
+  // The extension host inherits code-server's environment: the endpoints variable is the
+  // test-only credential the extension accepts.
+  cs = await CodeServer.start({
+    env: { KUBEFORENSYS_TEST_AZURE_ENDPOINTS: endpoints },
+    settings: { 'kubeforensys.kubeconfig': kubeconfigs.demo, 'kubeforensys.azure.resourceGroup': 'rg-incident', 'kubeforensys.azure.location': 'westeurope' },
+  });
+  browser = await launchChromium();
+  wb = await Workbench.open(browser, cs);
+});
+
+after(async () => {
+  await wb?.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+  await cs?.close().catch(() => undefined);
+  await Promise.all([demo?.close(), large?.close(), azure?.close()].map((p) => p?.catch(() => undefined)));
+  if (files) await rm(files, { recursive: true, force: true });
+});
+
+/** Bundles in the evidence folder, newest first. */
+async function bundles(): Promise<string[]> {
+  const names = await readdir(cs.evidenceDir).catch(() => [] as string[]);
+  const dirs = await Promise.all(
+    names.map(async (n) => {
+      const dir = join(cs.evidenceDir, n);
+      const st = await stat(join(dir, MANIFEST_FILE)).catch(() => undefined);
+      return st ? { dir, at: st.mtimeMs } : undefined;
+    }),
+  );
+  return dirs
+    .filter((d): d is { dir: string; at: number } => !!d)
+    .sort((a, b) => b.at - a.at)
+    .map((d) => d.dir);
+}
+
+/** Every timeline row of a bundle, converted by core's own rules (independent of the webview). */
+async function bundleRows(dir: string): Promise<TimelineRow[]> {
+  const b = await openBundle(dir);
+  const out: TimelineRow[] = [];
+  for (const t of TABLES) for await (const r of b.readTable(t.name)) out.push(toTimelineRow(t.name, r as unknown as Record<string, unknown>));
+  return out;
+}
+
+const only = (rows: TimelineRow[], f: Partial<TimelineFilter>) => rows.filter((r) => matchesFilter(r, { ...emptyFilter(), ...f }));
+const records = (n: number) => new RegExp(`^${n.toLocaleString('en-US')} records?\\b`);
+const cspErrors = () => wb.consoleErrors.filter((e) => /Content Security Policy|Refused to (execute|load|apply)/i.test(e));
+
+test('1. fresh install: nothing runs until the view is opened; then the view container and its welcome view show', STEP, async () => {
+  const page = wb.page;
+  // Installed (the .vsix went through --install-extension) but not activated by the workbench start.
+  assert.ok((await readdir(cs.extensionsDir)).some((n) => n.startsWith('kubeforensys.kubeforensys-')), 'the .vsix is installed');
+  await page.locator('.statusbar').waitFor();
+  assert.doesNotMatch(cs.extensionHostLog(), /_doActivateExtension kubeforensys\.kubeforensys/, 'not activated at startup');
+  assert.equal(await page.locator('.statusbar-item', { hasText: 'aks-prod-weu' }).count(), 0, 'no status bar item before activation');
+
+  const pane = await wb.openKubeForenSys();
+  const welcome = pane.locator('.welcome-view-content');
+  await welcome.waitFor();
+  assert.match((await welcome.textContent()) ?? '', /collects forensic evidence from a Kubernetes \(AKS\) cluster/);
+  for (const button of ['Collect Forensic Snapshot', 'Select Cluster Context', 'Open Evidence Bundle']) {
+    await welcome.locator('.monaco-button', { hasText: button }).waitFor();
+  }
+  const line = await until('the activation in the extension host log', () => /_doActivateExtension kubeforensys\.kubeforensys.*activationEvent: '([^']+)'/.exec(cs.extensionHostLog()));
+  assert.equal(line[1], 'onView:kubeforensys.artifacts', 'opening the view is what activated it');
+  // Activation read the kubeforensys.kubeconfig setting: the context shows in the status bar.
+  await page.locator('.statusbar-item', { hasText: 'aks-prod-weu' }).waitFor();
+});
+
+test('2. Collect Forensic Snapshot from the palette: progress, completion, every artifact with its count, the forbidden one with its reason', STEP, async () => {
+  const progress = wb.notification('KubeForenSys: collecting from aks-prod-weu');
+  const progressSeen = progress.waitFor({ timeout: 60_000 });
+  await wb.runCommand('KubeForenSys: Collect Forensic Snapshot');
+  await progressSeen;
+  await progress.locator('.monaco-button', { hasText: 'Cancel' }).waitFor();
+
+  const summary = wb.notification(/KubeForenSys: Snapshot (complete|partial)/);
+  await summary.waitFor({ timeout: 120_000 });
+  await progress.waitFor({ state: 'hidden' });
+  assert.match((await summary.textContent()) ?? '', /Cron jobs forbidden/);
+  for (const b of ['Open Timeline', 'Reveal Bundle', 'Show Log']) await summary.locator('.monaco-button', { hasText: b }).waitFor();
+  await wb.dismissNotifications();
+
+  demoBundle = (await bundles())[0];
+  assert.ok(demoBundle, 'a bundle was written to the evidence folder');
+  const manifest: Manifest = (await openBundle(demoBundle)).manifest;
+  assert.equal(manifest.status, 'partial');
+
+  const snapshot = wb.treeItem('Snapshot of aks-prod-weu');
+  await snapshot.waitFor();
+  assert.match(await wb.treeDescription(snapshot), /^partial · /);
+  // Suspicious pods opens expanded; fold it so every artifact row is on screen at once.
+  const suspicious = wb.treeItem(/^Suspicious pods$/);
+  await suspicious.waitFor();
+  if ((await suspicious.getAttribute('aria-expanded')) === 'true') await suspicious.locator('.monaco-tl-twistie').click();
+  for (const a of ARTIFACTS) {
+    const report = manifest.artifacts[a.id];
+    assert.ok(report, `the manifest reports ${a.id}`);
+    const row = wb.treeItem(new RegExp(`^${a.label}$`));
+    await row.waitFor();
+    assert.match(await wb.treeDescription(row), records(report.records), `${a.label} shows its record count`);
+  }
+  assert.ok(manifest.artifacts.containerLogs!.records > 0 && manifest.artifacts.suspiciousPods!.records > 0);
+
+  const cron = wb.treeItem(/^Cron jobs$/);
+  assert.equal(manifest.artifacts.cronJobs!.status, 'forbidden');
+  const description = await wb.treeDescription(cron);
+  assert.match(description, /forbidden: .*403 Forbidden: cronjobs\.batch is forbidden: User "[^"]+" cannot list resource "cronjobs"/);
+  await wb.expand(cron);
+  const gap = wb.treeItem('cronjobs in namespace prod-web');
+  await gap.waitFor();
+  assert.equal(await wb.treeDescription(gap), 'forbidden');
+  await cron.locator('.monaco-tl-twistie').click();
+});
+
+test('4. tree drill-down: Suspicious pods → the privileged pod → its finding with the technique id → its container → Show in Timeline', STEP, async () => {
+  assert.ok(demoBundle, 'needs the bundle of scenario 2');
+  await wb.expand(wb.treeItem(/^Suspicious pods$/));
+  const pod = wb.treeItem(`${PRIVILEGED.namespace}/${PRIVILEGED.pod}`);
+  await wb.expand(pod);
+  assert.match(await wb.treeDescription(pod), /\d+ findings · MS-TA\d{4}/);
+  const finding = wb.treeItem(/^Privileged container$/);
+  await finding.waitFor();
+  assert.match(await wb.treeDescription(finding), /^MS-TA9018\b.*container node-debugger/);
+  const container = wb.treeItem(new RegExp(`^${PRIVILEGED.container}$`));
+  await container.waitFor();
+  assert.equal(await wb.treeDescription(container), 'container');
+  await wb.widenSideBar(460);
+  await wb.screenshot('tree-dark', wb.sideBar());
+  await container.hover();
+  await container.locator('.action-label[aria-label="Show in Timeline"]').click();
+  await timelineFrame(wb.page, /^Bundle: aks-prod-weu/);
+});
+
+test('5. timeline: filtered to that container; another container; cleared; the hostile log line is inert text', STEP, async () => {
+  assert.ok(demoBundle, 'needs the bundle of scenario 2');
+  const all = await bundleRows(demoBundle);
+  const frame = await timelineFrame(wb.page, /^Bundle: aks-prod-weu/);
+  const chip = (c: typeof PRIVILEGED) => frame.locator(`[data-chip="container:${c.namespace}/${c.pod}/${c.container}"]`);
+  const expectOnly = async (c: typeof PRIVILEGED) => {
+    const n = only(all, { containers: [c] }).length;
+    assert.ok(n > 0, `the bundle has rows of ${c.container}`);
+    await waitStatus(frame, { shown: n, total: all.length });
+    const rows = await renderedRows(frame);
+    assert.ok(rows.length > 0);
+    for (const r of rows) assert.deepEqual([r.namespace, r.pod, r.container], [c.namespace, c.pod, c.container]);
+  };
+
+  // Opened by Show in Timeline: exactly the privileged pod's container.
+  await chip(PRIVILEGED).waitFor();
+  await expectOnly(PRIVILEGED);
+  await wb.screenshot('timeline-dark');
+
+  // Another container from the container filter, then drop the first: only the new one's rows.
+  await pick(frame, 'container', 'nginx', `${WEB.namespace}/${WEB.pod}/${WEB.container}`);
+  await chip(WEB).waitFor();
+  await waitStatus(frame, { shown: only(all, { containers: [PRIVILEGED, WEB] }).length });
+  await chip(PRIVILEGED).getByRole('button').click();
+  await chip(PRIVILEGED).waitFor({ state: 'detached' });
+  await expectOnly(WEB);
+
+  // Clear: everything again.
+  await frame.locator('#kfs-clear').click();
+  await waitStatus(frame, { shown: all.length, total: all.length });
+  assert.equal(await frame.locator('.kfs-chip').count(), 0);
+
+  // The exploit request's log line: shown, as text, and nothing in it ran.
+  await frame.evaluate(() => {
+    const w = window as unknown as { __kfsCsp: string[] };
+    w.__kfsCsp = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__kfsCsp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await frame.locator('#kfs-text input').fill('__kfsPwned');
+  const hostile = only(all, { text: '__kfsPwned' });
+  assert.ok(hostile.length >= 1, 'the demo bundle holds the hostile line');
+  await waitStatus(frame, { shown: hostile.length });
+  const rows = await renderedRows(frame);
+  assert.ok(rows.some((r) => r.summary.includes(HOSTILE)), 'the markup is shown literally');
+  await frame.locator('.kfs-data-row', { hasText: 'onerror' }).first().click();
+  await frame.locator('.kfs-json', { hasText: '__kfsPwned' }).waitFor();
+  const state = await frame.evaluate(() => ({
+    pwned: (window as unknown as { __kfsPwned?: unknown }).__kfsPwned,
+    injected: document.querySelectorAll('.kfs-app img, .kfs-app script').length,
+    violations: (window as unknown as { __kfsCsp: string[] }).__kfsCsp,
+  }));
+  assert.equal(state.pwned, undefined, 'no script from the log line ran');
+  assert.equal(state.injected, 0, 'no element was made from the log line');
+  assert.deepEqual(state.violations, [], 'nothing the CSP had to block');
+  assert.deepEqual(cspErrors(), [], 'no CSP errors on the console');
+  await frame.locator('#kfs-clear').click();
+  await waitStatus(frame, { shown: all.length });
+});
+
+test('screenshots: the tree and the timeline in the light theme', STEP, async () => {
+  assert.ok(demoBundle, 'needs the bundle of scenario 2');
+  await cs.updateSettings({ 'workbench.colorTheme': 'Default Light Modern' });
+  await wb.page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor();
+  const frame = await timelineFrame(wb.page, /^Bundle: aks-prod-weu/);
+  // The webview follows the theme through VS Code's body classes.
+  await until('the webview in the light theme', () => frame.evaluate(() => document.body.classList.contains('vscode-light')));
+  await pick(frame, 'container', 'node-debugger', `${PRIVILEGED.namespace}/${PRIVILEGED.pod}/${PRIVILEGED.container}`);
+  await waitStatus(frame, { shown: only(await bundleRows(demoBundle), { containers: [PRIVILEGED] }).length });
+  await wb.screenshot('tree-light', wb.sideBar());
+  await wb.screenshot('timeline-light');
+  await cs.updateSettings({ 'workbench.colorTheme': 'Default Dark Modern' });
+  await wb.page.locator('.monaco-workbench.vs-dark').waitFor();
+});
+
+test('6. Log Analytics: provision and ingest against the Azure emulator; the workspace timeline shows the same rows as the local one', STEP, async () => {
+  assert.ok(demoBundle, 'needs the bundle of scenario 2');
+  const local = await bundleRows(demoBundle);
+
+  await wb.runCommand('KubeForenSys: Provision Log Analytics Resources');
+  const ready = wb.notification(/KubeForenSys: Log Analytics ready: workspace KubeForenSys-LAW in rg-incident/);
+  await ready.waitFor({ timeout: 120_000 });
+  await wb.dismissNotifications();
+
+  await wb.runCommand('KubeForenSys: Ingest Snapshot into Log Analytics');
+  const done = wb.notification(/Open Workspace Timeline/);
+  await done.waitFor({ timeout: 120_000 });
+  assert.match((await done.textContent()) ?? '', new RegExp(local.length.toLocaleString('en-US')), 'every row was sent');
+  await done.locator('.monaco-button', { hasText: 'Open Workspace Timeline' }).click();
+
+  const workspace = await timelineFrame(wb.page, /^Log Analytics · KubeForenSys-LAW/);
+  await waitStatus(workspace, { shown: local.length, total: local.length });
+  const fromWorkspace = await renderedRows(workspace);
+
+  // The local timeline of the same bundle, opened from the tree's snapshot item.
+  await wb.runCommand('KubeForenSys: Open Timeline');
+  const bundle: Frame = await timelineFrame(wb.page, /^Bundle: aks-prod-weu/);
+  await waitStatus(bundle, { shown: local.length, total: local.length });
+  const fromBundle = await renderedRows(bundle);
+  assert.ok(fromWorkspace.length >= 10, 'rows are rendered');
+  const strip = (rs: typeof fromBundle) => rs.slice(0, 20).map(({ index: _i, ...r }) => r);
+  assert.deepEqual(strip(fromWorkspace), strip(fromBundle));
+  assert.deepEqual(cspErrors(), []);
+});
+
+test('3. cancellation on a large cluster: the bundle on disk verifies and is marked cancelled', STEP, async () => {
+  await wb.dismissNotifications();
+  await cs.updateSettings({ 'kubeforensys.kubeconfig': kubeconfigs.large });
+  await wb.page.locator('.statusbar-item', { hasText: 'bench-cluster' }).waitFor();
+  const before = new Set(await bundles());
+
+  const progress = wb.notification('KubeForenSys: collecting from bench-cluster');
+  const seen = progress.waitFor({ timeout: 60_000 });
+  await wb.runCommand('KubeForenSys: Collect Forensic Snapshot');
+  await seen;
+  // Wait until the container logs are being read, so the cancel lands mid-collection.
+  await progress.locator('.notification-list-item-message', { hasText: /Container logs \(\d\/\d\): [\d,]+\/[\d,]+/ }).waitFor({ timeout: 60_000 });
+  await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+
+  const summary = wb.notification(/Collection cancelled; the bundle holds what was collected/);
+  await summary.waitFor({ timeout: 120_000 });
+  const dir = await until('the cancelled bundle', async () => (await bundles()).find((d) => !before.has(d)));
+  const manifest = (await openBundle(dir)).manifest;
+  assert.equal(manifest.status, 'cancelled');
+  const report = await verifyBundle(dir);
+  assert.deepEqual(report.problems, []);
+  assert.equal(report.ok, true);
+  const logs = manifest.artifacts.containerLogs;
+  assert.ok(logs && logs.records < 200 * 2 * 200, 'the collection stopped before reading every log');
+  await wb.treeItem('Snapshot of bench-cluster').waitFor();
+  assert.match(await wb.treeDescription(wb.treeItem('Snapshot of bench-cluster')), /^cancelled · /);
+});
