@@ -169,3 +169,48 @@ test('exec: success, non-zero exit, a missing binary, the byte bound, and exec f
     remove();
   }
 });
+
+test('a server certificate the kubeconfig does not trust is one TLS sentence naming the server', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kfs-tls-'));
+  const untrusted = join(dir, 'kc.yaml');
+  // Without the emulator's CA, its certificate chains to nothing the client trusts.
+  await writeFile(untrusted, emu.kubeconfigYaml.replace(/certificate-authority-data: .*/, ''));
+  await assert.rejects(connectCluster({ kubeconfig: untrusted, signal }), (err: unknown) => {
+    assert.ok(err instanceof KubeApiError);
+    assert.equal(err.reason, 'TLSError');
+    assert.match(err.message, /failed TLS verification/);
+    assert.ok(err.message.includes(emu.url.replace(/\/$/, '')));
+    return true;
+  });
+});
+
+test('exec whose connection drops before a status is a failure, not a hang', async () => {
+  const remove = emu.faults.drop('^/api/v1/namespaces/default/pods/p00/exec');
+  try {
+    const r = await api.exec({ namespace: 'default', pod: 'p00', container: 'c', command: ['ls'], maxBytes: 4096, timeoutMs: 20_000, signal });
+    assert.equal(r.outcome, 'failed');
+    assert.match(r.message, /exec into default\/p00\/c/);
+  } finally {
+    remove();
+  }
+});
+
+test('exec works over the v4 channel protocol too (older API servers)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kfs-v4-'));
+  const file = join(dir, 'scenario.yaml');
+  await writeFile(file, scenario().replace('cluster: client-test', 'cluster: client-test\nexecProtocols: [v4.channel.k8s.io]'));
+  const v4 = await startKubeEmulator({ scenario: file });
+  try {
+    const kc = join(dir, 'kc.yaml');
+    await v4.writeKubeconfig(kc);
+    const { api: v4api } = await connectCluster({ kubeconfig: kc, signal });
+    const base = { namespace: 'default', pod: 'p00', container: 'c', maxBytes: 4096, timeoutMs: 20_000, signal };
+    const ok = await v4api.exec({ ...base, command: ['ls', '-1', '/'] });
+    assert.equal(ok.outcome, 'ok');
+    assert.match(ok.stdout.toString(), /^data$/m);
+    const failed = await v4api.exec({ ...base, command: ['cat', '/nope'] });
+    assert.deepEqual([failed.outcome, failed.exitCode], ['nonzero-exit', 1]);
+  } finally {
+    await v4.close();
+  }
+});
