@@ -214,3 +214,20 @@ test('exec works over the v4 channel protocol too (older API servers)', async ()
     await v4.close();
   }
 });
+
+test('an exec credential plugin (as kubelogin in azurecli mode) supplies the token', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kfs-execplugin-'));
+  const plugin = join(dir, 'fake-credential-plugin');
+  const credential = { apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: emu.scenario.auth.token } };
+  await writeFile(plugin, `#!${process.execPath}\nprocess.stdout.write(${JSON.stringify(JSON.stringify(credential))});\n`, { mode: 0o755 });
+  const kc = join(dir, 'kc.yaml');
+  const yaml = emu.kubeconfigYaml.replace(
+    /token: .*/,
+    `exec:\n        apiVersion: client.authentication.k8s.io/v1beta1\n        command: ${plugin}\n        args: [get-token, --login, azurecli]\n        interactiveMode: Never`,
+  );
+  assert.ok(!yaml.includes('token:') && yaml.includes(plugin), 'the kubeconfig holds no token, only the plugin');
+  await writeFile(kc, yaml);
+  const conn = await connectCluster({ kubeconfig: kc, signal });
+  assert.equal(conn.identity.identity, emu.scenario.auth.username);
+  assert.equal((await conn.api.list('pods', { signal })).length, POD_COUNT);
+});
