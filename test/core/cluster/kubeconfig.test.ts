@@ -183,3 +183,17 @@ test('an unreachable server is one sentence naming the server and the context', 
     (err: unknown) => err instanceof KubeApiError && err.reason === 'Unreachable' && /https:\/\/127\.0\.0\.1:9 of context down: connection refused/.test(err.message),
   );
 });
+
+test('an exec plugin that fails says which plugin failed and its last error line', async () => {
+  const d = await dir();
+  const plugin = join(d, 'failing-plugin');
+  await writeFile(plugin, `#!${process.execPath}\nprocess.stderr.write('Authenticating...\\nAADSTS700082: The refresh token has expired\\n');\nprocess.exit(1);\n`, { mode: 0o755 });
+  const cfg = simple('aks', 'https://127.0.0.1:1');
+  cfg.users = [{ name: 'aks-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, args: [] } } }];
+  const p = await write(d, 'k.yaml', yamlOf(cfg));
+  await assert.rejects(connectCluster({ kubeconfig: p, signal: new AbortController().signal }), (err: unknown) => {
+    assert.ok(err instanceof KubeconfigError);
+    assert.match(err.message, /exec plugin '.*failing-plugin' of kubeconfig user aks-user \(context aks\) failed: AADSTS700082: The refresh token has expired\.$/);
+    return true;
+  });
+});
