@@ -315,17 +315,21 @@ export class Workbench {
     return this.page.locator('.part.sidebar');
   }
 
-  /** Drags the side bar's edge so long tree labels fit (for readable screenshots). */
+  /** Drags the sash at the side bar's edge so long tree labels fit (for readable screenshots). */
   async widenSideBar(width: number): Promise<void> {
     const box = await this.sideBar().boundingBox();
     if (!box || box.width >= width) return;
-    const x = box.x + box.width;
-    const y = box.y + box.height / 2;
-    await this.page.mouse.move(x - 1, y);
-    await this.page.mouse.down();
-    await this.page.mouse.move(x + (width - box.width) / 2, y, { steps: 4 });
-    await this.page.mouse.move(box.x + width, y, { steps: 4 });
-    await this.page.mouse.up();
+    const edge = box.x + box.width;
+    for (const sash of await this.page.locator('.monaco-sash.vertical').all()) {
+      const s = await sash.boundingBox();
+      if (!s || Math.abs(s.x + s.width / 2 - edge) > 4 || s.height < box.height / 2) continue;
+      const y = s.y + s.height / 2;
+      await this.page.mouse.move(s.x + s.width / 2, y);
+      await this.page.mouse.down();
+      await this.page.mouse.move(box.x + width, y, { steps: 8 });
+      await this.page.mouse.up();
+      return;
+    }
   }
 
   /** A row of the Artifacts tree whose label matches (the accessible name includes the description). */

@@ -101,9 +101,28 @@ async function bundleRows(dir: string): Promise<TimelineRow[]> {
 
 const only = (rows: TimelineRow[], f: Partial<TimelineFilter>) => rows.filter((r) => matchesFilter(r, { ...emptyFilter(), ...f }));
 const records = (n: number) => new RegExp(`^${n.toLocaleString('en-US')} records?\\b`);
+/**
+ * A scenario as a test; when it fails, the window is saved as a screenshot and the extension's own
+ * log is appended to the error, so a CI failure can be read without rerunning.
+ */
+function scenario(name: string, fn: () => Promise<void>): void {
+  test(name, STEP, async () => {
+    try {
+      await fn();
+    } catch (err) {
+      const shot = join(tmpdir(), `kfs-e2e-failure-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`);
+      await wb?.page.screenshot({ path: shot }).catch(() => undefined);
+      const log = (await cs?.extensionLog().catch(() => '')) ?? '';
+      const e = err instanceof Error ? err : new Error(String(err));
+      e.message += `\n--- screenshot: ${shot}\n--- KubeForenSys log (last lines):\n${log.split('\n').slice(-25).join('\n')}`;
+      throw e;
+    }
+  });
+}
+
 const cspErrors = () => wb.consoleErrors.filter((e) => /Content Security Policy|Refused to (execute|load|apply)/i.test(e));
 
-test('1. fresh install: nothing runs until the view is opened; then the view container and its welcome view show', STEP, async () => {
+scenario('1. fresh install: nothing runs until the view is opened; then the view container and its welcome view show', async () => {
   const page = wb.page;
   // Installed (the .vsix went through --install-extension) but not activated by the workbench start.
   assert.ok((await readdir(cs.extensionsDir)).some((n) => n.startsWith('kubeforensys.kubeforensys-')), 'the .vsix is installed');
@@ -124,7 +143,7 @@ test('1. fresh install: nothing runs until the view is opened; then the view con
   await page.locator('.statusbar-item', { hasText: 'aks-prod-weu' }).waitFor();
 });
 
-test('2. Collect Forensic Snapshot from the palette: progress, completion, every artifact with its count, the forbidden one with its reason', STEP, async () => {
+scenario('2. Collect Forensic Snapshot from the palette: progress, completion, every artifact with its count, the forbidden one with its reason', async () => {
   const progress = wb.notification('KubeForenSys: collecting from aks-prod-weu');
   const progressSeen = progress.waitFor({ timeout: 60_000 });
   await wb.runCommand('KubeForenSys: Collect Forensic Snapshot');
@@ -170,7 +189,7 @@ test('2. Collect Forensic Snapshot from the palette: progress, completion, every
   await cron.locator('.monaco-tl-twistie').click();
 });
 
-test('4. tree drill-down: Suspicious pods → the privileged pod → its finding with the technique id → its container → Show in Timeline', STEP, async () => {
+scenario('4. tree drill-down: Suspicious pods → the privileged pod → its finding with the technique id → its container → Show in Timeline', async () => {
   assert.ok(demoBundle, 'needs the bundle of scenario 2');
   await wb.expand(wb.treeItem(/^Suspicious pods$/));
   const pod = wb.treeItem(`${PRIVILEGED.namespace}/${PRIVILEGED.pod}`);
@@ -189,7 +208,7 @@ test('4. tree drill-down: Suspicious pods → the privileged pod → its finding
   await timelineFrame(wb.page, /^Bundle: aks-prod-weu/);
 });
 
-test('5. timeline: filtered to that container; another container; cleared; the hostile log line is inert text', STEP, async () => {
+scenario('5. timeline: filtered to that container; another container; cleared; the hostile log line is inert text', async () => {
   assert.ok(demoBundle, 'needs the bundle of scenario 2');
   const all = await bundleRows(demoBundle);
   const frame = await timelineFrame(wb.page, /^Bundle: aks-prod-weu/);
@@ -244,11 +263,12 @@ test('5. timeline: filtered to that container; another container; cleared; the h
   assert.equal(state.injected, 0, 'no element was made from the log line');
   assert.deepEqual(state.violations, [], 'nothing the CSP had to block');
   assert.deepEqual(cspErrors(), [], 'no CSP errors on the console');
+  await frame.getByRole('button', { name: 'Close' }).click();
   await frame.locator('#kfs-clear').click();
   await waitStatus(frame, { shown: all.length });
 });
 
-test('screenshots: the tree and the timeline in the light theme', STEP, async () => {
+scenario('screenshots: the tree and the timeline in the light theme', async () => {
   assert.ok(demoBundle, 'needs the bundle of scenario 2');
   await cs.updateSettings({ 'workbench.colorTheme': 'Default Light Modern' });
   await wb.page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor();
@@ -263,7 +283,7 @@ test('screenshots: the tree and the timeline in the light theme', STEP, async ()
   await wb.page.locator('.monaco-workbench.vs-dark').waitFor();
 });
 
-test('6. Log Analytics: provision and ingest against the Azure emulator; the workspace timeline shows the same rows as the local one', STEP, async () => {
+scenario('6. Log Analytics: provision and ingest against the Azure emulator; the workspace timeline shows the same rows as the local one', async () => {
   assert.ok(demoBundle, 'needs the bundle of scenario 2');
   const local = await bundleRows(demoBundle);
 
@@ -278,7 +298,7 @@ test('6. Log Analytics: provision and ingest against the Azure emulator; the wor
   assert.match((await done.textContent()) ?? '', new RegExp(local.length.toLocaleString('en-US')), 'every row was sent');
   await done.locator('.monaco-button', { hasText: 'Open Workspace Timeline' }).click();
 
-  const workspace = await timelineFrame(wb.page, /^Log Analytics · KubeForenSys-LAW/);
+  const workspace = await timelineFrame(wb.page, /^Workspace: Log Analytics · KubeForenSys-LAW/);
   await waitStatus(workspace, { shown: local.length, total: local.length });
   const fromWorkspace = await renderedRows(workspace);
 
@@ -293,7 +313,7 @@ test('6. Log Analytics: provision and ingest against the Azure emulator; the wor
   assert.deepEqual(cspErrors(), []);
 });
 
-test('3. cancellation on a large cluster: the bundle on disk verifies and is marked cancelled', STEP, async () => {
+scenario('3. cancellation on a large cluster: the bundle on disk verifies and is marked cancelled', async () => {
   await wb.dismissNotifications();
   await cs.updateSettings({ 'kubeforensys.kubeconfig': kubeconfigs.large });
   await wb.page.locator('.statusbar-item', { hasText: 'bench-cluster' }).waitFor();
