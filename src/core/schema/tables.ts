@@ -2,12 +2,12 @@
 // definitions (or the row types derived from them) from here.
 import { defineTable, type ColumnDef, type RowOf, type CommonRow } from './columns.js';
 
-const s = (name: string, description: string) => ({ name, type: 'string', description }) as const;
-const dt = (name: string, description: string) => ({ name, type: 'datetime', description }) as const;
-const int = (name: string, description: string) => ({ name, type: 'int', description }) as const;
-const long = (name: string, description: string) => ({ name, type: 'long', description }) as const;
-const bool = (name: string, description: string) => ({ name, type: 'boolean', description }) as const;
-const dyn = (name: string, description: string) => ({ name, type: 'dynamic', description }) as const;
+const s = <const N extends string>(name: N, description: string) => ({ name, type: 'string', description }) as const;
+const dt = <const N extends string>(name: N, description: string) => ({ name, type: 'datetime', description }) as const;
+const int = <const N extends string>(name: N, description: string) => ({ name, type: 'int', description }) as const;
+const long = <const N extends string>(name: N, description: string) => ({ name, type: 'long', description }) as const;
+const bool = <const N extends string>(name: N, description: string) => ({ name, type: 'boolean', description }) as const;
+const dyn = <const N extends string>(name: N, description: string) => ({ name, type: 'dynamic', description }) as const;
 
 export const containerLogs = defineTable({
   name: 'kubelogs_CL',
