@@ -271,27 +271,45 @@ export class KubeClusterApi implements ClusterApi {
     } catch (err) {
       throw toKubeApiError(err, this.target, what);
     }
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const mod = url.protocol === 'https:' ? https : http;
-      const r = mod.request(url, { ...opts, method: 'GET', signal: req.signal, headers: { ...(opts.headers ?? {}), Accept: 'text/plain, */*' } }, resolve);
-      r.on('error', (err) => reject(toKubeApiError(err, this.target, what)));
-      r.end();
-    });
-    const status = res.statusCode ?? 0;
-    if (status < 200 || status > 299) {
-      // Keep the Status body (bounded): it says why (e.g. no previous terminated container).
-      let body = '';
-      for await (const chunk of res) {
-        if (body.length < 65536) body += (chunk as Buffer).toString('utf8');
-      }
-      throw fromStatus(status, parseStatus(body), this.target, what);
-    }
+    // The signal is not passed to http.request: Node hands it on to the pooled keep-alive
+    // socket, which an abort would later destroy with nobody listening (an uncaught error).
+    let request: http.ClientRequest | undefined;
+    let response: http.IncomingMessage | undefined;
+    const onAbort = () => {
+      const err = Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+      response?.destroy(err);
+      request?.destroy(err);
+    };
+    req.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      for await (const line of splitLines(res as AsyncIterable<Buffer>)) yield { bytes: line.bytes, split: line.split };
+      req.signal.throwIfAborted();
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const mod = url.protocol === 'https:' ? https : http;
+        request = mod.request(url, { ...opts, method: 'GET', headers: { ...(opts.headers ?? {}), Accept: 'text/plain, */*' } }, resolve);
+        request.on('error', (err) => reject(toKubeApiError(err, this.target, what)));
+        request.end();
+      });
+      response = res;
+      // Errors while reading reach us through the iterators below.
+      res.on('error', () => undefined);
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status > 299) {
+        // Keep the Status body (bounded): it says why (e.g. no previous terminated container).
+        let body = '';
+        for await (const chunk of res) {
+          if (body.length < 65536) body += (chunk as Buffer).toString('utf8');
+        }
+        throw fromStatus(status, parseStatus(body), this.target, what);
+      }
+      try {
+        for await (const line of splitLines(res as AsyncIterable<Buffer>)) yield { bytes: line.bytes, split: line.split };
+      } finally {
+        if (!res.complete) res.destroy();
+      }
     } catch (err) {
       throw toKubeApiError(err, this.target, what);
     } finally {
-      if (!res.complete) res.destroy();
+      req.signal.removeEventListener('abort', onAbort);
     }
   }
 

@@ -285,3 +285,19 @@ test('a full snapshot through the real collectors: every table filled, forbidden
     remove();
   }
 });
+
+test('cancelling in the middle of the log collection stops every stream promptly', async () => {
+  const ctl = new AbortController();
+  const options = resolveOptions({ excludeNamespaces: ['ignored'], concurrency: 4 });
+  const objects = createObjectCache(api, options);
+  let rows = 0;
+  await assert.rejects(
+    (async () => {
+      for await (const ev of COLLECTORS.containerLogs.collect({ cluster: api, objects, options, signal: ctl.signal, log: silent })) {
+        if (ev.kind === 'row' && ++rows === 3) ctl.abort();
+      }
+    })(),
+    (err: unknown) => (err as Error).name === 'AbortError' || /cancel|abort/i.test((err as Error).message),
+  );
+  assert.ok(rows >= 3 && rows < 11, `stopped after ${rows} rows, not at the end`);
+});
