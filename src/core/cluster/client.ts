@@ -364,14 +364,23 @@ export class KubeClusterApi implements ClusterApi {
     };
     req.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const ws = await new Exec(this.kc).exec(req.namespace, req.pod, req.container, req.command, stdout, stderrSink, null, false, (st) => {
+      const connecting = new Exec(this.kc).exec(req.namespace, req.pod, req.container, req.command, stdout, stderrSink, null, false, (st) => {
         status = st;
       });
-      socket = ws as unknown as typeof socket;
-      ws.on('close', () => finish());
-      if (ws.readyState === ws.CLOSED) finish();
-      if (req.signal.aborted) ws.close();
-      await done;
+      // The timeout and the signal also bound the WebSocket upgrade, not only the stream after it.
+      const ws = await Promise.race([connecting, done.then(() => null)]);
+      if (!ws) {
+        connecting.then(
+          (late) => late.close(),
+          () => undefined,
+        );
+      } else {
+        socket = ws as unknown as typeof socket;
+        ws.on('close', () => finish());
+        if (ws.readyState === ws.CLOSED) finish();
+        if (req.signal.aborted) ws.close();
+        await done;
+      }
     } catch (err) {
       const e = toKubeApiError(err, this.target, where);
       clearTimeout(timer);

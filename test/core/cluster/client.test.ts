@@ -231,3 +231,14 @@ test('an exec credential plugin (as kubelogin in azurecli mode) supplies the tok
   assert.equal(conn.identity.identity, emu.scenario.auth.username);
   assert.equal((await conn.api.list('pods', { signal })).length, POD_COUNT);
 });
+
+test('an exec that hangs before the upgrade is cut by its timeout', async () => {
+  const remove = emu.faults.delay(3000, '/api/v1/namespaces/default/pods/p00/exec');
+  try {
+    const r = await api.exec({ namespace: 'default', pod: 'p00', container: 'c', command: ['ls'], maxBytes: 4096, timeoutMs: 200, signal });
+    assert.equal(r.outcome, 'failed');
+    assert.match(r.message, /timed out/);
+  } finally {
+    remove();
+  }
+});
