@@ -119,11 +119,6 @@ export function toKubeObject(o: unknown): KubeObject {
   return obj;
 }
 
-export interface RequestDefaults {
-  /** Timeout for exec calls when the caller gives none. */
-  execTimeoutMs?: number;
-}
-
 export class KubeClusterApi implements ClusterApi {
   readonly contextName: string;
   readonly server: string;
@@ -131,6 +126,9 @@ export class KubeClusterApi implements ClusterApi {
   private readonly kc: KubeConfig;
   private readonly apis: Apis;
   private agent?: http.Agent;
+
+  /** Deadline of one API call (one list page, one review). */
+  callTimeoutMs = 120_000;
 
   constructor(readonly loaded: LoadedKubeconfig) {
     this.kc = loaded.kubeConfig;
@@ -151,10 +149,23 @@ export class KubeClusterApi implements ClusterApi {
   private async call<T>(what: string, signal: AbortSignal, fn: (o: Opts) => Promise<unknown>): Promise<T> {
     signal.throwIfAborted();
     const sink: Captured = {};
+    // A stuck API server must not hang the snapshot: each call has its own deadline.
+    const local = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      local.abort();
+    }, this.callTimeoutMs);
+    const onAbort = () => local.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
-      await fn(callOptions(signal, sink));
+      await fn(callOptions(local.signal, sink));
     } catch (err) {
+      if (timedOut && !signal.aborted) throw new KubeApiError(0, 'Timeout', `${what} timed out after ${Math.round(this.callTimeoutMs / 1000)} s`);
       throw toKubeApiError(err, this.target, what, sink.text);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
     }
     try {
       return JSON.parse(sink.text ?? '') as T;

@@ -11,6 +11,7 @@ import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index
 import { connectCluster } from '../../../src/core/cluster/connect.js';
 import { KubeApiError } from '../../../src/core/cluster/errors.js';
 import type { ClusterApi, LogRequest } from '../../../src/core/cluster/api.js';
+import { KubeClusterApi } from '../../../src/core/cluster/client.js';
 import { decodeUtf8Escaped } from '../../../src/core/cluster/lines.js';
 
 const POD_COUNT = 25;
@@ -239,6 +240,23 @@ test('an exec that hangs before the upgrade is cut by its timeout', async () => 
     assert.equal(r.outcome, 'failed');
     assert.match(r.message, /timed out/);
   } finally {
+    remove();
+  }
+});
+
+test('an API call that gets no answer fails with a timeout instead of hanging the snapshot', async () => {
+  const client = api as KubeClusterApi;
+  const remove = emu.faults.delay(3000, '/api/v1/namespaces');
+  client.callTimeoutMs = 200;
+  try {
+    await assert.rejects(api.list('namespaces', { signal }), (err: unknown) => {
+      assert.ok(err instanceof KubeApiError);
+      assert.equal(err.reason, 'Timeout');
+      assert.match(err.message, /listing namespaces timed out/);
+      return true;
+    });
+  } finally {
+    client.callTimeoutMs = 120_000;
     remove();
   }
 });
