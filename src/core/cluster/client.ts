@@ -129,6 +129,8 @@ export class KubeClusterApi implements ClusterApi {
 
   /** Deadline of one API call (one list page, one review). */
   callTimeoutMs = 120_000;
+  /** Silence after which a log stream is given up. */
+  logIdleTimeoutMs = 120_000;
 
   constructor(readonly loaded: LoadedKubeconfig) {
     this.kc = loaded.kubeConfig;
@@ -298,6 +300,12 @@ export class KubeClusterApi implements ClusterApi {
         const mod = url.protocol === 'https:' ? https : http;
         request = mod.request(url, { ...opts, method: 'GET', headers: { ...(opts.headers ?? {}), Accept: 'text/plain, */*' } }, resolve);
         request.on('error', (err) => reject(toKubeApiError(err, this.target, what)));
+        // A log that stops sending (a stuck kubelet) fails after this much silence.
+        request.setTimeout(this.logIdleTimeoutMs, () => {
+          const err = new KubeApiError(0, 'Timeout', `${what} stalled: no data for ${Math.round(this.logIdleTimeoutMs / 1000)} s`);
+          response?.destroy(err);
+          request?.destroy(err);
+        });
         request.end();
       });
       response = res;

@@ -260,3 +260,20 @@ test('an API call that gets no answer fails with a timeout instead of hanging th
     remove();
   }
 });
+
+test('a log request that gets no answer is given up after the idle timeout', async () => {
+  const client = api as KubeClusterApi;
+  const remove = emu.faults.delay(3000, '/api/v1/namespaces/default/pods/p00/log');
+  client.logIdleTimeoutMs = 200;
+  try {
+    await assert.rejects(readLog({ namespace: 'default', pod: 'p00', container: 'c', previous: false }), (err: unknown) => {
+      assert.ok(err instanceof KubeApiError);
+      assert.equal(err.reason, 'Timeout');
+      assert.match(err.message, /stalled: no data/);
+      return true;
+    });
+  } finally {
+    client.logIdleTimeoutMs = 120_000;
+    remove();
+  }
+});
