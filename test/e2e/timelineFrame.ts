@@ -3,10 +3,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame, Page } from 'playwright-core';
 
-/** The content frame of the timeline panel whose source line (".kfs-source") matches. */
+/**
+ * The content frame of the timeline panel whose source line (".kfs-source") matches. Gives up at
+ * once when an error notification from the extension shows (e.g. the panel could not be built).
+ */
 export async function timelineFrame(page: Page, source: RegExp, timeoutMs = 60_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const failure = page.locator('.notification-toast', { has: page.locator('.codicon-error') }).filter({ hasText: 'KubeForenSys' });
+    if (await failure.count()) throw new Error(`the extension reported an error instead: ${await failure.first().textContent()}`);
     for (const frame of page.frames()) {
       if (frame === page.mainFrame() || frame.isDetached()) continue;
       const text = await frame
