@@ -301,3 +301,22 @@ test('cancelling in the middle of the log collection stops every stream promptly
   );
   assert.ok(rows >= 3 && rows < 11, `stopped after ${rows} rows, not at the end`);
 });
+
+test('cancelling a real snapshot while logs stream seals a bundle that verifies and is marked cancelled', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'kfs-coll-cancel-'));
+  const ctl = new AbortController();
+  const { manifest, bundleDir } = await takeSnapshot(
+    { kubeconfig, outDir: out, options: { excludeNamespaces: ['ignored'], concurrency: 2 } },
+    {
+      signal: ctl.signal,
+      onProgress: (e) => {
+        if (e.artifact === 'containerLogs' && e.phase === 'progress' && e.done >= 1) ctl.abort();
+      },
+    },
+  );
+  assert.equal(manifest.status, 'cancelled');
+  assert.equal(manifest.artifacts.events?.status, 'ok');
+  assert.equal(manifest.artifacts.containerLogs?.status, 'cancelled');
+  assert.equal(manifest.artifacts.rbac?.status, 'cancelled');
+  assert.equal((await verifyBundle(bundleDir)).ok, true);
+});
