@@ -11,7 +11,7 @@ export async function timelineFrame(page: Page, source: RegExp, timeoutMs = 60_0
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const failure = page.locator('.notification-toast', { has: page.locator('.codicon-error') }).filter({ hasText: 'KubeForenSys' });
-    if (await failure.count()) throw new Error(`the extension reported an error instead: ${await failure.first().textContent()}`);
+    if (await failure.count()) throw new Error(`the extension reported an error instead: ${await failure.first().locator('.notification-list-item-message').textContent()}`);
     for (const frame of page.frames()) {
       if (frame === page.mainFrame() || frame.isDetached()) continue;
       const text = await frame
