@@ -14,6 +14,7 @@ export interface ConnectRequest {
   /** For tests: where KUBECONFIG and the home folder come from. */
   env?: NodeJS.ProcessEnv;
   home?: string;
+  inClusterRoot?: string;
 }
 
 export interface Connection {
@@ -22,7 +23,7 @@ export interface Connection {
 }
 
 export async function connectCluster(req: ConnectRequest): Promise<Connection> {
-  const src: KubeconfigSource = { path: req.kubeconfig, context: req.context, env: req.env, home: req.home };
+  const src: KubeconfigSource = { path: req.kubeconfig, context: req.context, env: req.env, home: req.home, inClusterRoot: req.inClusterRoot };
   const loaded = loadKubeconfig(src);
   const api = new KubeClusterApi(loaded);
   try {

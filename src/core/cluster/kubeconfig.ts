@@ -2,7 +2,7 @@
 // (merged; for duplicate names and for current-context the FIRST file wins), else
 // ~/.kube/config; an explicit context overrides current-context. Every problem becomes one
 // KubeconfigError sentence naming the file, the context and the field.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -18,6 +18,8 @@ export interface KubeconfigSource {
   env?: NodeJS.ProcessEnv;
   /** Home folder for ~/.kube/config; defaults to os.homedir(). */
   home?: string;
+  /** Prefix of /var/run/secrets/kubernetes.io/serviceaccount for the in-cluster fallback (tests). */
+  inClusterRoot?: string;
 }
 
 export interface LoadedKubeconfig {
@@ -169,7 +171,47 @@ export function listContexts(src: Pick<KubeconfigSource, 'path' | 'env' | 'home'
   });
 }
 
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * Inside a pod with no kubeconfig (kubectl's in-cluster fallback): the pod's service account
+ * token and CA, and the API server from KUBERNETES_SERVICE_HOST/PORT.
+ */
+function inClusterConfig(src: KubeconfigSource): LoadedKubeconfig | null {
+  const env = src.env ?? process.env;
+  const root = src.inClusterRoot ?? '';
+  if (src.path || env.KUBECONFIG || !env.KUBERNETES_SERVICE_HOST || !env.KUBERNETES_SERVICE_PORT) return null;
+  if (!existsSync(join(root + SA_DIR, 'token')) || existsSync(kubeconfigFiles(src)[0]!)) return null;
+  const kubeConfig = new KubeConfig();
+  // client-node reads the host and port from process.env.
+  const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+  process.env.KUBERNETES_SERVICE_HOST = env.KUBERNETES_SERVICE_HOST;
+  process.env.KUBERNETES_SERVICE_PORT = env.KUBERNETES_SERVICE_PORT;
+  try {
+    kubeConfig.loadFromCluster(root);
+  } finally {
+    if (saved.host === undefined) delete process.env.KUBERNETES_SERVICE_HOST;
+    else process.env.KUBERNETES_SERVICE_HOST = saved.host;
+    if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT;
+    else process.env.KUBERNETES_SERVICE_PORT = saved.port;
+  }
+  const cluster = kubeConfig.getCurrentCluster()!;
+  const ctx = kubeConfig.getContextObject(kubeConfig.getCurrentContext())!;
+  return {
+    kubeConfig,
+    files: [],
+    contextName: ctx.name,
+    clusterName: cluster.name,
+    userName: ctx.user,
+    server: cluster.server,
+    ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+    contextFile: root + SA_DIR,
+  };
+}
+
 export function loadKubeconfig(src: KubeconfigSource = {}): LoadedKubeconfig {
+  const inCluster = inClusterConfig(src);
+  if (inCluster) return inCluster;
   const merged = mergeFiles(kubeconfigFiles(src), !!src.path);
   const where = merged.files.length === 1 ? merged.files[0]! : `KUBECONFIG (${merged.files.join(', ')})`;
   const contextName = src.context || merged.currentContext;

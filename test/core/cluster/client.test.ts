@@ -3,7 +3,7 @@
 // non-UTF-8 bytes) and exec outcomes (success, non-zero exit, distroless, forbidden, bound).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -276,4 +276,23 @@ test('a log request that gets no answer is given up after the idle timeout', asy
     client.logIdleTimeoutMs = 120_000;
     remove();
   }
+});
+
+test('inside a pod with no kubeconfig, the service account token and CA are used, as kubectl does', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'kfs-incluster-'));
+  const sa = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+  await mkdir(sa, { recursive: true });
+  await writeFile(join(sa, 'token'), emu.scenario.auth.token);
+  await writeFile(join(sa, 'ca.crt'), emu.caPem);
+  await writeFile(join(sa, 'namespace'), 'kube-system');
+  const url = new URL(emu.url);
+  const conn = await connectCluster({
+    signal,
+    env: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port },
+    home: join(root, 'home-without-kube-config'),
+    inClusterRoot: root,
+  });
+  assert.equal(conn.identity.context, 'inClusterContext');
+  assert.equal(conn.identity.identity, emu.scenario.auth.username);
+  assert.equal((await conn.api.list('pods', { signal })).length, POD_COUNT);
 });
