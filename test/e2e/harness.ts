@@ -128,7 +128,14 @@ export class CodeServer {
     const vsix = ensureVsix();
     const root = await mkdtemp(join(tmpdir(), 'kfs-e2e-'));
     const dirs = { userData: join(root, 'user-data'), extensions: join(root, 'extensions'), workspace: join(root, 'workspace'), home: join(root, 'home') };
-    await Promise.all([mkdir(dirs.home),mkdir(join(dirs.userData, 'User'), { recursive: true }), mkdir(join(dirs.userData, 'Machine'), { recursive: true }), mkdir(dirs.extensions), mkdir(dirs.workspace), mkdir(join(root, 'evidence'))]);
+    await Promise.all([
+      mkdir(dirs.home),
+      mkdir(join(dirs.userData, 'User'), { recursive: true }),
+      mkdir(join(dirs.userData, 'Machine'), { recursive: true }),
+      mkdir(dirs.extensions),
+      mkdir(dirs.workspace),
+      mkdir(join(root, 'evidence')),
+    ]);
     await writeFile(join(dirs.workspace, 'README.md'), '# incident workspace\n');
     const settings = { ...baseSettings(opts.theme ?? 'dark', join(root, 'evidence')), ...opts.settings };
     await writeSettings(dirs.userData, settings);
