@@ -320,3 +320,16 @@ test('cancelling a real snapshot while logs stream seals a bundle that verifies 
   assert.equal(manifest.artifacts.rbac?.status, 'cancelled');
   assert.equal((await verifyBundle(bundleDir)).ok, true);
 });
+
+test('logs forbidden by RBAC (pods/log) are forbidden gaps per container, not a failure', async () => {
+  const remove = emu.faults.forbid('pods/log');
+  try {
+    const r = await run('containerLogs');
+    assert.equal(r.rows.size, 0);
+    assert.ok(r.gaps.length >= 7);
+    assert.ok(r.gaps.every((g) => g.status === 'forbidden' && /403 Forbidden/.test(g.message)));
+    assert.ok(r.gaps.some((g) => g.scope === 'previous log of prod/web-7d4b9/nginx'));
+  } finally {
+    remove();
+  }
+});
