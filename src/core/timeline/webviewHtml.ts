@@ -21,8 +21,9 @@ export interface TimelineHtmlOptions {
 }
 
 const NONCE = /^[A-Za-z0-9+/_-]{16,128}={0,2}$/;
-// A CSP source expression must not be able to add directives.
-const CSP_SOURCE = /^[^\s;,'"]+(?: [^\s;,'"]+)*$/;
+// A CSP source list must not be able to add directives or loosen script rules: hosts and
+// schemes, plus the one keyword VS Code itself uses ('self', as in "'self' https://*.vscode-cdn.net").
+const CSP_SOURCE = /^(?:'self'|[^\s;,'"]+)(?: (?:'self'|[^\s;,'"]+))*$/;
 
 export function timelineHtml(opts: TimelineHtmlOptions): string {
   const styleNonce = opts.styleNonce ?? makeNonce();

@@ -83,6 +83,9 @@ test('the page carries a strict CSP: nonce for the script, only the extension or
   assert.doesNotMatch(html, /style="/);
   assert.notEqual(makeNonce(), makeNonce());
   assert.throws(() => timelineHtml({ scriptUri: 'x', styleUris: [], cspSource: "x; script-src 'unsafe-inline'", nonce }));
+  assert.throws(() => timelineHtml({ scriptUri: 'x', styleUris: [], cspSource: "'self' 'unsafe-inline'", nonce }));
+  // What VS Code 1.139 (and code-server) pass as webview.cspSource.
+  assert.match(timelineHtml({ scriptUri: 'x', styleUris: [], cspSource: "'self' https://*.vscode-cdn.net", nonce }), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
   assert.throws(() => timelineHtml({ scriptUri: 'x', styleUris: [], cspSource: 'x', nonce: 'short' }));
 });
 
