@@ -8,8 +8,9 @@ export async function ingestSnapshot(cc: CommandContext, arg?: unknown): Promise
   const fromNode = arg && typeof arg === 'object' && (arg as { kind?: unknown }).kind === 'snapshot' ? (arg as { dir: string }).dir : undefined;
   const dir = fromNode ?? (await bundleDirOrAsk(cc));
   if (!dir) return undefined;
+  let outcome: IngestOutcome;
   try {
-    const outcome = await cc.ui.withProgress({ title: 'KubeForenSys: ingesting into Log Analytics', cancellable: true }, async (progress, token) => {
+    outcome = await cc.ui.withProgress({ title: 'KubeForenSys: ingesting into Log Analytics', cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => {
         cc.log.warn('ingestion cancelled by the user; the checkpoint keeps what was accepted');
@@ -32,11 +33,6 @@ export async function ingestSnapshot(cc: CommandContext, arg?: unknown): Promise
         sub.dispose();
       }
     });
-    cc.log.info(`ingest ${dir}: ${outcome.summary}`);
-    const choice = await cc.ui.showInformationMessage(`KubeForenSys: ${outcome.summary}`, 'Open Workspace Timeline', 'Show Log');
-    if (choice === 'Open Workspace Timeline') await cc.timeline.open({ kind: 'workspace' });
-    else if (choice === 'Show Log') cc.log.show();
-    return outcome;
   } catch (err) {
     if (isAbortError(err)) {
       void cc.ui.showWarningMessage('KubeForenSys: ingestion cancelled; run it again to resume from the checkpoint.');
@@ -45,4 +41,14 @@ export async function ingestSnapshot(cc: CommandContext, arg?: unknown): Promise
     await showFailure(cc, 'ingestion failed', err);
     return undefined;
   }
+  // After a successful ingest: a failure here is the timeline's, not the ingestion's.
+  cc.log.info(`ingest ${dir}: ${outcome.summary}`);
+  const choice = await cc.ui.showInformationMessage(`KubeForenSys: ${outcome.summary}`, 'Open Workspace Timeline', 'Show Log');
+  try {
+    if (choice === 'Open Workspace Timeline') await cc.timeline.open({ kind: 'workspace' });
+    else if (choice === 'Show Log') cc.log.show();
+  } catch (err) {
+    await showFailure(cc, 'the workspace timeline could not open', err);
+  }
+  return outcome;
 }
