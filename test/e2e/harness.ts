@@ -9,23 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../support/chromium.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = join(REPO, 'docs', 'screenshots');
-
-/** Headless Chromium with everything that phones home turned off (the machines have no internet). */
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-default-apps',
-  '--disable-extensions',
-];
 
 export const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' } as const;
 export type Theme = keyof typeof THEMES;
@@ -402,7 +389,7 @@ export class Workbench {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.KFS_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS });
 }
 
 /** Polls until fn returns a truthy value (for state outside the page: files, logs). */

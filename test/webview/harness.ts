@@ -8,22 +8,12 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../support/chromium.js';
 import { timelineHtml, makeNonce } from '../../src/core/timeline/webviewHtml.js';
 import { handleWebviewMessage, initMessage } from '../../src/core/timeline/serve.js';
 import type { HostToWebview, WebviewToHost, SourceInfo } from '../../src/core/timeline/messages.js';
 import type { TimelineFilter } from '../../src/core/timeline/filter.js';
 import type { TimelineSource } from '../../src/core/timeline/source.js';
-
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 let built: Promise<{ js: string; css: string }> | undefined;
 
@@ -39,7 +29,7 @@ export function buildWebview(): Promise<{ js: string; css: string }> {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.KFS_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS });
 }
 
 /** The host side: what the extension's panel does, minus VS Code. */

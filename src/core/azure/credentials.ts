@@ -3,7 +3,7 @@
 // vscode.authentication (credentialFromFunction). A test-only connection to the Azure emulator
 // exists only when KUBEFORENSYS_TEST_AZURE_ENDPOINTS names the emulator's endpoints file.
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import { readTestEndpoints, TEST_ENDPOINTS_ENV } from './testEndpoints.js';
+import { readTestEndpoints, TEST_ENDPOINTS_ENV, type TestEndpoints } from './testEndpoints.js';
 
 export const SCOPES = {
   management: 'https://management.azure.com/.default',
@@ -58,7 +58,11 @@ export function credentialFromFunction(
 export async function testConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<AzureConnection | null> {
   const path = env[TEST_ENDPOINTS_ENV];
   if (!path) return null;
-  const e = await readTestEndpoints(path);
+  return testConnection(await readTestEndpoints(path));
+}
+
+/** A connection to the Azure emulator described by `e` (its static token and its own CA). */
+export function testConnection(e: TestEndpoints): AzureConnection {
   return {
     credential: credentialFromFunction(async () => ({ token: e.token, expiresOnTimestamp: Date.now() + 3_600_000 })),
     armEndpoint: e.armEndpoint,

@@ -4,21 +4,13 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { ArtifactId } from '../schema/artifacts.js';
 import { normalizeTime } from '../schema/time.js';
-import type { CollectedRow, CollectorContext, CollectorEvent, Gap, KubeObject, ListableKind, ListOutcome } from './types.js';
+import type { CommonRow } from '../schema/columns.js';
+import type { CollectedRow, StampedColumn, CollectorContext, CollectorEvent, Gap, KubeObject, ListableKind, ListOutcome } from './types.js';
 import type { TableName } from '../schema/tables.js';
 import { summarize } from '../cluster/lines.js';
 
 /** The common columns a collector fills (the writer stamps the rest). */
-export interface CommonFields {
-  EventTime: string | null;
-  EventType: string;
-  Namespace: string;
-  PodName: string;
-  ContainerName: string;
-  Summary: string;
-  Severity: string;
-  TechniqueId: string;
-}
+export type CommonFields = Omit<CommonRow, StampedColumn>;
 
 export function common(f: { time?: string | Date | null; type: string; namespace?: string; pod?: string; container?: string; summary: string }): CommonFields {
   return {

@@ -8,7 +8,7 @@ import { clusterEvents, commandHistory, containerLogs, podInventory, rbacBinding
 import { compareTimelineRows, matchesFilter, toTimelineRow } from '../../../src/core/timeline/rows.js';
 import type { TimelineFilter } from '../../../src/core/timeline/filter.js';
 import type { TimelineRow } from '../../../src/core/schema/timeline.js';
-import { credentialFromFunction, type AzureConnection } from '../../../src/core/azure/credentials.js';
+import { testConnection, type AzureConnection } from '../../../src/core/azure/credentials.js';
 import type { AzureEmulator } from '../../emulators/azure/server.js';
 
 /** Names an attacker could give a pod or container, or a user could type. */
@@ -85,16 +85,7 @@ export async function localTimeline(dir: string, filter: TimelineFilter): Promis
 }
 
 export function emulatorConnection(emu: AzureEmulator): AzureConnection {
-  const e = emu.endpoints;
-  return {
-    credential: credentialFromFunction(async () => ({ token: e.token, expiresOnTimestamp: Date.now() + 3_600_000 })),
-    armEndpoint: e.armEndpoint,
-    queryEndpoint: e.queryEndpoint,
-    tlsOptions: { ca: e.ca },
-    subscriptionId: e.subscriptionId,
-    tenantId: e.tenantId,
-    isTest: true,
-  };
+  return testConnection(emu.endpoints);
 }
 
 /** Fast timings for tests: the emulator answers at once. */
