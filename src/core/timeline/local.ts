@@ -5,7 +5,7 @@
 import type { Bundle } from '../evidence/reader.js';
 import { TABLES, type TableName } from '../schema/tables.js';
 import type { TimelineRow } from '../schema/timeline.js';
-import type { TimelineFilter } from './filter.js';
+import { normalizeFilterTimes, type TimelineFilter } from './filter.js';
 import { TEXT_SEARCH_COLUMNS, toTimelineRow } from './rows.js';
 import type { ContainerFacet, FacetValue, Histogram, PodFacet, QueryResult, QueryWindow, TimelineFacets, TimelineSource } from './source.js';
 
@@ -503,6 +503,7 @@ class ColumnarTimeline implements LocalTimeline {
 
   /** The matching positions for a filter, cached for the last few filters (scrolling re-asks the same one). */
   private match(f: TimelineFilter): Matches {
+    f = normalizeFilterTimes(f);
     const key = JSON.stringify([f.from ?? '', f.to ?? '', f.namespaces, f.pods, f.containers, f.sourceTables, f.eventTypes, f.severities, f.text]);
     const hit = this.cache.get(key);
     if (hit) {
