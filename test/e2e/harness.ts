@@ -289,6 +289,14 @@ export class Workbench {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' }).catch(() => undefined);
   }
 
+  /** Chooses the row of an open quick pick (one the extension showed) whose text matches. */
+  async chooseQuickPick(text: string | RegExp): Promise<void> {
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+    await row.waitFor();
+    await row.click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' }).catch(() => undefined);
+  }
+
   /** Clicks the KubeForenSys icon in the activity bar (this is what activates the extension lazily). */
   async openKubeForenSys(): Promise<Locator> {
     const pane = this.artifactsPane();

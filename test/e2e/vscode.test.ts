@@ -302,8 +302,10 @@ scenario('6. Log Analytics: provision and ingest against the Azure emulator; the
   await waitStatus(workspace, { shown: local.length, total: local.length });
   const fromWorkspace = await renderedRows(workspace);
 
-  // The local timeline of the same bundle, opened from the tree's snapshot item.
+  // The local timeline of the same bundle. With a workspace provisioned, Open Timeline asks for
+  // the source: the open snapshot is offered first.
   await wb.runCommand('KubeForenSys: Open Timeline');
+  await wb.chooseQuickPick(/aks-prod-weu snapshot/);
   const bundle: Frame = await timelineFrame(wb.page, /^Bundle: aks-prod-weu/);
   await waitStatus(bundle, { shown: local.length, total: local.length });
   const fromBundle = await renderedRows(bundle);
