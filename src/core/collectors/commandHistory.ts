@@ -3,13 +3,15 @@
 // (with their modification time and size), then `cat PATH` reads each (or `tail -c N` when
 // the file is larger than the bound: the newest commands are at the end). Each container gets
 // a HistoryStatus row; anything not collected is also a gap for the manifest. Never fatal.
-import { commandHistory } from '../schema/tables.js';
+import { commandHistory, suspiciousPods } from '../schema/tables.js';
 import { normalizeTime } from '../schema/time.js';
 import { isAbort } from '../cluster/errors.js';
 import type { ExecResult } from '../cluster/api.js';
 import type { GapStatus, CollectedRow, Collector, CollectorContext, CollectorEvent, KubeObject } from './types.js';
 import { common, gapEvent, listWithGaps, mergeBounded, meta, obj, podContainers, rowEvent, str, type PodContainer } from './common.js';
 import { HISTORY_FILES, parseHistory, type Shell } from './historyParsers.js';
+import { ContainerContentScanner } from '../detections/contentRules.js';
+import { suspiciousPodRow } from '../detections/rows.js';
 
 type Row = CollectedRow<typeof commandHistory.name>;
 type Status = 'ok' | 'empty' | 'not-found' | 'truncated' | 'distroless' | 'no-cat' | 'nonzero-exit' | 'exec-forbidden' | 'exec-failed';
@@ -168,6 +170,8 @@ async function historyOfContainer(ctx: CollectorContext, pod: KubeObject, c: Pod
 
   let readFiles = 0;
   let commands = 0;
+  // What was typed, not only what the spec allowed: each command also goes through the content rules.
+  const scanner = new ContainerContentScanner('history', { namespace, pod: podName, container: c.name });
   for (const f of files) {
     const tooBig = f.size !== null && f.size > max;
     let r = await exec(tooBig ? ['tail', '-c', String(max), f.path] : ['cat', f.path], max);
@@ -201,6 +205,7 @@ async function historyOfContainer(ctx: CollectorContext, pod: KubeObject, c: Pod
         StatusMessage: '',
       };
       await emit(rowEvent(commandHistory.name, row));
+      for (const f2 of scanner.check(e.command, `history:${f.path}#${n}`, row.EventTime)) await emit(rowEvent(suspiciousPods.name, suspiciousPodRow(f2)));
     }
     commands += n;
     if (truncated) await status('truncated', `${f.path} is larger than ${max} bytes; only ${max} bytes of it (its end when tail was available) were read`, f);

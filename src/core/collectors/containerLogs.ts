@@ -1,10 +1,12 @@
 // Container logs: every container of every pod (init and ephemeral included), the current log
 // and the previous one when the container restarted or terminated, with timestamps=true so
 // every line keeps its original time. Lines stream from the API to the bundle one at a time.
-import { containerLogs } from '../schema/tables.js';
+import { containerLogs, suspiciousPods } from '../schema/tables.js';
 import { normalizeTime } from '../schema/time.js';
 import { KubeApiError, isAbort } from '../cluster/errors.js';
 import { decodeUtf8Escaped, summarize } from '../cluster/lines.js';
+import { ContainerContentScanner } from '../detections/contentRules.js';
+import { suspiciousPodRow } from '../detections/rows.js';
 import type { CollectedRow, Collector, CollectorContext, CollectorEvent, KubeObject } from './types.js';
 import { gapEvent, listWithGaps, mergeBounded, meta, num, obj, podContainers, rowEvent, str, type PodContainer } from './common.js';
 
@@ -66,6 +68,8 @@ export const containerLogsCollector: Collector = {
       const image = str(c.spec.image);
       const nodeName = str(obj(t.pod.spec).nodeName);
       const streams = [...(hasRun(c) ? [false] : []), ...(wantsPrevious(c) ? [true] : [])];
+      // One cap for the current and the previous log together: a noisy container yields at most a few findings.
+      const scanner = new ContainerContentScanner('log', { namespace: ns, pod, container: c.name });
       for (const previous of streams) {
         let lineNo = 0;
         let lastTime = collectedAt;
@@ -104,6 +108,9 @@ export const containerLogsCollector: Collector = {
               NonUtf8: nonUtf8,
             };
             await emit(rowEvent(containerLogs.name, row));
+            for (const f of scanner.check(parsed.message, `log${previous ? '(previous)' : ''}:line ${lineNo}`, row.EventTime)) {
+              await emit(rowEvent(suspiciousPods.name, suspiciousPodRow(f)));
+            }
           }
         } catch (err) {
           if (isAbort(err) || signal.aborted) throw err;

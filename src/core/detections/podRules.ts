@@ -359,8 +359,9 @@ const sshPort: PodRule = (t) =>
     }),
   );
 
-const MINER_IMAGE = /(?:^|[/_-])(xmrig|xmr-stak|minerd|cpuminer|cpuminer-opt|ccminer|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|phoenixminer|nanominer|gminer|teamredminer|srbminer|srbminer-multi|wildrig|kinsing|kdevtmpfsi|xmr-node-proxy|moneroocean)(?:[/:@_-]|$)/i;
-const MINER_ARG = [
+/** Shared with the content rules (contentRules.ts), which look for the same miners in commands and logs. */
+export const MINER_IMAGE = /(?:^|[/_-])(xmrig|xmr-stak|minerd|cpuminer|cpuminer-opt|ccminer|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|phoenixminer|nanominer|gminer|teamredminer|srbminer|srbminer-multi|wildrig|kinsing|kdevtmpfsi|xmr-node-proxy|moneroocean)(?:[/:@_-]|$)/i;
+export const MINER_ARG = [
   /stratum\d?\+(?:tcp|ssl|tls):\/\//i,
   /\b(?:supportxmr|nanopool|minexmr|2miners|f2pool|hashvault|moneroocean|nicehash|ethermine|c3pool|herominers|minergate|unmineable|xmrpool|monerohash|dwarfpool|xmrig)\.[a-z]/i,
   /--donate-level\b|--randomx\b|--cpu-max-threads-hint\b|(?:^|\s)-a\s+(?:rx\/0|cryptonight|randomx)\b/i,

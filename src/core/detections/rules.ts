@@ -90,7 +90,33 @@ export const RBAC_RULES = {
     'delete or deletecollection on every resource lets the subject destroy the workloads and evidence in the scope.'),
 } as const;
 
-export const ALL_RULES: readonly RuleMeta[] = [...Object.values(POD_RULES), ...Object.values(RBAC_RULES)];
+/** Rules over evidence content: one command of a container's shell history or one line of its log (contentRules.ts). */
+export const CONTENT_RULES = {
+  downloadExecute: r('CONTENT-DOWNLOAD-EXECUTE', 'Download and execute in a container', 'high', 'MS-TA9007',
+    'A shell inside the container downloaded a file into a temporary directory, made one there executable, or piped a download into a shell: the usual way a second-stage payload is dropped. Recover the file and the URL.'),
+  saToken: r('CONTENT-SA-TOKEN-READ', 'Service account token read from a shell', 'high', 'MS-TA9016',
+    'A shell inside the container touched the mounted service account credentials (/var/run/secrets/kubernetes.io/serviceaccount): whoever ran it holds the pod\'s Kubernetes identity. Check what that service account may do.'),
+  apiServer: r('CONTENT-API-SERVER-ACCESS', 'Kubernetes API server called from a container', 'high', 'MS-TA9029',
+    'A shell inside the container called the API server (kubectl, kubernetes.default, KUBERNETES_SERVICE_HOST or a bearer token header): discovery or use of stolen credentials from inside the cluster. Check the API server audit log for the calls.'),
+  cloudCredentials: r('CONTENT-CLOUD-CREDENTIALS', 'Node cloud credentials read', 'high', 'MS-TA9026',
+    'A shell inside the container read /etc/kubernetes/azure.json, which holds the cluster\'s Azure service principal or managed identity configuration. Rotate the credential and review its Azure activity.'),
+  imds: r('CONTENT-IMDS-ACCESS', 'Instance metadata endpoint called from a container', 'medium', 'MS-TA9033',
+    'A shell inside the container called the cloud instance metadata endpoint (169.254.169.254), which reveals the node and can issue managed identity tokens.'),
+  hostBreakout: r('CONTENT-HOST-BREAKOUT', 'Container breakout to the node', 'high', 'MS-TA9013',
+    'A shell inside the container switched into the node\'s file system (chroot /host) or drove the node\'s container runtime (crictl, ctr, docker against a host socket): the node is compromised, and every pod on it with it.'),
+  nsenter: r('CONTENT-NSENTER-HOST', 'nsenter into the node\'s processes', 'high', 'MS-TA9018',
+    'A shell inside the container ran nsenter into PID 1 of the node: with hostPID and privilege this is a root shell on the node.'),
+  miner: r('CONTENT-CRYPTO-MINER', 'Crypto-miner activity', 'high', 'MS-TA9039',
+    'A command or log line names a crypto-miner binary, a stratum pool URL or a known mining pool: the cluster\'s compute is being hijacked.'),
+  rootOutput: r('CONTENT-LOG-ROOT-ID', 'Root identity printed in an application log', 'high', 'MS-TA9009',
+    'The log holds the output of `id` showing uid 0: a command ran through the application as root. Look at the lines just before it for the exploited request.'),
+  logDownload: r('CONTENT-LOG-RAW-IP-DOWNLOAD', 'Download tool fetching from a raw IP in a log', 'high', 'MS-TA9009',
+    'curl or wget fetching from a bare IP address appears in the application\'s own log: the application ran an attacker\'s command. Recover the file it saved.'),
+  deserialization: r('CONTENT-LOG-EXPLOIT-GADGET', 'Exploit gadget in an application log', 'high', 'MS-TA9009',
+    'The log names a known exploit gadget (commons-collections InvokerTransformer or ChainedTransformer, TemplatesImpl, ysoserial) or a ${jndi: lookup: an attempted or successful remote code execution through deserialization or Log4Shell.'),
+} as const;
+
+export const ALL_RULES: readonly RuleMeta[] = [...Object.values(POD_RULES), ...Object.values(RBAC_RULES), ...Object.values(CONTENT_RULES)];
 
 export function ruleMeta(id: string): RuleMeta | undefined {
   return ALL_RULES.find((m) => m.id === id);

