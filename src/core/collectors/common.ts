@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import type { ArtifactId } from '../schema/artifacts.js';
 import { normalizeTime } from '../schema/time.js';
 import type { CommonRow } from '../schema/columns.js';
-import type { CollectedRow, StampedColumn, CollectorContext, CollectorEvent, Gap, KubeObject, ListableKind, ListOutcome } from './types.js';
+import type { Collector, CollectedRow, StampedColumn, CollectorContext, CollectorEvent, Gap, KubeObject, ListableKind, ListOutcome } from './types.js';
 import type { TableName } from '../schema/tables.js';
 import { summarize } from '../cluster/lines.js';
 
@@ -37,6 +37,21 @@ export function gapEvent(artifact: ArtifactId, g: Omit<Gap, 'artifact'>): Collec
 export async function listWithGaps(ctx: CollectorContext, artifact: ArtifactId, kind: ListableKind): Promise<{ items: KubeObject[]; gaps: CollectorEvent[] }> {
   const outcome: ListOutcome = await ctx.objects.list(kind, ctx.signal);
   return { items: outcome.items, gaps: outcome.gaps.map((g) => gapEvent(artifact, g)) };
+}
+
+/**
+ * Most artifacts list one kind and turn each object into rows: this is that collector, so each
+ * artifact module only says how an object becomes rows.
+ */
+export function perObjectCollector(artifact: ArtifactId, kind: ListableKind, toEvents: (o: KubeObject) => Iterable<CollectorEvent>): Collector {
+  return {
+    artifact,
+    async *collect(ctx: CollectorContext): AsyncIterable<CollectorEvent> {
+      const { items, gaps } = await listWithGaps(ctx, artifact, kind);
+      yield* gaps;
+      for (const o of items) yield* toEvents(o);
+    },
+  };
 }
 
 export function isExcluded(namespace: string | undefined, exclude: readonly string[]): boolean {
