@@ -309,16 +309,17 @@ export class ArtifactsTree implements Disposable {
   private resourceItem(id: string, r: SuspiciousResource): TreeItemModel {
     const fs = this.visible(r.findings);
     const techniques = [...new Set(fs.map((f) => f.techniqueId).filter(Boolean))];
+    // Expected platform workloads say so first (long descriptions are cut at the end) and get a
+    // muted icon, so the real suspects stand out.
+    const baseline = fs.length > 0 && fs.every((f) => f.baseline);
     return {
       id,
       label: nsName(r.namespace, r.name),
-      description: `${r.isPod ? '' : `${r.kind} · `}${plural(fs.length, 'finding')}${techniques.length ? ` · ${techniques.slice(0, 3).join(', ')}${techniques.length > 3 ? '…' : ''}` : ''}${
-        fs.length && fs.every((f) => f.baseline) ? ' · baseline' : ''
-      }`,
+      description: `${baseline ? 'baseline · ' : ''}${r.isPod ? '' : `${r.kind} · `}${plural(fs.length, 'finding')}${techniques.length ? ` · ${techniques.slice(0, 3).join(', ')}${techniques.length > 3 ? '…' : ''}` : ''}`,
       tooltip: `${r.kind} ${nsName(r.namespace, r.name)}\n${fs.map((f) => `[${f.severity}] ${f.title} (${f.techniqueId})`).join('\n')}`,
       contextValue: r.isPod ? VIEW_ITEM.pod : VIEW_ITEM.workload,
       collapsible: 'collapsed',
-      icon: fs.length ? severityIcon(worstSeverity(fs)) : { id: 'symbol-class' },
+      icon: baseline ? { id: 'pass' } : fs.length ? severityIcon(worstSeverity(fs)) : { id: 'symbol-class' },
     };
   }
 }

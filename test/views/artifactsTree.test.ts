@@ -191,5 +191,9 @@ test('expected platform pods (every finding on the baseline) come after the real
   const { tree, state } = makeTree();
   await state.selectContext('aks-prod-weu');
   const item = tree.getItem({ kind: 'resource', resource: found.resources[2]! });
-  assert.match(item.description!, /· baseline$/);
+  assert.match(item.description!, /^baseline · 1 finding/, 'the baseline mark comes first, where a cut description still shows it');
+  assert.deepEqual(item.icon, { id: 'pass' }, 'a muted icon, not the red one of a real suspect');
+  const suspect = tree.getItem({ kind: 'resource', resource: found.resources[0]! });
+  assert.doesNotMatch(suspect.description!, /baseline/);
+  assert.equal(suspect.icon?.id, 'error');
 });
