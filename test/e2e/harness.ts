@@ -8,8 +8,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../support/chromium.js';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
+export { launchChromium } from '../support/chromium.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = join(REPO, 'docs', 'screenshots');
@@ -394,10 +394,6 @@ export class Workbench {
   async close(): Promise<void> {
     await this.page.context().close();
   }
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS });
 }
 
 /** Polls until fn returns a truthy value (for state outside the page: files, logs). */

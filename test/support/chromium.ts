@@ -1,7 +1,10 @@
 // Headless Debian Chromium for the webview and end-to-end tests, with everything that phones
 // home turned off: these machines have no internet, and Chromium otherwise keeps retrying its
 // update, sync and component hosts.
-export const CHROMIUM_EXECUTABLE = process.env.KFS_CHROMIUM ?? '/usr/bin/chromium';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_EXECUTABLE, missingChromium } from '../../scripts/chromium.mjs';
+
+export { CHROMIUM_EXECUTABLE, missingChromium };
 
 export const CHROMIUM_ARGS = [
   '--headless=new',
@@ -15,3 +18,10 @@ export const CHROMIUM_ARGS = [
   '--disable-default-apps',
   '--disable-extensions',
 ];
+
+/** Launches Chromium, or fails at once with the sentence naming the missing browser. */
+export function launchChromium(): Promise<Browser> {
+  const missing = missingChromium();
+  if (missing) return Promise.reject(new Error(missing));
+  return chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS });
+}

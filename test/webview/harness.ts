@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../support/chromium.js';
+import type { Browser, Page } from 'playwright-core';
+export { launchChromium } from '../support/chromium.js';
 import { timelineHtml, makeNonce } from '../../src/core/timeline/webviewHtml.js';
 import { handleWebviewMessage, initMessage } from '../../src/core/timeline/serve.js';
 import type { HostToWebview, WebviewToHost, SourceInfo } from '../../src/core/timeline/messages.js';
@@ -26,10 +26,6 @@ export function buildWebview(): Promise<{ js: string; css: string }> {
     return { js: await readFile(outfile, 'utf8'), css: await readFile('media/timeline.css', 'utf8') };
   })();
   return built;
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS });
 }
 
 /** The host side: what the extension's panel does, minus VS Code. */

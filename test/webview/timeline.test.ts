@@ -16,7 +16,9 @@ const rows = smallTimeline();
 const ALL = rows.length;
 
 before(async () => {
-  [browser, served] = await Promise.all([launchChromium(), serve()]);
+  // The browser first: when it cannot start, nothing else is left open to keep the run alive.
+  browser = await launchChromium();
+  served = await serve();
 });
 
 after(async () => {
