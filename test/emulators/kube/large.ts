@@ -1,6 +1,8 @@
 // A synthetic cluster for `npm run bench:collect`: N pods × M containers × L log lines. Objects
 // are small and held; log lines are produced on demand from the line number, so 2M lines never
-// exist in memory at once (on the server side either).
+// exist in memory at once (on the server side either). Times are whole milliseconds
+// (`…:05.120Z` prints as `…:05.12Z` with timestamps=true) and every tenth line repeats the
+// previous line's time.
 import type { KubeObject } from '../../../src/core/collectors/types.js';
 import { DEFAULT_AUTH, containerKey, formatTime, type ContainerData, type LogLine, type Scenario } from './scenario.js';
 
@@ -82,8 +84,11 @@ export function generateLargeScenario(size: LargeScenarioSize): Scenario {
         const first = nowMs - lines * stepMs;
         for (let i = 0; i < lines; i++) {
           const k = (seed + i) % 997;
+          // Every tenth line shares the previous line's timestamp, as bursts do in real logs: a
+          // collector resuming with sinceTime must tell such lines apart by position.
+          const at = i % 10 === 9 ? i - 1 : i;
           yield {
-            time: new Date(first + i * stepMs).toISOString(),
+            time: new Date(first + at * stepMs).toISOString(),
             text: `10.244.${k % 8}.${k % 250} - - "GET ${PATHS[k % PATHS.length]}?page=${i} HTTP/1.1" ${k % 53 === 0 ? 500 : 200} ${1000 + k} "-" "${AGENTS[k % AGENTS.length]}" rt=0.${String(k).padStart(3, '0')}`,
           };
         }

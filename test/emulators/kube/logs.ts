@@ -29,13 +29,25 @@ export function lineMs(time: string): number {
   return parseLineTime(time).ms;
 }
 
-/** Go's time.RFC3339Nano in UTC: trailing zeros of the fraction dropped, no fraction when zero. */
+const OFFSET = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?([+-]\d\d:\d\d)$/;
+
+/**
+ * Go's time.RFC3339Nano, as the kubelet prints a CRI log line's time: trailing zeros of the
+ * fraction dropped (no fraction at all when it is zero), and the line's own offset kept (Go
+ * parses "+02:00" into a fixed zone and formats it back; a zero offset prints as "Z").
+ */
 export function rfc3339Nano(time: string): string {
   if (UTC.test(time)) {
     const dot = time.indexOf('.', 19);
     if (dot < 0) return time;
     const frac = time.slice(dot + 1, -1).replace(/0+$/, '');
     return frac ? `${time.slice(0, dot)}.${frac}Z` : `${time.slice(0, dot)}Z`;
+  }
+  const m = OFFSET.exec(time);
+  if (m) {
+    const frac = (m[2] ?? '').replace(/0+$/, '');
+    const zone = m[3] === '+00:00' || m[3] === '-00:00' ? 'Z' : m[3];
+    return `${m[1]}${frac ? `.${frac}` : ''}${zone}`;
   }
   return formatNano(parseLineTime(time));
 }
@@ -48,7 +60,7 @@ function formatNano({ ms, nanos }: { ms: number; nanos: string }): string {
 
 export interface LogQuery {
   timestamps: boolean;
-  /** Only lines at or after this instant (epoch ms). */
+  /** Only lines at or after this instant (epoch ms): the kubelet drops a line only when it is Before(since). */
   sinceMs?: number;
   tailLines?: number;
   limitBytes?: number;
