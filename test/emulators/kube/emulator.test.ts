@@ -1,8 +1,9 @@
 // The Kubernetes API emulator, driven by the real @kubernetes/client-node over real TLS.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -275,8 +276,12 @@ describe('kube emulator with the real client', () => {
     assert.ok(recent.startsWith('\ufffd'), 'the non-UTF-8 line comes first after tailLines=2');
     const prev = await core.readNamespacedPodLog({ namespace: 'team-a', name: 'p1', container: 'app', previous: true });
     assert.equal(prev, 'before the crash\n');
-    const since = await streamLog(kc, 'team-a', 'p1', 'app', { sinceTime: '2026-03-01T11:30:00.2Z', timestamps: true, limitBytes: 21 });
-    assert.equal(since.toString(), '2026-03-01T11:50:00Z ', 'sinceTime drops the 11:30:00.12345 line');
+    // The apiserver hands sinceTime to the kubelet as time.RFC3339 (whole seconds): 11:30:00.2
+    // still returns the 11:30:00.12345 line, 11:30:01 drops it.
+    const since = await streamLog(kc, 'team-a', 'p1', 'app', { sinceTime: '2026-03-01T11:30:00.2Z', timestamps: true, limitBytes: 27 });
+    assert.equal(since.toString(), '2026-03-01T11:30:00.12345Z ');
+    const after = await streamLog(kc, 'team-a', 'p1', 'app', { sinceTime: '2026-03-01T11:30:01Z', timestamps: true, limitBytes: 21 });
+    assert.equal(after.toString(), '2026-03-01T11:50:00Z ', 'sinceTime drops the 11:30:00.12345 line');
   });
 
   it('keeps non-UTF-8 bytes and streams a 1.5 MB single line intact', async () => {
@@ -512,6 +517,346 @@ containers:
   });
 });
 
+// ---- strictness and transient faults ---------------------------------------------------------
+
+const CLOCKED = `
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: web, namespace: default, creationTimestamp: "\${now-1h}"}
+  spec: {containers: [{name: app, image: "registry.example/web:1"}]}
+  status: {phase: Running}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: big, namespace: default, creationTimestamp: "\${now-1h}"}
+  spec: {containers: [{name: app, image: "registry.example/big:1"}]}
+  status: {phase: Running}
+${Array.from({ length: 7 }, (_, i) => `- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: cm-${i}, namespace: default}
+  data: {k: v}`).join('\n')}
+---
+apiVersion: kubeforensys.dev/emulator-v1
+kind: KubeForenSysEmulatorData
+now: "2026-11-30T10:00:00Z"
+auth: {token: t}
+containers:
+- namespace: default
+  pod: web
+  container: app
+  logs:
+  - "2026-11-30T09:59:58Z first"
+  - "2026-11-30T09:59:59.500000000Z half"
+  - "2026-11-30T09:59:59.5Z same time"
+  - "2026-11-30T10:00:00.000000001Z one ns"
+  - "2026-11-30T11:00:00.250+01:00 offset"
+  - "\${now+1s} later"
+  previousLogs: ["\${now-2h} before"]
+- namespace: default
+  pod: big
+  container: app
+  logs:
+  - time: "\${now-1m}"
+    text: "0123456789"
+    repeat: 2000
+`;
+
+interface Raw {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  /** The response body arrived complete. */
+  complete: boolean;
+  chunks: number;
+  ms: number;
+}
+
+/** A GET that never rejects on a cut body: it reports what arrived and whether it was complete. */
+function fetchRaw(emu: KubeEmulator, path: string, opts: { token?: string; agent?: Agent } = {}): Promise<Raw> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const headers = opts.token === undefined ? {} : { Authorization: `Bearer ${opts.token}` };
+    const req = request(`${emu.url}${path}`, { ca: emu.caPem, headers, ...(opts.agent ? { agent: opts.agent } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', () => {});
+      res.on('close', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), complete: res.complete, chunks: chunks.length, ms: performance.now() - started }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const WEB_LOG = '/api/v1/namespaces/default/pods/web/log';
+
+describe('kube emulator: strict parameters, clock and transient faults', () => {
+  let emu: KubeEmulator;
+  const get = (path: string, opts: { agent?: Agent } = {}) => fetchRaw(emu, path, { token: 't', ...opts });
+
+  before(async () => {
+    emu = await startKubeEmulator({ scenario: parseScenario(CLOCKED), recordBodies: true });
+  });
+  after(() => emu.close());
+
+  it('takes its clock from the data document: now: resolves ${now…} and starts emu.now()', () => {
+    assert.equal(emu.scenario.now?.toISOString(), '2026-11-30T10:00:00.000Z');
+    const web = emu.scenario.objects.find((o) => o.metadata?.name === 'web');
+    assert.equal(web?.metadata?.creationTimestamp, '2026-11-30T09:00:00Z');
+    assert.ok(Math.abs(emu.now().getTime() - Date.parse('2026-11-30T10:00:00Z')) < 60_000);
+    const override = parseScenario(CLOCKED, { now: new Date('2030-01-01T00:00:00Z') });
+    assert.equal(override.objects.find((o) => o.metadata?.name === 'web')?.metadata?.creationTimestamp, '2029-12-31T23:00:00Z', 'an explicit now wins');
+    assert.throws(() => parseScenario('apiVersion: kubeforensys.dev/emulator-v1\nkind: KubeForenSysEmulatorData\nnow: "yesterday"\n'), /now: "yesterday" is not an RFC 3339 time/);
+  });
+
+  it('prints timestamps as Go RFC3339Nano: trailing zeros trimmed, the line offset kept', async () => {
+    const r = await get(`${WEB_LOG}?timestamps=true`);
+    assert.equal(
+      r.body.toString(),
+      [
+        '2026-11-30T09:59:58Z first',
+        '2026-11-30T09:59:59.5Z half',
+        '2026-11-30T09:59:59.5Z same time',
+        '2026-11-30T10:00:00.000000001Z one ns',
+        '2026-11-30T11:00:00.25+01:00 offset',
+        '2026-11-30T10:00:01Z later',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('reads booleans like kube-apiserver (0 / false in any case are false, anything else true)', async () => {
+    const stamped = async (v: string) => /^2026-/.test((await get(`${WEB_LOG}?timestamps=${encodeURIComponent(v)}`)).body.toString());
+    for (const v of ['True', 'true', 'TRUE', '1', 't', 'T', 'yes', 'f', '']) assert.equal(await stamped(v), true, `timestamps=${v}`);
+    for (const v of ['0', 'false', 'False', 'FALSE', 'fAlSe']) assert.equal(await stamped(v), false, `timestamps=${v}`);
+    assert.equal((await get(`${WEB_LOG}?previous=True`)).body.toString(), 'before\n');
+    assert.equal((await get('/api/v1/namespaces/default/pods?watch=True')).status, 405, 'watch=True is a watch');
+    assert.equal((await get('/api/v1/namespaces/default/pods?watch=0&allowWatchBookmarks=nonsense')).status, 200);
+  });
+
+  it('reads booleans like Go strconv.ParseBool with booleanParams: strconv, refusing anything else with 400', async () => {
+    const strict = await startKubeEmulator({ scenario: parseScenario(CLOCKED), booleanParams: 'strconv' });
+    try {
+      const log = (v: string) => fetchRaw(strict, `${WEB_LOG}?timestamps=${encodeURIComponent(v)}`, { token: 't' });
+      for (const v of ['1', 't', 'T', 'TRUE', 'true', 'True']) assert.match((await log(v)).body.toString(), /^2026-11-30T09:59:58Z first\n/, v);
+      for (const v of ['0', 'f', 'F', 'FALSE', 'false', 'False']) assert.match((await log(v)).body.toString(), /^first\n/, v);
+      for (const v of ['yes', 'fAlSe', '']) {
+        const r = await log(v);
+        assert.equal(r.status, 400, v);
+        assert.equal(r.headers['content-type'], 'application/json');
+        const body = JSON.parse(r.body.toString()) as { reason: string; message: string };
+        assert.equal(body.reason, 'BadRequest');
+        assert.equal(body.message, `strconv.ParseBool: parsing "${v}": invalid syntax`);
+      }
+      const watch = await fetchRaw(strict, '/api/v1/pods?watch=on', { token: 't' });
+      assert.equal(watch.status, 400);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('refuses malformed integers with 400 and invalid log options with the real 422', async () => {
+    const bad = JSON.parse((await get('/api/v1/namespaces/default/configmaps?limit=ten')).body.toString()) as { code: number; message: string };
+    assert.deepEqual([bad.code, bad.message], [400, 'strconv.ParseInt: parsing "ten": invalid syntax']);
+    const both = await get(`${WEB_LOG}?sinceSeconds=10&sinceTime=2026-11-30T09:00:00Z`);
+    assert.equal(both.status, 422);
+    assert.deepEqual(JSON.parse(both.body.toString()), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'PodLogOptions "web" is invalid: sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified',
+      reason: 'Invalid',
+      details: { name: 'web', kind: 'PodLogOptions', causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified', field: 'sinceSeconds' }] },
+      code: 422,
+    });
+    const zero = JSON.parse((await get(`${WEB_LOG}?sinceSeconds=0`)).body.toString()) as { message: string };
+    assert.equal(zero.message, 'PodLogOptions "web" is invalid: sinceSeconds: Invalid value: 0: must be greater than 0');
+    const ghost = await get('/api/v1/namespaces/default/pods/ghost/log?tailLines=-1');
+    assert.equal(ghost.status, 422, 'options are validated before the pod is looked up, as in the apiserver');
+  });
+
+  it('filters sinceTime like the kubelet behind the apiserver: RFC 3339, truncated to the second, Before(since) dropped', async () => {
+    const since = async (t: string) =>
+      (await get(`${WEB_LOG}?sinceTime=${encodeURIComponent(t)}`)).body
+        .toString()
+        .trimEnd()
+        .split('\n');
+    assert.deepEqual(await since('2026-11-30T09:59:59.9Z'), ['half', 'same time', 'one ns', 'offset', 'later']);
+    assert.deepEqual(await since('2026-11-30T09:59:59Z'), ['half', 'same time', 'one ns', 'offset', 'later']);
+    assert.deepEqual(await since('2026-11-30T10:00:00Z'), ['one ns', 'offset', 'later']);
+    assert.deepEqual(await since('2026-11-30T10:00:00.999999999Z'), ['one ns', 'offset', 'later']);
+    assert.deepEqual(await since('2026-11-30T11:00:00.5+01:00'), ['one ns', 'offset', 'later'], 'offsets are honoured');
+    assert.deepEqual(await since('2026-11-30T10:00:01Z'), ['later']);
+    const bad = await get(`${WEB_LOG}?sinceTime=2026-11-30`);
+    assert.equal(bad.status, 400);
+    assert.match(JSON.parse(bad.body.toString()).message, /^parsing time "2026-11-30" as "2006-01-02T15:04:05Z07:00"/);
+  });
+
+  it('answers 429 with Retry-After and a TooManyRequests Status, 503 ServiceUnavailable, and the filters\' plain-text 429', async () => {
+    emu.faults.add({ type: 'error', path: WEB_LOG, status: 429, retryAfter: 3, times: 1 });
+    const r = await get(WEB_LOG);
+    assert.equal(r.status, 429);
+    assert.equal(r.headers['retry-after'], '3');
+    assert.deepEqual(JSON.parse(r.body.toString()), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Too many requests, please try again later.',
+      reason: 'TooManyRequests',
+      details: { retryAfterSeconds: 3 },
+      code: 429,
+    });
+    assert.equal((await get(WEB_LOG)).status, 200, 'times: 1');
+    emu.faults.add({ type: 'error', path: '/api/v1/namespaces/default/configmaps', status: 503, retryAfter: 1, times: 1 });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(emu.kubeconfigYaml);
+    const err = await apiError(kc.makeApiClient(k8s.CoreV1Api).listNamespacedConfigMap({ namespace: 'default' }));
+    assert.equal(err.code, 503);
+    assert.equal(err.body?.reason, 'ServiceUnavailable');
+    emu.faults.throttle({ path: WEB_LOG, body: 'text', retryAfter: 2, times: 1 });
+    const text = await get(WEB_LOG);
+    assert.deepEqual([text.status, text.headers['retry-after'], text.headers['content-type'], text.body.toString()], [429, '2', 'text/plain; charset=utf-8', 'Too many requests, please try again later.\n']);
+    emu.faults.add({ type: 'error', path: WEB_LOG, status: 500, reason: 'ServiceUnavailable', message: 'etcd leader changed', times: 1 });
+    const custom = JSON.parse((await get(WEB_LOG)).body.toString()) as { code: number; reason: string; message: string };
+    assert.deepEqual([custom.code, custom.reason, custom.message], [500, 'ServiceUnavailable', 'etcd leader changed']);
+  });
+
+  it('resets a log stream after exactly afterBytes body bytes, times: N, and records the cut', async () => {
+    emu.faults.reset(100, { path: WEB_LOG, times: 2 });
+    const first = await get(`${WEB_LOG}?timestamps=true`);
+    const second = await get(`${WEB_LOG}?timestamps=true`);
+    const whole = await get(`${WEB_LOG}?timestamps=true`);
+    assert.equal(first.status, 200, 'the status line and headers went out');
+    assert.deepEqual([first.complete, first.body.length, second.complete, second.body.length], [false, 100, false, 100]);
+    assert.ok(whole.complete);
+    assert.deepEqual(first.body, whole.body.subarray(0, 100));
+    await emu.settled();
+    const seen = emu.requests.filter((e) => e.path === `${WEB_LOG}?timestamps=true`).slice(-3);
+    assert.deepEqual(seen.map((e) => [e.status, e.bytes, e.cut]), [[200, 100, 'reset'], [200, 100, 'reset'], [200, whole.body.length, undefined]]);
+    assert.deepEqual(seen[0]!.faults, ['reset']);
+    assert.equal(seen[0]!.sha256, sha256(first.body));
+    // afterBytes: 0 cuts right after the headers; a JSON list is cut just the same.
+    emu.faults.reset(0, { path: '/api/v1/namespaces/default/configmaps', times: 1 });
+    const list = await get('/api/v1/namespaces/default/configmaps');
+    assert.deepEqual([list.status, list.complete, list.body.length], [200, false, 0]);
+  });
+
+  it('trickles a body in chunkBytes pieces intervalMs apart, and the bytes are the same', async () => {
+    const plain = await get('/api/v1/namespaces/default/configmaps');
+    emu.faults.trickle({ chunkBytes: 64, intervalMs: 5, path: '/api/v1/namespaces/default/configmaps', times: 1 });
+    const slow = await get('/api/v1/namespaces/default/configmaps');
+    assert.ok(slow.complete);
+    assert.deepEqual(slow.body, plain.body);
+    const pieces = Math.ceil(plain.body.length / 64);
+    assert.ok(slow.chunks >= pieces / 2, `arrived in ${slow.chunks} reads for ${pieces} pieces`);
+    assert.ok(slow.ms >= (pieces - 1) * 5, `${slow.ms} ms for ${pieces} pieces 5 ms apart`);
+  });
+
+  it('limits a log stream to bytesPerSecond', async () => {
+    const path = '/api/v1/namespaces/default/pods/big/log';
+    const fast = await get(path);
+    assert.equal(fast.body.length, 20_001);
+    emu.faults.bandwidth(40_000, { path, times: 1 });
+    const slow = await get(path);
+    assert.deepEqual(slow.body, fast.body);
+    assert.ok(slow.ms >= 400, `20 kB at 40 kB/s took ${slow.ms} ms`);
+    assert.ok(slow.ms < 3000, `and not much longer: ${slow.ms} ms`);
+  });
+
+  it('adds latency to every request, log streams and lists included, cheaply enough for thousands', async () => {
+    const remove = emu.faults.latency(25);
+    const agent = new Agent({ keepAlive: true, maxSockets: 64, ca: emu.caPem });
+    try {
+      const paths = Array.from({ length: 2000 }, (_, i) => (i % 2 ? `${WEB_LOG}?tailLines=1` : `/api/v1/namespaces/default/configmaps?limit=2`));
+      const started = performance.now();
+      const results: Raw[] = [];
+      const queue = [...paths];
+      await Promise.all(
+        Array.from({ length: 64 }, async () => {
+          for (let p = queue.shift(); p !== undefined; p = queue.shift()) results.push(await get(p, { agent }));
+        }),
+      );
+      const total = performance.now() - started;
+      assert.ok(results.every((r) => r.status === 200 && r.ms >= 24), 'every answer waited the latency');
+      // 2000 requests, 64 at a time, 25 ms each: about 0.8 s of latency; the rest is overhead.
+      assert.ok(total < 8000, `2000 requests took ${Math.round(total)} ms`);
+      await emu.settled();
+      assert.ok(emu.requests.slice(-2000).every((e) => e.faults.includes('latency')));
+    } finally {
+      remove();
+      agent.destroy();
+    }
+  });
+
+  it('answers 410 to continue tokens times: 5 in a row, never to a fresh list', async () => {
+    emu.faults.expireContinue('configmaps', 1, { times: 5 });
+    const statuses: number[] = [];
+    let names: string[] = [];
+    for (let attempt = 0; attempt < 10 && !names.length; attempt++) {
+      const got: string[] = [];
+      let cont = '';
+      for (;;) {
+        const page = await get(`/api/v1/namespaces/default/configmaps?limit=3${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
+        statuses.push(page.status);
+        if (page.status !== 200) break;
+        const body = JSON.parse(page.body.toString()) as { items: { metadata: { name: string } }[]; metadata: { continue?: string } };
+        got.push(...body.items.map((i) => i.metadata.name));
+        if (!body.metadata.continue) {
+          names = got;
+          break;
+        }
+        cont = body.metadata.continue;
+      }
+    }
+    assert.deepEqual(statuses, [200, 410, 200, 410, 200, 410, 200, 410, 200, 410, 200, 200, 200]);
+    assert.equal(names.length, 7);
+  });
+
+  it('counts every request with status, bytes, SHA-256 and the exact bytes served', async () => {
+    const before = emu.requests.length;
+    const log = await get(`${WEB_LOG}?timestamps=True`);
+    emu.faults.drop(WEB_LOG, 1);
+    await assert.rejects(get(WEB_LOG));
+    const denied = await fetchRaw(emu, '/api/v1/namespaces');
+    await emu.settled();
+    const [a, b, c] = emu.requests.slice(before);
+    assert.deepEqual([a!.index, a!.method, a!.path, a!.status, a!.bytes, a!.cut], [before, 'GET', `${WEB_LOG}?timestamps=True`, 200, log.body.length, undefined]);
+    assert.equal(a!.sha256, sha256(log.body));
+    assert.deepEqual(emu.servedBody(a!.index), log.body);
+    assert.deepEqual([b!.status, b!.bytes, b!.cut, b!.faults], [0, 0, 'drop', ['drop']]);
+    assert.deepEqual([c!.status, emu.servedBody(c!.index)], [401, denied.body]);
+    assert.ok(c!.endedAt! >= c!.startedAt);
+    emu.recordBodies(false);
+    await get(WEB_LOG);
+    await emu.settled();
+    assert.equal(emu.servedBody(emu.requests.length - 1), undefined, 'recording off: hash and count only');
+    assert.match(emu.requests.at(-1)!.sha256, /^[0-9a-f]{64}$/);
+    emu.recordBodies(true);
+  });
+
+  it('refuses a fault spec it cannot honour', () => {
+    assert.throws(() => emu.faults.add({ type: 'bandwidth', bytesPerSecond: 0 }), /bytesPerSecond must be positive/);
+    assert.throws(() => parseScenario('apiVersion: kubeforensys.dev/emulator-v1\nkind: KubeForenSysEmulatorData\nfaults: [{type: slow}]\n'), /faults\[0\]: unknown fault type "slow"/);
+  });
+});
+
+describe('the large generated cluster', () => {
+  it('has lines sharing a timestamp, so resume de-duplication by position is exercised', () => {
+    const s = generateLargeScenario({ pods: 1, containersPerPod: 1, linesPerContainer: 100, now: NOW });
+    const logs = s.containers.values().next().value!.logs as () => Iterable<LogLine>;
+    const times = [...logs()].map((l) => l.time);
+    assert.equal(times.length, 100);
+    assert.ok(times.some((t, i) => i > 0 && t === times[i - 1]), 'some consecutive lines share a time');
+    assert.deepEqual([...times].sort(), times, 'times never go backwards');
+  });
+});
+
 describe('npm run emulator', () => {
   it('writes the kubeconfig, prints the URL, serves, and stops cleanly on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kfs-emu-main-'));
@@ -542,5 +887,44 @@ describe('npm run emulator', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       await rm(dir, { recursive: true, force: true });
     }
+  });
+  it('starts its clock at --now: ${now…} in the scenario and the printed start follow it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kfs-emu-now-'));
+    const out = join(dir, 'kubeconfig');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/emulators/kube/main.ts', '--scenario', 'test/emulators/kube/scenarios/demo.yaml', '--kubeconfig-out', out, '--now', '2026-11-30T10:00:00Z'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      let printed = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          printed += d.toString();
+          if (printed.includes('kubeconfig written')) resolve();
+        });
+        child.on('exit', (code) => reject(new Error(`emulator exited early (${code}): ${printed}`)));
+      });
+      assert.match(printed, /^clock starts at 2026-11-30T10:00:00Z$/m);
+      const kc = new k8s.KubeConfig();
+      kc.loadFromString(await readFile(out, 'utf8'));
+      const pod = await kc.makeApiClient(k8s.CoreV1Api).readNamespacedPod({ namespace: 'default', name: 'node-debugger' });
+      assert.equal(pod.metadata?.creationTimestamp?.toISOString(), '2026-11-30T09:20:00.000Z', 'the demo plants it at ${now-40m}');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a --now that is not RFC 3339 with a usage error', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/emulators/kube/main.ts', '--scenario', 'x.yaml', '--kubeconfig-out', '/dev/null', '--now', 'tomorrow'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 2);
+    assert.match(err, /--now "tomorrow" is not an RFC 3339 time/);
   });
 });

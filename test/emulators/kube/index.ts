@@ -1,6 +1,20 @@
 // Public API of the Kubernetes API emulator (tests, `npm run demo`, `npm run bench:collect`).
-export { startKubeEmulator, type KubeEmulator, type RequestLogEntry, type StartOptions } from './server.js';
-export { FaultControl, type FaultSpec } from './faults.js';
+export { startKubeEmulator, type KubeEmulator, type RecordBodies, type RequestLogEntry, type StartOptions } from './server.js';
+export {
+  FaultControl,
+  checkFault,
+  type FaultSpec,
+  type ForbiddenFault,
+  type ExpireContinueFault,
+  type ErrorFault,
+  type LatencyFault,
+  type BandwidthFault,
+  type ResetFault,
+  type TrickleFault,
+  type DropFault,
+} from './faults.js';
+export { apiserverBool, strconvParseBool, parseRfc3339, type BooleanParsing } from './params.js';
+export { rfc3339Nano } from './logs.js';
 export {
   loadScenario,
   parseScenario,

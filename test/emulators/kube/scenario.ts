@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../src/core/collectors/types.js';
-import type { FaultSpec } from './faults.js';
+import { checkFault, type FaultSpec } from './faults.js';
+import { parseRfc3339, type BooleanParsing } from './params.js';
 
 export const EMULATOR_DATA_API_VERSION = 'kubeforensys.dev/emulator-v1';
 export const EMULATOR_DATA_KIND = 'KubeForenSysEmulatorData';
@@ -64,8 +65,10 @@ export interface Scenario {
   mirrorEvents?: boolean;
   /** gitVersion answered by /version (default v1.30.6). */
   serverVersion?: string;
-  /** The reference time relative times were resolved against. */
+  /** The reference time relative times were resolved against, and where the emulator's clock starts. */
   now?: Date;
+  /** How boolean query parameters are read (default `apiserver`; see params.ts). */
+  booleanParams?: BooleanParsing;
 }
 
 export const DEFAULT_BINARIES: readonly string[] = [
@@ -196,6 +199,8 @@ interface DataDoc {
   execProtocols?: unknown;
   mirrorEvents?: unknown;
   serverVersion?: unknown;
+  now?: unknown;
+  booleanParams?: unknown;
 }
 
 function applyData(s: Scenario, doc: DataDoc, source: string): void {
@@ -208,7 +213,20 @@ function applyData(s: Scenario, doc: DataDoc, source: string): void {
   if (Array.isArray(doc.execProtocols)) s.execProtocols = doc.execProtocols.map(String);
   if (typeof doc.mirrorEvents === 'boolean') s.mirrorEvents = doc.mirrorEvents;
   if (typeof doc.serverVersion === 'string') s.serverVersion = doc.serverVersion;
-  if (Array.isArray(doc.faults)) s.faults.push(...(doc.faults as FaultSpec[]));
+  if (doc.booleanParams !== undefined) {
+    if (doc.booleanParams !== 'apiserver' && doc.booleanParams !== 'strconv') fail(source, 'booleanParams must be apiserver or strconv');
+    s.booleanParams = doc.booleanParams;
+  }
+  if (doc.faults !== undefined) {
+    if (!Array.isArray(doc.faults)) fail(source, 'faults must be a list');
+    doc.faults.forEach((f, i) => {
+      try {
+        s.faults.push(checkFault(f));
+      } catch (e) {
+        fail(source, `faults[${i}]: ${(e as Error).message}`);
+      }
+    });
+  }
   if (doc.containers !== undefined) {
     if (!Array.isArray(doc.containers)) fail(source, 'containers must be a list');
     doc.containers.forEach((raw, i) => {
@@ -229,11 +247,36 @@ function applyData(s: Scenario, doc: DataDoc, source: string): void {
   }
 }
 
-/** Parses scenario YAML text. Relative times are resolved against `now` (default: this moment). */
+/** The `now:` of the emulator data document (top level or a List item), read before anything is resolved. */
+function fileNow(docs: ReturnType<typeof parseAllDocuments>, source: string): Date | undefined {
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const v = doc.toJS({ maxAliasCount: -1 }) as { kind?: unknown; items?: unknown; now?: unknown } | null;
+    const data = v?.kind === EMULATOR_DATA_KIND ? v : Array.isArray(v?.items) ? (v.items as (typeof v)[]).find((i) => i?.kind === EMULATOR_DATA_KIND) : undefined;
+    if (data?.now === undefined) continue;
+    // YAML may read an unquoted timestamp as a Date already.
+    if (data.now instanceof Date) return data.now;
+    if (typeof data.now !== 'string') fail(source, 'now must be an RFC 3339 time');
+    try {
+      return new Date(parseRfc3339(data.now));
+    } catch {
+      fail(source, `now: "${data.now}" is not an RFC 3339 time (like 2026-11-30T10:00:00Z)`);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Parses scenario YAML text. Relative times are resolved against `now`: the one given here, else
+ * the data document's `now:`, else this moment; truncated to the second either way.
+ */
 export function parseScenario(text: string, opts: { now?: Date; source?: string } = {}): Scenario {
   const source = opts.source ?? '<text>';
+  const docs = parseAllDocuments(text);
+  for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
+    if (doc.errors.length) fail(source, `document ${i + 1}: ${doc.errors[0]!.message}`);
+  }
   // Whole seconds keep metadata timestamps in Kubernetes' usual form.
-  const now = new Date(Math.floor((opts.now ?? new Date()).getTime() / 1000) * 1000);
+  const now = new Date(Math.floor((opts.now ?? fileNow(docs, source) ?? new Date()).getTime() / 1000) * 1000);
   const s: Scenario = {
     cluster: 'kubeforensys-emulator',
     auth: { ...DEFAULT_AUTH, groups: [...DEFAULT_AUTH.groups] },
@@ -242,9 +285,7 @@ export function parseScenario(text: string, opts: { now?: Date; source?: string 
     faults: [],
     now,
   };
-  const docs = parseAllDocuments(text);
   for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
-    if (doc.errors.length) fail(source, `document ${i + 1}: ${doc.errors[0]!.message}`);
     const value = resolveDeep(doc.toJS({ maxAliasCount: -1 }), now) as KubeObject | null;
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value)) fail(source, `document ${i + 1} is not a mapping`);

@@ -1,6 +1,6 @@
 // The emulated API server: HTTPS on loopback with the emulator's CA, bearer-token auth, lists,
 // gets, logs, exec over WebSocket, identity reviews, discovery, and fault injection.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,9 +9,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../../src/core/collectors/types.js';
+import { ServedBody } from './body.js';
 import { execProtocolFor, runExec } from './exec.js';
-import { FaultControl } from './faults.js';
+import { FaultControl, type FaultSpec } from './faults.js';
 import { writeLog, type LogQuery } from './logs.js';
+import { ParamError, boolParam, intParam, parseRfc3339, type BooleanParsing } from './params.js';
 import { RESOURCES, findResource, groupVersion, resourceKey, type ResourceDef } from './resources.js';
 import { containerKey, loadScenario, type Scenario } from './scenario.js';
 import * as S from './status.js';
@@ -19,11 +21,27 @@ import { ObjectStore, decodeContinue, encodeContinue, listKind, parseFieldSelect
 import { emulatorTls } from './tls.js';
 
 export interface RequestLogEntry {
+  /** Position in `requests` (the argument of servedBody). */
+  index: number;
   method: string;
   /** Path and query as the client sent them. */
   path: string;
-  /** HTTP status answered; 101 for an accepted exec upgrade, 0 for a dropped connection. */
+  /** HTTP status answered; 101 for an accepted exec upgrade, 0 when no status line was sent (drop). */
   status: number;
+  /** Body bytes written to the connection (after any cut); 0 for a drop and for an accepted exec. */
+  bytes: number;
+  /** SHA-256 (hex) of exactly those bytes; filled when the request ends. */
+  sha256: string;
+  /**
+   * Why the answer is incomplete, if it is: `drop` (a drop fault: no answer at all), `reset` (a
+   * reset fault cut the body), `client` (the client went away before the end).
+   */
+  cut?: 'drop' | 'reset' | 'client';
+  /** Fault types that acted on this request, in the order they fired. */
+  faults: FaultSpec['type'][];
+  /** Wall-clock epoch ms the request arrived and ended (undefined while in flight). */
+  startedAt: number;
+  endedAt?: number;
 }
 
 export interface KubeEmulator {
@@ -31,7 +49,16 @@ export interface KubeEmulator {
   kubeconfigYaml: string;
   writeKubeconfig(path: string): Promise<void>;
   faults: FaultControl;
+  /** Every request served, in arrival order (the same array as `requestLog`). */
+  requests: RequestLogEntry[];
+  /** The same array under its older name. */
   requestLog: RequestLogEntry[];
+  /** The exact body bytes request `index` was sent, when bodies were being recorded for it. */
+  servedBody(index: number): Buffer | undefined;
+  /** Turns body recording on or off (or on for requests whose path+query a predicate accepts). */
+  recordBodies(on: RecordBodies): void;
+  /** Resolves when no request is in flight any more (every entry has its final status, bytes and hash). */
+  settled(): Promise<void>;
   scenario: Scenario;
   /** PEM of the emulator's CA (what the kubeconfig trusts). */
   caPem: string;
@@ -47,9 +74,18 @@ export interface StartOptions {
   port?: number;
   /** Overrides the scenario's token. */
   token?: string;
-  /** Reference time for relative scenario times (only when `scenario` is a path). */
+  /** Reference time for relative scenario times (only when `scenario` is a path); wins over the file's `now:`. */
   now?: Date;
+  /** Keep the body bytes of every request (true) or of those a predicate picks; default false. */
+  recordBodies?: RecordBodies;
+  /** Overrides the scenario's `booleanParams` (default `apiserver`, see params.ts). */
+  booleanParams?: BooleanParsing;
 }
+
+/** Which requests' body bytes to keep for servedBody() (hashes and counts are always kept). */
+export type RecordBodies = boolean | ((req: { method: string; path: string }) => boolean);
+
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
 const ANONYMOUS_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
@@ -80,30 +116,77 @@ export function resolveContainer(pod: PodLike, requested: string | null): { name
   return { name: requested };
 }
 
-function sendJson(res: ServerResponse, code: number, body: unknown): void {
+// The body writer of each response (faults and recording); handlers only ever see `res`.
+const bodies = new WeakMap<ServerResponse, ServedBody>();
+
+function bodyOf(res: ServerResponse): ServedBody {
+  const b = bodies.get(res);
+  if (!b) throw new Error('response without a ServedBody');
+  return b;
+}
+
+/** A complete answer: status, Content-Type, optional extra headers, body text. */
+interface Answer {
+  code: number;
+  type: string;
+  text: string;
+  headers?: Record<string, string>;
+}
+
+function send(res: ServerResponse, a: Answer): void {
   if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(code, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
+  res.writeHead(a.code, {
+    'Content-Type': a.type,
+    'Content-Length': Buffer.byteLength(a.text),
     'Cache-Control': 'no-cache, private',
     'Audit-Id': randomUUID(),
+    ...a.headers,
   });
-  res.end(text);
+  bodyOf(res).end(a.text);
+}
+
+function jsonAnswer(code: number, body: unknown, headers?: Record<string, string>): Answer {
+  return { code, type: 'application/json', text: JSON.stringify(body), ...(headers ? { headers } : {}) };
+}
+
+function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  send(res, jsonAnswer(code, body));
 }
 
 function sendStatus(res: ServerResponse, body: S.StatusBody): void {
   sendJson(res, body.code, body);
 }
 
-/** Answers a refused WebSocket upgrade with a plain HTTP response carrying the Status. */
-function refuseUpgrade(socket: Duplex, body: S.StatusBody): void {
-  const text = JSON.stringify(body);
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }[body.code] ?? 'Error';
+/** Answers a refused WebSocket upgrade with a plain HTTP response; returns the body it sent. */
+function refuseUpgrade(socket: Duplex, a: Answer): Buffer {
+  const text = Buffer.from(a.text);
+  const extra = Object.entries(a.headers ?? {})
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   socket.end(
-    `HTTP/1.1 ${body.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    Buffer.concat([
+      Buffer.from(
+        `HTTP/1.1 ${a.code} ${S.HTTP_REASON[a.code] ?? 'Error'}\r\nContent-Type: ${a.type}\r\nContent-Length: ${text.length}\r\n${extra}Connection: close\r\n\r\n`,
+      ),
+      text,
+    ]),
   );
+  return text;
 }
+
+/** The answer an error fault gives: a Status, or the filters' plain-text 429. */
+function faultAnswer(f: Extract<FaultSpec, { type: 'error' }>): Answer {
+  const code = f.status ?? 500;
+  const headers: Record<string, string> = f.retryAfter !== undefined ? { 'Retry-After': String(f.retryAfter) } : {};
+  if (f.body === 'text') {
+    // http.Error in Go: text/plain, nosniff, the message and a newline.
+    return { code, type: 'text/plain; charset=utf-8', text: `${f.message ?? 'Too many requests, please try again later.'}\n`, headers: { ...headers, 'X-Content-Type-Options': 'nosniff' } };
+  }
+  const body = S.injected(code, { ...(f.reason ? { reason: f.reason } : {}), ...(f.message ? { message: f.message } : {}), ...(f.retryAfter !== undefined ? { retryAfter: f.retryAfter } : {}) });
+  return jsonAnswer(code, body, headers);
+}
+
+const statusAnswer = (b: S.StatusBody): Answer => jsonAnswer(b.code, b);
 
 interface ParsedPath {
   group: string;
@@ -138,13 +221,6 @@ function stripTypeMeta(o: KubeObject): KubeObject {
   return rest;
 }
 
-function intParam(url: URL, name: string): number | undefined {
-  const v = url.searchParams.get(name);
-  if (v === null || v === '') return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : undefined;
-}
-
 function scenarioWarnings(scenario: Scenario, store: ObjectStore): string[] {
   const warnings = store.unserved.map(
     (o) => `${o.kind ?? '?'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'} (${o.apiVersion ?? '?'}) is not a kind the emulator serves`,
@@ -167,6 +243,11 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
   const faults = new FaultControl(scenario.faults);
   const warnings = scenarioWarnings(scenario, store);
   const requestLog: RequestLogEntry[] = [];
+  const served = new Map<number, Buffer>();
+  let recording: RecordBodies = opts.recordBodies ?? false;
+  const booleans: BooleanParsing = opts.booleanParams ?? scenario.booleanParams ?? 'apiserver';
+  const inFlight = new Set<number>();
+  let idle: (() => void)[] = [];
   const startedAt = Date.now();
   const scenarioNow = (scenario.now ?? new Date(startedAt)).getTime();
   const clock = () => new Date(scenarioNow + (Date.now() - startedAt));
@@ -284,7 +365,7 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
       sendStatus(res, S.badRequest((e as Error).message));
       return;
     }
-    const limit = intParam(url, 'limit') ?? 0;
+    const limit = intParam(url.searchParams, 'limit') ?? 0;
     const cont = url.searchParams.get('continue');
     const key = resourceKey(r.group, r.plural) + (p.namespace ? `@${p.namespace}` : '');
     let start = 0;
@@ -296,6 +377,7 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
         return;
       }
       if (faults.expiredFor(r.group, r.plural, t.page)) {
+        noteFault(res, 'expireContinue');
         sendStatus(res, S.expired());
         return;
       }
@@ -314,35 +396,53 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
     sendJson(res, 200, { kind: listKind(r), apiVersion: groupVersion(r), metadata, items: slice.map(stripTypeMeta) });
   }
 
+  /** PodLogOptions as the apiserver decodes them (a 400 for a malformed value) and validates them (422). */
+  function logQuery(url: URL, pod: string): { q: LogQuery; previous: boolean } | { error: S.StatusBody } {
+    const params = url.searchParams;
+    boolParam(params, 'follow', booleans); // decoded (and refused when malformed) but a log always ends here
+    const previous = boolParam(params, 'previous', booleans);
+    const sinceSeconds = intParam(params, 'sinceSeconds');
+    const tailLines = intParam(params, 'tailLines');
+    const limitBytes = intParam(params, 'limitBytes');
+    const sinceTimeText = params.get('sinceTime');
+    // metav1.Time: an empty value is the zero time, i.e. no sinceTime at all.
+    const sinceTime = sinceTimeText ? parseRfc3339(sinceTimeText) : undefined;
+    const q: LogQuery = { timestamps: boolParam(params, 'timestamps', booleans) };
+    if (tailLines !== undefined) q.tailLines = tailLines;
+    if (limitBytes !== undefined) q.limitBytes = limitBytes;
+
+    const errs: Parameters<typeof S.invalidLogOptions>[1] = [];
+    if (tailLines !== undefined && tailLines < 0) errs.push({ field: 'tailLines', type: 'FieldValueInvalid', body: `Invalid value: ${tailLines}: must be greater than or equal to 0` });
+    if (limitBytes !== undefined && limitBytes < 1) errs.push({ field: 'limitBytes', type: 'FieldValueInvalid', body: `Invalid value: ${limitBytes}: must be greater than 0` });
+    if (sinceSeconds !== undefined && sinceTime !== undefined) {
+      errs.push({ field: 'sinceSeconds', type: 'FieldValueForbidden', body: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified' });
+    } else if (sinceSeconds !== undefined && sinceSeconds < 1) {
+      errs.push({ field: 'sinceSeconds', type: 'FieldValueInvalid', body: `Invalid value: ${sinceSeconds}: must be greater than 0` });
+    }
+    if (errs.length) return { error: S.invalidLogOptions(pod, errs) };
+
+    if (sinceSeconds !== undefined) q.sinceMs = clock().getTime() - sinceSeconds * 1000;
+    // The apiserver forwards sinceTime to the kubelet as time.RFC3339, i.e. truncated to the whole
+    // second: a resume at 10:00:00.5 gets every line from 10:00:00 again.
+    if (sinceTime !== undefined) q.sinceMs = Math.floor(sinceTime / 1000) * 1000;
+    return { q, previous };
+  }
+
   async function handleLog(res: ServerResponse, url: URL, p: ParsedPath): Promise<void> {
+    const parsed = logQuery(url, p.name!);
+    if ('error' in parsed) return sendStatus(res, parsed.error);
     const pod = findPod(p.namespace!, p.name!);
     if (!pod) return sendStatus(res, S.notFound('', 'pods', p.name!));
     const c = resolveContainer(pod, url.searchParams.get('container'));
     if ('error' in c) return sendStatus(res, c.error);
     const data = scenario.containers.get(containerKey(p.namespace!, p.name!, c.name));
-    const previous = url.searchParams.get('previous') === 'true';
-    if (previous && !data?.previousLogs) {
+    if (parsed.previous && !data?.previousLogs) {
       return sendStatus(res, S.badRequest(`previous terminated container "${c.name}" in pod "${p.name}" not found`));
     }
-    const sinceSeconds = intParam(url, 'sinceSeconds');
-    const sinceTime = url.searchParams.get('sinceTime');
-    if (sinceSeconds !== undefined && sinceTime) {
-      return sendStatus(res, S.failure(422, 'Invalid', 'PodLogOptions "" is invalid: [sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified]'));
-    }
-    const q: LogQuery = {
-      timestamps: url.searchParams.get('timestamps') === 'true',
-      tailLines: intParam(url, 'tailLines'),
-      limitBytes: intParam(url, 'limitBytes'),
-    };
-    if (sinceSeconds !== undefined) q.sinceMs = clock().getTime() - sinceSeconds * 1000;
-    if (sinceTime) {
-      const ms = Date.parse(sinceTime);
-      if (Number.isNaN(ms)) return sendStatus(res, S.badRequest(`parsing time "${sinceTime}" as RFC3339: cannot parse`));
-      q.sinceMs = ms;
-    }
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Audit-Id': randomUUID() });
-    await writeLog(res, (previous ? data!.previousLogs : data?.logs) ?? [], q);
-    res.end();
+    const body = bodyOf(res);
+    await writeLog(body, (parsed.previous ? data!.previousLogs : data?.logs) ?? [], parsed.q);
+    body.end();
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -364,9 +464,7 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
       });
     }
     if (['/healthz', '/livez', '/readyz'].includes(pathname)) {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end('ok');
-      return;
+      return send(res, { code: 200, type: 'text/plain; charset=utf-8', text: 'ok' });
     }
     if (await handleReview(req, res, pathname)) return;
     const disc = method === 'GET' ? discovery(pathname) : undefined;
@@ -380,7 +478,11 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
     if (method !== 'GET') {
       return sendStatus(res, S.methodNotAllowed(`the KubeForenSys emulator is read-only: ${method} ${pathname} is not allowed`));
     }
-    if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
+    // ListOptions booleans are decoded (and refused when malformed) before anything else.
+    const watch = boolParam(url.searchParams, 'watch', booleans);
+    boolParam(url.searchParams, 'allowWatchBookmarks', booleans);
+    if (url.searchParams.has('sendInitialEvents')) boolParam(url.searchParams, 'sendInitialEvents', booleans);
+    if (watch) {
       return sendStatus(res, S.methodNotAllowed('watch is not supported by the KubeForenSys emulator'));
     }
     const sub = p.subresource;
@@ -392,6 +494,7 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
     }
     const verb = p.name ? 'get' : 'list';
     if (faults.forbiddenFor({ verb, group: p.group, plural: p.plural, subresource: sub, namespace: p.namespace })) {
+      noteFault(res, 'forbidden');
       return sendStatus(res, forbiddenBody(verb, p));
     }
     if (sub === 'log') return handleLog(res, url, p);
@@ -403,38 +506,95 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
     handleList(res, url, r, p);
   }
 
-  /** Delay, drop, auth and error faults common to plain requests and upgrades. Returns false when answered. */
-  async function preamble(req: IncomingMessage, pathname: string, answer: (b: S.StatusBody) => void, drop: () => void): Promise<boolean> {
+  // The log entry of each plain response, so handlers can note the faults that acted.
+  const entries = new WeakMap<ServerResponse, RequestLogEntry>();
+  const noteFault = (res: ServerResponse, type: FaultSpec['type']) => entries.get(res)?.faults.push(type);
+
+  function newEntry(req: IncomingMessage): RequestLogEntry {
+    const entry: RequestLogEntry = {
+      index: requestLog.length,
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      status: 0,
+      bytes: 0,
+      sha256: '',
+      faults: [],
+      startedAt: Date.now(),
+    };
+    requestLog.push(entry);
+    inFlight.add(entry.index);
+    return entry;
+  }
+
+  function endEntry(entry: RequestLogEntry, sent: { bytes: number; sha256: string; body?: Buffer }): void {
+    if (entry.endedAt !== undefined) return;
+    entry.bytes = sent.bytes;
+    entry.sha256 = sent.sha256;
+    entry.endedAt = Date.now();
+    if (sent.body) served.set(entry.index, sent.body);
+    inFlight.delete(entry.index);
+    if (!inFlight.size) {
+      const waiting = idle;
+      idle = [];
+      for (const w of waiting) w();
+    }
+  }
+
+  const wantBody = (entry: RequestLogEntry) => (typeof recording === 'function' ? recording({ method: entry.method, path: entry.path }) : recording);
+
+  /** Latency, drop, auth and error faults common to plain requests and upgrades. Returns false when answered. */
+  async function preamble(req: IncomingMessage, pathname: string, entry: RequestLogEntry, answer: (a: Answer) => void, drop: () => void): Promise<boolean> {
     const delay = faults.delayFor(pathname);
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (delay > 0) {
+      entry.faults.push('latency');
+      await new Promise((r) => setTimeout(r, delay));
+    }
     if (faults.dropFor(pathname)) {
+      entry.faults.push('drop');
+      entry.cut = 'drop';
       drop();
       return false;
     }
     if (!authOk(req, pathname)) {
-      answer(S.unauthorized());
+      answer(statusAnswer(S.unauthorized()));
       return false;
     }
     const err = faults.errorFor(req.method ?? 'GET', pathname);
     if (err) {
-      const code = err.status ?? 500;
-      answer(code === 500 ? S.internalError(err.message ?? 'injected fault') : S.failure(code, 'InternalError', err.message ?? 'injected fault'));
+      entry.faults.push('error');
+      answer(faultAnswer(err));
       return false;
     }
     return true;
   }
 
+  /** A query parameter the client got wrong is a 400 BadRequest; anything else a 500. */
+  const errorStatus = (e: unknown): S.StatusBody =>
+    e instanceof ParamError ? S.badRequest(e.message) : S.internalError(e instanceof Error ? e.message : String(e));
+
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
-    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
-    requestLog.push(entry);
-    // 'close' also covers a log stream the client abandoned half-way.
-    res.on('close', () => (entry.status = res.headersSent ? res.statusCode : entry.status));
+    const entry = newEntry(req);
     const pathname = new URL(req.url ?? '/', 'https://emulator').pathname;
+    entries.set(res, entry);
+    // Body faults are chosen when the request arrives, so `times` counts requests, not writes.
+    const shaping = faults.shapingFor(pathname);
+    for (const t of ['reset', 'trickle', 'bandwidth'] as const) if (shaping[t]) entry.faults.push(t);
+    const body = new ServedBody(res, shaping, wantBody(entry));
+    bodies.set(res, body);
+    // 'close' also covers a log stream the client abandoned half-way, and a drop or reset.
+    res.on('close', () => {
+      if (!body.writableFinished) body.destroy();
+      const sent = body.summary();
+      entry.status = res.headersSent ? res.statusCode : 0;
+      if (sent.reset) entry.cut = 'reset';
+      else if (!entry.cut && !res.writableFinished) entry.cut = 'client';
+      endEntry(entry, sent);
+    });
     void (async () => {
-      if (!(await preamble(req, pathname, (b) => sendStatus(res, b), () => req.socket.destroy()))) return;
+      if (!(await preamble(req, pathname, entry, (a) => send(res, a), () => req.socket.destroy()))) return;
       await handle(req, res);
     })().catch((e: unknown) => {
-      if (!res.headersSent) sendStatus(res, S.internalError(e instanceof Error ? e.message : String(e)));
+      if (!res.headersSent) sendStatus(res, errorStatus(e));
       else res.destroy();
     });
   });
@@ -446,48 +606,59 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
-    requestLog.push(entry);
+    const entry = newEntry(req);
     const url = new URL(req.url ?? '/', 'https://emulator');
-    const refuse = (b: S.StatusBody) => {
-      entry.status = b.code;
-      refuseUpgrade(socket, b);
+    const refuse = (a: Answer) => {
+      entry.status = a.code;
+      const text = refuseUpgrade(socket, a);
+      endEntry(entry, { bytes: text.length, sha256: createHash('sha256').update(text).digest('hex'), ...(wantBody(entry) ? { body: text } : {}) });
     };
+    const refuseStatus = (b: S.StatusBody) => refuse(statusAnswer(b));
+    const dropped = () => {
+      socket.destroy();
+      endEntry(entry, { bytes: 0, sha256: EMPTY_SHA256 });
+    };
+    // Whatever else happens (ws refusing a malformed upgrade itself, the client leaving), the
+    // entry ends with the socket, so settled() never waits forever.
+    socket.once('close', () => endEntry(entry, { bytes: 0, sha256: EMPTY_SHA256 }));
     void (async () => {
-      if (!(await preamble(req, url.pathname, refuse, () => socket.destroy()))) return;
+      if (!(await preamble(req, url.pathname, entry, refuse, dropped))) return;
       const p = parseResourcePath(url.pathname);
       if (!p || p.group !== '' || p.plural !== 'pods' || !p.namespace || !p.name || p.subresource !== 'exec') {
-        return refuse(S.failure(404, 'NotFound', 'the server could not find the requested resource', {}));
+        return refuseStatus(S.failure(404, 'NotFound', 'the server could not find the requested resource', {}));
       }
+      // PodExecOptions booleans, decoded before anything is looked up (a malformed one is a 400).
+      const stdout = boolParam(url.searchParams, 'stdout', booleans);
+      const stderr = boolParam(url.searchParams, 'stderr', booleans);
+      boolParam(url.searchParams, 'stdin', booleans);
+      boolParam(url.searchParams, 'tty', booleans);
       if (faults.forbiddenFor({ verb: 'create', group: '', plural: 'pods', subresource: 'exec', namespace: p.namespace })) {
-        return refuse(forbiddenBody('create', p));
+        entry.faults.push('forbidden');
+        return refuseStatus(forbiddenBody('create', p));
       }
       const pod = findPod(p.namespace, p.name);
-      if (!pod) return refuse(S.notFound('', 'pods', p.name));
+      if (!pod) return refuseStatus(S.notFound('', 'pods', p.name));
       const c = resolveContainer(pod, url.searchParams.get('container'));
-      if ('error' in c) return refuse(c.error);
+      if ('error' in c) return refuseStatus(c.error);
       const phase = pod.status?.phase;
       if (phase === 'Succeeded' || phase === 'Failed') {
-        return refuse(S.badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`));
+        return refuseStatus(S.badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`));
       }
       const offered = String(req.headers['sec-websocket-protocol'] ?? '')
         .split(',')
         .map((s) => s.trim());
       if (!execProtocolFor(offered, protocols)) {
-        return refuse(S.badRequest(`unable to upgrade: no supported subprotocol in [${offered.join(', ')}]; supported: [${protocols.join(', ')}]`));
+        return refuseStatus(S.badRequest(`unable to upgrade: no supported subprotocol in [${offered.join(', ')}]; supported: [${protocols.join(', ')}]`));
       }
       const argv = url.searchParams.getAll('command');
-      if (!argv.length) return refuse(S.badRequest('you must specify at least 1 command'));
+      if (!argv.length) return refuseStatus(S.badRequest('you must specify at least 1 command'));
       const data = scenario.containers.get(containerKey(p.namespace, p.name, c.name));
       wss.handleUpgrade(req, socket, head, (ws) => {
         entry.status = 101;
-        void runExec(ws, argv, data, {
-          stdout: url.searchParams.get('stdout') === 'true' || url.searchParams.get('stdout') === '1',
-          stderr: url.searchParams.get('stderr') === 'true' || url.searchParams.get('stderr') === '1',
-          defaultMtime: scenarioNow,
-        });
+        ws.once('close', () => endEntry(entry, { bytes: 0, sha256: EMPTY_SHA256 }));
+        void runExec(ws, argv, data, { stdout, stderr, defaultMtime: scenarioNow });
       });
-    })().catch((e: unknown) => refuse(S.internalError(e instanceof Error ? e.message : String(e))));
+    })().catch((e: unknown) => refuseStatus(errorStatus(e)));
   });
 
   const sockets = new Set<Socket>();
@@ -519,7 +690,13 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
     kubeconfigYaml,
     writeKubeconfig: (path: string) => writeFile(path, kubeconfigYaml, { mode: 0o600 }),
     faults,
+    requests: requestLog,
     requestLog,
+    servedBody: (index: number) => served.get(index),
+    recordBodies: (on: RecordBodies) => {
+      recording = on;
+    },
+    settled: () => (inFlight.size ? new Promise<void>((resolve) => idle.push(resolve)) : Promise.resolve()),
     scenario,
     caPem: tls.caPem,
     now: clock,

@@ -7,7 +7,13 @@ export interface StatusBody {
   status: 'Failure' | 'Success';
   message?: string;
   reason?: string;
-  details?: { name?: string; group?: string; kind?: string; causes?: { reason?: string; message?: string; field?: string }[] };
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    causes?: { reason?: string; message?: string; field?: string }[];
+    retryAfterSeconds?: number;
+  };
   code: number;
 }
 
@@ -68,4 +74,70 @@ export function internalError(message: string): StatusBody {
 
 export function methodNotAllowed(message: string): StatusBody {
   return failure(405, 'MethodNotAllowed', message);
+}
+
+/** The reason apimachinery's constructors give each code (NewTooManyRequests, NewServiceUnavailable, ...). */
+const REASON_OF: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  410: 'Expired',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
+};
+
+/** Reason phrases for the status line (Node would pick its own; upgrades write the line by hand). */
+export const HTTP_REASON: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  410: 'Gone',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/**
+ * An injected error as the apiserver's own constructors build it: 429 NewTooManyRequests
+ * (details.retryAfterSeconds), 503 NewServiceUnavailable, 504 NewTimeoutError ("Timeout: ..."),
+ * 500 NewInternalError; other codes keep the given reason (default InternalError).
+ */
+export function injected(code: number, opts: { reason?: string; message?: string; retryAfter?: number } = {}): StatusBody {
+  // retryAfterSeconds is omitempty: a zero leaves `details: {}` on the constructors that always set details.
+  const retry = opts.retryAfter ? { retryAfterSeconds: opts.retryAfter } : undefined;
+  if (code === 500 && !opts.reason) return internalError(opts.message ?? 'injected fault');
+  const reason = opts.reason ?? REASON_OF[code] ?? 'InternalError';
+  const message =
+    opts.message ??
+    (code === 429
+      ? 'Too many requests, please try again later.'
+      : code === 503
+        ? 'the server is currently unable to handle the request'
+        : code === 504
+          ? 'Timeout: request did not complete within the allowed duration'
+          : 'injected fault');
+  const details = code === 429 || code === 504 ? { ...retry } : retry;
+  return failure(code, reason, message, details);
+}
+
+/** metav1.StatusReasonInvalid for PodLogOptions, as errors.NewInvalid words it (one error: no brackets). */
+export function invalidLogOptions(pod: string, errs: { field: string; type: 'FieldValueForbidden' | 'FieldValueInvalid'; body: string }[]): StatusBody {
+  const list = errs.map((e) => `${e.field}: ${e.body}`);
+  const joined = list.length === 1 ? list[0]! : `[${list.join(', ')}]`;
+  return failure(422, 'Invalid', `PodLogOptions "${pod}" is invalid: ${joined}`, {
+    name: pod,
+    kind: 'PodLogOptions',
+    causes: errs.map((e) => ({ reason: e.type, message: e.body, field: e.field })),
+  });
 }
