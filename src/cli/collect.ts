@@ -1,9 +1,10 @@
 // `kubeforensys collect` and `kubeforensys verify`: the snapshot and its integrity check.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ARTIFACTS, ARTIFACT_IDS, isArtifactId, type ArtifactId } from '../core/schema/artifacts.js';
 import { takeSnapshot, type ProgressEvent, type SnapshotResult } from '../core/snapshot.js';
-import { verifyBundle } from '../core/evidence/verify.js';
+import { hashFile, verifyBundle } from '../core/evidence/verify.js';
+import { MANIFEST_FILE } from '../core/evidence/manifest.js';
 import type { Manifest } from '../core/evidence/manifest.js';
 import { formatBytes, renderTable, safeText } from './format.js';
 
@@ -125,6 +126,7 @@ export async function runCollect(flags: CollectFlags, io: { stdout: NodeJS.Write
     else {
       io.stdout.write(`\n${summaryTable(result.manifest)}\n\n`);
       io.stdout.write(`Snapshot ${result.manifest.status}: ${result.bundleDir}\n`);
+      io.stdout.write(`manifest.json SHA-256: ${await hashFile(join(result.bundleDir, MANIFEST_FILE))}\n`);
     }
     return exitCodeFor(result.manifest);
   } finally {
@@ -157,13 +159,16 @@ export function registerCollectCommands(program: Command): void {
     .command('verify')
     .argument('<bundle>', 'evidence bundle folder')
     .option('--json', 'print the report as JSON')
+    .option('--derived', 'also derive the tables again from the raw evidence and compare them byte for byte')
     .description('Recompute every SHA-256 in the bundle manifest and name each modified, missing or extra file.')
     .addHelpText('after', '\nExit codes:\n  0  intact\n  1  tampered: at least one file or the manifest does not match\n  2  not a bundle or unreadable')
-    .action(async (bundle: string, flags: { json?: boolean }) => {
-      const report = await verifyBundle(resolve(bundle));
+    .action(async (bundle: string, flags: { json?: boolean; derived?: boolean }) => {
+      const report = await verifyBundle(resolve(bundle), { derived: flags.derived });
       if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-      else if (report.ok) process.stdout.write(`OK: ${report.checked} files match their SHA-256 in ${bundle}\n`);
-      else {
+      else if (report.ok) {
+        const derived = flags.derived ? `; ${report.derivedChecked} tables derived again from raw/ are identical` : '';
+        process.stdout.write(`OK: ${report.checked} files match their SHA-256 in ${safeText(bundle, 500)}${derived}\nmanifest.json SHA-256: ${report.manifestSha256}\n`);
+      } else {
         process.stdout.write(`TAMPERED: ${bundle}\n`);
         for (const p of report.problems) process.stdout.write(`  ${p.kind.padEnd(8)} ${p.path}: ${p.detail}\n`);
       }

@@ -4,6 +4,7 @@ import { TOOL_VERSION } from '../core/version.js';
 import { registerCollectCommands, EXIT } from './collect.js';
 import { registerScanCommand } from './scan.js';
 import { registerAzureCommands } from './azure.js';
+import { registerExportCommand } from './export.js';
 
 export function buildProgram(): Command {
   const program = new Command('kubeforensys')
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCollectCommands(program);
   registerScanCommand(program);
+  registerExportCommand(program);
   registerAzureCommands(program);
   return program;
 }

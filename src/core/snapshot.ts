@@ -11,9 +11,14 @@ import {
   type Logger,
   type ObjectCache,
 } from './collectors/types.js';
+import { hostname, userInfo } from 'node:os';
 import type { ClusterApi } from './cluster/api.js';
 import { BundleWriter, newSnapshotId } from './evidence/writer.js';
-import type { ArtifactReport, ArtifactStatus, ClusterIdentity, Manifest, SnapshotStatus } from './evidence/manifest.js';
+import { RAW_INDEX_FILE } from './evidence/raw.js';
+import type { Acquisition, ArtifactReport, ArtifactStatus, ClusterIdentity, Manifest, SnapshotStatus } from './evidence/manifest.js';
+import type { TableName } from './schema/tables.js';
+import { normalizeTime } from './schema/time.js';
+import { DERIVATION_VERSION, ON_DEMAND_TABLES, countLogRows, deriveMaterialized, readAcquisitionIndex, type DeriveInput } from './derive/index.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface SnapshotRequest {
@@ -23,6 +28,8 @@ export interface SnapshotRequest {
   /** Parent folder; the bundle is a new folder inside it. */
   outDir: string;
   options?: Partial<CollectOptions>;
+  /** What started the collection, for the manifest (default: this process's argv). */
+  commandLine?: string[];
 }
 
 export interface ProgressEvent {
@@ -83,8 +90,14 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
       excludeNamespaces: options.excludeNamespaces,
       concurrency: options.concurrency,
       execEnabled: options.execEnabled,
+      now: options.now.toISOString(),
+      historyMaxBytes: options.historyMaxBytes,
+      platformRegistries: options.platformRegistries,
     },
+    acquisition: acquisitionRecord(identity, req.commandLine ?? process.argv),
   });
+  // The connection's first requests (who we are, /version) go in with everything after.
+  await api.attachRaw(writer.raw);
   // Everything goes to both the caller's log and the bundle's collection.log.
   const both: Logger = {
     info: (m) => (log.info(m), void writer.logLine('info', m)),
@@ -99,13 +112,77 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
     if (!options.artifacts.includes(def.id)) continue;
     reports[def.id] = await runArtifact(d.collectors[def.id], { api, objects, options, writer, run, log: both });
   }
+  const tables = await deriveTables(writer, options, reports, d.collectors, both);
   const manifest = await writer.seal({
     status: snapshotStatus(run.signal.aborted, Object.values(reports)),
     endedAt: new Date().toISOString(),
     artifacts: reports,
+    tables,
+    derivation: { version: DERIVATION_VERSION, onDemand: [...ON_DEMAND_TABLES] },
   });
   log.info(`bundle sealed at ${writer.dir} (${manifest.status})`);
   return { bundleDir: writer.dir, manifest };
+}
+
+function acquisitionRecord(identity: ClusterIdentity, commandLine: string[]): Acquisition {
+  let osUser = '';
+  try {
+    osUser = userInfo().username;
+  } catch {
+    osUser = process.env.USER ?? '';
+  }
+  return {
+    host: hostname(),
+    osUser,
+    commandLine,
+    kubeconfigFiles: identity.kubeconfigFiles,
+    serverVersion: identity.serverVersion,
+    clock: 'system clock of the collecting host, UTC',
+    index: RAW_INDEX_FILE,
+  };
+}
+
+/**
+ * Derives the materialized tables from the raw evidence just collected and writes them; counts
+ * the rows of the on-demand tables. Each artifact's report gets its rows per table, and its
+ * final status from its rows and gaps. Runs even after a cancel: what was collected is kept.
+ */
+async function deriveTables(
+  writer: BundleWriter,
+  options: CollectOptions,
+  reports: Partial<Record<ArtifactId, ArtifactReport>>,
+  collectors: Record<ArtifactId, Collector>,
+  log: Logger,
+): Promise<Manifest['tables']> {
+  const started = performance.now();
+  // The index is read back from disk: the derivation sees exactly what an examiner will.
+  await writer.raw.flushIndex();
+  const input: DeriveInput = {
+    bundleDir: writer.dir,
+    stamp: { snapshotId: writer.header.snapshotId, cluster: writer.header.cluster.cluster, timeGenerated: normalizeTime(writer.header.startedAt)! },
+    options,
+    entries: await readAcquisitionIndex(writer.dir),
+  };
+  const tables: Manifest['tables'] = {};
+  const add = (artifact: ArtifactId, table: TableName, n: number) => {
+    tables[table] = { records: (tables[table]?.records ?? 0) + n };
+    const r = reports[artifact];
+    if (!r) return;
+    r.tables = { ...r.tables, [table]: (r.tables?.[table] ?? 0) + n };
+    r.records += n;
+  };
+  try {
+    for await (const d of deriveMaterialized(input, collectors)) {
+      await writer.writeRow(d.table, d.row);
+      add(d.artifact, d.table, 1);
+    }
+    if (reports.containerLogs) for (const t of ON_DEMAND_TABLES) add('containerLogs', t, await countLogRows(input));
+  } catch (err) {
+    log.error(`deriving the tables from the raw evidence failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  for (const r of Object.values(reports)) if (r && r.status !== 'cancelled' && r.status !== 'failed') r.status = artifactStatus(r.records, r.gaps);
+  log.info(`derived ${Object.values(tables).reduce((n, t) => n + (t?.records ?? 0), 0)} rows in ${Math.round(performance.now() - started)} ms`);
+  return tables;
 }
 
 interface ArtifactRun {
@@ -117,6 +194,7 @@ interface ArtifactRun {
   log: Logger;
 }
 
+/** Acquisition of one artifact: its requests are recorded as raw evidence; its rows come later, from the derivation. */
 async function runArtifact(collector: Collector, r: ArtifactRun): Promise<ArtifactReport> {
   const artifact = collector.artifact;
   const report: ArtifactReport = { status: 'ok', records: 0, bytes: 0, startedAt: new Date().toISOString(), endedAt: null, gaps: [], error: null };
@@ -129,32 +207,28 @@ async function runArtifact(collector: Collector, r: ArtifactRun): Promise<Artifa
     return report;
   }
   emit('start', 0, 0);
+  const rawBefore = r.writer.raw.bytes;
   let done = 0;
   let total = 0;
   try {
     const ctx = { cluster: r.api, objects: r.objects, options: r.options, signal: r.run.signal, log: r.log };
     for await (const ev of collector.collect(ctx)) {
-      if (ev.kind === 'row') {
-        const before = r.writer.bytes(ev.table);
-        await r.writer.write(ev.table, ev.row);
-        report.records++;
-        report.bytes += r.writer.bytes(ev.table) - before;
-      } else if (ev.kind === 'gap') {
+      if (ev.kind === 'gap') {
         report.gaps.push(ev.gap);
         r.log.warn(`${artifact}: ${ev.gap.status}: ${ev.gap.scope}: ${ev.gap.message}`);
-      } else {
+      } else if (ev.kind === 'progress') {
         done = ev.done;
         total = ev.total;
+        report.bytes = r.writer.raw.bytes - rawBefore;
         emit('progress', done, total);
       }
       // A collector that ignores the signal still stops here.
       r.run.signal.throwIfAborted();
     }
-    report.status = artifactStatus(report.records, report.gaps);
   } catch (err) {
     if (r.run.signal.aborted) {
       report.status = 'cancelled';
-      r.log.warn(`${artifact}: cancelled after ${report.records} records`);
+      r.log.warn(`${artifact}: cancelled`);
     } else {
       report.status = 'failed';
       report.error = err instanceof Error ? err.message : String(err);
@@ -162,7 +236,8 @@ async function runArtifact(collector: Collector, r: ArtifactRun): Promise<Artifa
     }
   }
   report.endedAt = new Date().toISOString();
-  r.log.info(`${artifact}: ${report.status}, ${report.records} records, ${report.gaps.length} gaps`);
+  report.bytes = r.writer.raw.bytes - rawBefore;
+  r.log.info(`${artifact}: ${report.status === 'ok' ? 'collected' : report.status}, ${report.bytes} raw bytes, ${report.gaps.length} gaps`);
   emit('end', done, total);
   return report;
 }

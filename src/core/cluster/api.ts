@@ -2,6 +2,7 @@
 // the real @kubernetes/client-node, each call taking an AbortSignal. Everything it returns came
 // from the cluster and is attacker-controlled text.
 import type { KubeObject, ListableKind } from '../collectors/types.js';
+import type { RawStore } from '../evidence/raw.js';
 
 export interface ListRequest {
   /** Namespace to list in; omitted means all namespaces (or a cluster-scoped kind). */
@@ -11,6 +12,7 @@ export interface ListRequest {
   signal: AbortSignal;
 }
 
+/** A container log, always with timestamps=true (every line keeps the kubelet's time). */
 export interface LogRequest {
   namespace: string;
   pod: string;
@@ -18,15 +20,18 @@ export interface LogRequest {
   previous: boolean;
   /** Only lines newer than this many seconds (omitted: the whole log). */
   sinceSeconds?: number;
-  timestamps: boolean;
   signal: AbortSignal;
 }
 
-/** One line of a log, without its newline, as raw bytes (it may not be UTF-8). */
-export interface LogLineBytes {
-  bytes: Buffer;
-  /** True when the line was longer than the line bound and this is a piece of it. */
-  split: boolean;
+/** How fetching one log stream into the raw evidence ended. */
+export interface LogFetch {
+  /** ok: the whole stream is held; no-log: the API says there is none (no previous instance, not started). */
+  outcome: 'ok' | 'no-log' | 'forbidden' | 'failed' | 'partial';
+  /** Body bytes received over all attempts. */
+  bytes: number;
+  attempts: number;
+  /** One sentence for a gap ('' when ok or no-log). */
+  message: string;
 }
 
 export type ExecOutcome =
@@ -67,6 +72,8 @@ export interface ExecResult {
 export interface ClusterApi {
   readonly contextName: string;
   readonly server: string;
+  /** From now on every request's body and index entry go to this bundle's raw evidence. */
+  attachRaw(store: RawStore): Promise<void>;
   /**
    * Lists a kind page by page (`limit`/`continue`). A 410 Expired mid-list restarts from the
    * start without yielding an object twice (by uid). Errors are KubeApiError.
@@ -74,8 +81,12 @@ export interface ClusterApi {
   listPages(kind: ListableKind, req: ListRequest): AsyncIterable<KubeObject[]>;
   /** Every object of a kind (all pages). */
   list(kind: ListableKind, req: ListRequest): Promise<KubeObject[]>;
-  /** Streams a container's log line by line; the whole log is never held in memory. */
-  streamLog(req: LogRequest): AsyncIterable<LogLineBytes>;
+  /**
+   * Fetches a container log into the raw evidence as served, byte for byte; a stream cut
+   * mid-way is asked for again from where it broke (each attempt is its own raw file and index
+   * entry, the derivation stitches them). Never throws but for cancellation.
+   */
+  fetchLog(req: LogRequest): Promise<LogFetch>;
   /** Runs argv in a container and collects stdout up to a bound. Never throws for exec outcomes. */
   exec(req: ExecRequest): Promise<ExecResult>;
 }

@@ -17,7 +17,6 @@ import {
   Observable,
   RbacAuthorizationV1Api,
   ResponseContext,
-  VersionApi,
   type ConfigurationOptions,
   type KubeConfig,
   type ObservableMiddleware,
@@ -25,11 +24,15 @@ import {
   type V1Status,
 } from '@kubernetes/client-node';
 import type { KubeObject, ListableKind } from '../collectors/types.js';
-import type { ClusterApi, ExecRequest, ExecResult, ListRequest, LogLineBytes, LogRequest } from './api.js';
+import type { ClusterApi, ExecRequest, ExecResult, ListRequest, LogFetch, LogRequest } from './api.js';
 import { CLUSTER_SCOPED_KINDS } from './api.js';
-import { KubeApiError, fromStatus, parseStatus, toKubeApiError, type CallTarget } from './errors.js';
-import { splitLines } from './lines.js';
+import { KubeApiError, fromStatus, isAbort, parseStatus, toKubeApiError, type CallTarget } from './errors.js';
 import type { LoadedKubeconfig } from './kubeconfig.js';
+import { Recorder } from './recorder.js';
+import { DEFAULT_RETRY_POLICY, RetryBudget, isTransient, parseRetryAfter, retryDelay, withRetry, type RetryPolicy } from './retry.js';
+import { START, resumeAfter, resumeSinceTime, type ResumeState } from './logFormat.js';
+import type { AcquisitionRef, LogResume, RawFile, RawStore } from '../evidence/raw.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const DEFAULT_PAGE = 500;
 /** How many times a list restarts after 410 Expired before giving up. */
@@ -78,10 +81,13 @@ const LISTS: Record<ListableKind, { all: ListFn; ns?: NsListFn }> = {
   },
 };
 
-/** What the `post` middleware saw: the raw response body. */
+/** What the middleware saw: the request as sent and the raw response body. */
 interface Captured {
+  method?: string;
+  url?: string;
   status?: number;
-  text?: string;
+  body?: Buffer;
+  retryAfter?: string;
 }
 
 /**
@@ -92,16 +98,20 @@ function callOptions(signal: AbortSignal, sink: Captured): Opts {
   const mw: ObservableMiddleware = {
     pre: (ctx: RequestContext) => {
       ctx.setSignal(signal as Parameters<RequestContext['setSignal']>[0]);
+      sink.method = ctx.getHttpMethod();
+      sink.url = ctx.getUrl();
       return new Observable(Promise.resolve(ctx));
     },
     post: (rsp: ResponseContext) =>
       new Observable(
         (async () => {
-          const text = await rsp.body.text();
+          // The body as bytes: it is kept as served, and parsed from these same bytes.
+          const body = await rsp.body.binary();
           sink.status = rsp.httpStatusCode;
-          sink.text = text;
+          sink.body = body;
+          sink.retryAfter = rsp.headers['retry-after'];
           const ok = rsp.httpStatusCode >= 200 && rsp.httpStatusCode < 300;
-          const handed = ok ? '{}' : text;
+          const handed = ok ? '{}' : body.toString('utf8');
           return new ResponseContext(rsp.httpStatusCode, { ...rsp.headers, 'content-type': ok ? 'application/json' : (rsp.headers['content-type'] ?? '') }, {
             text: async () => handed,
             binary: async () => Buffer.from(handed),
@@ -117,6 +127,30 @@ export function toKubeObject(o: unknown): KubeObject {
   const obj = (o && typeof o === 'object' ? o : {}) as KubeObject;
   if (obj.metadata && 'managedFields' in obj.metadata) delete obj.metadata.managedFields;
   return obj;
+}
+
+interface LogAttempt {
+  status: number;
+  bytes: number;
+  error: KubeApiError | null;
+  /** The raw file of a 2xx stream that was cut, to find where to resume. */
+  cutFile: string | null;
+}
+
+/** 400 answers that mean "there is no such log", not a failure. */
+function isNoLog(err: KubeApiError): boolean {
+  return /previous terminated container|is waiting to start|ContainerCreating|PodInitializing|not found/i.test(err.message);
+}
+
+/** The path and query of a request URL, as the index records it. */
+function requestPath(url: string | undefined, server: string): string {
+  if (!url) return '';
+  try {
+    const u = new URL(url, server);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
 }
 
 export class KubeClusterApi implements ClusterApi {
@@ -147,10 +181,28 @@ export class KubeClusterApi implements ClusterApi {
     };
   }
 
-  /** Runs one generated call and returns the raw JSON body; errors become KubeApiError. */
-  private async call<T>(what: string, signal: AbortSignal, fn: (o: Opts) => Promise<unknown>): Promise<T> {
+  private readonly recorder = new Recorder();
+  /** Tries per call and the backoff between them. */
+  retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY;
+  /** Retry time for everything this connection does (one snapshot). */
+  readonly retryBudget = new RetryBudget();
+  private nextStream = 1;
+
+  async attachRaw(store: RawStore): Promise<void> {
+    await this.recorder.attach(store);
+  }
+
+  /** Runs one generated call, retrying transient failures; returns the parsed JSON body. */
+  private call<T>(what: string, ref: AcquisitionRef, signal: AbortSignal, fn: (o: Opts) => Promise<unknown>): Promise<T> {
+    return withRetry({ policy: this.retryPolicy, budget: this.retryBudget, signal }, (attempt) => this.callOnce<T>(what, ref, attempt, signal, fn));
+  }
+
+  /** One attempt: its body and outcome go to the raw evidence whatever happens. */
+  private async callOnce<T>(what: string, ref: AcquisitionRef, attempt: number, signal: AbortSignal, fn: (o: Opts) => Promise<unknown>): Promise<T> {
     signal.throwIfAborted();
     const sink: Captured = {};
+    const seq = this.recorder.begin();
+    const startedAt = new Date().toISOString();
     // A stuck API server must not hang the snapshot: each call has its own deadline.
     const local = new AbortController();
     let timedOut = false;
@@ -160,17 +212,35 @@ export class KubeClusterApi implements ClusterApi {
     }, this.callTimeoutMs);
     const onAbort = () => local.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
+    let error: KubeApiError | null = null;
     try {
       await fn(callOptions(local.signal, sink));
     } catch (err) {
-      if (timedOut && !signal.aborted) throw new KubeApiError(0, 'Timeout', `${what} timed out after ${Math.round(this.callTimeoutMs / 1000)} s`);
-      throw toKubeApiError(err, this.target, what, sink.text);
+      error =
+        timedOut && !signal.aborted
+          ? new KubeApiError(0, 'Timeout', `${what} timed out after ${Math.round(this.callTimeoutMs / 1000)} s`)
+          : toKubeApiError(err, this.target, what, sink.body?.toString('utf8'));
+      error.retryAfterMs = parseRetryAfter(sink.retryAfter);
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
     }
+    const body = sink.body ?? Buffer.alloc(0);
+    await this.recorder.recordBody(seq, 'json', body, {
+      method: sink.method ?? 'GET',
+      path: requestPath(sink.url, this.server),
+      attempt,
+      startedAt,
+      endedAt: new Date().toISOString(),
+      status: sink.status ?? 0,
+      reason: error?.reason ?? null,
+      complete: sink.body !== undefined,
+      error: error?.message ?? null,
+      ref,
+    });
+    if (error) throw error;
     try {
-      return JSON.parse(sink.text ?? '') as T;
+      return JSON.parse(body.toString('utf8')) as T;
     } catch {
       throw new KubeApiError(sink.status ?? 0, 'BadResponse', `${what} returned a body that is not JSON`);
     }
@@ -189,7 +259,8 @@ export class KubeClusterApi implements ClusterApi {
       let body: { items?: unknown[]; metadata?: { continue?: string } };
       try {
         const page: Page = cont ? { limit, _continue: cont } : { limit };
-        body = await this.call(what, req.signal, (o) => (ns !== undefined ? def.ns!(this.apis, ns, page, o) : def.all(this.apis, page, o)));
+        const ref: AcquisitionRef = { kind: 'list', listKind: kind, namespace: ns ?? null, continued: !!cont };
+        body = await this.call(what, ref, req.signal, (o) => (ns !== undefined ? def.ns!(this.apis, ns, page, o) : def.all(this.apis, page, o)));
       } catch (err) {
         // The continue token expired (410): start over; objects already yielded are skipped by uid.
         if (err instanceof KubeApiError && err.status === 410 && cont && restarts < MAX_RESTARTS) {
@@ -223,7 +294,7 @@ export class KubeClusterApi implements ClusterApi {
   async whoAmI(signal: AbortSignal): Promise<string | null> {
     const auth = this.kc.makeApiClient(AuthenticationV1Api);
     try {
-      const review = await this.call<{ status?: { userInfo?: { username?: string } } }>('asking who we are (SelfSubjectReview)', signal, (o) =>
+      const review = await this.call<{ status?: { userInfo?: { username?: string } } }>('asking who we are (SelfSubjectReview)', { kind: 'review' }, signal, (o) =>
         auth.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } }, o),
       );
       return review.status?.userInfo?.username || null;
@@ -233,14 +304,49 @@ export class KubeClusterApi implements ClusterApi {
     }
   }
 
-  /** A cheap call that proves the server answers and accepts our credentials. */
-  async ping(signal: AbortSignal): Promise<void> {
-    const version = this.kc.makeApiClient(VersionApi);
-    try {
-      await this.call('reading the server version', signal, (o) => version.getCode(o));
-    } catch (err) {
-      if (err instanceof KubeApiError && [403, 404].includes(err.status)) return;
+  /**
+   * The server's version (/version): proves the server answers, and goes into the manifest.
+   * Null when refused. A raw GET: the generated VersionApi skips per-call middleware, so its
+   * body could not be kept.
+   */
+  async serverVersion(signal: AbortSignal): Promise<string | null> {
+    const what = 'reading the server version';
+    const body = await withRetry({ policy: this.retryPolicy, budget: this.retryBudget, signal }, async (attempt) => {
+      const seq = this.recorder.begin();
+      const startedAt = new Date().toISOString();
+      const chunks: Buffer[] = [];
+      const out: LogAttempt = { status: 0, bytes: 0, error: null, cutFile: null };
+      let complete = false;
+      try {
+        complete = await this.streamInto('/version', what, signal, { write: async (c) => void chunks.push(c) }, out);
+      } catch (err) {
+        out.error = toKubeApiError(err, this.target, what);
+      }
+      const buf = Buffer.concat(chunks);
+      await this.recorder.recordBody(seq, 'json', buf, {
+        method: 'GET',
+        path: '/version',
+        attempt,
+        startedAt,
+        endedAt: new Date().toISOString(),
+        status: out.status,
+        reason: out.error?.reason ?? null,
+        complete,
+        error: out.error?.message ?? null,
+        ref: { kind: 'version' },
+      });
+      if (out.error) throw out.error;
+      return buf;
+    }).catch((err: unknown) => {
+      if (err instanceof KubeApiError && [403, 404].includes(err.status)) return null;
       throw err;
+    });
+    if (body === null) return null;
+    try {
+      const v = JSON.parse(body.toString('utf8')) as { gitVersion?: unknown };
+      return typeof v.gitVersion === 'string' ? v.gitVersion : null;
+    } catch {
+      throw new KubeApiError(200, 'BadResponse', `${what} returned a body that is not JSON`);
     }
   }
 
@@ -268,22 +374,76 @@ export class KubeClusterApi implements ClusterApi {
     return opts;
   }
 
-  async *streamLog(req: LogRequest): AsyncIterable<LogLineBytes> {
+  async fetchLog(req: LogRequest): Promise<LogFetch> {
     const what = `reading the ${req.previous ? 'previous ' : ''}log of ${req.namespace}/${req.pod}/${req.container}`;
-    req.signal.throwIfAborted();
-    const q = new URLSearchParams({ container: req.container });
-    if (req.timestamps) q.set('timestamps', 'true');
-    if (req.previous) q.set('previous', 'true');
-    if (req.sinceSeconds !== undefined) q.set('sinceSeconds', String(Math.max(1, Math.floor(req.sinceSeconds))));
-    const url = new URL(
-      `${this.server}/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/log?${q.toString()}`,
-    );
-    let opts: https.RequestOptions;
-    try {
-      opts = await this.rawOptions();
-    } catch (err) {
-      throw toKubeApiError(err, this.target, what);
+    const stream = this.nextStream++;
+    let state: ResumeState = START;
+    let bytes = 0;
+    for (let attempt = 1; ; attempt++) {
+      req.signal.throwIfAborted();
+      const resume: LogResume | null = state.at === null ? null : { sinceTime: resumeSinceTime(state.at), at: state.at, skip: state.count };
+      const ref: AcquisitionRef = { kind: 'log', namespace: req.namespace, pod: req.pod, container: req.container, previous: req.previous, stream, resume };
+      const r = await this.logAttempt(req, what, ref, attempt);
+      bytes += r.bytes;
+      if (r.error === null) return { outcome: 'ok', bytes, attempts: attempt, message: '' };
+      const err = r.error;
+      if (isAbort(err) || req.signal.aborted) throw err;
+      if (r.status === 400 && isNoLog(err)) return { outcome: 'no-log', bytes, attempts: attempt, message: '' };
+      if (r.status === 403) return { outcome: 'forbidden', bytes, attempts: attempt, message: err.message };
+      // A cut stream resumes after the lines it delivered whole; the rest is asked for again.
+      if (r.cutFile) state = resumeAfter(await this.recorder.readBack(r.cutFile), state);
+      const retry = attempt < this.retryPolicy.maxAttempts && (r.cutFile !== null || isTransient(err));
+      const wait = retry ? retryDelay(attempt, this.retryPolicy, err) : 0;
+      if (!retry || !this.retryBudget.take(wait)) {
+        const outcome = bytes > 0 ? 'partial' : 'failed';
+        const where = bytes > 0 ? ` after ${bytes} bytes (the bytes received are kept)` : '';
+        return { outcome, bytes, attempts: attempt, message: `${err.message}${where}; gave up after ${attempt} attempt(s)` };
+      }
+      await sleep(wait, undefined, { signal: req.signal });
     }
+  }
+
+  /** One request of a log stream, its body streamed into a raw file as it arrives. */
+  private async logAttempt(req: LogRequest, what: string, ref: Extract<AcquisitionRef, { kind: 'log' }>, attempt: number): Promise<LogAttempt> {
+    const q = new URLSearchParams({ container: req.container, timestamps: 'true' });
+    if (req.previous) q.set('previous', 'true');
+    if (ref.resume) q.set('sinceTime', ref.resume.sinceTime);
+    else if (req.sinceSeconds !== undefined) q.set('sinceSeconds', String(Math.max(1, Math.floor(req.sinceSeconds))));
+    const path = `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/log?${q.toString()}`;
+    const seq = this.recorder.begin();
+    const startedAt = new Date().toISOString();
+    const out: LogAttempt = { status: 0, bytes: 0, error: null, cutFile: null };
+    const file = await this.recorder.stream('log');
+    let complete = false;
+    try {
+      complete = await this.streamInto(path, what, req.signal, file, out);
+    } catch (err) {
+      out.error = toKubeApiError(err, this.target, what);
+    }
+    if (!complete && out.error === null) out.error = new KubeApiError(0, 'ECONNRESET', `${what} was cut off`);
+    const entry = await this.recorder.finish(seq, file, {
+      method: 'GET',
+      path,
+      attempt,
+      startedAt,
+      endedAt: new Date().toISOString(),
+      status: out.status,
+      reason: out.error?.reason ?? null,
+      complete,
+      error: out.error?.message ?? null,
+      ref,
+    });
+    if (!complete && out.status >= 200 && out.status < 300 && entry?.file) out.cutFile = entry.file;
+    return out;
+  }
+
+  /** Streams one response into `file`; true when the body ended normally. Non-2xx bodies are kept too. */
+  private async streamInto(path: string, what: string, signal: AbortSignal, file: { write(chunk: Buffer): Promise<void> } | null, out: LogAttempt): Promise<boolean> {
+    signal.throwIfAborted();
+    const url = new URL(`${this.server}${path}`);
+    const opts = await this.rawOptions().catch((err: unknown) => {
+      throw toKubeApiError(err, this.target, what);
+    });
     // The signal is not passed to http.request: Node hands it on to the pooled keep-alive
     // socket, which an abort would later destroy with nobody listening (an uncaught error).
     let request: http.ClientRequest | undefined;
@@ -293,9 +453,8 @@ export class KubeClusterApi implements ClusterApi {
       response?.destroy(err);
       request?.destroy(err);
     };
-    req.signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
-      req.signal.throwIfAborted();
       const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
         const mod = url.protocol === 'https:' ? https : http;
         request = mod.request(url, { ...opts, method: 'GET', headers: { ...(opts.headers ?? {}), Accept: 'text/plain, */*' } }, resolve);
@@ -309,30 +468,62 @@ export class KubeClusterApi implements ClusterApi {
         request.end();
       });
       response = res;
-      // Errors while reading reach us through the iterators below.
       res.on('error', () => undefined);
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status > 299) {
-        // Keep the Status body (bounded): it says why (e.g. no previous terminated container).
-        let body = '';
-        for await (const chunk of res) {
-          if (body.length < 65536) body += (chunk as Buffer).toString('utf8');
-        }
-        throw fromStatus(status, parseStatus(body), this.target, what);
-      }
+      out.status = res.statusCode ?? 0;
+      const ok = out.status >= 200 && out.status <= 299;
+      // Keep the Status body of a refusal (bounded): it says why (e.g. no previous terminated container).
+      let errorBody = '';
       try {
-        for await (const line of splitLines(res as AsyncIterable<Buffer>)) yield { bytes: line.bytes, split: line.split };
+        for await (const chunk of res as AsyncIterable<Buffer>) {
+          out.bytes += chunk.length;
+          if (ok || out.bytes <= 65536) await file?.write(chunk);
+          if (!ok && errorBody.length < 65536) errorBody += chunk.toString('utf8');
+        }
       } finally {
         if (!res.complete) res.destroy();
       }
-    } catch (err) {
-      throw toKubeApiError(err, this.target, what);
+      if (!ok) {
+        const e = fromStatus(out.status, parseStatus(errorBody), this.target, what);
+        e.retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+        out.error = e;
+      }
+      return res.complete;
     } finally {
-      req.signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
+  /** Runs the exec and records it: stdout as the raw body, the Status outcome in the index. */
   async exec(req: ExecRequest): Promise<ExecResult> {
+    const seq = this.recorder.begin();
+    const startedAt = new Date().toISOString();
+    const r = await this.execOnce(req);
+    const q = new URLSearchParams({ container: req.container, stdout: 'true', stderr: 'true' });
+    for (const c of req.command) q.append('command', c);
+    const upgraded = r.outcome === 'ok' || r.outcome === 'nonzero-exit' || r.outcome === 'binary-missing';
+    await this.recorder.recordBody(seq, 'bin', r.stdout, {
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/exec?${q.toString()}`,
+      attempt: 1,
+      startedAt,
+      endedAt: new Date().toISOString(),
+      status: r.outcome === 'forbidden' ? 403 : upgraded ? 101 : 0,
+      reason: r.outcome === 'ok' ? null : r.outcome,
+      complete: !r.truncated,
+      error: r.message || null,
+      ref: {
+        kind: 'exec',
+        namespace: req.namespace,
+        pod: req.pod,
+        container: req.container,
+        command: req.command,
+        exec: { outcome: r.outcome, exitCode: r.exitCode, truncated: r.truncated, message: r.message, stderr: r.stderr },
+      },
+    });
+    return r;
+  }
+
+  private async execOnce(req: ExecRequest): Promise<ExecResult> {
     const where = `exec into ${req.namespace}/${req.pod}/${req.container}`;
     const result: ExecResult = { outcome: 'failed', exitCode: null, stdout: Buffer.alloc(0), stderr: '', truncated: false, message: '' };
     if (req.signal.aborted) return { ...result, message: `${where} was cancelled` };

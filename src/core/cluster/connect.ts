@@ -33,9 +33,10 @@ export async function connectCluster(req: ConnectRequest): Promise<Connection> {
     throw explainExecPluginError(err, loaded) ?? toKubeApiError(err, api.target, 'getting credentials');
   }
   let identity: string | null;
+  let serverVersion: string | null;
   try {
     identity = await api.whoAmI(req.signal);
-    if (identity === null) await api.ping(req.signal);
+    serverVersion = await api.serverVersion(req.signal);
   } catch (err) {
     const plugin = explainExecPluginError(err, loaded);
     if (plugin && !(err instanceof KubeApiError)) throw plugin;
@@ -43,6 +44,6 @@ export async function connectCluster(req: ConnectRequest): Promise<Connection> {
   }
   return {
     api,
-    identity: { context: loaded.contextName, cluster: loaded.clusterName, server: loaded.server, user: loaded.userName, identity },
+    identity: { context: loaded.contextName, cluster: loaded.clusterName, server: loaded.server, user: loaded.userName, identity, serverVersion, kubeconfigFiles: loaded.files },
   };
 }

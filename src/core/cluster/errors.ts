@@ -21,6 +21,8 @@ export class KubeconfigError extends Error {
  */
 export class KubeApiError extends Error {
   override readonly name = 'KubeApiError';
+  /** The server's Retry-After, in milliseconds, when it sent one (429, 503). */
+  retryAfterMs: number | null = null;
   constructor(
     readonly status: number,
     readonly reason: string,

@@ -14,6 +14,18 @@ function errMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Lists page by page, keeping the pages that arrived when a later one fails; cancellation still throws. */
+async function listKeepingPages(api: ClusterApi, kind: ListableKind, namespace: string | undefined, signal: AbortSignal): Promise<{ items: KubeObject[]; error: unknown }> {
+  const items: KubeObject[] = [];
+  try {
+    for await (const page of api.listPages(kind, { namespace, signal })) items.push(...page);
+    return { items, error: null };
+  } catch (err) {
+    if (isAbort(err) || signal.aborted) throw err;
+    return { items, error: err };
+  }
+}
+
 export function createObjectCache(api: ClusterApi, options: CollectOptions): ObjectCache {
   const cache = new Map<ListableKind, Promise<ListOutcome>>();
   const keep = (o: KubeObject) => {
@@ -21,18 +33,18 @@ export function createObjectCache(api: ClusterApi, options: CollectOptions): Obj
     return !(ns && options.excludeNamespaces.includes(ns));
   };
 
+  const keepKind = (kind: ListableKind) => (o: KubeObject) => (kind === 'namespaces' ? !options.excludeNamespaces.includes(o.metadata?.name ?? '') : keep(o));
+
   async function load(kind: ListableKind, signal: AbortSignal): Promise<ListOutcome> {
-    try {
-      const items = await api.list(kind, { signal });
-      return { items: items.filter((o) => (kind === 'namespaces' ? !options.excludeNamespaces.includes(o.metadata?.name ?? '') : keep(o))), gaps: [] };
-    } catch (err) {
-      if (isAbort(err) || signal.aborted) throw err;
-      const scope = CLUSTER_SCOPED_KINDS.has(kind) ? kind : `${kind} (all namespaces)`;
-      if (!isForbidden(err) || CLUSTER_SCOPED_KINDS.has(kind)) {
-        return { items: [], gaps: [{ scope, status: isForbidden(err) ? 'forbidden' : 'failed', message: errMessage(err) }] };
-      }
-      return perNamespace(kind, err, signal);
+    const { items, error } = await listKeepingPages(api, kind, undefined, signal);
+    if (!error) return { items: items.filter(keepKind(kind)), gaps: [] };
+    const scope = CLUSTER_SCOPED_KINDS.has(kind) ? kind : `${kind} (all namespaces)`;
+    // Pages already listed are kept: a list that broke off (410 again and again, a dead server) is partial, not empty.
+    if (items.length > 0) return { items: items.filter(keepKind(kind)), gaps: [{ scope, status: 'partial', message: `${errMessage(error)}; ${items.length} objects listed before that are kept` }] };
+    if (!isForbidden(error) || CLUSTER_SCOPED_KINDS.has(kind)) {
+      return { items: [], gaps: [{ scope, status: isForbidden(error) ? 'forbidden' : 'failed', message: errMessage(error) }] };
     }
+    return perNamespace(kind, error, signal);
   }
 
   async function perNamespace(kind: ListableKind, clusterErr: unknown, signal: AbortSignal): Promise<ListOutcome> {
@@ -55,20 +67,22 @@ export function createObjectCache(api: ClusterApi, options: CollectOptions): Obj
     setMaxListeners(Math.max(50, options.concurrency * 4), local.signal);
     const onAbort = () => local.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    const items: KubeObject[] = [];
+    // One slot per namespace, filled in any order, read in namespace order: the same objects in
+    // the same order whatever order the lists completed in (the derivation depends on it).
+    const perNs: KubeObject[][] = namespaces.items.map(() => []);
     const gaps: GapLike[] = [];
     try {
       await Promise.all(
-        namespaces.items.map((n) =>
+        namespaces.items.map((n, i) =>
           limit(async () => {
             const ns = n.metadata?.name;
             if (!ns) return;
-            try {
-              items.push(...(await api.list(kind, { namespace: ns, signal: local.signal })));
-            } catch (err) {
-              if (isAbort(err) || signal.aborted) throw err;
-              gaps.push({ scope: `${kind} in namespace ${ns}`, status: isForbidden(err) ? 'forbidden' : 'failed', message: errMessage(err) });
-            }
+            const { items, error } = await listKeepingPages(api, kind, ns, local.signal);
+            perNs[i] = items;
+            if (!error) return;
+            if (isAbort(error) || signal.aborted) throw error;
+            const status = items.length > 0 ? 'partial' : isForbidden(error) ? 'forbidden' : 'failed';
+            gaps.push({ scope: `${kind} in namespace ${ns}`, status, message: errMessage(error) });
           }),
         ),
       );
@@ -77,7 +91,7 @@ export function createObjectCache(api: ClusterApi, options: CollectOptions): Obj
     }
     // Stable order whatever the completion order was.
     gaps.sort((a, b) => a.scope.localeCompare(b.scope));
-    return { items: items.filter(keep), gaps };
+    return { items: perNs.flat().filter(keep), gaps };
   }
 
   function list(kind: ListableKind, signal: AbortSignal): Promise<ListOutcome> {

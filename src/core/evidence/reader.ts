@@ -1,10 +1,13 @@
 // Opens a sealed bundle and streams its tables back, one record at a time.
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RowByTable, TableName } from '../schema/tables.js';
-import { MANIFEST_FILE, tableFile, type Manifest } from './manifest.js';
+import { FORMAT_VERSION, MANIFEST_FILE, tableFile, type Manifest } from './manifest.js';
+import { containerLogs } from '../schema/tables.js';
+import { normalizeTime } from '../schema/time.js';
+import type { DeriveInput } from '../derive/index.js';
 
 export class BundleError extends Error {
   override name = 'BundleError';
@@ -33,27 +36,59 @@ export async function readManifest(dir: string): Promise<Manifest> {
   } catch (err) {
     throw new BundleError(`${path} is not valid JSON (${(err as Error).message}).`);
   }
-  if (manifest?.formatVersion !== 1 || !Array.isArray(manifest.files)) {
-    throw new BundleError(`${path} is not a KubeForenSys manifest (unknown formatVersion ${String(manifest?.formatVersion)}).`);
+  const version = manifest?.formatVersion as unknown;
+  if (typeof version === 'number' && version > FORMAT_VERSION) {
+    throw new BundleError(`${path} is a format ${version} bundle from a newer KubeForenSys; this version reads formats 1 to ${FORMAT_VERSION}.`);
+  }
+  if ((version !== 1 && version !== 2) || !Array.isArray(manifest.files)) {
+    throw new BundleError(`${path} is not a KubeForenSys manifest (unknown formatVersion ${String(version)}).`);
   }
   return manifest;
 }
 
+/**
+ * Opens a sealed bundle. Format 2 tables come from the derivation: materialized ones from
+ * tables/, the container log table from raw/ on demand. A format 1 (0.1.0) bundle holds rows
+ * only and is read as it is.
+ */
 export async function openBundle(dir: string): Promise<Bundle> {
   const manifest = await readManifest(dir);
+  const onDemand = new Set<TableName>(manifest.derivation?.onDemand ?? []);
+  let input: Promise<DeriveInput> | undefined;
+  const deriveInput = () => (input ??= deriveInputOf(dir, manifest));
   return {
     dir,
     manifest,
-    readTable: <T extends TableName>(table: T, opts?: { signal?: AbortSignal }) => readJsonl<RowByTable[T]>(join(dir, tableFile(table)), opts?.signal),
+    readTable: <T extends TableName>(table: T, opts?: { signal?: AbortSignal }) =>
+      onDemand.has(table) ? (derivedTable(deriveInput, table, opts?.signal) as AsyncIterable<RowByTable[T]>) : readJsonl<RowByTable[T]>(join(dir, tableFile(table)), opts?.signal),
   };
 }
 
+async function deriveInputOf(dir: string, manifest: Manifest): Promise<DeriveInput> {
+  const { readAcquisitionIndex, optionsFromManifest } = await import('../derive/index.js');
+  return {
+    bundleDir: dir,
+    stamp: { snapshotId: manifest.snapshotId, cluster: manifest.cluster.cluster, timeGenerated: normalizeTime(manifest.startedAt) ?? '' },
+    options: optionsFromManifest(manifest.options, manifest.options.artifacts),
+    entries: await readAcquisitionIndex(dir),
+  };
+}
+
+async function* derivedTable(input: () => Promise<DeriveInput>, table: TableName, signal?: AbortSignal): AsyncIterable<unknown> {
+  const { deriveLogTable } = await import('../derive/index.js');
+  if (table !== containerLogs.name) return;
+  yield* deriveLogTable(await input(), signal);
+}
+
 async function* readJsonl<T>(path: string, signal?: AbortSignal): AsyncIterable<T> {
+  let st;
   try {
-    await stat(path);
+    st = await lstat(path);
   } catch {
     return;
   }
+  // A FIFO or link where a table should be would hang or lead outside the bundle: refuse it.
+  if (!st.isFile()) throw new BundleError(`${path} is not a regular file; run verify on the bundle.`);
   const input = createReadStream(path, { encoding: 'utf8', signal });
   const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;

@@ -1,12 +1,16 @@
-// Recomputes every hash in the manifest and names each modified, missing or extra file.
+// Recomputes every hash in the manifest and names each modified, missing or extra file; checks
+// SHA256SUMS against the manifest; with `derived`, re-derives the materialized tables from the
+// raw evidence and compares them byte for byte. Only regular files inside the bundle are ever
+// opened: a symlink, FIFO or device where evidence should be is a problem, never followed.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { INGEST_CHECKPOINT_FILE, MANIFEST_FILE, computeManifestDigest } from './manifest.js';
+import { INGEST_CHECKPOINT_FILE, MANIFEST_FILE, SHA256SUMS_FILE, computeManifestDigest, type FileEntry, type Manifest } from './manifest.js';
 import { readManifest } from './reader.js';
+import { sha256sums } from './writer.js';
 
-export type ProblemKind = 'modified' | 'missing' | 'extra' | 'manifest';
+export type ProblemKind = 'modified' | 'missing' | 'extra' | 'manifest' | 'derived';
 
 export interface VerifyProblem {
   path: string;
@@ -19,13 +23,31 @@ export interface VerifyReport {
   /** Files whose size and SHA-256 matched. */
   checked: number;
   problems: VerifyProblem[];
+  /** SHA-256 of manifest.json as it is on disk (for the examiner's notes). */
+  manifestSha256: string;
+  /** Tables re-derived and found identical, with `derived`. */
+  derivedChecked: number;
 }
 
-/** Files that may exist beside the sealed ones: the manifest itself and the ingestion checkpoint. */
-const UNHASHED = new Set([MANIFEST_FILE, INGEST_CHECKPOINT_FILE]);
+export interface VerifyOptions {
+  signal?: AbortSignal;
+  /** Also re-derive the materialized tables from raw/ and compare them. */
+  derived?: boolean;
+}
 
-export async function verifyBundle(dir: string, signal?: AbortSignal): Promise<VerifyReport> {
+/** Files that may exist beside the sealed ones: the manifest, SHA256SUMS and the ingestion checkpoint. */
+const UNHASHED = new Set([MANIFEST_FILE, SHA256SUMS_FILE, INGEST_CHECKPOINT_FILE]);
+
+/** A manifest path that stays inside the bundle: relative, no `..`, no empty or dot segments. */
+function safeRelPath(p: string): boolean {
+  if (typeof p !== 'string' || p === '' || p.startsWith('/') || p.includes('\\') || p.includes('\0')) return false;
+  return p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
+export async function verifyBundle(dir: string, opts: VerifyOptions | AbortSignal = {}): Promise<VerifyReport> {
+  const { signal, derived } = opts instanceof AbortSignal ? { signal: opts, derived: false } : opts;
   const manifest = await readManifest(dir);
+  const manifestText = await readFile(join(dir, MANIFEST_FILE));
   const problems: VerifyProblem[] = [];
   if (computeManifestDigest(manifest) !== manifest.manifestDigest) {
     problems.push({ path: MANIFEST_FILE, kind: 'manifest', detail: 'the manifest digest does not match its content: the manifest was edited' });
@@ -34,24 +56,89 @@ export async function verifyBundle(dir: string, signal?: AbortSignal): Promise<V
   const listed = new Set<string>();
   for (const entry of manifest.files) {
     signal?.throwIfAborted();
-    listed.add(entry.path);
-    const abs = join(dir, ...entry.path.split('/'));
-    let size: number;
-    try {
-      size = (await stat(abs)).size;
-    } catch {
-      problems.push({ path: entry.path, kind: 'missing', detail: 'listed in the manifest but not on disk' });
+    if (!safeRelPath(entry.path)) {
+      problems.push({ path: String(entry.path), kind: 'manifest', detail: 'the manifest names a path outside the bundle' });
       continue;
     }
-    const sha256 = await hashFile(abs, signal);
-    if (sha256 !== entry.sha256 || size !== entry.size) {
-      problems.push({ path: entry.path, kind: 'modified', detail: `SHA-256 ${sha256} (${size} bytes), manifest says ${entry.sha256} (${entry.size} bytes)` });
-    } else checked++;
+    listed.add(entry.path);
+    const problem = await checkFile(dir, entry, signal);
+    if (problem) problems.push(problem);
+    else checked++;
   }
-  for (const rel of await listFiles(dir)) {
-    if (!listed.has(rel) && !UNHASHED.has(rel)) problems.push({ path: rel, kind: 'extra', detail: 'on disk but not in the manifest' });
+  for (const { rel, regular } of await listEntries(dir)) {
+    if (listed.has(rel)) continue;
+    if (!regular) problems.push({ path: rel, kind: 'extra', detail: 'not a regular file (a link, FIFO or device) inside the bundle' });
+    else if (!UNHASHED.has(rel)) problems.push({ path: rel, kind: 'extra', detail: 'on disk but not in the manifest' });
   }
-  return { ok: problems.length === 0, checked, problems };
+  if (manifest.formatVersion >= 2) problems.push(...(await checkSums(dir, manifest, manifestText)));
+  let derivedChecked = 0;
+  if (derived && problems.length === 0 && manifest.formatVersion >= 2) {
+    const r = await checkDerived(dir, manifest, signal);
+    problems.push(...r.problems);
+    derivedChecked = r.checked;
+  }
+  return { ok: problems.length === 0, checked, problems, manifestSha256: createHash('sha256').update(manifestText).digest('hex'), derivedChecked };
+}
+
+async function checkFile(dir: string, entry: FileEntry, signal?: AbortSignal): Promise<VerifyProblem | null> {
+  const abs = join(dir, ...entry.path.split('/'));
+  let st;
+  try {
+    st = await lstat(abs);
+  } catch {
+    return { path: entry.path, kind: 'missing', detail: 'listed in the manifest but not on disk' };
+  }
+  if (!st.isFile()) return { path: entry.path, kind: 'modified', detail: 'not a regular file (a link, FIFO or device stands where the evidence was)' };
+  const sha256 = await hashFile(abs, signal);
+  if (sha256 !== entry.sha256 || st.size !== entry.size) {
+    return { path: entry.path, kind: 'modified', detail: `SHA-256 ${sha256} (${st.size} bytes), manifest says ${entry.sha256} (${entry.size} bytes)` };
+  }
+  return null;
+}
+
+/** SHA256SUMS must list exactly the manifest's files and the manifest itself, with their hashes. */
+async function checkSums(dir: string, manifest: Manifest, manifestText: Buffer): Promise<VerifyProblem[]> {
+  let st;
+  try {
+    st = await lstat(join(dir, SHA256SUMS_FILE));
+  } catch {
+    return [{ path: SHA256SUMS_FILE, kind: 'missing', detail: 'the bundle has no SHA256SUMS' }];
+  }
+  if (!st.isFile()) return [{ path: SHA256SUMS_FILE, kind: 'modified', detail: 'not a regular file' }];
+  const self: FileEntry = { path: MANIFEST_FILE, size: manifestText.length, sha256: createHash('sha256').update(manifestText).digest('hex') };
+  const expected = sha256sums([...manifest.files, self]);
+  const actual = await readFile(join(dir, SHA256SUMS_FILE), 'utf8');
+  return actual === expected ? [] : [{ path: SHA256SUMS_FILE, kind: 'modified', detail: 'SHA256SUMS does not list the manifest\'s files with their hashes' }];
+}
+
+/** Re-derives every materialized table and compares its SHA-256 with the sealed file's. */
+async function checkDerived(dir: string, manifest: Manifest, signal?: AbortSignal): Promise<{ checked: number; problems: VerifyProblem[] }> {
+  const { deriveMaterialized, readAcquisitionIndex, optionsFromManifest } = await import('../derive/index.js');
+  const { COLLECTORS } = await import('../collectors/index.js');
+  const { normalizeTime } = await import('../schema/time.js');
+  const { tableFile } = await import('./manifest.js');
+  const input = {
+    bundleDir: dir,
+    stamp: { snapshotId: manifest.snapshotId, cluster: manifest.cluster.cluster, timeGenerated: normalizeTime(manifest.startedAt) ?? '' },
+    options: optionsFromManifest(manifest.options, manifest.options.artifacts),
+    entries: await readAcquisitionIndex(dir),
+  };
+  const hashes = new Map<string, ReturnType<typeof createHash>>();
+  for await (const d of deriveMaterialized(input, COLLECTORS, signal)) {
+    const path = tableFile(d.table);
+    let h = hashes.get(path);
+    if (!h) hashes.set(path, (h = createHash('sha256')));
+    h.update(JSON.stringify(d.row) + '\n');
+  }
+  const problems: VerifyProblem[] = [];
+  let checked = 0;
+  const sealed = new Map(manifest.files.filter((f) => f.path.startsWith('tables/')).map((f) => [f.path, f.sha256]));
+  for (const path of new Set([...sealed.keys(), ...hashes.keys()])) {
+    const again = hashes.get(path)?.digest('hex');
+    if (again === sealed.get(path)) checked++;
+    else problems.push({ path, kind: 'derived', detail: again ? 'deriving it again from raw/ gives different rows' : 'deriving raw/ again gives no such table' });
+  }
+  return { checked, problems };
 }
 
 export async function hashFile(path: string, signal?: AbortSignal): Promise<string> {
@@ -60,12 +147,13 @@ export async function hashFile(path: string, signal?: AbortSignal): Promise<stri
   return hash.digest('hex');
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
+/** Every entry below the bundle that is not a folder, without following links. */
+async function listEntries(dir: string): Promise<{ rel: string; regular: boolean }[]> {
+  const out: { rel: string; regular: boolean }[] = [];
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
+    if (entry.isDirectory()) continue;
     const parent = (entry as unknown as { parentPath?: string; path?: string }).parentPath ?? (entry as unknown as { path: string }).path;
-    out.push(relative(dir, join(parent, entry.name)).split(sep).join('/'));
+    out.push({ rel: relative(dir, join(parent, entry.name)).split(sep).join('/'), regular: entry.isFile() });
   }
-  return out.sort();
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : 1));
 }

@@ -1,31 +1,36 @@
-// Streams records to disk as JSON lines while hashing them, so memory does not grow with log
-// volume and sealing the bundle needs no second pass over the data.
+// Writes a bundle: the raw evidence (raw.ts) while collecting, then at seal the derived tables,
+// the manifest with every file's size and SHA-256, and SHA256SUMS. Files are hashed while
+// written, so sealing needs no second pass over the data.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { TableName } from '../schema/tables.js';
-import { tableByName } from '../schema/tables.js';
-import { normalizeTime } from '../schema/time.js';
-import type { CollectedRow } from '../collectors/types.js';
 import {
   COLLECTION_LOG_FILE,
+  FORMAT_VERSION,
   MANIFEST_FILE,
+  SHA256SUMS_FILE,
   TABLES_DIR,
   computeManifestDigest,
   tableFile,
+  type Acquisition,
   type FileEntry,
   type Manifest,
 } from './manifest.js';
+import { RAW_DIR, RawStore } from './raw.js';
 
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
+/** Rows are gathered into writes of about this size. */
+const WRITE_BATCH = 64 * 1024;
 
 /** A file being written: its stream, running hash and size. */
-class HashedFile {
+export class HashedFile {
   private readonly stream: WriteStream;
   private readonly hash: Hash = createHash('sha256');
+  private pending = '';
   size = 0;
 
   constructor(
@@ -37,15 +42,23 @@ class HashedFile {
     this.stream.on('error', () => undefined);
   }
 
-  /** Resolves once the data is buffered; waits for 'drain' when the stream asks for backpressure. */
+  /** Buffers text and writes it in large pieces; waits for 'drain' when the stream asks for backpressure. */
   async write(text: string): Promise<void> {
-    const buf = Buffer.from(text, 'utf8');
+    this.pending += text;
+    if (this.pending.length >= WRITE_BATCH) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending === '') return;
+    const buf = Buffer.from(this.pending, 'utf8');
+    this.pending = '';
     this.hash.update(buf);
     this.size += buf.length;
     if (!this.stream.write(buf)) await once(this.stream, 'drain');
   }
 
   async close(): Promise<FileEntry> {
+    await this.flush();
     this.stream.end();
     await once(this.stream, 'close');
     return { path: this.relPath, size: this.size, sha256: this.hash.digest('hex') };
@@ -58,10 +71,11 @@ export interface BundleHeader {
   startedAt: string;
   options: Manifest['options'];
   toolVersion: string;
+  acquisition: Acquisition;
 }
 
-/** What the caller supplies at seal time; files, tables and the digest are the writer's. */
-export type ManifestBody = Pick<Manifest, 'status' | 'artifacts' | 'endedAt'>;
+/** What the caller supplies at seal time; files and the digest are the writer's. */
+export type ManifestBody = Pick<Manifest, 'status' | 'artifacts' | 'endedAt' | 'tables'> & { derivation: NonNullable<Manifest['derivation']> };
 
 export function newSnapshotId(at: Date): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -74,10 +88,25 @@ export function safeName(name: string): string {
   return cleaned || 'cluster';
 }
 
+/** Creates `<parentDir>/<cluster>-<snapshotId>` (0700) with the given subfolders. */
+export async function createBundleDir(parentDir: string, cluster: string, snapshotId: string, subdirs: string[]): Promise<string> {
+  await mkdir(parentDir, { recursive: true });
+  const dir = join(parentDir, `${safeName(cluster)}-${snapshotId}`);
+  await mkdir(dir, { mode: DIR_MODE });
+  await chmod(dir, DIR_MODE); // mkdir's mode is filtered by the umask
+  for (const d of subdirs) await mkdir(join(dir, d), { mode: DIR_MODE });
+  return dir;
+}
+
+/** One line per sealed file, as sha256sum prints them (two spaces, then the path). */
+export function sha256sums(files: readonly FileEntry[]): string {
+  return files.map((f) => `${f.sha256}  ${f.path}\n`).join('');
+}
+
 export class BundleWriter {
   private readonly tables = new Map<TableName, HashedFile>();
-  private readonly counts = new Map<TableName, number>();
   private readonly log: HashedFile;
+  readonly raw: RawStore;
   private sealed = false;
 
   private constructor(
@@ -85,51 +114,23 @@ export class BundleWriter {
     readonly header: BundleHeader,
   ) {
     this.log = new HashedFile(COLLECTION_LOG_FILE, join(dir, COLLECTION_LOG_FILE));
+    this.raw = new RawStore(dir);
   }
 
-  /** Creates `<parentDir>/<cluster>-<snapshotId>` (0700) and opens its collection log (0600). */
   static async create(parentDir: string, header: BundleHeader): Promise<BundleWriter> {
-    await mkdir(parentDir, { recursive: true });
-    const dir = join(parentDir, `${safeName(header.cluster.cluster)}-${header.snapshotId}`);
-    await mkdir(dir, { mode: DIR_MODE });
-    await chmod(dir, DIR_MODE); // mkdir's mode is filtered by the umask
-    await mkdir(join(dir, TABLES_DIR), { mode: DIR_MODE });
+    const dir = await createBundleDir(parentDir, header.cluster.cluster, header.snapshotId, [RAW_DIR, TABLES_DIR]);
     return new BundleWriter(dir, header);
   }
 
-  /** Appends one record, stamping the columns the bundle owns and ordering columns as the schema does. */
-  async write<T extends TableName>(table: T, row: CollectedRow<T>): Promise<void> {
+  /** Appends one derived row (already stamped and in column order) to its table file. */
+  async writeRow(table: TableName, row: Record<string, unknown>): Promise<void> {
     if (this.sealed) throw new Error('the evidence bundle is already sealed');
-    const def = tableByName(table);
-    if (!def) throw new Error(`unknown table ${table}`);
     let file = this.tables.get(table);
     if (!file) {
       file = new HashedFile(tableFile(table), join(this.dir, tableFile(table)));
       this.tables.set(table, file);
     }
-    const n = (this.counts.get(table) ?? 0) + 1;
-    this.counts.set(table, n);
-    const src = row as Record<string, unknown>;
-    const stamped: Record<string, unknown> = {
-      TimeGenerated: normalizeTime(new Date()),
-      RecordId: `${this.header.snapshotId}/${table}/${String(n).padStart(9, '0')}`,
-      SnapshotId: this.header.snapshotId,
-      Cluster: this.header.cluster.cluster,
-    };
-    const out: Record<string, unknown> = {};
-    for (const c of def.columns) {
-      const v = c.name in stamped ? stamped[c.name] : src[c.name];
-      out[c.name] = v === undefined ? (c.type === 'string' ? '' : null) : v;
-    }
-    await file.write(JSON.stringify(out) + '\n');
-  }
-
-  records(table: TableName): number {
-    return this.counts.get(table) ?? 0;
-  }
-
-  bytes(table: TableName): number {
-    return this.tables.get(table)?.size ?? 0;
+    await file.write(JSON.stringify(row) + '\n');
   }
 
   /** One timestamped line in collection.log. */
@@ -138,19 +139,15 @@ export class BundleWriter {
     await this.log.write(`${new Date().toISOString()} ${level.toUpperCase()} ${message.replace(/[\r\n]+/g, ' ')}\n`);
   }
 
-  /** Closes every file, then writes manifest.json with each file's size and SHA-256 and the manifest digest. */
+  /** Closes every file, then writes manifest.json (sizes, SHA-256, digest) and SHA256SUMS. */
   async seal(body: ManifestBody): Promise<Manifest> {
     if (this.sealed) throw new Error('the evidence bundle is already sealed');
     this.sealed = true;
-    const files: FileEntry[] = [await this.log.close()];
-    const tables: Manifest['tables'] = {};
-    for (const [name, file] of this.tables) {
-      files.push(await file.close());
-      tables[name] = { records: this.counts.get(name) ?? 0 };
-    }
+    const files: FileEntry[] = [await this.log.close(), ...(await this.raw.seal())];
+    for (const file of this.tables.values()) files.push(await file.close());
     files.sort((a, b) => (a.path < b.path ? -1 : 1));
     const unsigned: Omit<Manifest, 'manifestDigest'> = {
-      formatVersion: 1,
+      formatVersion: FORMAT_VERSION,
       tool: { name: 'kubeforensys', version: this.header.toolVersion },
       snapshotId: this.header.snapshotId,
       cluster: this.header.cluster,
@@ -158,12 +155,17 @@ export class BundleWriter {
       endedAt: body.endedAt,
       status: body.status,
       options: this.header.options,
+      acquisition: this.header.acquisition,
+      derivation: body.derivation,
       artifacts: body.artifacts,
-      tables,
+      tables: body.tables,
       files,
     };
     const manifest: Manifest = { ...unsigned, manifestDigest: computeManifestDigest(unsigned) };
-    await writeFile(join(this.dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n', { mode: FILE_MODE, flag: 'wx' });
+    const text = JSON.stringify(manifest, null, 2) + '\n';
+    await writeFile(join(this.dir, MANIFEST_FILE), text, { mode: FILE_MODE, flag: 'wx' });
+    const self: FileEntry = { path: MANIFEST_FILE, size: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') };
+    await writeFile(join(this.dir, SHA256SUMS_FILE), sha256sums([...files, self]), { mode: FILE_MODE, flag: 'wx' });
     return manifest;
   }
 }

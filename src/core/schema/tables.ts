@@ -13,14 +13,16 @@ export const containerLogs = defineTable({
   name: 'kubelogs_CL',
   description: 'Container log lines (current and previous instances) with their original timestamps.',
   columns: [
-    s('Message', 'The log line, with bytes that are not UTF-8 escaped as \\xNN.'),
+    s('Message', 'The log line as UTF-8; bytes that are not UTF-8 show as U+FFFD (the exact bytes are in MessageBase64).'),
     bool('Previous', 'True when the line comes from the previous (terminated) instance of the container.'),
     s('ContainerKind', 'container, init or ephemeral.'),
     s('Image', 'Image of the container.'),
     s('NodeName', 'Node the pod ran on.'),
     long('LineNumber', 'Line number within the collected log stream, from 1.'),
     bool('TimestampParsed', 'False when the line had no parsable timestamp (EventTime is then the previous line\'s or the collection time).'),
-    bool('NonUtf8', 'True when the line held bytes that are not UTF-8 (escaped in Message).'),
+    bool('NonUtf8', 'True when the line held bytes that are not UTF-8.'),
+    s('MessageBase64', 'The line\'s exact bytes in base64 when they are not UTF-8; empty otherwise (so no text can pass for them).'),
+    long('LinePart', '0 for a whole line; 1, 2, … for the pieces of a line longer than 8 MiB (pieces after the first are dated as the first, never parsed for a time).'),
   ],
 });
 

@@ -1,0 +1,118 @@
+// The kubelet's log format with timestamps=true: each line is "<RFC3339Nano> <message>\n",
+// the time in UTC with trailing zeros of the fraction trimmed. This module knows how to read
+// that prefix from bytes and how a stream cut mid-way is picked up again: the collector uses it
+// to ask for the rest, the derivation to stitch the pieces, so both agree by construction.
+
+/** Bytes of the shortest and longest prefix we accept ("2026-01-02T03:04:05Z" … 9 fraction digits + offset). */
+const MIN_TS = 20;
+const MAX_TS = 35;
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/**
+ * The end of a valid RFC 3339 timestamp at `start` (the index of the space after it), or -1.
+ * Byte checks, no regular expression and no string: this runs once per log line.
+ */
+export function timestampEnd(buf: Uint8Array, start: number, end: number): number {
+  if (end - start < MIN_TS) return -1;
+  const b = (i: number) => buf[start + i]!;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!isDigit(b(i))) return -1;
+  if (b(4) !== 0x2d || b(7) !== 0x2d || b(10) !== 0x54 || b(13) !== 0x3a || b(16) !== 0x3a) return -1;
+  let i = 19;
+  if (start + i < end && b(i) === 0x2e) {
+    i++;
+    const f = i;
+    while (start + i < end && isDigit(b(i)) && i - f < 9) i++;
+    if (i === f) return -1;
+  }
+  if (start + i >= end) return -1;
+  if (b(i) === 0x5a) i++;
+  else if ((b(i) === 0x2b || b(i) === 0x2d) && start + i + 6 <= end && isDigit(b(i + 1)) && isDigit(b(i + 2)) && b(i + 3) === 0x3a && isDigit(b(i + 4)) && isDigit(b(i + 5))) i += 6;
+  else return -1;
+  if (i > MAX_TS || start + i >= end || b(i) !== 0x20) return -1;
+  return start + i;
+}
+
+/**
+ * A key that orders timestamps by instant: UTC with nine fraction digits. Only "Z" times (what
+ * the kubelet writes) are padded; an offset time keeps its text and so compares as written,
+ * which is enough to tell equal instants from different ones in the same stream.
+ */
+export function timeKey(ts: string): string {
+  if (!ts.endsWith('Z')) return ts;
+  const dot = ts.indexOf('.');
+  if (dot === -1) return `${ts.slice(0, -1)}.000000000Z`;
+  return `${ts.slice(0, dot + 1)}${ts.slice(dot + 1, -1).padEnd(9, '0')}Z`;
+}
+
+/** The timestamp of a line (`start`..`end`, no newline), or null. */
+export function lineTime(buf: Buffer, start: number, end: number): string | null {
+  const e = timestampEnd(buf, start, end);
+  return e === -1 ? null : buf.toString('latin1', start, e);
+}
+
+/**
+ * What is already held of a stream: the time of its last complete timestamped line and how many
+ * held lines carry exactly that time. A resumed request asks from that second on; its lines
+ * before `at`, and the first `count` at `at`, are the ones already held (positions, not
+ * content: two identical lines at the same time are two lines).
+ */
+export interface ResumeState {
+  at: string | null;
+  count: number;
+}
+
+export const START: ResumeState = { at: null, count: 0 };
+
+/**
+ * Filters the lines of a resumed segment: drops what `from` says is already held and reports
+ * each kept line. Returns the state after the segment. A trailing piece without a newline
+ * counts as a line only with `withTail` (the last segment: the end of the log, or what a cut
+ * that was never resumed delivered); otherwise it was cut and is asked for again.
+ */
+export function stitchSegment(buf: Buffer, from: ResumeState, keep: (start: number, end: number) => void, withTail = false): ResumeState {
+  const atKey = from.at === null ? null : timeKey(from.at);
+  let skipping = atKey !== null;
+  let seenAt = 0;
+  let at = from.at;
+  let count = from.count;
+  let start = 0;
+  for (;;) {
+    let nl = buf.indexOf(0x0a, start);
+    if (nl === -1) {
+      if (!withTail || start >= buf.length) break;
+      nl = buf.length;
+    }
+    const ts = lineTime(buf, start, nl);
+    if (skipping) {
+      // Lines without a time cannot be placed: while skipping they belong to the held part.
+      const k = ts === null ? null : timeKey(ts);
+      if (k === null || k < atKey! || (k === atKey && seenAt < from.count)) {
+        if (k === atKey) seenAt++;
+        start = nl + 1;
+        continue;
+      }
+      skipping = false;
+    }
+    keep(start, nl);
+    if (ts !== null) {
+      if (at !== null && timeKey(ts) === timeKey(at)) count++;
+      else {
+        at = ts;
+        count = 1;
+      }
+    }
+    start = nl + 1;
+  }
+  return { at, count };
+}
+
+/** The state after a segment, without keeping anything (the collector, at a cut). */
+export function resumeAfter(buf: Buffer, from: ResumeState): ResumeState {
+  return stitchSegment(buf, from, () => undefined);
+}
+
+/** sinceTime for a resumed request: the held time cut to whole seconds, as the API server forwards it. */
+export function resumeSinceTime(at: string): string {
+  return `${at.slice(0, 19)}${at.endsWith('Z') || at.length <= 20 ? 'Z' : at.slice(-6)}`;
+}

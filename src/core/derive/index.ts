@@ -1,0 +1,167 @@
+// Raw evidence → schema rows. Small tables are derived once, at seal time, by running each
+// artifact's collector against a replay of the raw evidence (replay.ts) and written to tables/
+// so the tree shows them at once; the container log table is derived on demand from the raw
+// streams (logs.ts) for the timeline, ingestion and exports. One pass over the logs at seal
+// time runs the content rules and counts the log rows for the manifest.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ARTIFACTS, type ArtifactId } from '../schema/artifacts.js';
+import { containerLogs, suspiciousPods, type RowByTable, type TableName } from '../schema/tables.js';
+import { normalizeTime } from '../schema/time.js';
+import { MAX_LINE_BYTES } from '../cluster/lines.js';
+import { timestampEnd } from '../cluster/logFormat.js';
+import { RAW_INDEX_FILE, type AcquisitionEntry } from '../evidence/raw.js';
+import { DEFAULT_COLLECT_OPTIONS, type CollectOptions, type Collector, type Logger, type ObjectCache } from '../collectors/types.js';
+import { createObjectCache } from '../collectors/objectCache.js';
+import { meta, podContainers, str } from '../collectors/common.js';
+import { ContainerContentScanner } from '../detections/contentRules.js';
+import { suspiciousPodRow } from '../detections/rows.js';
+import { ReplayClusterApi } from './replay.js';
+import { RowStamper, type StampSource } from './stamp.js';
+import { containerKey, deriveLogRows, logStreams, readStreamLines, type ContainerInfo, type LogStream } from './logs.js';
+
+/** Goes up whenever the same raw evidence would give different rows. */
+export const DERIVATION_VERSION = 2;
+
+/** Tables derived on demand from raw/ rather than written to tables/. */
+export const ON_DEMAND_TABLES: readonly TableName[] = [containerLogs.name];
+
+/** What the derivation needs to know about a snapshot besides its raw files. */
+export interface DeriveInput {
+  bundleDir: string;
+  stamp: StampSource;
+  /** The options the snapshot ran with (since-window, exclusions, the reference "now"). */
+  options: CollectOptions;
+  entries: readonly AcquisitionEntry[];
+}
+
+export async function readAcquisitionIndex(bundleDir: string): Promise<AcquisitionEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(join(bundleDir, RAW_INDEX_FILE), 'utf8');
+  } catch (err) {
+    // Not written yet: nothing was requested.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: AcquisitionEntry[] = [];
+  let n = 0;
+  for (const line of text.split('\n')) {
+    n++;
+    if (line === '') continue;
+    try {
+      out.push(JSON.parse(line) as AcquisitionEntry);
+    } catch (err) {
+      throw new Error(`${RAW_INDEX_FILE} line ${n} is not valid JSON (${(err as Error).message}); run verify on the bundle.`);
+    }
+  }
+  return out;
+}
+
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function replay(input: DeriveInput): { api: ReplayClusterApi; objects: ObjectCache; options: CollectOptions } {
+  const api = new ReplayClusterApi(input.bundleDir, input.entries);
+  // One at a time: rows come out in the same order on every derivation.
+  const options = { ...input.options, concurrency: 1 };
+  return { api, objects: createObjectCache(api, options), options };
+}
+
+export interface DerivedRow {
+  table: TableName;
+  artifact: ArtifactId;
+  row: Record<string, unknown>;
+}
+
+/**
+ * Every materialized row, in a fixed order: artifact by artifact as the snapshot ran them; for
+ * container logs, the findings of the content rules over the log lines.
+ */
+export async function* deriveMaterialized(input: DeriveInput, collectors: Record<ArtifactId, Collector>, signal?: AbortSignal): AsyncGenerator<DerivedRow> {
+  const { api, objects, options } = replay(input);
+  const stamper = new RowStamper(input.stamp);
+  const ctrl = new AbortController();
+  const sig = signal ?? ctrl.signal;
+  for (const def of ARTIFACTS) {
+    if (!options.artifacts.includes(def.id)) continue;
+    if (def.id === 'containerLogs') {
+      for await (const row of logFindings(input, objects, sig)) yield { table: suspiciousPods.name, artifact: def.id, row: stamper.stamp(suspiciousPods.name, row) };
+      continue;
+    }
+    for await (const ev of collectors[def.id].collect({ cluster: api, objects, options, signal: sig, log: silent })) {
+      if (ev.kind === 'row') yield { table: ev.table, artifact: def.id, row: stamper.stamp(ev.table, ev.row as Record<string, unknown>) };
+    }
+  }
+}
+
+/** Container details for log rows, from the pods as the raw evidence lists them. */
+async function containerInfo(objects: ObjectCache, signal: AbortSignal): Promise<Map<string, ContainerInfo>> {
+  const out = new Map<string, ContainerInfo>();
+  const { items } = await objects.list('pods', signal);
+  for (const pod of items) {
+    const m = meta(pod);
+    const node = str((pod.spec as Record<string, unknown> | undefined)?.nodeName);
+    for (const c of podContainers(pod)) out.set(containerKey(str(m.namespace), str(m.name), c.name), { kind: c.kind, image: str(c.spec.image), node });
+  }
+  return out;
+}
+
+/** The content rules over every log line (one cap per container, current and previous together). */
+async function* logFindings(input: DeriveInput, _objects: ObjectCache, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+  const scanners = new Map<string, ContainerContentScanner>();
+  for (const s of logStreams(input.entries)) {
+    signal.throwIfAborted();
+    const key = containerKey(s.namespace, s.pod, s.container);
+    let scanner = scanners.get(key);
+    if (!scanner) scanners.set(key, (scanner = new ContainerContentScanner('log', { namespace: s.namespace, pod: s.pod, container: s.container })));
+    const found: Record<string, unknown>[] = [];
+    await scanStream(input.bundleDir, s, scanner, found);
+    yield* found;
+  }
+}
+
+async function scanStream(bundleDir: string, s: LogStream, scanner: ContainerContentScanner, out: Record<string, unknown>[]): Promise<void> {
+  let lineNo = 0;
+  let lastTime: string | null = null;
+  await readStreamLines(bundleDir, s, (buf, start, end) => {
+    lineNo++;
+    const tsEnd = timestampEnd(buf, start, end);
+    if (tsEnd !== -1) lastTime = normalizeTime(buf.toString('latin1', start, tsEnd));
+    const msgStart = tsEnd === -1 ? start : tsEnd + 1;
+    // The rules read text: a line past the piece bound is screened on its first piece.
+    const text = buf.toString('utf8', msgStart, Math.min(end, msgStart + MAX_LINE_BYTES));
+    for (const f of scanner.check(text, `log${s.previous ? '(previous)' : ''}:line ${lineNo}`, lastTime)) out.push(suspiciousPodRow(f) as Record<string, unknown>);
+  });
+}
+
+/** How many log rows the derivation gives (a line longer than the piece bound is several rows). */
+export async function countLogRows(input: DeriveInput, signal?: AbortSignal): Promise<number> {
+  let n = 0;
+  for (const s of logStreams(input.entries)) {
+    signal?.throwIfAborted();
+    await readStreamLines(input.bundleDir, s, (_buf, start, end) => {
+      n += Math.max(1, Math.ceil((end - start) / MAX_LINE_BYTES));
+    });
+  }
+  return n;
+}
+
+/** The container log table, derived from the raw streams, streaming. */
+export async function* deriveLogTable(input: DeriveInput, signal?: AbortSignal): AsyncGenerator<RowByTable[typeof containerLogs.name]> {
+  const ctrl = new AbortController();
+  const sig = signal ?? ctrl.signal;
+  const { objects } = replay(input);
+  const containers = await containerInfo(objects, sig).catch(() => new Map<string, ContainerInfo>());
+  const ctx = { bundleDir: input.bundleDir, snapshotId: input.stamp.snapshotId, cluster: input.stamp.cluster, timeGenerated: input.stamp.timeGenerated, containers };
+  for await (const batch of deriveLogRows(ctx, logStreams(input.entries), sig)) yield* batch;
+}
+
+/** The options a manifest recorded, completed with the defaults a derivation needs. */
+export function optionsFromManifest(recorded: Omit<Partial<CollectOptions>, 'now'> & { now?: string }, artifacts: ArtifactId[]): CollectOptions {
+  return {
+    ...DEFAULT_COLLECT_OPTIONS,
+    ...recorded,
+    artifacts,
+    now: new Date(recorded.now ?? 0),
+  } as CollectOptions;
+}
