@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BundleWriter, newSnapshotId } from '../src/core/evidence/writer.js';
+import { BundleWriter, newSnapshotId } from '../test/support/v1BundleWriter.js';
 import { containerLogs } from '../src/core/schema/tables.js';
 import { normalizeTime } from '../src/core/schema/time.js';
 import { startAzureEmulator } from '../test/emulators/azure/server.js';

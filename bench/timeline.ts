@@ -9,7 +9,7 @@ import { runInNewContext } from 'node:vm';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BundleWriter, newSnapshotId } from '../src/core/evidence/writer.js';
+import { BundleWriter, newSnapshotId } from '../test/support/v1BundleWriter.js';
 import { openBundle } from '../src/core/evidence/reader.js';
 import { loadLocalTimeline, type TableSource } from '../src/core/timeline/local.js';
 import { emptyFilter, type TimelineFilter } from '../src/core/timeline/filter.js';

@@ -173,6 +173,10 @@ async function deriveTables(
   };
   try {
     for await (const d of deriveMaterialized(input, collectors)) {
+      if (d.kind === 'error') {
+        log.error(`${d.artifact}: deriving its rows from the raw evidence stopped: ${d.message}`);
+        continue;
+      }
       await writer.writeRow(d.table, d.row);
       add(d.artifact, d.table, 1);
     }

@@ -11,15 +11,18 @@ import { clusterEvents, cronJobs } from '../../src/core/schema/tables.js';
 import type { Collector, CollectorEvent } from '../../src/core/collectors/types.js';
 import { verifyBundle } from '../../src/core/evidence/verify.js';
 import { TOOL_VERSION } from '../../src/core/version.js';
+import { ReplayClusterApi } from '../../src/core/derive/replay.js';
 
 function deps(behaviour: Partial<Record<ArtifactId, (signal: AbortSignal) => AsyncIterable<CollectorEvent>>>): SnapshotDeps {
   const collectors = Object.fromEntries(
-    ARTIFACT_IDS.map((id) => [id, { artifact: id, collect: (ctx) => (behaviour[id] ?? (async function* () {}))(ctx.signal) } satisfies Collector]),
+    // A derivation replays the collector over the raw evidence: the scripted one then runs as if
+    // already cancelled, so it yields what it yielded before its wait and stops.
+    ARTIFACT_IDS.map((id) => [id, { artifact: id, collect: (ctx) => (behaviour[id] ?? (async function* () {}))(ctx.cluster instanceof ReplayClusterApi ? AbortSignal.abort() : ctx.signal) } satisfies Collector]),
   ) as Record<ArtifactId, Collector>;
   return {
     connect: async () => ({
-      api: { contextName: 'test' } as never,
-      identity: { context: 'test', cluster: 'test-cluster', server: 'https://127.0.0.1:6443', user: 'u', identity: 'system:admin' },
+      api: { contextName: 'test', attachRaw: async () => undefined } as never,
+      identity: { context: 'test', cluster: 'test-cluster', server: 'https://127.0.0.1:6443', user: 'u', identity: 'system:admin', serverVersion: 'v1.30.0', kubeconfigFiles: [] },
     }),
     createObjectCache: () => ({ list: async () => ({ items: [], gaps: [] }) }),
     collectors,
@@ -78,10 +81,12 @@ test('cancelling mid-artifact seals a bundle that verifies and is marked cancell
     { outDir: out },
     { signal: controller.signal },
     deps({
-      events: async function* () {
+      events: async function* (signal) {
         for (let i = 0; ; i++) {
           if (i === 50) controller.abort();
           yield eventRow(i);
+          // Live, the orchestrator stops it after row 50; replayed, it ends there by itself.
+          if (signal.aborted && i >= 50) return;
         }
       },
     }),

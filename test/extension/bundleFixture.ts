@@ -1,7 +1,7 @@
 // A small but realistic evidence bundle, written with the real BundleWriter: a privileged bare
 // pod with findings, a web pod whose log holds attacker-controlled HTML, command history, an RBAC
 // finding on default/default, a forbidden artifact and a partial one.
-import { BundleWriter, newSnapshotId } from '../../src/core/evidence/writer.js';
+import { BundleWriter, newSnapshotId } from '../support/v1BundleWriter.js';
 import type { ArtifactReport, Manifest } from '../../src/core/evidence/manifest.js';
 import type { ArtifactId } from '../../src/core/schema/artifacts.js';
 import { commandHistory, containerLogs, clusterEvents, podInventory, rbacFindings, suspiciousPods, type TableName } from '../../src/core/schema/tables.js';

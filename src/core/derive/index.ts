@@ -67,29 +67,33 @@ function replay(input: DeriveInput): { api: ReplayClusterApi; objects: ObjectCac
   return { api, objects: createObjectCache(api, options), options };
 }
 
-export interface DerivedRow {
-  table: TableName;
-  artifact: ArtifactId;
-  row: Record<string, unknown>;
-}
+export type Derived =
+  | { kind: 'row'; table: TableName; artifact: ArtifactId; row: Record<string, unknown> }
+  /** The artifact's rows stop here: its replay failed (its rows so far are kept). */
+  | { kind: 'error'; artifact: ArtifactId; message: string };
 
 /**
  * Every materialized row, in a fixed order: artifact by artifact as the snapshot ran them; for
  * container logs, the findings of the content rules over the log lines.
  */
-export async function* deriveMaterialized(input: DeriveInput, collectors: Record<ArtifactId, Collector>, signal?: AbortSignal): AsyncGenerator<DerivedRow> {
+export async function* deriveMaterialized(input: DeriveInput, collectors: Record<ArtifactId, Collector>, signal?: AbortSignal): AsyncGenerator<Derived> {
   const { api, objects, options } = replay(input);
   const stamper = new RowStamper(input.stamp);
-  const ctrl = new AbortController();
-  const sig = signal ?? ctrl.signal;
+  const sig = signal ?? new AbortController().signal;
   for (const def of ARTIFACTS) {
     if (!options.artifacts.includes(def.id)) continue;
-    if (def.id === 'containerLogs') {
-      for await (const row of logFindings(input, objects, sig)) yield { table: suspiciousPods.name, artifact: def.id, row: stamper.stamp(suspiciousPods.name, row) };
-      continue;
-    }
-    for await (const ev of collectors[def.id].collect({ cluster: api, objects, options, signal: sig, log: silent })) {
-      if (ev.kind === 'row') yield { table: ev.table, artifact: def.id, row: stamper.stamp(ev.table, ev.row as Record<string, unknown>) };
+    const artifact = def.id;
+    try {
+      if (artifact === 'containerLogs') {
+        for await (const row of logFindings(input, sig)) yield { kind: 'row', table: suspiciousPods.name, artifact, row: stamper.stamp(suspiciousPods.name, row) };
+        continue;
+      }
+      for await (const ev of collectors[artifact].collect({ cluster: api, objects, options, signal: sig, log: silent })) {
+        if (ev.kind === 'row') yield { kind: 'row', table: ev.table, artifact, row: stamper.stamp(ev.table, ev.row as Record<string, unknown>) };
+      }
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      yield { kind: 'error', artifact, message: err instanceof Error ? err.message : String(err) };
     }
   }
 }
@@ -107,7 +111,7 @@ async function containerInfo(objects: ObjectCache, signal: AbortSignal): Promise
 }
 
 /** The content rules over every log line (one cap per container, current and previous together). */
-async function* logFindings(input: DeriveInput, _objects: ObjectCache, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+async function* logFindings(input: DeriveInput, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
   const scanners = new Map<string, ContainerContentScanner>();
   for (const s of logStreams(input.entries)) {
     signal.throwIfAborted();

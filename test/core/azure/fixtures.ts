@@ -2,7 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BundleWriter, newSnapshotId } from '../../../src/core/evidence/writer.js';
+import { BundleWriter, newSnapshotId } from '../../support/v1BundleWriter.js';
 import { openBundle } from '../../../src/core/evidence/reader.js';
 import { clusterEvents, commandHistory, containerLogs, podInventory, rbacBindings, suspiciousPods, TABLES } from '../../../src/core/schema/tables.js';
 import { compareTimelineRows, matchesFilter, toTimelineRow } from '../../../src/core/timeline/rows.js';

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile, rm, stat, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BundleWriter, newSnapshotId } from '../../../src/core/evidence/writer.js';
+// A 0.1.0 (format 1) bundle: still opened, read and verified as it is.
+import { BundleWriter, newSnapshotId } from '../../support/v1BundleWriter.js';
 import { openBundle } from '../../../src/core/evidence/reader.js';
 import { verifyBundle } from '../../../src/core/evidence/verify.js';
 import { INGEST_CHECKPOINT_FILE, MANIFEST_FILE, tableFile } from '../../../src/core/evidence/manifest.js';
@@ -30,7 +31,7 @@ async function makeBundle(): Promise<string> {
   return w.dir;
 }
 
-test('a sealed bundle verifies, streams its rows back with the stamped columns, and keeps private modes', async () => {
+test('a 0.1.0 bundle verifies, streams its rows back with the stamped columns, and keeps private modes', async () => {
   const dir = await makeBundle();
   assert.ok(!dir.includes('..'), 'the cluster name cannot walk out of the evidence folder');
   const report = await verifyBundle(dir);

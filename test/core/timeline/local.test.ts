@@ -8,7 +8,7 @@ import { compareTimelineRows, matchesFilter, toTimelineRow } from '../../../src/
 import { emptyFilter, type TimelineFilter } from '../../../src/core/timeline/filter.js';
 import { TABLES, clusterEvents, containerLogs, suspiciousPods, type TableName } from '../../../src/core/schema/tables.js';
 import { SEVERITIES, type TimelineRow } from '../../../src/core/schema/timeline.js';
-import { BundleWriter, newSnapshotId } from '../../../src/core/evidence/writer.js';
+import { BundleWriter, newSnapshotId } from '../../support/v1BundleWriter.js';
 import { openBundle } from '../../../src/core/evidence/reader.js';
 
 /** A small deterministic PRNG so a failing seed can be replayed. */
