@@ -163,6 +163,8 @@ export class KubeClusterApi implements ClusterApi {
 
   /** Deadline of one API call (one list page, one review). */
   callTimeoutMs = 120_000;
+  /** Objects per list page (`limit`). */
+  pageSize = DEFAULT_PAGE;
   /** Silence after which a log stream is given up. */
   logIdleTimeoutMs = 120_000;
 
@@ -251,7 +253,7 @@ export class KubeClusterApi implements ClusterApi {
     const ns = req.namespace;
     if (ns !== undefined && (CLUSTER_SCOPED_KINDS.has(kind) || !def.ns)) throw new Error(`${kind} is cluster-scoped`);
     const what = ns !== undefined ? `listing ${kind} in namespace ${ns}` : `listing ${kind}`;
-    const limit = req.pageSize ?? DEFAULT_PAGE;
+    const limit = req.pageSize ?? this.pageSize;
     const seen = new Set<string>();
     let restarts = 0;
     let cont: string | undefined;
