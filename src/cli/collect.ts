@@ -144,7 +144,7 @@ export function registerCollectCommands(program: Command): void {
     .option('--since <duration>', 'log window, e.g. 90m, 24h, 7d', parseDuration, 24 * 3600)
     .addOption(new Option('--artifacts <list>', `comma-separated subset of: ${ARTIFACT_IDS.join(', ')}`).argParser(parseArtifacts))
     .option('--exclude-namespaces <list>', 'comma-separated namespaces to skip (system namespaces are collected by default)', parseList)
-    .option('--concurrency <n>', 'containers collected in parallel (default 8)', parsePositiveInt)
+    .option('--concurrency <n>', 'containers collected in parallel (default 16)', parsePositiveInt)
     .option('--no-exec', 'do not exec into containers (skips command history)')
     .option('--json', 'print one machine-readable summary on stdout instead of the table')
     .addHelpText(

@@ -18,7 +18,7 @@ import { RAW_INDEX_FILE } from './evidence/raw.js';
 import type { Acquisition, ArtifactReport, ArtifactStatus, ClusterIdentity, Manifest, SnapshotStatus } from './evidence/manifest.js';
 import type { TableName } from './schema/tables.js';
 import { normalizeTime } from './schema/time.js';
-import { DERIVATION_VERSION, ON_DEMAND_TABLES, countLogRows, deriveMaterialized, readAcquisitionIndex, type DeriveInput } from './derive/index.js';
+import { DERIVATION_VERSION, ON_DEMAND_TABLES, deriveMaterialized, readAcquisitionIndex, type DeriveInput } from './derive/index.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface SnapshotRequest {
@@ -107,11 +107,15 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   both.info(`snapshot ${writer.header.snapshotId} of context ${identity.context} (${identity.server}) as ${identity.identity ?? identity.user}`);
 
   const objects = d.createObjectCache(api, options);
-  const reports: Partial<Record<ArtifactId, ArtifactReport>> = {};
-  for (const def of ARTIFACTS) {
-    if (!options.artifacts.includes(def.id)) continue;
-    reports[def.id] = await runArtifact(d.collectors[def.id], { api, objects, options, writer, run, log: both });
-  }
+  // Events first, alone: they expire soonest. Then the rest side by side: logs are bound by
+  // bandwidth, exec (command history) by round trips, lists by neither, so they overlap well.
+  const chosen = ARTIFACTS.filter((def) => options.artifacts.includes(def.id));
+  const done = new Map<ArtifactId, ArtifactReport>();
+  const runOne = async (id: ArtifactId) => void done.set(id, await runArtifact(d.collectors[id], { api, objects, options, writer, run, log: both }));
+  for (const def of chosen.filter((a) => a.id === 'events')) await runOne(def.id);
+  await Promise.all(chosen.filter((a) => a.id !== 'events').map((def) => runOne(def.id)));
+  // The manifest lists artifacts in their fixed order, whatever order they finished in.
+  const reports: Partial<Record<ArtifactId, ArtifactReport>> = Object.fromEntries(chosen.map((def) => [def.id, done.get(def.id)!]));
   const tables = await deriveTables(writer, options, reports, d.collectors, both);
   const manifest = await writer.seal({
     status: snapshotStatus(run.signal.aborted, Object.values(reports)),
@@ -173,14 +177,13 @@ async function deriveTables(
   };
   try {
     for await (const d of deriveMaterialized(input, collectors)) {
-      if (d.kind === 'error') {
-        log.error(`${d.artifact}: deriving its rows from the raw evidence stopped: ${d.message}`);
-        continue;
+      if (d.kind === 'error') log.error(`${d.artifact}: deriving its rows from the raw evidence stopped: ${d.message}`);
+      else if (d.kind === 'count') add(d.artifact, d.table, d.rows);
+      else {
+        await writer.writeRow(d.table, d.row);
+        add(d.artifact, d.table, 1);
       }
-      await writer.writeRow(d.table, d.row);
-      add(d.artifact, d.table, 1);
     }
-    if (reports.containerLogs) for (const t of ON_DEMAND_TABLES) add('containerLogs', t, await countLogRows(input));
   } catch (err) {
     log.error(`deriving the tables from the raw evidence failed: ${err instanceof Error ? err.message : String(err)}`);
   }

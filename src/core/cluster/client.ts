@@ -23,6 +23,7 @@ import {
   type RequestContext,
   type V1Status,
 } from '@kubernetes/client-node';
+import WebSocket from 'ws';
 import type { KubeObject, ListableKind } from '../collectors/types.js';
 import type { ClusterApi, ExecRequest, ExecResult, ListRequest, LogFetch, LogRequest } from './api.js';
 import { CLUSTER_SCOPED_KINDS } from './api.js';
@@ -31,7 +32,7 @@ import type { LoadedKubeconfig } from './kubeconfig.js';
 import { Recorder } from './recorder.js';
 import { DEFAULT_RETRY_POLICY, RetryBudget, isTransient, parseRetryAfter, retryDelay, withRetry, type RetryPolicy } from './retry.js';
 import { START, resumeAfter, resumeSinceTime, type ResumeState } from './logFormat.js';
-import type { AcquisitionRef, LogResume, RawFile, RawStore } from '../evidence/raw.js';
+import type { AcquisitionRef, LogResume, RawStore } from '../evidence/raw.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const DEFAULT_PAGE = 500;
@@ -495,6 +496,23 @@ export class KubeClusterApi implements ClusterApi {
     }
   }
 
+  /**
+   * Exec WebSockets through the same agent as the log requests: each exec is a new connection,
+   * and the agent's TLS session cache turns its full handshake into a resumption (on a cluster
+   * with thousands of containers, most of the CPU an exec costs).
+   */
+  private async execWithSharedTls(): Promise<Exec> {
+    const exec = new Exec(this.kc);
+    const agent = (await this.rawOptions()).agent;
+    // client-node 1.x does not export its WebSocketHandler, but builds one per Exec with an
+    // optional socket factory (its documented constructor argument): set that factory.
+    const handler = (exec as unknown as { handler?: { socketFactory?: unknown } }).handler;
+    if (agent && handler && 'socketFactory' in handler) {
+      handler.socketFactory = (uri: string, protocols: string[], opts: WebSocket.ClientOptions) => new WebSocket(uri, protocols, { ...opts, agent: agent as http.Agent });
+    }
+    return exec;
+  }
+
   /** Runs the exec and records it: stdout as the raw body, the Status outcome in the index. */
   async exec(req: ExecRequest): Promise<ExecResult> {
     const seq = this.recorder.begin();
@@ -576,7 +594,7 @@ export class KubeClusterApi implements ClusterApi {
     };
     req.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const connecting = new Exec(this.kc).exec(req.namespace, req.pod, req.container, req.command, stdout, stderrSink, null, false, (st) => {
+      const connecting = (await this.execWithSharedTls()).exec(req.namespace, req.pod, req.container, req.command, stdout, stderrSink, null, false, (st) => {
         status = st;
       });
       // The timeout and the signal also bound the WebSocket upgrade, not only the stream after it.

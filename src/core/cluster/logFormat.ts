@@ -74,18 +74,17 @@ export function stitchSegment(buf: Buffer, from: ResumeState, keep: (start: numb
   const atKey = from.at === null ? null : timeKey(from.at);
   let skipping = atKey !== null;
   let seenAt = 0;
-  let at = from.at;
-  let count = from.count;
   let start = 0;
+  let firstKept = -1;
   for (;;) {
     let nl = buf.indexOf(0x0a, start);
     if (nl === -1) {
       if (!withTail || start >= buf.length) break;
       nl = buf.length;
     }
-    const ts = lineTime(buf, start, nl);
     if (skipping) {
       // Lines without a time cannot be placed: while skipping they belong to the held part.
+      const ts = lineTime(buf, start, nl);
       const k = ts === null ? null : timeKey(ts);
       if (k === null || k < atKey! || (k === atKey && seenAt < from.count)) {
         if (k === atKey) seenAt++;
@@ -94,17 +93,35 @@ export function stitchSegment(buf: Buffer, from: ResumeState, keep: (start: numb
       }
       skipping = false;
     }
+    if (firstKept === -1) firstKept = start;
     keep(start, nl);
-    if (ts !== null) {
-      if (at !== null && timeKey(ts) === timeKey(at)) count++;
-      else {
-        at = ts;
-        count = 1;
-      }
-    }
     start = nl + 1;
   }
-  return { at, count };
+  return firstKept === -1 ? from : stateAfter(buf, firstKept, Math.min(start, buf.length), from);
+}
+
+/**
+ * The held time and count after the kept lines buf[first, end): read backwards from the last
+ * line, so the per-line pass above needs no string work (only the tail of a segment is read here).
+ */
+function stateAfter(buf: Buffer, first: number, end: number, from: ResumeState): ResumeState {
+  let at: string | null = null;
+  let count = 0;
+  let lineEnd = end > first && buf[end - 1] === 0x0a ? end - 1 : end;
+  while (lineEnd >= first) {
+    const lineStart = Math.max(first, buf.lastIndexOf(0x0a, lineEnd - 1) + 1);
+    const ts = lineStart <= lineEnd ? lineTime(buf, lineStart, lineEnd) : null;
+    if (ts !== null) {
+      if (at === null) at = ts;
+      else if (timeKey(ts) !== timeKey(at)) return { at, count };
+      count++;
+    }
+    if (lineStart === first) break;
+    lineEnd = lineStart - 1;
+  }
+  // Every kept line carried the same time (or none did): the count continues the held one.
+  if (at === null) return from;
+  return from.at !== null && timeKey(from.at) === timeKey(at) ? { at, count: count + from.count } : { at, count };
 }
 
 /** The state after a segment, without keeping anything (the collector, at a cut). */

@@ -90,7 +90,7 @@ export interface CollectOptions {
 export const DEFAULT_COLLECT_OPTIONS: Omit<CollectOptions, 'now' | 'artifacts'> = {
   sinceSeconds: 24 * 3600,
   excludeNamespaces: [],
-  concurrency: 8,
+  concurrency: 16,
   execEnabled: true,
   historyMaxBytes: 1024 * 1024,
   platformRegistries: ['mcr.microsoft.com/', 'registry.k8s.io/', 'k8s.gcr.io/'],

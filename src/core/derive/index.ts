@@ -69,6 +69,8 @@ function replay(input: DeriveInput): { api: ReplayClusterApi; objects: ObjectCac
 
 export type Derived =
   | { kind: 'row'; table: TableName; artifact: ArtifactId; row: Record<string, unknown> }
+  /** Rows of an on-demand table, counted (not written) while its raw evidence was read. */
+  | { kind: 'count'; table: TableName; artifact: ArtifactId; rows: number }
   /** The artifact's rows stop here: its replay failed (its rows so far are kept). */
   | { kind: 'error'; artifact: ArtifactId; message: string };
 
@@ -85,7 +87,9 @@ export async function* deriveMaterialized(input: DeriveInput, collectors: Record
     const artifact = def.id;
     try {
       if (artifact === 'containerLogs') {
-        for await (const row of logFindings(input, sig)) yield { kind: 'row', table: suspiciousPods.name, artifact, row: stamper.stamp(suspiciousPods.name, row) };
+        const counted = { rows: 0 };
+        for await (const row of logFindings(input, sig, counted)) yield { kind: 'row', table: suspiciousPods.name, artifact, row: stamper.stamp(suspiciousPods.name, row) };
+        yield { kind: 'count', table: containerLogs.name, artifact, rows: counted.rows };
         continue;
       }
       for await (const ev of collectors[artifact].collect({ cluster: api, objects, options, signal: sig, log: silent })) {
@@ -110,8 +114,11 @@ async function containerInfo(objects: ObjectCache, signal: AbortSignal): Promise
   return out;
 }
 
-/** The content rules over every log line (one cap per container, current and previous together). */
-async function* logFindings(input: DeriveInput, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+/**
+ * The content rules over every log line (one cap per container, current and previous together);
+ * the same pass counts the log table's rows for the manifest.
+ */
+async function* logFindings(input: DeriveInput, signal: AbortSignal, counted: { rows: number }): AsyncGenerator<Record<string, unknown>> {
   const scanners = new Map<string, ContainerContentScanner>();
   for (const s of logStreams(input.entries)) {
     signal.throwIfAborted();
@@ -119,35 +126,31 @@ async function* logFindings(input: DeriveInput, signal: AbortSignal): AsyncGener
     let scanner = scanners.get(key);
     if (!scanner) scanners.set(key, (scanner = new ContainerContentScanner('log', { namespace: s.namespace, pod: s.pod, container: s.container })));
     const found: Record<string, unknown>[] = [];
-    await scanStream(input.bundleDir, s, scanner, found);
+    counted.rows += await scanStream(input.bundleDir, s, scanner, found);
     yield* found;
   }
 }
 
-async function scanStream(bundleDir: string, s: LogStream, scanner: ContainerContentScanner, out: Record<string, unknown>[]): Promise<void> {
+/** Screens one stream; returns how many log rows it derives into (a line past the piece bound is several). */
+async function scanStream(bundleDir: string, s: LogStream, scanner: ContainerContentScanner, out: Record<string, unknown>[]): Promise<number> {
   let lineNo = 0;
-  let lastTime: string | null = null;
+  let rows = 0;
+  // Where the last timestamp is; it is turned into a time only when a rule hits.
+  let tsBuf: Buffer | null = null;
+  let tsStart = 0;
+  let tsEndAt = 0;
+  const time = () => (tsBuf ? normalizeTime(tsBuf.toString('latin1', tsStart, tsEndAt)) : null);
   await readStreamLines(bundleDir, s, (buf, start, end) => {
     lineNo++;
+    rows += end - start > MAX_LINE_BYTES ? Math.ceil((end - start) / MAX_LINE_BYTES) : 1;
     const tsEnd = timestampEnd(buf, start, end);
-    if (tsEnd !== -1) lastTime = normalizeTime(buf.toString('latin1', start, tsEnd));
+    if (tsEnd !== -1) [tsBuf, tsStart, tsEndAt] = [buf, start, tsEnd];
     const msgStart = tsEnd === -1 ? start : tsEnd + 1;
     // The rules read text: a line past the piece bound is screened on its first piece.
     const text = buf.toString('utf8', msgStart, Math.min(end, msgStart + MAX_LINE_BYTES));
-    for (const f of scanner.check(text, `log${s.previous ? '(previous)' : ''}:line ${lineNo}`, lastTime)) out.push(suspiciousPodRow(f) as Record<string, unknown>);
+    for (const f of scanner.check(text, `log${s.previous ? '(previous)' : ''}:line ${lineNo}`, time)) out.push(suspiciousPodRow(f) as Record<string, unknown>);
   });
-}
-
-/** How many log rows the derivation gives (a line longer than the piece bound is several rows). */
-export async function countLogRows(input: DeriveInput, signal?: AbortSignal): Promise<number> {
-  let n = 0;
-  for (const s of logStreams(input.entries)) {
-    signal?.throwIfAborted();
-    await readStreamLines(input.bundleDir, s, (_buf, start, end) => {
-      n += Math.max(1, Math.ceil((end - start) / MAX_LINE_BYTES));
-    });
-  }
-  return n;
+  return rows;
 }
 
 /** The container log table, derived from the raw streams, streaming. */

@@ -151,9 +151,11 @@ export class ContainerContentScanner {
     private readonly cap = CONTENT_FINDINGS_PER_CONTAINER,
   ) {}
 
-  check(text: string, fieldPath: string, eventTime: string | null): Finding[] {
+  /** `eventTime` may be a function: it is then called only when a rule hits (the log scan's hot path). */
+  check(text: string, fieldPath: string, eventTime: string | null | (() => string | null)): Finding[] {
     const hits = contentHits(this.source, text);
     if (hits.length === 0) return [];
+    if (typeof eventTime === 'function') eventTime = eventTime();
     const room = Math.max(0, this.cap - this.kept);
     this.dropped += Math.max(0, hits.length - room);
     const kept = hits.slice(0, room);

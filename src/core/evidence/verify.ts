@@ -125,7 +125,7 @@ async function checkDerived(dir: string, manifest: Manifest, signal?: AbortSigna
   };
   const hashes = new Map<string, ReturnType<typeof createHash>>();
   for await (const d of deriveMaterialized(input, COLLECTORS, signal)) {
-    if (d.kind === 'error') continue;
+    if (d.kind !== 'row') continue;
     const path = tableFile(d.table);
     let h = hashes.get(path);
     if (!h) hashes.set(path, (h = createHash('sha256')));
