@@ -2,35 +2,50 @@
 // the time in UTC with trailing zeros of the fraction trimmed. This module knows how to read
 // that prefix from bytes and how a stream cut mid-way is picked up again: the collector uses it
 // to ask for the rest, the derivation to stitch the pieces, so both agree by construction.
+import { normalizeTime } from '../schema/time.js';
 
 /** Bytes of the shortest and longest prefix we accept ("2026-01-02T03:04:05Z" … 9 fraction digits + offset). */
 const MIN_TS = 20;
 const MAX_TS = 35;
 
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
+/** Offsets of the digits in "YYYY-MM-DDTHH:MM:SS". */
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
 /**
  * The end of a valid RFC 3339 timestamp at `start` (the index of the space after it), or -1.
- * Byte checks, no regular expression and no string: this runs once per log line.
+ * Byte checks, no regular expression, no string and no closure: this runs once per log line.
  */
 export function timestampEnd(buf: Uint8Array, start: number, end: number): number {
   if (end - start < MIN_TS) return -1;
-  const b = (i: number) => buf[start + i]!;
-  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!isDigit(b(i))) return -1;
-  if (b(4) !== 0x2d || b(7) !== 0x2d || b(10) !== 0x54 || b(13) !== 0x3a || b(16) !== 0x3a) return -1;
-  let i = 19;
-  if (start + i < end && b(i) === 0x2e) {
+  for (let k = 0; k < DIGITS.length; k++) if (!isDigit(buf[start + DIGITS[k]!])) return -1;
+  if (buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d || buf[start + 10] !== 0x54 || buf[start + 13] !== 0x3a || buf[start + 16] !== 0x3a) return -1;
+  let i = start + 19;
+  if (i < end && buf[i] === 0x2e) {
     i++;
     const f = i;
-    while (start + i < end && isDigit(b(i)) && i - f < 9) i++;
+    while (i < end && i - f < 9 && isDigit(buf[i])) i++;
     if (i === f) return -1;
   }
-  if (start + i >= end) return -1;
-  if (b(i) === 0x5a) i++;
-  else if ((b(i) === 0x2b || b(i) === 0x2d) && start + i + 6 <= end && isDigit(b(i + 1)) && isDigit(b(i + 2)) && b(i + 3) === 0x3a && isDigit(b(i + 4)) && isDigit(b(i + 5))) i += 6;
+  if (i >= end) return -1;
+  if (buf[i] === 0x5a) i++;
+  else if ((buf[i] === 0x2b || buf[i] === 0x2d) && i + 6 <= end && isDigit(buf[i + 1]) && isDigit(buf[i + 2]) && buf[i + 3] === 0x3a && isDigit(buf[i + 4]) && isDigit(buf[i + 5])) i += 6;
   else return -1;
-  if (i > MAX_TS || start + i >= end || b(i) !== 0x20) return -1;
-  return start + i;
+  if (i - start > MAX_TS || i >= end || buf[i] !== 0x20) return -1;
+  return i;
+}
+
+/**
+ * The bundle's time form (schema/time.ts: UTC, 7 fraction digits) of a kubelet "Z" timestamp,
+ * built from the bytes; other forms go through normalizeTime. Once per log line.
+ */
+export function kubeletTime(buf: Buffer, start: number, tsEnd: number): string | null {
+  if (buf[tsEnd - 1] !== 0x5a) return normalizeTime(buf.toString('latin1', start, tsEnd));
+  const head = buf.toString('latin1', start, start + 19);
+  const fracLen = tsEnd - 1 - (start + 20);
+  if (fracLen <= 0) return `${head}.0000000Z`;
+  const frac = buf.toString('latin1', start + 20, start + 20 + Math.min(7, fracLen));
+  return `${head}.${frac.length === 7 ? frac : (frac + '000000').slice(0, 7)}Z`;
 }
 
 /**

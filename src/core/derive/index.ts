@@ -7,9 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ARTIFACTS, type ArtifactId } from '../schema/artifacts.js';
 import { containerLogs, suspiciousPods, type RowByTable, type TableName } from '../schema/tables.js';
-import { normalizeTime } from '../schema/time.js';
 import { MAX_LINE_BYTES } from '../cluster/lines.js';
-import { timestampEnd } from '../cluster/logFormat.js';
+import { kubeletTime, timestampEnd } from '../cluster/logFormat.js';
 import { RAW_INDEX_FILE, type AcquisitionEntry } from '../evidence/raw.js';
 import { DEFAULT_COLLECT_OPTIONS, type CollectOptions, type Collector, type Logger, type ObjectCache } from '../collectors/types.js';
 import { createObjectCache } from '../collectors/objectCache.js';
@@ -139,7 +138,7 @@ async function scanStream(bundleDir: string, s: LogStream, scanner: ContainerCon
   let tsBuf: Buffer | null = null;
   let tsStart = 0;
   let tsEndAt = 0;
-  const time = () => (tsBuf ? normalizeTime(tsBuf.toString('latin1', tsStart, tsEndAt)) : null);
+  const time = () => (tsBuf ? kubeletTime(tsBuf, tsStart, tsEndAt) : null);
   await readStreamLines(bundleDir, s, (buf, start, end) => {
     lineNo++;
     rows += end - start > MAX_LINE_BYTES ? Math.ceil((end - start) / MAX_LINE_BYTES) : 1;

@@ -6,11 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isUtf8 } from 'node:buffer';
-import { START, stitchSegment, timestampEnd, type ResumeState } from '../cluster/logFormat.js';
+import { START, kubeletTime, stitchSegment, timestampEnd, type ResumeState } from '../cluster/logFormat.js';
 import { MAX_LINE_BYTES, summarize } from '../cluster/lines.js';
 import { containerLogs } from '../schema/tables.js';
 import type { RowByTable } from '../schema/tables.js';
-import { normalizeTime } from '../schema/time.js';
 import type { AcquisitionEntry } from '../evidence/raw.js';
 import type { ContainerKind } from '../collectors/common.js';
 
@@ -124,7 +123,7 @@ class LineBuilder {
   rows(ctx: LogRowContext, buf: Buffer, start: number, end: number, push: (r: LogRow) => void): void {
     if (end > start && buf[end - 1] === 0x0d) end--;
     const tsEnd = timestampEnd(buf, start, end);
-    const time = tsEnd === -1 ? null : normalizeTime(buf.toString('latin1', start, tsEnd));
+    const time = tsEnd === -1 ? null : kubeletTime(buf, start, tsEnd);
     const msgStart = tsEnd === -1 ? start : tsEnd + 1;
     this.lineNo++;
     if (end - start <= MAX_LINE_BYTES) {
