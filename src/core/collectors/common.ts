@@ -130,25 +130,24 @@ export async function* mergeBounded<T>(
     wake();
   };
   const limit = pLimit(Math.max(1, concurrency));
+  // `finished` means every item has settled, failed or not: after a failure or a cancel the merge
+  // still waits for the items already running, so none goes on fetching (and recording raw
+  // evidence) after the caller has moved on. Queued items see the stop and return at once.
   const all = Promise.all(
     items.map((item) =>
       limit(async () => {
         if (stop.signal.aborted) return;
         await work(item, emit, stop.signal);
+      }).catch((err: unknown) => {
+        if (!failure) failure = { err };
+        stop.abort();
+        wake();
       }),
     ),
-  ).then(
-    () => {
-      finished = true;
-      wake();
-    },
-    (err: unknown) => {
-      if (!failure) failure = { err };
-      finished = true;
-      stop.abort();
-      wake();
-    },
-  );
+  ).then(() => {
+    finished = true;
+    wake();
+  });
   try {
     for (;;) {
       while (queue.length > 0) {
@@ -166,8 +165,8 @@ export async function* mergeBounded<T>(
     if (!finished) {
       stop.abort();
       for (const w of waitingProducers.splice(0)) w();
-      limit.clearQueue();
-      await all.catch(() => undefined);
+      // Not limit.clearQueue(): a discarded item never settles, and the wait below needs them all.
+      await all;
     }
   }
 }

@@ -152,14 +152,50 @@ async function scanStream(bundleDir: string, s: LogStream, scanner: ContainerCon
   return rows;
 }
 
-/** The container log table, derived from the raw streams, streaming. */
-export async function* deriveLogTable(input: DeriveInput, signal?: AbortSignal): AsyncGenerator<RowByTable[typeof containerLogs.name]> {
-  const ctrl = new AbortController();
-  const sig = signal ?? ctrl.signal;
+/** The container log table, derived from the raw streams, streaming, in batches. */
+export async function* deriveLogBatches(input: DeriveInput, signal?: AbortSignal): AsyncGenerator<RowByTable[typeof containerLogs.name][]> {
+  const sig = signal ?? new AbortController().signal;
   const { objects } = replay(input);
   const containers = await containerInfo(objects, sig).catch(() => new Map<string, ContainerInfo>());
   const ctx = { bundleDir: input.bundleDir, snapshotId: input.stamp.snapshotId, cluster: input.stamp.cluster, timeGenerated: input.stamp.timeGenerated, containers };
-  for await (const batch of deriveLogRows(ctx, logStreams(input.entries), sig)) yield* batch;
+  yield* deriveLogRows(ctx, logStreams(input.entries), sig);
+}
+
+/** The container log table row by row. */
+export function deriveLogTable(input: DeriveInput | (() => Promise<DeriveInput>), signal?: AbortSignal): AsyncIterable<RowByTable[typeof containerLogs.name]> {
+  return unbatch(async () => deriveLogBatches(typeof input === 'function' ? await input() : input, signal));
+}
+
+/**
+ * Rows out of batches without a generator per row: an async generator costs a few promise hops
+ * per value, which at millions of log rows is seconds; here a row is one resolved promise.
+ */
+export function unbatch<T>(open: () => Promise<AsyncIterator<T[]>>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      let source: AsyncIterator<T[]> | null = null;
+      let batch: T[] = [];
+      let i = 0;
+      const next = async (): Promise<IteratorResult<T>> => {
+        source ??= await open();
+        for (;;) {
+          const r = await source.next();
+          if (r.done) return { done: true, value: undefined };
+          if (r.value.length === 0) continue;
+          batch = r.value;
+          i = 1;
+          return { done: false, value: batch[0]! };
+        }
+      };
+      return {
+        next: () => (i < batch.length ? Promise.resolve({ done: false, value: batch[i++]! }) : next()),
+        return: async () => {
+          await source?.return?.();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }
 
 /** The options a manifest recorded, completed with the defaults a derivation needs. */

@@ -74,12 +74,26 @@ async function deriveInputOf(dir: string, manifest: Manifest): Promise<DeriveInp
   };
 }
 
-async function* derivedTable(input: () => Promise<DeriveInput>, table: TableName, signal?: AbortSignal): AsyncIterable<unknown> {
-  const { deriveLogTable } = await import('../derive/index.js');
-  if (table !== containerLogs.name) return;
-  yield* deriveLogTable(await input(), signal);
+function derivedTable(input: () => Promise<DeriveInput>, table: TableName, signal?: AbortSignal): AsyncIterable<unknown> {
+  if (table !== containerLogs.name) throw new Error(`${table} is not derived on demand`);
+  return {
+    [Symbol.asyncIterator]: () => {
+      // The derivation modules load on first use: opening a bundle for the tree does not need them.
+      let inner: AsyncIterator<unknown> | null = null;
+      // Once open, calls go straight to the derivation's iterator (no extra promise per row).
+      let next = async (): Promise<IteratorResult<unknown>> => {
+        const it = (await import('../derive/index.js')).deriveLogTable(input, signal)[Symbol.asyncIterator]();
+        inner = it;
+        next = () => it.next();
+        return it.next();
+      };
+      return {
+        next: () => next(),
+        return: async () => (await inner?.return?.()) ?? { done: true, value: undefined },
+      };
+    },
+  };
 }
-
 async function* readJsonl<T>(path: string, signal?: AbortSignal): AsyncIterable<T> {
   let st;
   try {
