@@ -9,21 +9,23 @@ import { join } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
 import { connectCluster } from '../../../src/core/cluster/connect.js';
 import type { ClusterApi } from '../../../src/core/cluster/api.js';
-import { COLLECTORS, createObjectCache } from '../../../src/core/collectors/index.js';
-import type { CollectOptions, CollectorEvent, Gap } from '../../../src/core/collectors/types.js';
+import type { CollectOptions } from '../../../src/core/collectors/types.js';
 import type { ArtifactId } from '../../../src/core/schema/artifacts.js';
 import { TABLES, type RowByTable, type TableName } from '../../../src/core/schema/tables.js';
-import { resolveOptions, takeSnapshot } from '../../../src/core/snapshot.js';
+import { normalizeTime } from '../../../src/core/schema/time.js';
+import { takeSnapshot } from '../../../src/core/snapshot.js';
 import { verifyBundle } from '../../../src/core/evidence/verify.js';
+import { collectAndDerive, type DerivedRun } from '../../support/derived.js';
 
 const FIXTURE = new URL('./fixtures/small.yaml', import.meta.url).pathname;
 const NORMALIZED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/;
+/** Every container log request (a fault path: a regular expression without the query). */
+const LOG_PATH = '^/api/v1/namespaces/[^/]+/pods/[^/]+/log$';
 
 let emu: KubeEmulator;
 let api: ClusterApi;
 let kubeconfig: string;
 const signal = new AbortController().signal;
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 before(async () => {
   emu = await startKubeEmulator({ scenario: FIXTURE });
@@ -36,34 +38,25 @@ after(async () => {
   await emu?.close();
 });
 
-interface Run {
-  rows: Map<TableName, Record<string, unknown>[]>;
-  gaps: Gap[];
-  progress: { done: number; total: number }[];
-}
-
-async function run(artifact: ArtifactId, opts: Partial<CollectOptions> = {}): Promise<Run> {
-  const options = resolveOptions({ excludeNamespaces: ['ignored'], concurrency: 4, ...opts });
-  const objects = createObjectCache(api, options);
-  const out: Run = { rows: new Map(), gaps: [], progress: [] };
-  for await (const ev of COLLECTORS[artifact].collect({ cluster: api, objects, options, signal, log: silent }) as AsyncIterable<CollectorEvent>) {
-    if (ev.kind === 'row') {
-      const table = TABLES.find((t) => t.name === ev.table)!;
-      // Every row carries exactly its table's columns (minus the ones the writer stamps).
-      const expected = table.columns.map((c) => c.name).filter((c) => !['TimeGenerated', 'RecordId', 'SnapshotId', 'Cluster'].includes(c));
-      assert.deepEqual(Object.keys(ev.row).sort(), [...expected].sort(), `columns of ${ev.table}`);
-      const r = ev.row as Record<string, unknown>;
+/** Collects `artifact` into fresh raw evidence and derives its rows, as a snapshot would. */
+async function run(artifact: ArtifactId, opts: Partial<CollectOptions> = {}): Promise<DerivedRun> {
+  const out = await collectAndDerive(api, artifact, { excludeNamespaces: ['ignored'], concurrency: 4, ...opts });
+  assert.deepEqual(out.errors, [], 'the derivation replays the raw evidence without error');
+  for (const [table, rows] of out.rows) {
+    const def = TABLES.find((t) => t.name === table)!;
+    for (const r of rows) {
+      // Every derived row carries exactly its table's columns, in schema order, stamped by the bundle.
+      assert.deepEqual(Object.keys(r), def.columns.map((c) => c.name), `columns of ${table}`);
+      assert.equal(r.TimeGenerated, normalizeTime(out.options.now), 'TimeGenerated is the snapshot start');
+      assert.equal(r.SnapshotId, out.input.stamp.snapshotId);
       if (r.EventTime !== null) assert.match(String(r.EventTime), NORMALIZED);
       assert.ok(!String(r.Summary).includes('\n'), 'Summary is one line');
-      if (!out.rows.has(ev.table)) out.rows.set(ev.table, []);
-      out.rows.get(ev.table)!.push(r);
-    } else if (ev.kind === 'gap') out.gaps.push(ev.gap);
-    else out.progress.push({ done: ev.done, total: ev.total });
+    }
   }
   return out;
 }
 
-function rowsOf<T extends TableName>(r: Run, table: T): RowByTable[T][] {
+function rowsOf<T extends TableName>(r: DerivedRun, table: T): RowByTable[T][] {
   return (r.rows.get(table) ?? []) as unknown as RowByTable[T][];
 }
 
@@ -122,13 +115,19 @@ test('container logs: current and previous, init and ephemeral, a 1.5 MB line, n
   assert.ok(nginx.every((x) => x.TimestampParsed && x.Image === 'nginx:1.25' && x.NodeName === 'aks-nodepool1-0'));
   assert.equal(rows.find((x) => x.ContainerName === 'init-config')?.ContainerKind, 'init');
   assert.equal(rows.find((x) => x.ContainerName === 'debugger')?.ContainerKind, 'ephemeral');
+  assert.ok(nginx.every((x) => x.MessageBase64 === '' && x.LinePart === 0 && !x.NonUtf8), 'UTF-8 lines carry no base64 copy');
   const agent = rows.filter((x) => x.PodName === 'agent');
   assert.equal(agent.length, 3);
   assert.equal(String(agent[0]!.Message).length, 1_500_000, 'the 1.5 MB line is whole in Message');
+  assert.equal(agent[0]!.LinePart, 0, 'a line under the piece bound is one row');
   assert.ok(agent[0]!.Summary.length <= 200, 'and cut in Summary only');
+  // Non-UTF-8 bytes: Message is a plain decode (U+FFFD), the exact bytes are in MessageBase64,
+  // so a real 0xFF byte can never read like the literal text "\xFF".
   assert.equal(agent[1]!.NonUtf8, true);
-  assert.equal(agent[1]!.Message, 'bad bytes: \\xFF\\xFE end');
+  assert.equal(agent[1]!.Message, 'bad bytes: \uFFFD\uFFFD end');
+  assert.deepEqual(Buffer.from(agent[1]!.MessageBase64, 'base64'), Buffer.from([...Buffer.from('bad bytes: '), 0xff, 0xfe, ...Buffer.from(' end')]));
   assert.equal(agent[2]!.Message, 'after the big ones');
+  assert.equal(agent[2]!.MessageBase64, '');
   assert.ok(!rows.some((x) => x.Namespace === 'ignored'));
   assert.deepEqual(r.gaps, [], 'a missing previous log is not a gap');
   const lastProgress = r.progress.at(-1)!;
@@ -287,46 +286,92 @@ test('a full snapshot through the real collectors: every table filled, forbidden
 });
 
 test('cancelling in the middle of the log collection stops every stream promptly', async () => {
+  // Every log request is held a while, so streams are in flight when the cancel comes.
+  const HOLD_MS = 1500;
+  const remove = emu.faults.delay(HOLD_MS, LOG_PATH);
   const ctl = new AbortController();
-  const options = resolveOptions({ excludeNamespaces: ['ignored'], concurrency: 4 });
-  const objects = createObjectCache(api, options);
-  let rows = 0;
-  await assert.rejects(
-    (async () => {
-      for await (const ev of COLLECTORS.containerLogs.collect({ cluster: api, objects, options, signal: ctl.signal, log: silent })) {
-        if (ev.kind === 'row' && ++rows === 3) ctl.abort();
-      }
-    })(),
-    (err: unknown) => (err as Error).name === 'AbortError' || /cancel|abort/i.test((err as Error).message),
-  );
-  assert.ok(rows >= 3 && rows < 11, `stopped after ${rows} rows, not at the end`);
+  let abortedAt = 0;
+  const served = emu.requests.length;
+  try {
+    const r = await collectAndDerive(
+      api,
+      'containerLogs',
+      { excludeNamespaces: ['ignored'], concurrency: 4 },
+      {
+        signal: ctl.signal,
+        onEvent: (ev) => {
+          if (ev.kind === 'progress' && ev.done >= 1 && !ctl.signal.aborted) {
+            abortedAt = Date.now();
+            ctl.abort();
+          }
+        },
+      },
+    );
+    const stoppedAfter = Date.now() - abortedAt;
+    assert.ok(abortedAt > 0, 'a container finished, then the cancel came');
+    const err = r.cancelled as Error;
+    assert.ok(err && (err.name === 'AbortError' || /cancel|abort/i.test(err.message)), `the collection ended with the cancel: ${String(err)}`);
+    assert.ok(stoppedAfter < HOLD_MS / 2, `stopped ${stoppedAfter} ms after the cancel, not when the held streams would have answered`);
+    const last = r.progress.at(-1)!;
+    assert.ok(last.done >= 1 && last.done < last.total, `stopped at ${last.done}/${last.total} containers, not at the end`);
+    // Every request of a stream is in the index; the ones the cancel cut are marked incomplete.
+    const logs = r.entries.filter((e) => e.ref.kind === 'log');
+    const cut = logs.filter((e) => !e.complete);
+    assert.ok(cut.length >= 1, 'streams in flight were cut by the cancel');
+    assert.ok(cut.every((e) => /abort|cancel/i.test(e.error ?? '')), `a cut stream is recorded as cancelled: ${cut.map((e) => `${e.status} ${e.error}`).join('; ')}`);
+    assert.ok(logs.every((e) => Date.parse(e.startedAt) <= abortedAt + 5), 'no log was asked for after the cancel');
+    await emu.settled();
+    const asked = emu.requests.slice(served).filter((q) => q.path.includes('/log?'));
+    assert.equal(asked.length, logs.length, 'the server saw exactly the indexed log requests');
+    assert.ok(asked.every((q) => q.startedAt <= abortedAt + 5));
+  } finally {
+    remove();
+  }
 });
 
 test('cancelling a real snapshot while logs stream seals a bundle that verifies and is marked cancelled', async () => {
-  const out = await mkdtemp(join(tmpdir(), 'kfs-coll-cancel-'));
-  const ctl = new AbortController();
-  const { manifest, bundleDir } = await takeSnapshot(
-    { kubeconfig, outDir: out, options: { excludeNamespaces: ['ignored'], concurrency: 2 } },
-    {
-      signal: ctl.signal,
-      onProgress: (e) => {
-        if (e.artifact === 'containerLogs' && e.phase === 'progress' && e.done >= 1) ctl.abort();
+  // Logs are held a while, so the cancel comes while streams are in flight.
+  const remove = emu.faults.delay(300, LOG_PATH);
+  try {
+    const out = await mkdtemp(join(tmpdir(), 'kfs-coll-cancel-'));
+    const ctl = new AbortController();
+    // Artifacts run side by side after events: the ones that ended before the cancel keep their status.
+    const endedBefore = new Map<string, string | undefined>();
+    const { manifest, bundleDir } = await takeSnapshot(
+      { kubeconfig, outDir: out, options: { excludeNamespaces: ['ignored'], concurrency: 2 } },
+      {
+        signal: ctl.signal,
+        onProgress: (e) => {
+          if (!ctl.signal.aborted && e.phase === 'end') endedBefore.set(e.artifact, e.status);
+          if (e.artifact === 'containerLogs' && e.phase === 'progress' && e.done >= 1) ctl.abort();
+        },
       },
-    },
-  );
-  assert.equal(manifest.status, 'cancelled');
-  assert.equal(manifest.artifacts.events?.status, 'ok');
-  assert.equal(manifest.artifacts.containerLogs?.status, 'cancelled');
-  assert.equal(manifest.artifacts.rbac?.status, 'cancelled');
-  assert.equal((await verifyBundle(bundleDir)).ok, true);
+    );
+    assert.equal(manifest.status, 'cancelled');
+    assert.equal(manifest.artifacts.events?.status, 'ok', 'events ran first, alone, and were done');
+    assert.equal(manifest.artifacts.containerLogs?.status, 'cancelled');
+    for (const [id, report] of Object.entries(manifest.artifacts)) {
+      if (endedBefore.has(id)) assert.notEqual(report!.status, 'cancelled', `${id} had ended before the cancel`);
+      else assert.equal(report!.status, 'cancelled', `${id} was still running at the cancel`);
+    }
+    assert.ok(endedBefore.size < Object.keys(manifest.artifacts).length, 'some artifact was cut');
+    // The raw evidence checks, and the sealed tables are what that raw evidence derives to.
+    const report = await verifyBundle(bundleDir, { derived: true });
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.ok, true);
+  } finally {
+    remove();
+  }
 });
 
 test('logs forbidden by RBAC (pods/log) are forbidden gaps per container, not a failure', async () => {
   const remove = emu.faults.forbid('pods/log');
   try {
     const r = await run('containerLogs');
-    assert.equal(r.rows.size, 0);
+    assert.equal(r.rows.size, 0, 'no log rows and no findings');
     assert.ok(r.gaps.length >= 7);
+    const logs = r.entries.filter((e) => e.ref.kind === 'log');
+    assert.ok(logs.length >= 7 && logs.every((e) => e.status === 403 && e.reason === 'Forbidden'), 'every refused request is in the acquisition index');
     assert.ok(r.gaps.every((g) => g.status === 'forbidden' && /403 Forbidden/.test(g.message)));
     assert.ok(r.gaps.some((g) => g.scope === 'previous log of prod/web-7d4b9/nginx'));
   } finally {
