@@ -59,6 +59,8 @@ export async function collectSnapshot(cc: CommandContext): Promise<SnapshotResul
               excludeNamespaces: settings.excludeNamespaces,
               execEnabled: settings.execEnabled,
             },
+            // The manifest's record of what started the collection (the host's argv says nothing useful).
+            commandLine: ['vscode', 'kubeforensys.collectSnapshot', `--context=${context ?? ''}`],
           },
           {
             signal: abort.signal,

@@ -4,6 +4,7 @@
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ARTIFACT_IDS, isArtifactId, type ArtifactId } from '../core/schema/artifacts.js';
+import { DEFAULT_COLLECT_OPTIONS } from '../core/collectors/types.js';
 import type { ConfigReader, InspectedSetting, WorkspaceInfo } from './seam.js';
 
 export const SECTION = 'kubeforensys';
@@ -74,7 +75,7 @@ export function readSettings(ws: WorkspaceInfo): KfsSettings {
     kubeconfig: nonEmpty(read(ws, 'kubeconfig')),
     context: nonEmpty(read(ws, 'context')),
     sinceHours: positive(read(ws, 'sinceHours'), 24),
-    concurrency: Math.max(1, Math.floor(positive(read(ws, 'concurrency'), 8))),
+    concurrency: Math.max(1, Math.floor(positive(read(ws, 'concurrency'), DEFAULT_COLLECT_OPTIONS.concurrency))),
     excludeNamespaces: Array.isArray(excluded) ? excluded.filter((s): s is string => typeof s === 'string' && s !== '') : [],
     evidenceFolder: nonEmpty(read(ws, 'evidenceFolder')),
     artifacts: Array.isArray(artifacts) && artifacts.length ? artifacts.filter((a): a is ArtifactId => typeof a === 'string' && isArtifactId(a)) : undefined,

@@ -6,6 +6,7 @@ import { commandHandlers } from '../../src/commands/registerCommands.js';
 import { RESTRICTED_SETTINGS, SECTION, SETTING_KEYS } from '../../src/commands/settings.js';
 import { VIEW_ITEM } from '../../src/views/treeNodes.js';
 import { ARTIFACT_IDS } from '../../src/core/schema/artifacts.js';
+import { DEFAULT_COLLECT_OPTIONS } from '../../src/core/collectors/types.js';
 
 interface Pkg {
   engines: { vscode: string };
@@ -73,7 +74,7 @@ test('every setting is declared with a description and a default', () => {
     assert.ok('default' in v, `${k} default`);
   }
   assert.equal(c.configuration.properties['kubeforensys.sinceHours']!.default, 24);
-  assert.equal(c.configuration.properties['kubeforensys.concurrency']!.default, 8);
+  assert.equal(c.configuration.properties['kubeforensys.concurrency']!.default, DEFAULT_COLLECT_OPTIONS.concurrency, 'the setting and the CLI share one default');
   assert.equal(c.configuration.properties['kubeforensys.azure.workspaceName']!.default, 'KubeForenSys-LAW');
   assert.equal(c.configuration.properties['kubeforensys.collection.execEnabled']!.default, true);
   assert.deepEqual(c.configuration.properties['kubeforensys.artifacts']!.items!.enum, [...ARTIFACT_IDS]);
