@@ -3,7 +3,9 @@
 // non-UTF-8 bytes) and exec outcomes (success, non-zero exit, distroless, forbidden, bound).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -12,7 +14,10 @@ import { connectCluster } from '../../../src/core/cluster/connect.js';
 import { KubeApiError } from '../../../src/core/cluster/errors.js';
 import type { ClusterApi, LogRequest } from '../../../src/core/cluster/api.js';
 import { KubeClusterApi } from '../../../src/core/cluster/client.js';
-import { decodeUtf8Escaped } from '../../../src/core/cluster/lines.js';
+import { timestampEnd } from '../../../src/core/cluster/logFormat.js';
+import { RAW_DIR, RawStore } from '../../../src/core/evidence/raw.js';
+import { readAcquisitionIndex } from '../../../src/core/derive/index.js';
+import { logStreams, readStreamLines } from '../../../src/core/derive/logs.js';
 
 const POD_COUNT = 25;
 
@@ -49,6 +54,9 @@ function scenario(): string {
 let emu: KubeEmulator;
 let kubeconfig: string;
 let api: ClusterApi;
+/** The raw evidence every request of `api` is recorded into. */
+let rawDir: string;
+let store: RawStore;
 const signal = new AbortController().signal;
 
 before(async () => {
@@ -62,6 +70,10 @@ before(async () => {
   api = conn.api;
   assert.equal(conn.identity.identity, emu.scenario.auth.username);
   assert.equal(conn.identity.server, emu.url.replace(/\/$/, ''));
+  rawDir = join(dir, 'bundle');
+  await mkdir(join(rawDir, RAW_DIR), { recursive: true });
+  store = new RawStore(rawDir);
+  await api.attachRaw(store);
 });
 
 after(async () => {
@@ -114,31 +126,60 @@ test('cancelling a call in flight rejects it as aborted', async () => {
   }
 });
 
-async function readLog(req: Omit<LogRequest, 'signal' | 'timestamps'>) {
-  const lines: { text: string; nonUtf8: boolean; bytes: number }[] = [];
-  for await (const l of api.streamLog({ ...req, timestamps: true, signal })) {
-    const d = decodeUtf8Escaped(l.bytes);
-    lines.push({ text: d.text, nonUtf8: d.nonUtf8, bytes: l.bytes.length });
-  }
-  return lines;
+/** Fetches a log into the raw evidence, then reads its lines back as the derivation does. */
+async function readLog(req: Omit<LogRequest, 'signal'>) {
+  const fetched = await api.fetchLog({ ...req, signal });
+  await store.flushIndex();
+  const stream = logStreams(await readAcquisitionIndex(rawDir))
+    .filter((s) => s.namespace === req.namespace && s.pod === req.pod && s.container === req.container && s.previous === req.previous)
+    .at(-1)!;
+  const lines: Buffer[] = [];
+  await readStreamLines(rawDir, stream, (buf, start, end) => lines.push(Buffer.from(buf.subarray(start, end))));
+  return { fetched, stream, lines };
 }
 
-test('logs stream line by line: a 1.5 MB line and non-UTF-8 bytes arrive intact', async () => {
-  const lines = await readLog({ namespace: 'default', pod: 'p00', container: 'c', previous: false });
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const rawBody = (file: string | null) => readFile(join(rawDir, ...file!.split('/')));
+
+test('logs stream into the raw evidence as served: a 1.5 MB line and non-UTF-8 bytes arrive intact', async () => {
+  const { fetched, stream, lines } = await readLog({ namespace: 'default', pod: 'p00', container: 'c', previous: false });
+  assert.deepEqual([fetched.outcome, fetched.attempts, fetched.message], ['ok', 1, '']);
+  const [entry] = stream.attempts;
+  assert.equal(stream.attempts.length, 1);
+  assert.equal(entry!.status, 200);
+  assert.equal(entry!.complete, true);
+  assert.match(entry!.path, /\/api\/v1\/namespaces\/default\/pods\/p00\/log\?.*timestamps=true/);
+  const body = await rawBody(entry!.file);
+  assert.equal(body.length, fetched.bytes, 'every byte received is in the raw file');
+  assert.equal(entry!.sha256, sha256(body), 'the index holds the hash of the raw file');
+  await emu.settled();
+  const served = emu.requests.filter((q) => q.path === entry!.path).at(-1)!;
+  assert.deepEqual([served.bytes, served.sha256], [body.length, entry!.sha256], 'the raw file is the body the server sent');
   assert.equal(lines.length, 3);
-  assert.match(lines[0]!.text, /^\d{4}-\d\d-\d\dT[\d:.]+Z first line$/);
-  assert.ok(lines[1]!.bytes > 1_500_000 && lines[1]!.text.endsWith('Z'.repeat(1000)));
-  assert.equal(lines[2]!.nonUtf8, true);
-  assert.match(lines[2]!.text, / ok \\xFF\\xFE!$/);
+  assert.match(lines[0]!.toString('utf8'), /^\d{4}-\d\d-\d\dT[\d:.]+Z first line$/);
+  assert.ok(lines[1]!.length > 1_500_000 && lines[1]!.subarray(-1000).equals(Buffer.alloc(1000, 'Z')));
+  // The non-UTF-8 line is kept as its exact bytes, after the kubelet's timestamp.
+  const tsEnd = timestampEnd(lines[2]!, 0, lines[2]!.length);
+  assert.ok(tsEnd > 0, 'the line starts with a timestamp');
+  assert.deepEqual(lines[2]!.subarray(tsEnd + 1), Buffer.from([0x6f, 0x6b, 0x20, 0xff, 0xfe, 0x21]));
+  assert.equal(isUtf8(lines[2]!), false);
+  assert.deepEqual(Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])), body, 'the lines are the raw body, split at newlines');
 });
 
 test('asking for a previous log that does not exist is a 400 whose Status message is kept', async () => {
-  await assert.rejects(readLog({ namespace: 'default', pod: 'p00', container: 'c', previous: true }), (err: unknown) => {
-    assert.ok(err instanceof KubeApiError);
-    assert.equal(err.status, 400);
-    assert.match(err.message, /previous terminated container "c" in pod "p00" not found/);
-    return true;
-  });
+  const { fetched, stream, lines } = await readLog({ namespace: 'default', pod: 'p00', container: 'c', previous: true });
+  assert.deepEqual([fetched.outcome, fetched.attempts, fetched.message], ['no-log', 1, ''], 'no previous instance is not a failure');
+  assert.equal(stream.attempts.length, 1, 'a 400 is not retried');
+  const entry = stream.attempts[0]!;
+  assert.equal(entry.status, 400);
+  assert.equal(entry.ref.previous, true);
+  assert.match(entry.path, /previous=true/);
+  assert.match(entry.error ?? '', /previous terminated container "c" in pod "p00" not found/);
+  const status = JSON.parse((await rawBody(entry.file)).toString('utf8')) as { kind: string; code: number; message: string };
+  assert.equal(status.kind, 'Status');
+  assert.equal(status.code, 400);
+  assert.match(status.message, /previous terminated container "c" in pod "p00" not found/, 'the raw body is the Status the server sent');
+  assert.deepEqual(lines, [], 'a refusal derives no log line');
 });
 
 test('exec: success, non-zero exit, a missing binary, the byte bound, and exec forbidden', async () => {
@@ -264,16 +305,27 @@ test('an API call that gets no answer fails with a timeout instead of hanging th
 test('a log request that gets no answer is given up after the idle timeout', async () => {
   const client = api as KubeClusterApi;
   const remove = emu.faults.delay(3000, '/api/v1/namespaces/default/pods/p00/log');
+  const policy = client.retryPolicy;
   client.logIdleTimeoutMs = 200;
+  client.retryPolicy = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 };
   try {
-    await assert.rejects(readLog({ namespace: 'default', pod: 'p00', container: 'c', previous: false }), (err: unknown) => {
-      assert.ok(err instanceof KubeApiError);
-      assert.equal(err.reason, 'Timeout');
-      assert.match(err.message, /stalled: no data/);
-      return true;
-    });
+    const started = Date.now();
+    const { fetched, stream, lines } = await readLog({ namespace: 'default', pod: 'p00', container: 'c', previous: false });
+    assert.ok(Date.now() - started < 2500, 'given up long before the server would have answered');
+    assert.equal(fetched.outcome, 'failed');
+    assert.equal(fetched.attempts, 2, 'a stall is transient: tried again, then given up');
+    assert.match(fetched.message, /stalled: no data/);
+    assert.match(fetched.message, /gave up after 2 attempt/);
+    assert.equal(stream.attempts.length, 2, 'every attempt is in the acquisition index');
+    for (const e of stream.attempts) {
+      assert.deepEqual([e.status, e.reason, e.complete, e.bytes], [0, 'Timeout', false, 0]);
+      assert.match(e.error ?? '', /stalled: no data/);
+    }
+    assert.deepEqual(stream.attempts.map((e) => e.attempt), [1, 2]);
+    assert.deepEqual(lines, []);
   } finally {
     client.logIdleTimeoutMs = 120_000;
+    client.retryPolicy = policy;
     remove();
   }
 });
