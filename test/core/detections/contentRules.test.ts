@@ -10,10 +10,9 @@ import { CONTENT_FINDINGS_PER_CONTAINER, CONTENT_RULES, ContainerContentScanner,
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
 import { connectCluster } from '../../../src/core/cluster/connect.js';
 import type { ClusterApi } from '../../../src/core/cluster/api.js';
-import { COLLECTORS, createObjectCache } from '../../../src/core/collectors/index.js';
 import type { ArtifactId } from '../../../src/core/schema/artifacts.js';
-import { resolveOptions } from '../../../src/core/snapshot.js';
 import { suspiciousPods, type SuspiciousPodRow } from '../../../src/core/schema/tables.js';
+import { collectAndDerive } from '../../support/derived.js';
 
 const ids = (source: ContentSource, text: string) => contentHits(source, text).map((h) => h.rule.id).sort();
 
@@ -81,7 +80,6 @@ let emu: KubeEmulator;
 let api: ClusterApi;
 let dir: string;
 const signal = new AbortController().signal;
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 before(async () => {
   emu = await startKubeEmulator({ scenario: resolve('test/emulators/kube/scenarios/demo.yaml') });
@@ -95,14 +93,11 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** Collects `artifact` into raw evidence and returns the findings derived from it, as a bundle holds them. */
 async function findingsOf(artifact: ArtifactId): Promise<SuspiciousPodRow[]> {
-  const options = resolveOptions({ execEnabled: true, concurrency: 4, sinceSeconds: 0 });
-  const objects = createObjectCache(api, options);
-  const out: SuspiciousPodRow[] = [];
-  for await (const ev of COLLECTORS[artifact].collect({ cluster: api, objects, options, signal, log: silent })) {
-    if (ev.kind === 'row' && ev.table === suspiciousPods.name) out.push(ev.row as unknown as SuspiciousPodRow);
-  }
-  return out;
+  const r = await collectAndDerive(api, artifact, { execEnabled: true, concurrency: 4, sinceSeconds: 0 });
+  assert.deepEqual(r.errors, []);
+  return (r.rows.get(suspiciousPods.name) ?? []) as unknown as SuspiciousPodRow[];
 }
 
 const steps = (rows: SuspiciousPodRow[], pod: string) => new Set(rows.filter((r) => r.PodName === pod).map((r) => `${r.RuleId} ${r.TechniqueId}`));
