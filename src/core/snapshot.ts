@@ -11,6 +11,7 @@ import {
   type Logger,
   type ObjectCache,
 } from './collectors/types.js';
+import { setMaxListeners } from 'node:events';
 import { hostname, userInfo } from 'node:os';
 import type { ClusterApi } from './cluster/api.js';
 import { BundleWriter, newSnapshotId } from './evidence/writer.js';
@@ -77,6 +78,8 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   const log = run.log ?? silent;
   const options = resolveOptions(req.options);
   run.signal.throwIfAborted();
+  // Every request in flight listens on the signal, and artifacts run side by side: not a leak.
+  setMaxListeners(Math.max(100, options.concurrency * 16), run.signal);
   const { api, identity } = await d.connect({ kubeconfig: req.kubeconfig, context: req.context, signal: run.signal });
   const startedAt = new Date();
   const writer = await BundleWriter.create(req.outDir, {
