@@ -87,6 +87,11 @@ export interface ClusterApi {
    * entry, the derivation stitches them). Never throws but for cancellation.
    */
   fetchLog(req: LogRequest): Promise<LogFetch>;
+  /**
+   * Whether this container was exec'd into at all. Live, always true; over recorded evidence,
+   * false for the containers a cancelled snapshot never reached (they are not reported as failures).
+   */
+  execAttempted(namespace: string, pod: string, container: string): boolean;
   /** Runs argv in a container and collects stdout up to a bound. Never throws for exec outcomes. */
   exec(req: ExecRequest): Promise<ExecResult>;
 }

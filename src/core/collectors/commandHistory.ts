@@ -77,8 +77,8 @@ export const commandHistoryCollector: Collector = {
     const targets: { pod: KubeObject; container: PodContainer }[] = [];
     for (const pod of items) {
       for (const container of podContainers(pod)) {
-        // exec needs a running container.
-        if (obj(container.status?.state).running) targets.push({ pod, container });
+        // exec needs a running container; a replay leaves out those the snapshot never reached.
+        if (obj(container.status?.state).running && ctx.cluster.execAttempted(str(meta(pod).namespace), str(meta(pod).name), container.name)) targets.push({ pod, container });
       }
     }
     const total = targets.length;

@@ -20,6 +20,7 @@ const execKey = (ns: string, pod: string, container: string, command: readonly s
 export class ReplayClusterApi implements ClusterApi {
   private readonly lists = new Map<string, ListEntry[]>();
   private readonly execs = new Map<string, ExecEntry[]>();
+  private readonly execContainers = new Set<string>();
 
   constructor(
     private readonly bundleDir: string,
@@ -31,7 +32,10 @@ export class ReplayClusterApi implements ClusterApi {
     const bySeq = [...entries].sort((a, b) => a.seq - b.seq);
     for (const e of bySeq) {
       if (e.ref.kind === 'list') push(this.lists, listKey(e.ref.listKind, e.ref.namespace), e as ListEntry);
-      else if (e.ref.kind === 'exec') push(this.execs, execKey(e.ref.namespace, e.ref.pod, e.ref.container, e.ref.command), e as ExecEntry);
+      else if (e.ref.kind === 'exec') {
+        push(this.execs, execKey(e.ref.namespace, e.ref.pod, e.ref.container, e.ref.command), e as ExecEntry);
+        this.execContainers.add(JSON.stringify([e.ref.namespace, e.ref.pod, e.ref.container]));
+      }
     }
   }
 
@@ -69,6 +73,10 @@ export class ReplayClusterApi implements ClusterApi {
     const out: KubeObject[] = [];
     for await (const page of this.listPages(kind, req)) out.push(...page);
     return out;
+  }
+
+  execAttempted(namespace: string, pod: string, container: string): boolean {
+    return this.execContainers.has(JSON.stringify([namespace, pod, container]));
   }
 
   /** The next recorded exec of this argv in this container, with its stdout as kept. */
