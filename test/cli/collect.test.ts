@@ -1,6 +1,6 @@
 // The issue's "done means", through the real CLI process, the real client and the emulator:
-// the demo cluster collects with every table filled, the bundle verifies, one changed byte
-// fails verification, and a 403 on one artifact leaves the others complete.
+// the demo cluster collects with every table filled, the bundle verifies (and its tables derive
+// again from raw/ identically), one changed byte of a raw log stream fails verification, and a 403 on one artifact leaves the others complete.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -8,8 +8,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../emulators/kube/index.js';
-import { tableFile } from '../../src/core/evidence/manifest.js';
-import { containerLogs } from '../../src/core/schema/tables.js';
+import { readAcquisitionIndex } from '../../src/core/derive/index.js';
 
 const CLI = resolve('src/cli/main.ts');
 
@@ -58,14 +57,20 @@ test('collect on the demo cluster fills all eight original tables and the pod in
   const ok = await runCli(['verify', summary.bundle]);
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /^OK: \d+ files match/);
+  const derived = await runCli(['verify', '--derived', summary.bundle]);
+  assert.equal(derived.code, 0, derived.stdout + derived.stderr);
+  assert.match(derived.stdout, /; [1-9]\d* tables derived again from raw\/ are identical/);
 
-  const path = join(summary.bundle, tableFile(containerLogs.name));
+  // The log rows are derived from the raw streams: one changed byte of a stream fails verification.
+  const log = (await readAcquisitionIndex(summary.bundle)).find((e) => e.ref.kind === 'log' && e.status === 200 && e.bytes > 0)!;
+  assert.ok(log?.file, 'a log stream is kept in raw/');
+  const path = join(summary.bundle, log.file!);
   const bytes = await readFile(path);
   bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x20;
   await writeFile(path, bytes);
   const bad = await runCli(['verify', summary.bundle]);
   assert.equal(bad.code, 1);
-  assert.match(bad.stdout, /modified\s+tables\/kubelogs_CL\.jsonl/);
+  assert.match(bad.stdout, new RegExp(`modified\\s+${log.file!.replace('.', '\\.')}`));
 });
 
 test('a 403 on network policies marks that artifact forbidden with its reason while the others complete', async () => {
