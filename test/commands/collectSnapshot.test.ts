@@ -92,8 +92,8 @@ test('Cancel in the progress notification aborts core\'s signal; the bundle is s
   // Progress names the artifact in progress and its units of work (rows are counted when they
   // are derived from the raw evidence, at the seal).
   const messages = p.reports.map((r) => r.message);
-  assert.ok(messages.some((m) => m.startsWith('Cluster events (1/8): 1/2 · ')), messages.join('\n'));
-  assert.ok(messages.some((m) => m.startsWith('Pod inventory (2/8): 1/40 · ')), messages.join('\n'));
+  assert.ok(messages.some((msg) => msg?.startsWith('Cluster events (1/8): 1/2 · ')), messages.join('\n'));
+  assert.ok(messages.some((msg) => msg?.startsWith('Pod inventory (2/8): 1/40 · ')), messages.join('\n'));
 
   const m = result.manifest;
   assert.equal(m.status, 'cancelled');
