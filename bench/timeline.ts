@@ -1,4 +1,4 @@
-// npm run bench:timeline [-- rows] [--bundle]: builds a 1,000,000-row timeline through the real
+// npm run bench:timeline [-- rows] [--bundle | --raw]: builds a 1,000,000-row timeline through the real
 // loader and prints load time, memory and the median time of the queries the webview asks.
 // By default the rows come from memory as JSONL lines (JSON.parse per line, as the bundle
 // reader does, minus the disk); --bundle writes a real sealed bundle first and loads it from disk.
@@ -11,11 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BundleWriter, newSnapshotId } from '../test/support/v1BundleWriter.js';
 import { openBundle } from '../src/core/evidence/reader.js';
+import { takeSnapshot } from '../src/core/snapshot.js';
+import { generateLargeScenario, startKubeEmulator } from '../test/emulators/kube/index.js';
 import { loadLocalTimeline, type TableSource } from '../src/core/timeline/local.js';
 import { emptyFilter, type TimelineFilter } from '../src/core/timeline/filter.js';
 import { clusterEvents, containerLogs, podInventory, type TableName } from '../src/core/schema/tables.js';
 
 const fromDisk = process.argv.includes('--bundle');
+// --raw: a format-2 bundle collected from the Kubernetes API emulator; its log rows are derived
+// from the raw streams while the timeline loads (the path a responder's bundle takes).
+const fromRaw = process.argv.includes('--raw');
 const withWebview = process.argv.includes('--webview');
 const total = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 // A real gc() for the heap figures, without asking for --expose-gc on the command line.
@@ -55,11 +60,31 @@ async function writeBundle(): Promise<string> {
   return w.dir;
 }
 
+/** Collects `total` log lines (1,000 per container, 2 containers a pod) into a format-2 bundle. */
+async function collectRawBundle(): Promise<string> {
+  const emulator = await startKubeEmulator({ scenario: generateLargeScenario({ pods: Math.max(1, Math.round(total / 2000)), containersPerPod: 2, linesPerContainer: 1000 }) });
+  try {
+    const parent = await mkdtemp(join(tmpdir(), 'kfs-bench-timeline-raw-'));
+    await emulator.writeKubeconfig(join(parent, 'kubeconfig.yaml'));
+    const { bundleDir } = await takeSnapshot({ kubeconfig: join(parent, 'kubeconfig.yaml'), outDir: parent, options: { artifacts: ['events', 'podInventory', 'containerLogs'] } }, { signal: new AbortController().signal });
+    return bundleDir;
+  } finally {
+    await emulator.close();
+  }
+}
+
 let source: TableSource;
 let generated: Map<TableName, string[]> | undefined;
 let bundleDir: string | undefined;
 let heapBefore: number;
-if (fromDisk) {
+if (fromRaw) {
+  const t = performance.now();
+  bundleDir = await collectRawBundle();
+  console.log(`(collected the bundle in ${Math.round(performance.now() - t)} ms: ${bundleDir})`);
+  gc();
+  heapBefore = process.memoryUsage().heapUsed;
+  source = await openBundle(bundleDir);
+} else if (fromDisk) {
   const t = performance.now();
   bundleDir = await writeBundle();
   console.log(`(wrote the bundle in ${Math.round(performance.now() - t)} ms: ${bundleDir})`);
@@ -104,7 +129,11 @@ gc();
 const heapAfter = process.memoryUsage().heapUsed;
 
 const window = { offset: 0, limit: 200 };
-const container = (run: number): TimelineFilter => ({ ...emptyFilter(), containers: [{ namespace: `ns-${run % 40}`, pod: `pod-${run * 40 + (run % 40)}`, container: `c-${run % 2}` }] });
+const realContainers = fromRaw ? tl.facets().containers : [];
+const container = (run: number): TimelineFilter =>
+  fromRaw
+    ? { ...emptyFilter(), containers: [realContainers[(run * 37) % realContainers.length]!].map((c) => ({ namespace: c.namespace, pod: c.pod, container: c.container })) }
+    : { ...emptyFilter(), containers: [{ namespace: `ns-${run % 40}`, pod: `pod-${run * 40 + (run % 40)}`, container: `c-${run % 2}` }] };
 let t1 = performance.now();
 tl.query({ ...emptyFilter(), text: 'CURL http' }, window);
 const firstTextFilterMs = performance.now() - t1;
@@ -112,7 +141,7 @@ t1 = performance.now();
 tl.facets();
 const facetsMs = performance.now() - t1;
 const results = {
-  source: fromDisk ? 'bundle on disk' : 'JSONL lines in memory',
+  source: fromRaw ? 'format-2 bundle (log rows derived from raw/)' : fromDisk ? 'bundle on disk' : 'JSONL lines in memory',
   rows: tl.size,
   loadMs: Math.round(loadMs),
   heapMiB: Math.round((heapAfter - heapBefore) / 1048576),

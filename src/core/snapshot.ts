@@ -14,7 +14,7 @@ import {
 import { setMaxListeners } from 'node:events';
 import { hostname, userInfo } from 'node:os';
 import type { ClusterApi } from './cluster/api.js';
-import { BundleWriter, newSnapshotId } from './evidence/writer.js';
+import { BundleWriter, assertOutsideBundle, newSnapshotId } from './evidence/writer.js';
 import { RAW_INDEX_FILE } from './evidence/raw.js';
 import type { Acquisition, ArtifactReport, ArtifactStatus, ClusterIdentity, Manifest, SnapshotStatus } from './evidence/manifest.js';
 import type { TableName } from './schema/tables.js';
@@ -78,6 +78,8 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   const log = run.log ?? silent;
   const options = resolveOptions(req.options);
   run.signal.throwIfAborted();
+  // Before anything touches the cluster: a bundle must not be written into another one.
+  await assertOutsideBundle(req.outDir);
   // Every request in flight listens on the signal, and artifacts run side by side: not a leak.
   setMaxListeners(Math.max(100, options.concurrency * 16), run.signal);
   const { api, identity } = await d.connect({ kubeconfig: req.kubeconfig, context: req.context, signal: run.signal });

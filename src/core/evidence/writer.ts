@@ -3,8 +3,9 @@
 // written, so sealing needs no second pass over the data.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, writeFile, chmod } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir, writeFile, chmod } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { BundleError } from './reader.js';
 import { once } from 'node:events';
 import type { TableName } from '../schema/tables.js';
 import {
@@ -96,6 +97,25 @@ export async function createBundleDir(parentDir: string, cluster: string, snapsh
   await chmod(dir, DIR_MODE); // mkdir's mode is filtered by the umask
   for (const d of subdirs) await mkdir(join(dir, d), { mode: DIR_MODE });
   return dir;
+}
+
+/**
+ * Refuses a parent folder that is, or is inside, an evidence bundle: a new bundle written there
+ * would make the sealed one fail verification (files it does not list).
+ */
+export async function assertOutsideBundle(parentDir: string): Promise<void> {
+  let dir = resolve(parentDir);
+  for (;;) {
+    try {
+      await access(join(dir, MANIFEST_FILE));
+      throw new BundleError(`--out ${parentDir} is inside the evidence bundle ${dir}; choose a folder outside it (a sealed bundle must not change).`);
+    } catch (err) {
+      if (err instanceof BundleError) throw err;
+    }
+    const up = dirname(dir);
+    if (up === dir) return;
+    dir = up;
+  }
 }
 
 /** One line per sealed file, as sha256sum prints them (two spaces, then the path). */

@@ -287,3 +287,13 @@ test('a bundle from a newer format is refused in one sentence', async () => {
   await writeFile(join(dir, MANIFEST_FILE), JSON.stringify({ formatVersion: 9, files: [] }));
   await assert.rejects(openBundle(dir), (err: unknown) => err instanceof BundleError && /newer KubeForenSys/.test(err.message));
 });
+
+test('a new bundle is never written inside a sealed one, and the cluster is not asked anything first', async () => {
+  const before = emu.requests.length;
+  await assert.rejects(
+    takeSnapshot({ kubeconfig, outDir: join(referenceDir, 'raw', 'again') }, { signal }),
+    (err: unknown) => err instanceof BundleError && /inside the evidence bundle/.test(err.message),
+  );
+  assert.equal(emu.requests.length, before);
+  assert.deepEqual((await verifyBundle(referenceDir)).problems, []);
+});
