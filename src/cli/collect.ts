@@ -54,7 +54,7 @@ export function progressPrinter(stream: NodeJS.WriteStream): (e: ProgressEvent) 
   const label = new Map(ARTIFACTS.map((a) => [a.id, a.label]));
   return (e) => {
     const units = e.total ? ` ${e.done}/${e.total}` : '';
-    const text = `${label.get(e.artifact)}${units} · ${e.records.toLocaleString('en-US')} records · ${formatBytes(e.bytes)}`;
+    const text = `${label.get(e.artifact)}${units} · ${formatBytes(e.bytes)} received`;
     if (e.phase === 'end') stream.write(`\r\x1b[2K${e.status === 'ok' ? '✔' : '!'} ${text} · ${e.status}\n`);
     else stream.write(`\r\x1b[2K… ${text}`);
   };

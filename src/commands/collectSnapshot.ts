@@ -84,12 +84,12 @@ export async function collectSnapshot(cc: CommandContext): Promise<SnapshotResul
   return result;
 }
 
-/** "Container logs (3/9): 120/400 · 53,211 records" */
+/** "Container logs (3/9): 120/400 · 41.2 MB" (raw evidence received; rows are counted at the seal). */
 export function progressMessage(e: ProgressEvent, index: number, of: number): string {
   const label = artifactDef(e.artifact).label;
   const units = e.total > 0 ? ` ${e.done.toLocaleString('en-US')}/${e.total.toLocaleString('en-US')} ·` : '';
   const end = e.phase === 'end' && e.status && e.status !== 'ok' ? ` · ${e.status}` : '';
-  return `${label} (${index}/${of}):${units} ${e.records.toLocaleString('en-US')} records${end}`;
+  return `${label} (${index}/${of}):${units} ${(e.bytes / 1e6).toFixed(1)} MB${end}`;
 }
 
 export function summaryText(m: Manifest): string {

@@ -38,7 +38,7 @@ export interface ProgressEvent {
   phase: 'start' | 'progress' | 'end';
   done: number;
   total: number;
-  records: number;
+  /** Raw evidence bytes received so far for the artifact (its rows are derived when it is sealed). */
   bytes: number;
   status?: ArtifactStatus;
 }
@@ -211,7 +211,7 @@ async function runArtifact(collector: Collector, r: ArtifactRun): Promise<Artifa
   const artifact = collector.artifact;
   const report: ArtifactReport = { status: 'ok', records: 0, bytes: 0, startedAt: new Date().toISOString(), endedAt: null, gaps: [], error: null };
   const emit = (phase: ProgressEvent['phase'], done: number, total: number) =>
-    r.run.onProgress?.({ artifact, phase, done, total, records: report.records, bytes: report.bytes, status: phase === 'end' ? report.status : undefined });
+    r.run.onProgress?.({ artifact, phase, done, total, bytes: report.bytes, status: phase === 'end' ? report.status : undefined });
   if (r.run.signal.aborted) {
     report.status = 'cancelled';
     report.endedAt = report.startedAt;
