@@ -1,11 +1,9 @@
 // A bundle as KubeForenSys 0.1.0 wrote it (format 1): rows only, stamped as they were written,
 // no raw evidence. Tests build their fixtures with it, which also keeps the read-only support
 // for such bundles (tree, timeline, ingestion, verify) under test.
-import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, writeFile, chmod } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { once } from 'node:events';
+import { HashedFile, createBundleDir, newSnapshotId } from '../../src/core/evidence/writer.js';
 import type { TableName } from '../../src/core/schema/tables.js';
 import { tableByName } from '../../src/core/schema/tables.js';
 import { normalizeTime } from '../../src/core/schema/time.js';
@@ -23,38 +21,7 @@ import {
 /** Columns format 2 added (0.1.0 bundles do not have them). */
 type FormatTwoColumn = 'MessageBase64' | 'LinePart';
 
-const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
-
-/** A file being written: its stream, running hash and size. */
-class HashedFile {
-  private readonly stream: WriteStream;
-  private readonly hash: Hash = createHash('sha256');
-  size = 0;
-
-  constructor(
-    readonly relPath: string,
-    absPath: string,
-  ) {
-    this.stream = createWriteStream(absPath, { flags: 'wx', mode: FILE_MODE });
-    // Errors surface on the next write or on close; keep the process from crashing meanwhile.
-    this.stream.on('error', () => undefined);
-  }
-
-  /** Resolves once the data is buffered; waits for 'drain' when the stream asks for backpressure. */
-  async write(text: string): Promise<void> {
-    const buf = Buffer.from(text, 'utf8');
-    this.hash.update(buf);
-    this.size += buf.length;
-    if (!this.stream.write(buf)) await once(this.stream, 'drain');
-  }
-
-  async close(): Promise<FileEntry> {
-    this.stream.end();
-    await once(this.stream, 'close');
-    return { path: this.relPath, size: this.size, sha256: this.hash.digest('hex') };
-  }
-}
 
 export interface BundleHeader {
   snapshotId: string;
@@ -67,16 +34,7 @@ export interface BundleHeader {
 /** What the caller supplies at seal time; files, tables and the digest are the writer's. */
 export type ManifestBody = Pick<Manifest, 'status' | 'artifacts' | 'endedAt'>;
 
-export function newSnapshotId(at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-/** Folder names come from the kubeconfig's cluster name: keep them to a safe alphabet. */
-export function safeName(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 60);
-  return cleaned || 'cluster';
-}
+export { newSnapshotId };
 
 export class BundleWriter {
   private readonly tables = new Map<TableName, HashedFile>();
@@ -93,11 +51,7 @@ export class BundleWriter {
 
   /** Creates `<parentDir>/<cluster>-<snapshotId>` (0700) and opens its collection log (0600). */
   static async create(parentDir: string, header: BundleHeader): Promise<BundleWriter> {
-    await mkdir(parentDir, { recursive: true });
-    const dir = join(parentDir, `${safeName(header.cluster.cluster)}-${header.snapshotId}`);
-    await mkdir(dir, { mode: DIR_MODE });
-    await chmod(dir, DIR_MODE); // mkdir's mode is filtered by the umask
-    await mkdir(join(dir, TABLES_DIR), { mode: DIR_MODE });
+    const dir = await createBundleDir(parentDir, header.cluster.cluster, header.snapshotId, [TABLES_DIR]);
     return new BundleWriter(dir, header);
   }
 

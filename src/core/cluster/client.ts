@@ -154,6 +154,19 @@ function requestPath(url: string | undefined, server: string): string {
   }
 }
 
+/** The page's objects not yet seen (by uid, else namespace/name): a restarted list yields nothing twice. */
+export function unseenObjects(rawItems: unknown[] | undefined, seen: Set<string>): KubeObject[] {
+  const items: KubeObject[] = [];
+  for (const raw of rawItems ?? []) {
+    const obj = toKubeObject(raw);
+    const key = obj.metadata?.uid || `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items.push(obj);
+  }
+  return items;
+}
+
 export class KubeClusterApi implements ClusterApi {
   readonly contextName: string;
   readonly server: string;
@@ -273,14 +286,7 @@ export class KubeClusterApi implements ClusterApi {
         }
         throw err;
       }
-      const items: KubeObject[] = [];
-      for (const raw of body.items ?? []) {
-        const obj = toKubeObject(raw);
-        const key = obj.metadata?.uid || `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        items.push(obj);
-      }
+      const items = unseenObjects(body.items, seen);
       if (items.length > 0) yield items;
       cont = body.metadata?.continue || undefined;
       if (!cont) return;

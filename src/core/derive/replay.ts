@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClusterApi, ExecRequest, ExecResult, ExecOutcome, ListRequest, LogFetch } from '../cluster/api.js';
-import { toKubeObject } from '../cluster/client.js';
+import { unseenObjects } from '../cluster/client.js';
 import { KubeApiError } from '../cluster/errors.js';
 import type { KubeObject, ListableKind } from '../collectors/types.js';
 import type { AcquisitionEntry } from '../evidence/raw.js';
@@ -57,14 +57,7 @@ export class ReplayClusterApi implements ClusterApi {
         throw new KubeApiError(e.status, e.reason ?? 'Error', e.error ?? `listing ${kind} failed with ${e.status}`);
       }
       const body = JSON.parse((await this.read(e)).toString('utf8')) as { items?: unknown[] };
-      const items: KubeObject[] = [];
-      for (const raw of body.items ?? []) {
-        const obj = toKubeObject(raw);
-        const key = obj.metadata?.uid || `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        items.push(obj);
-      }
+      const items = unseenObjects(body.items, seen);
       if (items.length > 0) yield items;
     }
   }
