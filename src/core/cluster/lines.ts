@@ -1,53 +1,8 @@
-// Byte-level line handling for logs and history files: split a chunked stream into lines
-// without holding more than one line, and turn bytes that are not UTF-8 into \xNN escapes
-// so nothing is lost or silently replaced.
+// Byte-level line handling for history files (held in memory, bounded): split into lines and
+// turn bytes that are not UTF-8 into \xNN escapes. Log lines are split by derive/logs.ts.
 
-/** Lines longer than this are cut into pieces (memory stays bounded whatever the container writes). */
+/** Log lines longer than this become several rows (derive/logs.ts); the raw stream keeps them whole. */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
-
-export interface RawLine {
-  bytes: Buffer;
-  split: boolean;
-}
-
-/** Splits an async stream of chunks into lines (\n; a trailing \r is dropped). */
-export async function* splitLines(chunks: AsyncIterable<Buffer | string>, maxLine = MAX_LINE_BYTES): AsyncGenerator<RawLine> {
-  let parts: Buffer[] = [];
-  let size = 0;
-  const take = (last: Buffer, split: boolean): RawLine => {
-    let bytes = parts.length === 0 ? last : Buffer.concat([...parts, last], size + last.length);
-    parts = [];
-    size = 0;
-    if (!split && bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
-    return { bytes, split };
-  };
-  for await (const c of chunks) {
-    const chunk = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      const end = nl === -1 ? chunk.length : nl;
-      let piece = chunk.subarray(start, end);
-      // Cut over-long lines into bounded pieces.
-      while (size + piece.length > maxLine) {
-        const room = maxLine - size;
-        yield take(piece.subarray(0, room), true);
-        piece = piece.subarray(room);
-      }
-      if (nl === -1) {
-        if (piece.length > 0) {
-          // Copy: the chunk's buffer may be reused by the stream.
-          parts.push(Buffer.from(piece));
-          size += piece.length;
-        }
-        break;
-      }
-      yield take(piece, false);
-      start = nl + 1;
-    }
-  }
-  if (size > 0) yield take(Buffer.alloc(0), false);
-}
 
 /** Splits a buffer held in memory into lines (history files, already bounded). */
 export function bufferLines(buf: Buffer): Buffer[] {
