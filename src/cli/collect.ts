@@ -67,7 +67,7 @@ export function summaryTable(manifest: Manifest): string {
     const more = r.gaps.length > 1 ? ` (+${r.gaps.length - 1} more gaps)` : '';
     return [a.label, r.status, r.records.toLocaleString('en-US'), formatBytes(r.bytes), why ? safeText(why, 100) + more : ''];
   });
-  return renderTable(['Artifact', 'Status', 'Records', 'Size', 'Gaps'], rows);
+  return renderTable(['Artifact', 'Status', 'Records', 'Fetched', 'Gaps'], rows);
 }
 
 export function jsonSummary(result: SnapshotResult): object {

@@ -15,7 +15,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname, userInfo } from 'node:os';
 import type { ClusterApi } from './cluster/api.js';
 import { BundleWriter, assertOutsideBundle, newSnapshotId } from './evidence/writer.js';
-import { RAW_INDEX_FILE } from './evidence/raw.js';
+import { RAW_INDEX_FILE, rawBytesFor } from './evidence/raw.js';
 import type { Acquisition, ArtifactReport, ArtifactStatus, ClusterIdentity, Manifest, SnapshotStatus } from './evidence/manifest.js';
 import type { TableName } from './schema/tables.js';
 import { normalizeTime } from './schema/time.js';
@@ -116,7 +116,11 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   // bandwidth, exec (command history) by round trips, lists by neither, so they overlap well.
   const chosen = ARTIFACTS.filter((def) => options.artifacts.includes(def.id));
   const done = new Map<ArtifactId, ArtifactReport>();
-  const runOne = async (id: ArtifactId) => void done.set(id, await runArtifact(d.collectors[id], { api, objects, options, writer, run, log: both }));
+  const runOne = async (id: ArtifactId) => {
+    // The artifact's calls run inside its byte counter (artifacts run side by side).
+    const raw = { bytes: 0 };
+    done.set(id, await rawBytesFor.run(raw, () => runArtifact(d.collectors[id], { api, objects, options, writer, run, log: both, raw })));
+  };
   for (const def of chosen.filter((a) => a.id === 'events')) await runOne(def.id);
   await Promise.all(chosen.filter((a) => a.id !== 'events').map((def) => runOne(def.id)));
   // The manifest lists artifacts in their fixed order, whatever order they finished in.
@@ -198,6 +202,8 @@ async function deriveTables(
 }
 
 interface ArtifactRun {
+  /** Raw bytes recorded for this artifact so far (counted by the raw store through rawBytesFor). */
+  raw: { bytes: number };
   api: ClusterApi;
   objects: ObjectCache;
   options: CollectOptions;
@@ -219,7 +225,7 @@ async function runArtifact(collector: Collector, r: ArtifactRun): Promise<Artifa
     return report;
   }
   emit('start', 0, 0);
-  const rawBefore = r.writer.raw.bytes;
+  const raw = r.raw;
   let done = 0;
   let total = 0;
   try {
@@ -231,7 +237,7 @@ async function runArtifact(collector: Collector, r: ArtifactRun): Promise<Artifa
       } else if (ev.kind === 'progress') {
         done = ev.done;
         total = ev.total;
-        report.bytes = r.writer.raw.bytes - rawBefore;
+        report.bytes = raw.bytes;
         emit('progress', done, total);
       }
       // A collector that ignores the signal still stops here.
@@ -248,7 +254,7 @@ async function runArtifact(collector: Collector, r: ArtifactRun): Promise<Artifa
     }
   }
   report.endedAt = new Date().toISOString();
-  report.bytes = r.writer.raw.bytes - rawBefore;
+  report.bytes = raw.bytes;
   r.log.info(`${artifact}: ${report.status === 'ok' ? 'collected' : report.status}, ${report.bytes} raw bytes, ${report.gaps.length} gaps`);
   emit('end', done, total);
   return report;
