@@ -4,6 +4,7 @@
 // timestamps into Dates; forensics wants the object as kubectl shows it). Logs are a raw
 // streaming request carrying the kubeconfig's TLS and credentials; exec is client-node's Exec.
 import https from 'node:https';
+import { createSecureContext } from 'node:tls';
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import {
@@ -369,11 +370,9 @@ export class KubeClusterApi implements ClusterApi {
       this.agent ??= this.server.startsWith('https:')
         ? new https.Agent({
             keepAlive: true,
-            ca: opts.ca,
-            cert: opts.cert,
-            key: opts.key,
-            pfx: opts.pfx,
-            passphrase: opts.passphrase,
+            // One TLS context for every connection: without it each new connection (every exec
+            // is one) parses the CA and key again and holds its own native context until a GC.
+            secureContext: createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key, pfx: opts.pfx, passphrase: opts.passphrase }),
             servername: cluster?.tlsServerName,
             rejectUnauthorized: cluster?.skipTLSVerify ? false : (opts.rejectUnauthorized ?? true),
           })
