@@ -15,7 +15,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname, userInfo } from 'node:os';
 import type { ClusterApi } from './cluster/api.js';
 import { BundleWriter, assertOutsideBundle, newSnapshotId } from './evidence/writer.js';
-import { RAW_INDEX_FILE, rawBytesFor } from './evidence/raw.js';
+import { RAW_INDEX_FILE } from './evidence/raw.js';
 import type { Acquisition, ArtifactReport, ArtifactStatus, ClusterIdentity, Manifest, SnapshotStatus } from './evidence/manifest.js';
 import type { TableName } from './schema/tables.js';
 import { normalizeTime } from './schema/time.js';
@@ -38,7 +38,7 @@ export interface ProgressEvent {
   phase: 'start' | 'progress' | 'end';
   done: number;
   total: number;
-  /** Raw evidence bytes received so far for the artifact (its rows are derived when it is sealed). */
+  /** Raw evidence bytes the snapshot has received so far (rows are derived when it is sealed). */
   bytes: number;
   status?: ArtifactStatus;
 }
@@ -116,11 +116,7 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   // bandwidth, exec (command history) by round trips, lists by neither, so they overlap well.
   const chosen = ARTIFACTS.filter((def) => options.artifacts.includes(def.id));
   const done = new Map<ArtifactId, ArtifactReport>();
-  const runOne = async (id: ArtifactId) => {
-    // The artifact's calls run inside its byte counter (artifacts run side by side).
-    const raw = { bytes: 0 };
-    done.set(id, await rawBytesFor.run(raw, () => runArtifact(d.collectors[id], { api, objects, options, writer, run, log: both, raw })));
-  };
+  const runOne = async (id: ArtifactId) => void done.set(id, await runArtifact(d.collectors[id], { api, objects, options, writer, run, log: both }));
   for (const def of chosen.filter((a) => a.id === 'events')) await runOne(def.id);
   await Promise.all(chosen.filter((a) => a.id !== 'events').map((def) => runOne(def.id)));
   // The manifest lists artifacts in their fixed order, whatever order they finished in.
@@ -188,6 +184,10 @@ async function deriveTables(
     for await (const d of deriveMaterialized(input, collectors)) {
       if (d.kind === 'error') log.error(`${d.artifact}: deriving its rows from the raw evidence stopped: ${d.message}`);
       else if (d.kind === 'count') add(d.artifact, d.table, d.rows);
+      else if (d.kind === 'bytes') {
+        const r = reports[d.artifact];
+        if (r) r.bytes = d.bytes;
+      }
       else {
         await writer.writeRow(d.table, d.row);
         add(d.artifact, d.table, 1);
@@ -202,8 +202,6 @@ async function deriveTables(
 }
 
 interface ArtifactRun {
-  /** Raw bytes recorded for this artifact so far (counted by the raw store through rawBytesFor). */
-  raw: { bytes: number };
   api: ClusterApi;
   objects: ObjectCache;
   options: CollectOptions;
@@ -217,7 +215,7 @@ async function runArtifact(collector: Collector, r: ArtifactRun): Promise<Artifa
   const artifact = collector.artifact;
   const report: ArtifactReport = { status: 'ok', records: 0, bytes: 0, startedAt: new Date().toISOString(), endedAt: null, gaps: [], error: null };
   const emit = (phase: ProgressEvent['phase'], done: number, total: number) =>
-    r.run.onProgress?.({ artifact, phase, done, total, bytes: report.bytes, status: phase === 'end' ? report.status : undefined });
+    r.run.onProgress?.({ artifact, phase, done, total, bytes: r.writer.raw.bytes, status: phase === 'end' ? report.status : undefined });
   if (r.run.signal.aborted) {
     report.status = 'cancelled';
     report.endedAt = report.startedAt;
@@ -225,7 +223,6 @@ async function runArtifact(collector: Collector, r: ArtifactRun): Promise<Artifa
     return report;
   }
   emit('start', 0, 0);
-  const raw = r.raw;
   let done = 0;
   let total = 0;
   try {
@@ -237,7 +234,6 @@ async function runArtifact(collector: Collector, r: ArtifactRun): Promise<Artifa
       } else if (ev.kind === 'progress') {
         done = ev.done;
         total = ev.total;
-        report.bytes = raw.bytes;
         emit('progress', done, total);
       }
       // A collector that ignores the signal still stops here.
@@ -254,8 +250,7 @@ async function runArtifact(collector: Collector, r: ArtifactRun): Promise<Artifa
     }
   }
   report.endedAt = new Date().toISOString();
-  report.bytes = raw.bytes;
-  r.log.info(`${artifact}: ${report.status === 'ok' ? 'collected' : report.status}, ${report.bytes} raw bytes, ${report.gaps.length} gaps`);
+  r.log.info(`${artifact}: ${report.status === 'ok' ? 'collected' : report.status}, ${report.gaps.length} gaps`);
   emit('end', done, total);
   return report;
 }

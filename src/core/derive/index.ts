@@ -68,6 +68,8 @@ function replay(input: DeriveInput): { api: ReplayClusterApi; objects: ObjectCac
 
 export type Derived =
   | { kind: 'row'; table: TableName; artifact: ArtifactId; row: Record<string, unknown> }
+  /** Raw bytes the artifact's rows were derived from (a list shared by several counts for the first). */
+  | { kind: 'bytes'; artifact: ArtifactId; bytes: number }
   /** Rows of an on-demand table, counted (not written) while its raw evidence was read. */
   | { kind: 'count'; table: TableName; artifact: ArtifactId; rows: number }
   /** The artifact's rows stop here: its replay failed (its rows so far are kept). */
@@ -84,11 +86,13 @@ export async function* deriveMaterialized(input: DeriveInput, collectors: Record
   for (const def of ARTIFACTS) {
     if (!options.artifacts.includes(def.id)) continue;
     const artifact = def.id;
+    const served = api.bytesServed;
     try {
       if (artifact === 'containerLogs') {
         const counted = { rows: 0 };
         for await (const row of logFindings(input, sig, counted)) yield { kind: 'row', table: suspiciousPods.name, artifact, row: stamper.stamp(suspiciousPods.name, row) };
         yield { kind: 'count', table: containerLogs.name, artifact, rows: counted.rows };
+        yield { kind: 'bytes', artifact, bytes: logStreams(input.entries).reduce((n, s) => n + s.attempts.reduce((m, a) => m + a.bytes, 0), 0) };
         continue;
       }
       for await (const ev of collectors[artifact].collect({ cluster: api, objects, options, signal: sig, log: silent })) {
@@ -98,6 +102,7 @@ export async function* deriveMaterialized(input: DeriveInput, collectors: Record
       if (signal?.aborted) throw err;
       yield { kind: 'error', artifact, message: err instanceof Error ? err.message : String(err) };
     }
+    if (artifact !== 'containerLogs') yield { kind: 'bytes', artifact, bytes: api.bytesServed - served };
   }
 }
 

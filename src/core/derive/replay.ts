@@ -21,6 +21,8 @@ export class ReplayClusterApi implements ClusterApi {
   private readonly lists = new Map<string, ListEntry[]>();
   private readonly execs = new Map<string, ExecEntry[]>();
   private readonly execContainers = new Set<string>();
+  /** Body bytes of the recorded answers replayed so far (every attempt of each request). */
+  bytesServed = 0;
 
   constructor(
     private readonly bundleDir: string,
@@ -50,6 +52,7 @@ export class ReplayClusterApi implements ClusterApi {
     const requests = lastAttempts(this.lists.get(listKey(kind, req.namespace)) ?? []);
     if (requests.length === 0) throw new KubeApiError(0, 'NotCollected', `${kind} was not listed during collection`);
     const seen = new Set<string>();
+    this.bytesServed += (this.lists.get(listKey(kind, req.namespace)) ?? []).reduce((n, e) => n + e.bytes, 0);
     for (let i = 0; i < requests.length; i++) {
       const e = requests[i]!;
       if (e.error !== null || e.status < 200 || e.status > 299) {
@@ -78,6 +81,7 @@ export class ReplayClusterApi implements ClusterApi {
     const e = queue?.shift();
     if (!e) return { outcome: 'failed', exitCode: null, stdout: Buffer.alloc(0), stderr: '', truncated: false, message: `exec of ${req.command.join(' ')} was not recorded` };
     const x = e.ref.exec;
+    this.bytesServed += e.bytes;
     return { outcome: x.outcome as ExecOutcome, exitCode: x.exitCode, stdout: await this.read(e), stderr: x.stderr, truncated: x.truncated, message: x.message };
   }
 

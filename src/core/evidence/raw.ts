@@ -2,7 +2,6 @@
 // names (never built from cluster-supplied text), hashed while written, and the acquisition
 // index that records every request attempt: what was asked, what came back, where it is kept.
 // This is what an examiner checks; nothing here is rewritten after it is written.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -127,12 +126,6 @@ export class RawFile {
 
 export type NewEntry = Omit<AcquisitionEntry, 'seq' | 'file' | 'bytes' | 'sha256'>;
 
-/**
- * Who the bytes being recorded are for: an artifact runs inside `rawBytesFor.run(counter, …)` and
- * every body recorded from its calls adds to its counter, even while artifacts run side by side
- * (a list shared through the object cache counts for the artifact that asked first).
- */
-export const rawBytesFor = new AsyncLocalStorage<{ bytes: number }>();
 
 /**
  * The raw/ folder of one bundle. Callers open a body file per attempt, stream into it, and
@@ -168,8 +161,6 @@ export class RawStore {
     if (fe) {
       this.closed.push(fe);
       this.bytes += fe.size;
-      const owner = rawBytesFor.getStore();
-      if (owner) owner.bytes += fe.size;
     }
     const full: AcquisitionEntry = { seq, ...entry, bytes: fe?.size ?? 0, sha256: fe?.sha256 ?? EMPTY_SHA256, file: fe?.path ?? null };
     await this.appendIndex(JSON.stringify(full) + '\n');
