@@ -3,7 +3,7 @@
 // written, so sealing needs no second pass over the data.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, mkdir, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { BundleError } from './reader.js';
 import { once } from 'node:events';
@@ -106,15 +106,24 @@ export async function createBundleDir(parentDir: string, cluster: string, snapsh
 export async function assertOutsideBundle(parentDir: string): Promise<void> {
   let dir = resolve(parentDir);
   for (;;) {
-    try {
-      await access(join(dir, MANIFEST_FILE));
+    if (await isBundleManifest(join(dir, MANIFEST_FILE))) {
       throw new BundleError(`--out ${parentDir} is inside the evidence bundle ${dir}; choose a folder outside it (a sealed bundle must not change).`);
-    } catch (err) {
-      if (err instanceof BundleError) throw err;
     }
     const up = dirname(dir);
     if (up === dir) return;
     dir = up;
+  }
+}
+
+/** Whether a file is a KubeForenSys manifest (a web app's manifest.json above --out is not). */
+async function isBundleManifest(path: string): Promise<boolean> {
+  try {
+    const st = await stat(path);
+    if (!st.isFile() || st.size > 64 * 1024 * 1024) return false;
+    const m = JSON.parse(await readFile(path, 'utf8')) as { tool?: { name?: unknown } };
+    return m?.tool?.name === 'kubeforensys';
+  } catch {
+    return false;
   }
 }
 

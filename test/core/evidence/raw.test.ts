@@ -18,6 +18,7 @@ import { COLLECTORS, createObjectCache } from '../../../src/core/collectors/inde
 import { MAX_LINE_BYTES } from '../../../src/core/cluster/lines.js';
 import { openBundle, BundleError } from '../../../src/core/evidence/reader.js';
 import { verifyBundle } from '../../../src/core/evidence/verify.js';
+import { assertOutsideBundle } from '../../../src/core/evidence/writer.js';
 import { readAcquisitionIndex } from '../../../src/core/derive/index.js';
 import { MANIFEST_FILE, computeManifestDigest, tableFile } from '../../../src/core/evidence/manifest.js';
 import type { AcquisitionEntry } from '../../../src/core/evidence/raw.js';
@@ -296,4 +297,8 @@ test('a new bundle is never written inside a sealed one, and the cluster is not 
   );
   assert.equal(emu.requests.length, before);
   assert.deepEqual((await verifyBundle(referenceDir)).problems, []);
+  // Another program's manifest.json above --out (a web app's) is not a bundle.
+  const app = await mkdtemp(join(tmpdir(), 'kfs-webapp-'));
+  await writeFile(join(app, MANIFEST_FILE), JSON.stringify({ name: 'my-pwa', start_url: '/' }));
+  await assertOutsideBundle(join(app, 'evidence'));
 });
