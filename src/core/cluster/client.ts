@@ -33,7 +33,7 @@ import type { LoadedKubeconfig } from './kubeconfig.js';
 import { Recorder } from './recorder.js';
 import { DEFAULT_RETRY_POLICY, RetryBudget, isTransient, parseRetryAfter, retryDelay, withRetry, type RetryPolicy } from './retry.js';
 import { START, resumeAfter, resumeSinceTime, type ResumeState } from './logFormat.js';
-import type { AcquisitionRef, LogResume, RawStore } from '../evidence/raw.js';
+import type { AcquisitionRef, LogResume, NewEntry, RawStore } from '../evidence/raw.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const DEFAULT_PAGE = 500;
@@ -155,6 +155,12 @@ function requestPath(url: string | undefined, server: string): string {
   }
 }
 
+/** The index entry of one attempt that went through the cluster layer's own request path. */
+function attemptEntry(a: { method: string; path: string; attempt: number; startedAt: string; status: number; complete: boolean; error: KubeApiError | null; ref: AcquisitionRef }): NewEntry {
+  const endedAt = new Date().toISOString();
+  return { method: a.method, path: a.path, attempt: a.attempt, startedAt: a.startedAt, endedAt, status: a.status, reason: a.error?.reason ?? null, complete: a.complete, error: a.error?.message ?? null, ref: a.ref };
+}
+
 /** The page's objects not yet seen (by uid, else namespace/name): a restarted list yields nothing twice. */
 export function unseenObjects(rawItems: unknown[] | undefined, seen: Set<string>): KubeObject[] {
   const items: KubeObject[] = [];
@@ -243,18 +249,8 @@ export class KubeClusterApi implements ClusterApi {
       signal.removeEventListener('abort', onAbort);
     }
     const body = sink.body ?? Buffer.alloc(0);
-    await this.recorder.recordBody(seq, 'json', body, {
-      method: sink.method ?? 'GET',
-      path: requestPath(sink.url, this.server),
-      attempt,
-      startedAt,
-      endedAt: new Date().toISOString(),
-      status: sink.status ?? 0,
-      reason: error?.reason ?? null,
-      complete: sink.body !== undefined,
-      error: error?.message ?? null,
-      ref,
-    });
+    const path = requestPath(sink.url, this.server);
+    await this.recorder.recordBody(seq, 'json', body, attemptEntry({ method: sink.method ?? 'GET', path, attempt, startedAt, status: sink.status ?? 0, complete: sink.body !== undefined, error, ref }));
     if (error) throw error;
     try {
       return JSON.parse(body.toString('utf8')) as T;
@@ -333,18 +329,7 @@ export class KubeClusterApi implements ClusterApi {
         out.error = toKubeApiError(err, this.target, what);
       }
       const buf = Buffer.concat(chunks);
-      await this.recorder.recordBody(seq, 'json', buf, {
-        method: 'GET',
-        path: '/version',
-        attempt,
-        startedAt,
-        endedAt: new Date().toISOString(),
-        status: out.status,
-        reason: out.error?.reason ?? null,
-        complete,
-        error: out.error?.message ?? null,
-        ref: { kind: 'version' },
-      });
+      await this.recorder.recordBody(seq, 'json', buf, attemptEntry({ method: 'GET', path: '/version', attempt, startedAt, status: out.status, complete, error: out.error, ref: { kind: 'version' } }));
       if (out.error) throw out.error;
       return buf;
     }).catch((err: unknown) => {
@@ -429,18 +414,7 @@ export class KubeClusterApi implements ClusterApi {
       out.error = toKubeApiError(err, this.target, what);
     }
     if (!complete && out.error === null) out.error = new KubeApiError(0, 'ECONNRESET', `${what} was cut off`);
-    const entry = await this.recorder.finish(seq, file, {
-      method: 'GET',
-      path,
-      attempt,
-      startedAt,
-      endedAt: new Date().toISOString(),
-      status: out.status,
-      reason: out.error?.reason ?? null,
-      complete,
-      error: out.error?.message ?? null,
-      ref,
-    });
+    const entry = await this.recorder.finish(seq, file, attemptEntry({ method: 'GET', path, attempt, startedAt, status: out.status, complete, error: out.error, ref }));
     if (!complete && out.status >= 200 && out.status < 300 && entry?.file) out.cutFile = entry.file;
     return out;
   }
