@@ -18,8 +18,7 @@ import { BundleWriter, assertOutsideBundle, newSnapshotId } from './evidence/wri
 import { RAW_INDEX_FILE } from './evidence/raw.js';
 import type { Acquisition, ArtifactReport, ArtifactStatus, ClusterIdentity, Manifest, SnapshotStatus } from './evidence/manifest.js';
 import type { TableName } from './schema/tables.js';
-import { normalizeTime } from './schema/time.js';
-import { DERIVATION_VERSION, ON_DEMAND_TABLES, deriveMaterialized, readAcquisitionIndex, type DeriveInput } from './derive/index.js';
+import { DERIVATION_VERSION, ON_DEMAND_TABLES, deriveInputOf, deriveMaterialized } from './derive/index.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface SnapshotRequest {
@@ -121,7 +120,7 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   await Promise.all(chosen.filter((a) => a.id !== 'events').map((def) => runOne(def.id)));
   // The manifest lists artifacts in their fixed order, whatever order they finished in.
   const reports: Partial<Record<ArtifactId, ArtifactReport>> = Object.fromEntries(chosen.map((def) => [def.id, done.get(def.id)!]));
-  const tables = await deriveTables(writer, options, reports, d.collectors, both);
+  const tables = await deriveTables(writer, reports, d.collectors, both);
   const manifest = await writer.seal({
     status: snapshotStatus(run.signal.aborted, Object.values(reports)),
     endedAt: new Date().toISOString(),
@@ -158,7 +157,6 @@ function acquisitionRecord(identity: ClusterIdentity, commandLine: string[]): Ac
  */
 async function deriveTables(
   writer: BundleWriter,
-  options: CollectOptions,
   reports: Partial<Record<ArtifactId, ArtifactReport>>,
   collectors: Record<ArtifactId, Collector>,
   log: Logger,
@@ -166,12 +164,8 @@ async function deriveTables(
   const started = performance.now();
   // The index is read back from disk: the derivation sees exactly what an examiner will.
   await writer.raw.flushIndex();
-  const input: DeriveInput = {
-    bundleDir: writer.dir,
-    stamp: { snapshotId: writer.header.snapshotId, cluster: writer.header.cluster.cluster, timeGenerated: normalizeTime(writer.header.startedAt)! },
-    options,
-    entries: await readAcquisitionIndex(writer.dir),
-  };
+  // From the header the manifest is made of: the seal derives exactly as verify --derived will.
+  const input = await deriveInputOf(writer.dir, writer.header);
   const tables: Manifest['tables'] = {};
   const add = (artifact: ArtifactId, table: TableName, n: number) => {
     tables[table] = { records: (tables[table]?.records ?? 0) + n };

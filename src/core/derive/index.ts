@@ -9,6 +9,8 @@ import { ARTIFACTS, type ArtifactId } from '../schema/artifacts.js';
 import { containerLogs, suspiciousPods, type RowByTable, type TableName } from '../schema/tables.js';
 import { MAX_LINE_BYTES } from '../cluster/lines.js';
 import { kubeletTime, timestampEnd } from '../cluster/logFormat.js';
+import { normalizeTime } from '../schema/time.js';
+import type { Manifest } from '../evidence/manifest.js';
 import { RAW_INDEX_FILE, type AcquisitionEntry } from '../evidence/raw.js';
 import { DEFAULT_COLLECT_OPTIONS, type CollectOptions, type Collector, type Logger, type ObjectCache } from '../collectors/types.js';
 import { createObjectCache } from '../collectors/objectCache.js';
@@ -203,12 +205,17 @@ export function unbatch<T>(open: () => Promise<AsyncIterator<T[]>>): AsyncIterab
   };
 }
 
-/** The options a manifest recorded, completed with the defaults a derivation needs. */
-export function optionsFromManifest(recorded: Omit<Partial<CollectOptions>, 'now'> & { now?: string }, artifacts: ArtifactId[]): CollectOptions {
+/**
+ * What a derivation of the bundle in `dir` starts from: the manifest's record of the snapshot
+ * and the acquisition index on disk. The seal, `verify --derived` and every reader call this, so
+ * they all derive from the same input.
+ */
+export async function deriveInputOf(dir: string, m: Pick<Manifest, 'snapshotId' | 'startedAt' | 'options'> & { cluster: { cluster: string } }): Promise<DeriveInput> {
   return {
-    ...DEFAULT_COLLECT_OPTIONS,
-    ...recorded,
-    artifacts,
-    now: new Date(recorded.now ?? 0),
-  } as CollectOptions;
+    bundleDir: dir,
+    stamp: { snapshotId: m.snapshotId, cluster: m.cluster.cluster, timeGenerated: normalizeTime(m.startedAt) ?? '' },
+    // Recorded values win; a value the manifest leaves out keeps its default.
+    options: { ...DEFAULT_COLLECT_OPTIONS, ...Object.fromEntries(Object.entries(m.options).filter(([, v]) => v !== undefined)), artifacts: m.options.artifacts, now: new Date(m.options.now ?? 0) } as CollectOptions,
+    entries: await readAcquisitionIndex(dir),
+  };
 }

@@ -6,7 +6,6 @@ import { createInterface } from 'node:readline';
 import type { RowByTable, TableName } from '../schema/tables.js';
 import { FORMAT_VERSION, MANIFEST_FILE, tableFile, type Manifest } from './manifest.js';
 import { containerLogs } from '../schema/tables.js';
-import { normalizeTime } from '../schema/time.js';
 import type { DeriveInput } from '../derive/index.js';
 
 export class BundleError extends Error {
@@ -55,22 +54,12 @@ export async function openBundle(dir: string): Promise<Bundle> {
   const manifest = await readManifest(dir);
   const onDemand = new Set<TableName>(manifest.derivation?.onDemand ?? []);
   let input: Promise<DeriveInput> | undefined;
-  const deriveInput = () => (input ??= deriveInputOf(dir, manifest));
+  const deriveInput = () => (input ??= import('../derive/index.js').then((d) => d.deriveInputOf(dir, manifest)));
   return {
     dir,
     manifest,
     readTable: <T extends TableName>(table: T, opts?: { signal?: AbortSignal }) =>
       onDemand.has(table) ? (derivedTable(deriveInput, table, opts?.signal) as AsyncIterable<RowByTable[T]>) : readJsonl<RowByTable[T]>(join(dir, tableFile(table)), opts?.signal),
-  };
-}
-
-async function deriveInputOf(dir: string, manifest: Manifest): Promise<DeriveInput> {
-  const { readAcquisitionIndex, optionsFromManifest } = await import('../derive/index.js');
-  return {
-    bundleDir: dir,
-    stamp: { snapshotId: manifest.snapshotId, cluster: manifest.cluster.cluster, timeGenerated: normalizeTime(manifest.startedAt) ?? '' },
-    options: optionsFromManifest(manifest.options, manifest.options.artifacts),
-    entries: await readAcquisitionIndex(dir),
   };
 }
 

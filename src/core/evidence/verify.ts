@@ -113,16 +113,10 @@ async function checkSums(dir: string, manifest: Manifest, manifestText: Buffer):
 
 /** Re-derives every materialized table and compares its SHA-256 with the sealed file's. */
 async function checkDerived(dir: string, manifest: Manifest, signal?: AbortSignal): Promise<{ checked: number; problems: VerifyProblem[] }> {
-  const { deriveMaterialized, readAcquisitionIndex, optionsFromManifest } = await import('../derive/index.js');
+  const { deriveMaterialized, deriveInputOf } = await import('../derive/index.js');
   const { COLLECTORS } = await import('../collectors/index.js');
-  const { normalizeTime } = await import('../schema/time.js');
   const { tableFile } = await import('./manifest.js');
-  const input = {
-    bundleDir: dir,
-    stamp: { snapshotId: manifest.snapshotId, cluster: manifest.cluster.cluster, timeGenerated: normalizeTime(manifest.startedAt) ?? '' },
-    options: optionsFromManifest(manifest.options, manifest.options.artifacts),
-    entries: await readAcquisitionIndex(dir),
-  };
+  const input = await deriveInputOf(dir, manifest);
   const hashes = new Map<string, ReturnType<typeof createHash>>();
   for await (const d of deriveMaterialized(input, COLLECTORS, signal)) {
     if (d.kind !== 'row') continue;
