@@ -138,15 +138,21 @@ export class RawStore {
   /** Body bytes recorded so far (for per-artifact figures). */
   bytes = 0;
   private readonly closed: FileEntry[] = [];
+  private indexFile: Promise<RawFile> | null = null;
+  private sealed = false;
+
+  constructor(private readonly bundleDir: string) {}
+
   /** Where a body is on disk (the collector reads a cut stream back to see where to resume). */
   abs(rel: string): string {
     return join(this.bundleDir, rel);
   }
-  private indexFile: RawFile | null = null;
-  private indexOpening: Promise<RawFile> | null = null;
-  private sealed = false;
 
-  constructor(private readonly bundleDir: string) {}
+  /** The index file, opened on first use. */
+  private index(): Promise<RawFile> {
+    this.indexFile ??= open(join(this.bundleDir, RAW_INDEX_FILE), 'wx', FILE_MODE).then((fh) => new RawFile(RAW_INDEX_FILE, fh));
+    return this.indexFile;
+  }
 
   /** A new opaque body file; `ext` says what it holds (json, log, bin). */
   async body(ext: 'json' | 'log' | 'bin'): Promise<RawFile> {
@@ -176,27 +182,21 @@ export class RawStore {
 
   private async appendIndex(line: string): Promise<void> {
     if (this.sealed) return;
-    this.indexOpening ??= open(join(this.bundleDir, RAW_INDEX_FILE), 'wx', FILE_MODE).then((fh) => (this.indexFile = new RawFile(RAW_INDEX_FILE, fh)));
-    const f = await this.indexOpening;
-    await f.write(Buffer.from(line, 'utf8'));
+    await (await this.index()).write(Buffer.from(line, 'utf8'));
   }
 
   /** Puts the index lines written so far on disk (the derivation reads it before the seal). */
   async flushIndex(): Promise<void> {
-    if (this.indexOpening) await (await this.indexOpening).sync();
+    if (this.indexFile) await (await this.indexFile).sync();
   }
 
   /** Closes the index; returns every raw file (bodies and index) for the manifest. */
   async seal(): Promise<FileEntry[]> {
     this.sealed = true;
-    if (!this.indexOpening) {
-      this.indexOpening = open(join(this.bundleDir, RAW_INDEX_FILE), 'wx', FILE_MODE).then((fh) => (this.indexFile = new RawFile(RAW_INDEX_FILE, fh)));
-    }
-    await this.indexOpening;
-    const index = await this.indexFile!.close();
+    // Written even when nothing was requested: an empty index says so.
+    const index = await (await this.index()).close();
     return [...this.closed, index];
   }
-
 }
 
 export const EMPTY_SHA256 = createHash('sha256').digest('hex');
