@@ -5,6 +5,7 @@
 import { ARTIFACTS, type ArtifactId } from './schema/artifacts.js';
 import {
   DEFAULT_COLLECT_OPTIONS,
+  SILENT_LOGGER,
   type Collector,
   type CollectOptions,
   type Gap,
@@ -60,8 +61,6 @@ export interface SnapshotDeps {
   collectors: Record<ArtifactId, Collector>;
 }
 
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 export function resolveOptions(partial: Partial<CollectOptions> = {}, now = new Date()): CollectOptions {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<CollectOptions>;
   return {
@@ -74,7 +73,7 @@ export function resolveOptions(partial: Partial<CollectOptions> = {}, now = new 
 
 export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?: SnapshotDeps): Promise<SnapshotResult> {
   const d = deps ?? (await defaultDeps());
-  const log = run.log ?? silent;
+  const log = run.log ?? SILENT_LOGGER;
   const options = resolveOptions(req.options);
   run.signal.throwIfAborted();
   // Before anything touches the cluster: a bundle must not be written into another one.

@@ -102,6 +102,9 @@ export interface Logger {
   error(msg: string): void;
 }
 
+/** A logger that drops everything. */
+export const SILENT_LOGGER: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
 /** What every collector receives. `cluster` is the API access layer in ../cluster. */
 export interface CollectorContext {
   cluster: import('../cluster/api.js').ClusterApi;

@@ -12,7 +12,7 @@ import { kubeletTime, timestampEnd } from '../cluster/logFormat.js';
 import { normalizeTime } from '../schema/time.js';
 import type { Manifest } from '../evidence/manifest.js';
 import { RAW_INDEX_FILE, type AcquisitionEntry } from '../evidence/raw.js';
-import { DEFAULT_COLLECT_OPTIONS, type CollectOptions, type Collector, type Logger, type ObjectCache } from '../collectors/types.js';
+import { DEFAULT_COLLECT_OPTIONS, SILENT_LOGGER, type CollectOptions, type Collector, type ObjectCache } from '../collectors/types.js';
 import { createObjectCache } from '../collectors/objectCache.js';
 import { meta, podContainers, str } from '../collectors/common.js';
 import { ContainerContentScanner } from '../detections/contentRules.js';
@@ -59,8 +59,6 @@ export async function readAcquisitionIndex(bundleDir: string): Promise<Acquisiti
   return out;
 }
 
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 function replay(input: DeriveInput): { api: ReplayClusterApi; objects: ObjectCache; options: CollectOptions } {
   const api = new ReplayClusterApi(input.bundleDir, input.entries);
   // One at a time: rows come out in the same order on every derivation.
@@ -97,7 +95,7 @@ export async function* deriveMaterialized(input: DeriveInput, collectors: Record
         yield { kind: 'bytes', artifact, bytes: logStreams(input.entries).reduce((n, s) => n + s.attempts.reduce((m, a) => m + a.bytes, 0), 0) };
         continue;
       }
-      for await (const ev of collectors[artifact].collect({ cluster: api, objects, options, signal: sig, log: silent })) {
+      for await (const ev of collectors[artifact].collect({ cluster: api, objects, options, signal: sig, log: SILENT_LOGGER })) {
         if (ev.kind === 'row') yield { kind: 'row', table: ev.table, artifact, row: stamper.stamp(ev.table, ev.row as Record<string, unknown>) };
       }
     } catch (err) {
