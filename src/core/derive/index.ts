@@ -19,7 +19,7 @@ import { ContainerContentScanner } from '../detections/contentRules.js';
 import { suspiciousPodRow } from '../detections/rows.js';
 import { ReplayClusterApi } from './replay.js';
 import { RowStamper, type StampSource } from './stamp.js';
-import { containerKey, deriveLogRows, logStreams, readStreamLines, type ContainerInfo, type LogStream } from './logs.js';
+import { containerKey, deriveLogRows, logStreams, readStreamLines, rowsOfLine, type ContainerInfo, type LogStream } from './logs.js';
 
 /** Goes up whenever the same raw evidence would give different rows. */
 export const DERIVATION_VERSION = 2;
@@ -146,7 +146,7 @@ async function scanStream(bundleDir: string, s: LogStream, scanner: ContainerCon
   const time = () => (tsBuf ? kubeletTime(tsBuf, tsStart, tsEndAt) : null);
   await readStreamLines(bundleDir, s, (buf, start, end) => {
     lineNo++;
-    rows += end - start > MAX_LINE_BYTES ? Math.ceil((end - start) / MAX_LINE_BYTES) : 1;
+    rows += rowsOfLine(buf, start, end);
     const tsEnd = timestampEnd(buf, start, end);
     if (tsEnd !== -1) [tsBuf, tsStart, tsEndAt] = [buf, start, tsEnd];
     const msgStart = tsEnd === -1 ? start : tsEnd + 1;

@@ -109,6 +109,12 @@ interface Piece {
   part: number;
 }
 
+/** Where a line's content ends: a trailing CR is the line ending's, not the message's. */
+export const contentEnd = (buf: Buffer, start: number, end: number): number => (end > start && buf[end - 1] === 0x0d ? end - 1 : end);
+
+/** How many rows a line becomes: one, or one per piece of a line over MAX_LINE_BYTES. */
+export const rowsOfLine = (buf: Buffer, start: number, end: number): number => Math.max(1, Math.ceil((contentEnd(buf, start, end) - start) / MAX_LINE_BYTES));
+
 /** Turns one stream's lines into rows: line numbers, times, pieces of over-long lines. */
 class LineBuilder {
   private lineNo = 0;
@@ -121,7 +127,7 @@ class LineBuilder {
   ) {}
 
   rows(ctx: LogRowContext, buf: Buffer, start: number, end: number, push: (r: LogRow) => void): void {
-    if (end > start && buf[end - 1] === 0x0d) end--;
+    end = contentEnd(buf, start, end);
     const tsEnd = timestampEnd(buf, start, end);
     const time = tsEnd === -1 ? null : kubeletTime(buf, start, tsEnd);
     const msgStart = tsEnd === -1 ? start : tsEnd + 1;
