@@ -2,6 +2,7 @@
 // aggregation resolved through label selectors, grouped by subject and scope (namespace or cluster).
 import type { KubeObject } from '../collectors/types.js';
 import { normalizeTime, timeMillis } from '../schema/time.js';
+import { BUILT_IN_CLUSTER_ROLES, isBuiltInObject } from './builtinRbac.js';
 
 export interface RbacObjects {
   roles: KubeObject[];
@@ -30,6 +31,8 @@ export interface ObjectRef {
   name: string;
   namespace: string;
   created: string | null;
+  /** The object is Kubernetes' built-in definition, used because the input does not hold it. */
+  builtIn: boolean;
 }
 
 export interface Grant {
@@ -42,6 +45,9 @@ export interface Grant {
   role: ObjectRef;
   /** The role the binding refers to (differs from role when the rule comes from an aggregated ClusterRole). */
   roleRefName: string;
+  roleRefKind: string;
+  /** Every subject of the binding, as subjectId() writes them. */
+  bindingSubjects: string[];
 }
 
 export interface SubjectPermissions {
@@ -58,8 +64,11 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function ref(o: KubeObject, fallbackKind: string): ObjectRef {
   const created = typeof o.metadata?.creationTimestamp === 'string' ? normalizeTime(o.metadata.creationTimestamp) : null;
-  return { kind: o.kind ?? fallbackKind, name: o.metadata?.name ?? '', namespace: o.metadata?.namespace ?? '', created };
+  return { kind: o.kind ?? fallbackKind, name: o.metadata?.name ?? '', namespace: o.metadata?.namespace ?? '', created, builtIn: isBuiltInObject(o) };
 }
+
+/** "Kind/name", ServiceAccounts "ServiceAccount/namespace/name" (the baseline's notation). */
+export const subjectId = (s: Subject): string => (s.kind === 'ServiceAccount' ? `ServiceAccount/${s.namespace}/${s.name}` : `${s.kind}/${s.name}`);
 
 export function parseRules(v: unknown): PolicyRule[] {
   return (Array.isArray(v) ? v : []).flatMap((r) => {
@@ -104,7 +113,8 @@ function resolveClusterRole(name: string, byName: Map<string, KubeObject>, seen:
   if (!cr) return undefined;
   if (seen.has(name)) return [];
   seen.add(name);
-  const own = parseRules(cr.rules).map((rule, i) => ({ rule, path: `ClusterRole/${name} rules[${i}]`, role: ref(cr, 'ClusterRole') }));
+  const where = isBuiltInObject(cr) ? `ClusterRole/${name} (built-in)` : `ClusterRole/${name}`;
+  const own = parseRules(cr.rules).map((rule, i) => ({ rule, path: `${where} rules[${i}]`, role: ref(cr, 'ClusterRole') }));
   const selectors = Array.isArray(rec(cr.aggregationRule)?.clusterRoleSelectors) ? (rec(cr.aggregationRule)!.clusterRoleSelectors as unknown[]) : [];
   if (!selectors.length) return own;
   const aggregated: RuleSource[] = [];
@@ -121,8 +131,21 @@ function resolveClusterRole(name: string, byName: Map<string, KubeObject>, seen:
 
 export const subjectKey = (s: Subject) => `${s.kind}\u0000${s.namespace}\u0000${s.name}`;
 
+/** Subjects of a binding (a ServiceAccount without a namespace is in the binding's own). */
+function bindingSubjects(b: KubeObject, namespace: string): Subject[] {
+  return (Array.isArray(b.subjects) ? b.subjects : []).flatMap((s) => {
+    const so = rec(s);
+    const kind = str(so?.kind);
+    const name = str(so?.name);
+    return kind && name ? [{ kind, name, namespace: kind === 'ServiceAccount' ? str(so?.namespace) || namespace : '' }] : [];
+  });
+}
+
 export function effectivePermissions(rbac: RbacObjects): SubjectPermissions[] {
-  const clusterRoles = new Map(rbac.clusterRoles.filter((o) => o.metadata?.name).map((o) => [o.metadata!.name!, o]));
+  // Built-in roles first, the input's own objects over them: a manifests folder or chart binds to
+  // cluster-admin or edit without shipping them, a live cluster lists them all anyway.
+  const clusterRoles = new Map(BUILT_IN_CLUSTER_ROLES);
+  for (const o of rbac.clusterRoles) if (o.metadata?.name) clusterRoles.set(o.metadata.name, o);
   const roles = new Map(rbac.roles.filter((o) => o.metadata?.name).map((o) => [`${o.metadata!.namespace ?? ''}/${o.metadata!.name}`, o]));
   const subjects = new Map<string, SubjectPermissions>();
   const memo = new Map<string, RuleSource[] | undefined>();
@@ -143,15 +166,9 @@ export function effectivePermissions(rbac: RbacObjects): SubjectPermissions[] {
       const role = roles.get(`${binding.namespace}/${refName}`);
       sources = role ? parseRules(role.rules).map((rule, i) => ({ rule, path: `Role/${binding.namespace}/${refName} rules[${i}]`, role: ref(role, 'Role') })) : undefined;
     }
-    for (const s of Array.isArray(b.subjects) ? b.subjects : []) {
-      const so = rec(s);
-      const subject: Subject = {
-        kind: str(so?.kind),
-        name: str(so?.name),
-        // A ServiceAccount subject without a namespace means the binding's own namespace.
-        namespace: str(so?.kind) === 'ServiceAccount' ? str(so?.namespace) || binding.namespace : '',
-      };
-      if (!subject.kind || !subject.name) continue;
+    const bound = bindingSubjects(b, binding.namespace);
+    const ids = bound.map(subjectId);
+    for (const subject of bound) {
       const k = subjectKey(subject);
       let perms = subjects.get(k);
       if (!perms) subjects.set(k, (perms = { subject, grants: [], missingRoles: [] }));
@@ -159,7 +176,7 @@ export function effectivePermissions(rbac: RbacObjects): SubjectPermissions[] {
         perms.missingRoles.push({ binding, roleRef: `${refKind}/${refName}` });
         continue;
       }
-      for (const src of sources) perms.grants.push({ scope, rule: src.rule, rulePath: src.path, binding, role: src.role, roleRefName: refName });
+      for (const src of sources) perms.grants.push({ scope, rule: src.rule, rulePath: src.path, binding, role: src.role, roleRefName: refName, roleRefKind: refKind, bindingSubjects: ids });
     }
   }
   return [...subjects.values()];

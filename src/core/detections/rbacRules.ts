@@ -6,7 +6,8 @@ import { RBAC_RULES } from './rules.js';
 import { technique } from './techniques.js';
 import { oneLine, type Finding, type RuleMeta, type Severity } from './types.js';
 import type { BaselineRbac } from './baseline.js';
-import { isRecent, ruleAllows, type Grant, type PolicyRule, type Subject, type SubjectPermissions } from './rbacAnalysis.js';
+import { BUILT_IN_CLUSTER_ROLES, isDefaultBinding } from './builtinRbac.js';
+import { isRecent, parseRules, ruleAllows, subjectId, type Grant, type ObjectRef, type PolicyRule, type Subject, type SubjectPermissions } from './rbacAnalysis.js';
 
 export interface RbacRuleOptions {
   now: Date;
@@ -17,7 +18,8 @@ export interface RbacRuleOptions {
 
 interface Check {
   meta: RuleMeta;
-  matches: (r: PolicyRule) => boolean;
+  /** `scope` is the namespace the grant applies in, '' cluster-wide. */
+  matches: (r: PolicyRule, scope: string) => boolean;
   severity?: (scope: string) => Severity;
   /** What the subject can do, completing "<subject> can ..." */
   can: string;
@@ -28,6 +30,14 @@ const WORKLOADS: [string, string][] = [
   ['batch', 'jobs'], ['batch', 'cronjobs'], ['', 'replicationcontrollers'],
 ];
 const ANY_VERB = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'proxy', 'connect'];
+const DELETE = ['delete', 'deletecollection'];
+/** What deleting destroys: what runs, its credentials and configuration, its data, the namespace or node it lives on. */
+const DESTROYABLE: [string, string][] = [
+  ['', 'pods'], ['', 'secrets'], ['', 'configmaps'], ['', 'persistentvolumeclaims'], ['', 'persistentvolumes'], ['', 'namespaces'], ['', 'nodes'],
+  ['', 'services'], ['', 'serviceaccounts'], ...WORKLOADS,
+];
+/** CoreDNS reads its configuration from these config maps in kube-system (AKS: coredns-custom). */
+const DNS_CONFIGMAPS = ['coredns', 'coredns-custom'];
 const ADMISSION = 'admissionregistration.k8s.io';
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -37,8 +47,9 @@ const isFullWild = (r: PolicyRule) => r.verbs.includes('*') && r.resources.inclu
 const CHECKS: Check[] = [
   { meta: RBAC_RULES.wildcard, matches: (r) => r.resources.length > 0 && isWild(r), severity: () => 'high', can: 'use wildcard permissions' },
   { meta: RBAC_RULES.secrets, matches: (r) => ruleAllows(r, ['get', 'list', 'watch'], '', 'secrets'), severity: (s) => (s ? 'medium' : 'high'), can: 'read secrets' },
-  { meta: RBAC_RULES.createPods, matches: (r) => ruleAllows(r, ['create'], '', 'pods'), can: 'create pods' },
-  { meta: RBAC_RULES.createWorkloads, matches: (r) => WORKLOADS.some(([g, res]) => ruleAllows(r, ['create'], g, res)), can: 'create workload controllers' },
+  // Cluster-wide, creating pods or controllers means running as any service account of any namespace.
+  { meta: RBAC_RULES.createPods, matches: (r) => ruleAllows(r, ['create'], '', 'pods'), severity: (s) => (s ? 'medium' : 'high'), can: 'create pods' },
+  { meta: RBAC_RULES.createWorkloads, matches: (r) => WORKLOADS.some(([g, res]) => ruleAllows(r, ['create'], g, res)), severity: (s) => (s ? 'medium' : 'high'), can: 'create workload controllers' },
   { meta: RBAC_RULES.exec, matches: (r) => ruleAllows(r, ['get', 'create'], '', 'pods/exec') || ruleAllows(r, ['get', 'create'], '', 'pods/attach'), can: 'exec or attach into pods' },
   { meta: RBAC_RULES.ephemeral, matches: (r) => ruleAllows(r, ['update', 'patch', 'create'], '', 'pods/ephemeralcontainers'), can: 'add ephemeral containers to pods' },
   {
@@ -57,22 +68,60 @@ const CHECKS: Check[] = [
     can: 'change admission webhooks',
   },
   { meta: RBAC_RULES.deleteAll, matches: (r) => r.resources.includes('*') && r.verbs.some((v) => v === '*' || v === 'delete' || v === 'deletecollection'), can: 'delete every resource' },
+  // Implied by RBAC-DELETE-ALL when a rule covers every resource: only the narrower rules count here.
+  { meta: RBAC_RULES.deleteResources, matches: (r) => !r.resources.includes('*') && DESTROYABLE.some(([g, res]) => ruleAllows(r, DELETE, g, res)), can: 'delete workloads, secrets or volumes' },
+  { meta: RBAC_RULES.deleteEvents, matches: (r) => ruleAllows(r, DELETE, '', 'events') || ruleAllows(r, DELETE, 'events.k8s.io', 'events'), can: 'delete events' },
+  { meta: RBAC_RULES.deletePodLogs, matches: (r) => ruleAllows(r, DELETE, '', 'pods/log'), can: 'delete pod logs' },
+  { meta: RBAC_RULES.portForward, matches: (r) => ruleAllows(r, ['get', 'create'], '', 'pods/portforward'), can: 'port-forward into pods' },
+  {
+    meta: RBAC_RULES.kubeSystemConfigMaps,
+    // Names other than CoreDNS's (leader-election locks, the cluster-info map) cannot redirect lookups.
+    matches: (r, scope) =>
+      (scope === '' || scope === 'kube-system') &&
+      ruleAllows(r, ['update', 'patch', 'create'], '', 'configmaps') &&
+      (r.resourceNames.length === 0 || r.resourceNames.some((n) => DNS_CONFIGMAPS.includes(n))),
+    can: 'change configuration maps in kube-system (CoreDNS)',
+  },
+  // Persistent volumes are cluster-scoped: a namespaced grant of them does nothing.
+  { meta: RBAC_RULES.createPersistentVolumes, matches: (r) => ruleAllows(r, ['create'], '', 'persistentvolumes'), severity: (s) => (s ? 'low' : 'high'), can: 'create persistent volumes' },
 ];
 
+const LOWER: Record<Severity, Severity> = { high: 'medium', medium: 'low', low: 'info', info: 'info' };
+
 const PUBLIC_GROUPS = new Set(['Group/system:unauthenticated', 'Group/system:authenticated', 'User/system:anonymous']);
-/** The bootstrap roles Kubernetes itself binds to everyone. */
-const PUBLIC_BOOTSTRAP_ROLES = new Set(['system:public-info-viewer', 'system:discovery', 'system:basic-user']);
+/** The bootstrap roles Kubernetes itself binds to everyone: discovery, version, self-review. */
+const PUBLIC_BOOTSTRAP_ROLES = new Set(['system:public-info-viewer', 'system:discovery', 'system:basic-user', 'system:service-account-issuer-discovery']);
+
+const covers = (b: PolicyRule, r: PolicyRule) => {
+  const within = (xs: string[], ys: string[]) => ys.includes('*') || xs.every((x) => ys.includes(x));
+  return within(r.verbs, b.verbs) && within(r.apiGroups, b.apiGroups) && within(r.resources, b.resources) && within(r.nonResourceURLs, b.nonResourceURLs) &&
+    (b.resourceNames.length === 0 || (r.resourceNames.length > 0 && within(r.resourceNames, b.resourceNames)));
+};
+
+/** The role holding the rule is Kubernetes' own as written, or the rule is one the built-in role holds too. */
+function roleAsBuilt(g: Grant): boolean {
+  if (g.role.builtIn || g.role.kind !== 'ClusterRole') return true;
+  const builtIn = BUILT_IN_CLUSTER_ROLES.get(g.role.name);
+  // A role we hold no definition of (system:controller:*) is judged by its binding alone.
+  return !builtIn || parseRules(builtIn.rules).some((b) => covers(b, g.rule));
+}
+
+/** A grant exactly as the platform makes it: a default binding (name, role, subjects) and the rule the default role holds. */
+function isDefaultGrant(g: Grant): boolean {
+  const b: ObjectRef = g.binding;
+  return isDefaultBinding({ kind: b.kind, namespace: b.namespace, name: b.name, roleRefKind: g.roleRefKind, roleRef: g.roleRefName, subjects: g.bindingSubjects }) && roleAsBuilt(g);
+}
 
 /**
- * A grant the platform makes by design: bootstrap system:* bindings to system:* roles, cluster-admin
- * to system:masters, and the platform's own bindings and kube-system service accounts from the baseline.
+ * A grant the platform makes by design: a default Kubernetes binding as the platform creates it,
+ * and the platform's own bindings and kube-system service accounts from the baseline. Names alone
+ * prove nothing: anyone who can create bindings can call one system:something.
  */
 function isBaselineGrant(g: Grant, subject: Subject, baseline: BaselineRbac | undefined): boolean {
-  if (g.binding.name.startsWith('system:') && g.roleRefName.startsWith('system:')) return true;
-  if (g.binding.name === 'cluster-admin' && g.roleRefName === 'cluster-admin' && subject.kind === 'Group' && subject.name === 'system:masters') return true;
+  if (isDefaultGrant(g)) return true;
   if (!baseline) return false;
-  const subjectId = subject.kind === 'ServiceAccount' ? `ServiceAccount/${subject.namespace}/${subject.name}` : `${subject.kind}/${subject.name}`;
-  if (baseline.bindings.some((b) => b.kind === g.binding.kind && b.name === g.binding.name && b.roleRef === g.roleRefName && b.subjects.includes(subjectId))) return true;
+  const id = subjectId(subject);
+  if (baseline.bindings.some((b) => b.kind === g.binding.kind && b.name === g.binding.name && b.roleRef === g.roleRefName && b.subjects.includes(id))) return true;
   return subject.kind === 'ServiceAccount' && baseline.serviceAccounts.some((s) => s.namespace === subject.namespace && s.names.includes(subject.name));
 }
 
@@ -126,6 +175,7 @@ function makeFinding(
 /** Findings for every subject, in a stable order. */
 export function rbacFindings(perms: readonly SubjectPermissions[], opts: RbacRuleOptions): Finding[] {
   const out: Finding[] = [];
+  const reported = new Set<string>();
   for (const p of perms) {
     const who = describeSubject(p.subject);
     const scopes = [...new Set(p.grants.map((g) => g.scope))].sort();
@@ -134,15 +184,7 @@ export function rbacFindings(perms: readonly SubjectPermissions[], opts: RbacRul
       const where = scope ? `in namespace ${scope}` : 'cluster-wide';
       const via = (g: Grant) => `via ${bindingLabel(g)} -> ${g.rulePath.replace(/ rules\[\d+\]$/, '')}`;
 
-      if (PUBLIC_GROUPS.has(`${p.subject.kind}/${p.subject.name}`)) {
-        const risky = grants.filter((g) => !PUBLIC_BOOTSTRAP_ROLES.has(g.roleRefName));
-        const shown = risky.length ? risky : grants;
-        const g = latest(shown);
-        const f = makeFinding(RBAC_RULES.anonymous, 'high', p.subject, scope, shown, 'subjects', `${p.subject.kind}/${p.subject.name}`,
-          `${who} (everyone ${p.subject.name === 'system:authenticated' ? 'who can authenticate' : 'who can reach the API server'}) is granted ${g.roleRefName} ${where} ${via(g)}.`, opts);
-        if (!risky.length) f.baseline = true; // only the bootstrap discovery roles
-        out.push(f);
-      }
+      if (PUBLIC_GROUPS.has(`${p.subject.kind}/${p.subject.name}`)) out.push(publicFinding(p.subject, scope, grants, opts));
 
       const admin = grants.filter((g) => g.roleRefName === 'cluster-admin');
       const masters = p.subject.kind === 'Group' && p.subject.name === 'system:masters';
@@ -163,16 +205,71 @@ export function rbacFindings(perms: readonly SubjectPermissions[], opts: RbacRul
         continue;
       }
       for (const check of CHECKS) {
-        const hits = grants.filter((g) => check.matches(g.rule));
+        const hits = grants.filter((g) => check.matches(g.rule, scope));
         if (!hits.length) continue;
         const g = latest(hits);
-        const severity = check.severity?.(scope) ?? check.meta.severity;
-        out.push(makeFinding(check.meta, severity, p.subject, scope, hits, g.rulePath, describeRule(g.rule),
-          `${who} can ${check.can} ${where} ${via(g)}.`, opts));
+        // Limited to named objects everywhere: still the permission, on fewer objects.
+        const named = hits.every((h) => h.rule.resourceNames.length > 0);
+        const base = check.severity?.(scope) ?? check.meta.severity;
+        const limit = named ? ` (only the objects named ${g.rule.resourceNames.slice(0, 5).join(', ')})` : '';
+        out.push(makeFinding(check.meta, named ? LOWER[base] : base, p.subject, scope, hits, g.rulePath, describeRule(g.rule),
+          `${who} can ${check.can}${limit} ${where} ${via(g)}.`, opts));
       }
     }
+    out.push(...missingRoleFindings(p, opts, reported));
   }
   return out;
+}
+
+const bindingLabelOf = (b: ObjectRef) => `${b.kind}/${b.namespace ? `${b.namespace}/` : ''}${b.name}`;
+
+/** One info finding per binding whose role is neither in the input nor built in (reported once, on its first subject). */
+function missingRoleFindings(p: SubjectPermissions, opts: RbacRuleOptions, reported: Set<string>): Finding[] {
+  const out: Finding[] = [];
+  for (const m of p.missingRoles) {
+    const label = bindingLabelOf(m.binding);
+    if (reported.has(label)) continue;
+    reported.add(label);
+    const tech = technique(RBAC_RULES.roleNotFound.techniqueId);
+    out.push({
+      ruleId: RBAC_RULES.roleNotFound.id,
+      title: RBAC_RULES.roleNotFound.title,
+      severity: 'info',
+      techniqueId: tech.id,
+      techniqueName: tech.name,
+      tactics: [...tech.tactics],
+      resource: { kind: m.binding.kind, namespace: m.binding.namespace, name: m.binding.name, container: '' },
+      podName: '',
+      fieldPath: 'roleRef',
+      fieldValue: m.roleRef,
+      explanation: oneLine(`${label} binds ${m.roleRef}, which is neither in the input nor a built-in Kubernetes role: what it grants ${describeSubject(p.subject)} is unknown.`),
+      baseline: false,
+      eventTime: m.binding.created,
+      subject: p.subject,
+      bindings: [label],
+      recent: isRecent(m.binding.created, opts.now, opts.sinceSeconds),
+    });
+  }
+  return out;
+}
+
+/**
+ * Everyone (anonymous, unauthenticated or authenticated) holding something: baseline only for
+ * the default bindings as Kubernetes makes them; any other grant is high, or medium when it only
+ * adds the discovery roles as built.
+ */
+function publicFinding(subject: Subject, scope: string, grants: Grant[], opts: RbacRuleOptions): Finding {
+  const extra = grants.filter((g) => !isDefaultGrant(g));
+  const beyond = extra.filter((g) => !(PUBLIC_BOOTSTRAP_ROLES.has(g.roleRefName) && roleAsBuilt(g)));
+  const shown = beyond.length ? beyond : extra.length ? extra : grants;
+  const g = latest(shown);
+  const where = scope ? `in namespace ${scope}` : 'cluster-wide';
+  const who = `${describeSubject(subject)} (everyone ${subject.name === 'system:authenticated' ? 'who can authenticate' : 'who can reach the API server'})`;
+  const severity: Severity = beyond.length || !extra.length ? 'high' : 'medium';
+  const f = makeFinding(RBAC_RULES.anonymous, severity, subject, scope, shown, 'subjects', `${subject.kind}/${subject.name}`,
+    `${who} is granted ${g.roleRefName} ${where} via ${bindingLabel(g)} -> ${g.rulePath.replace(/ rules\[\d+\]$/, '')}${extra.length ? '' : ' (a default Kubernetes binding)'}.`, opts);
+  f.baseline = extra.length === 0;
+  return f;
 }
 
 /** Service accounts ("namespace/name") holding a high-severity, non-baseline permission, with what they can do. */

@@ -88,6 +88,20 @@ export const RBAC_RULES = {
     'create, update or patch on mutating or validating webhook configurations lets the subject intercept or rewrite every object sent to the API server.'),
   deleteAll: r('RBAC-DELETE-ALL', 'Can delete everything', 'high', 'MS-TA9038',
     'delete or deletecollection on every resource lets the subject destroy the workloads and evidence in the scope.'),
+  deleteResources: r('RBAC-DELETE-RESOURCES', 'Can delete workloads, secrets or volumes', 'medium', 'MS-TA9038',
+    'delete or deletecollection on pods, workload controllers, secrets, config maps, volumes, namespaces or nodes lets the subject destroy what runs in the scope and the evidence with it.'),
+  deleteEvents: r('RBAC-DELETE-EVENTS', 'Can delete events', 'medium', 'MS-TA9022',
+    'delete or deletecollection on events lets the subject erase the cluster\'s record of what it did (events are often the only trace of a short-lived pod).'),
+  deletePodLogs: r('RBAC-DELETE-POD-LOGS', 'Can delete pod logs', 'medium', 'MS-TA9021',
+    'delete on pods/log is asked for by tooling that clears container logs: the subject means to remove the evidence of what ran.'),
+  portForward: r('RBAC-POD-PORT-FORWARD', 'Can port-forward into pods', 'medium', 'MS-TA9034',
+    'pods/portforward opens a tunnel from the client to any port of any pod in the scope, past services, ingresses and network policies.'),
+  kubeSystemConfigMaps: r('RBAC-KUBE-SYSTEM-CONFIGMAP-WRITE', 'Can change configuration maps in kube-system', 'high', 'MS-TA9035',
+    'update, patch or create on configmaps in kube-system (or cluster-wide) lets the subject rewrite the CoreDNS configuration (coredns, coredns-custom) and send the cluster\'s name lookups to an attacker.'),
+  createPersistentVolumes: r('RBAC-CREATE-PERSISTENT-VOLUMES', 'Can create persistent volumes', 'high', 'MS-TA9013',
+    'create on persistentvolumes lets the subject define a hostPath volume of any node directory and mount it through a claim: a way to the node that pod admission does not see.'),
+  roleNotFound: r('RBAC-ROLE-NOT-FOUND', 'Binding to a role not in the input', 'info', 'MS-TA9019',
+    'The binding refers to a role that is neither in the scanned input nor one of Kubernetes\' built-in roles: what it grants is unknown. Scan the role too, or check it in the cluster.'),
 } as const;
 
 /** Rules over evidence content: one command of a container's shell history or one line of its log (contentRules.ts). */
