@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { TABLES, type TableName } from '../core/schema/tables.js';
-import { SEVERITIES, type Severity, type TimelineRow } from '../core/schema/timeline.js';
+import { SEVERITIES, type Severity } from '../core/schema/timeline.js';
 import { normalizeTime } from '../core/schema/time.js';
 import { emptyFilter, type ContainerRef, type PodRef, type TimelineFilter } from '../core/timeline/filter.js';
 import { buildTimelineQuery } from '../core/timeline/kql.js';
@@ -12,6 +12,8 @@ import { defaultStatePath } from '../core/azure/state.js';
 import { TEST_ENDPOINTS_ENV } from '../core/azure/testEndpoints.js';
 import { EXIT, parseList } from './collect.js';
 import { formatBytes, renderTable, safeText } from './format.js';
+import { TIMELINE_OUTPUT_FORMATS, bundleOrigin, exportToFile, writeTimeline } from './timelineOutput.js';
+import type { TimelineSource } from '../core/timeline/source.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -90,32 +92,12 @@ function insightsFromFlags(list: string[] | undefined): InsightsTableName[] {
   return names as InsightsTableName[];
 }
 
-/** CSV cells are quoted; a cell that a spreadsheet would run as a formula gets a leading apostrophe. */
-function csvCell(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-const CSV_COLUMNS = ['Time', 'SourceTable', 'EventType', 'Cluster', 'Namespace', 'PodName', 'ContainerName', 'Summary', 'Severity', 'TechniqueId', 'RecordId', 'Details'] as const;
-
-export function writeTimeline(rows: TimelineRow[], format: string, out: NodeJS.WritableStream): void {
-  if (format === 'jsonl') {
-    // Keys in the timeline's column order, whichever engine built the row.
-    for (const r of rows) out.write(JSON.stringify(Object.fromEntries(CSV_COLUMNS.map((c) => [c, r[c]]))) + '\n');
-  } else if (format === 'csv') {
-    out.write(CSV_COLUMNS.join(',') + '\r\n');
-    for (const r of rows) out.write(CSV_COLUMNS.map((c) => csvCell(c === 'Details' ? JSON.stringify(r.Details) : String(r[c]))).join(',') + '\r\n');
-  } else {
-    const body = rows.map((r) => [r.Time || '(unknown)', r.SourceTable, safeText(r.Namespace, 30), safeText(r.PodName, 40), safeText(r.ContainerName, 30), safeText(r.EventType, 24), r.Severity, safeText(r.Summary, 120)]);
-    out.write(renderTable(['Time', 'Source', 'Namespace', 'Pod', 'Container', 'Event', 'Sev', 'Summary'], body) + '\n');
-  }
-}
+export { writeTimeline };
 
 /** The local timeline of a bundle, from the indexed local engine (rows.ts semantics). */
-async function bundleTimeline(dir: string, filter: TimelineFilter, signal: AbortSignal): Promise<TimelineRow[]> {
+async function bundleTimeline(dir: string, signal: AbortSignal): Promise<TimelineSource> {
   const [{ openBundle }, { loadLocalTimeline }] = await Promise.all([import('../core/evidence/reader.js'), import('../core/timeline/local.js')]);
-  const timeline = await loadLocalTimeline(await openBundle(dir), { signal });
-  return timeline.query(filter, { offset: 0, limit: timeline.size }).rows;
+  return loadLocalTimeline(await openBundle(dir), { signal });
 }
 
 /**
@@ -236,15 +218,24 @@ export function registerAzureCommands(program: Command, io: CliIo = { stdout: pr
     .option('--state <file>', `ids written by provision (default ${defaultStatePath()})`)
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
     .addOption(new Option('--with-insights <list>', `also union these Azure tables (or "auto": those the workspace has): ${INSIGHTS_TABLE_NAMES.join(', ')}`).argParser(collect))
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'jsonl', 'csv']).default('table'))
+    .addOption(new Option('--format <format>', 'output format (timesketch: JSONL that Timesketch imports)').choices(TIMELINE_OUTPUT_FORMATS).default('table'))
+    .option('--out <file>', 'write the export to this file, with <file>.provenance.json beside it')
     .option('--limit <n>', 'at most this many rows (workspace default 499,999)', (v) => Number(v))
-    .action(async (bundle: string | undefined, f: FilterFlags & { workspace?: string | boolean; state?: string; tenant?: string; format: string; limit?: number }) => {
+    .action(async (bundle: string | undefined, f: FilterFlags & { workspace?: string | boolean; state?: string; tenant?: string; format: string; limit?: number; out?: string }) => {
       const filter = filterFromFlags(f);
       if (!bundle === !f.workspace) throw new UsageError('give either a bundle folder or --workspace.');
       if (bundle) {
         if (f.withInsights?.length) throw new UsageError('--with-insights needs --workspace: a bundle holds only its own tables.');
-        const rows = await withSigint(io, 'the timeline', (signal) => bundleTimeline(resolve(bundle), filter, signal));
-        writeTimeline(f.limit ? rows.slice(0, f.limit) : rows, f.format, io.stdout);
+        const dir = resolve(bundle);
+        const timeline = await withSigint(io, 'the timeline', (signal) => bundleTimeline(dir, signal));
+        const from = await bundleOrigin(dir);
+        if (f.out) {
+          const res = await exportToFile(timeline, filter, f.format, resolve(f.out), from);
+          io.stderr.write(`Wrote ${res.provenance.rows} rows (${res.provenance.filterDescription}) to ${f.out}, sha256 ${res.provenance.sha256}; provenance in ${res.provenancePath}.\n`);
+          return;
+        }
+        const rows = timeline.query(filter, { offset: 0, limit: timeline.size }).rows;
+        await writeTimeline(f.limit ? rows.slice(0, f.limit) : rows, f.format, io.stdout, from.marks);
         if (f.limit && rows.length > f.limit) io.stderr.write(`Showing the first ${f.limit} of ${rows.length} rows.\n`);
         return;
       }
@@ -258,7 +249,11 @@ export function registerAzureCommands(program: Command, io: CliIo = { stdout: pr
         if (auto) io.stderr.write(`Azure tables joined: ${insights.length ? insights.join(', ') : 'none found'}\n`);
         return queryWorkspaceTimeline(conn, workspaceId, { filter, insightsTables: insights, limit: f.limit, signal });
       });
-      writeTimeline(result.rows, f.format, io.stdout);
+      if (f.out) {
+        const source = (await import('../core/timeline/local.js')).timelineFromRows(result.rows);
+        const res = await exportToFile(source, filter, f.format, resolve(f.out), { origin: { kind: 'workspace', label: workspaceId }, marks: {} });
+        io.stderr.write(`Wrote ${res.provenance.rows} rows to ${f.out}, sha256 ${res.provenance.sha256}; provenance in ${res.provenancePath}.\n`);
+      } else await writeTimeline(result.rows, f.format, io.stdout);
       if (result.partialError) io.stderr.write(`warning: the workspace returned a partial result: ${safeText(result.partialError, 400)}\n`);
       if (result.truncated) {
         io.stderr.write(`warning: more rows matched than the ${result.rows.length} shown; narrow the filter (time range, namespace, pod) to see the rest.\n`);

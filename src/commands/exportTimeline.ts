@@ -1,113 +1,113 @@
-// KubeForenSys: Export Timeline (CSV, JSONL). Writes the timeline of the open bundle, with the open
-// panel's filter when there is one, streamed in windows so a million rows never sit in one string.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
-import { TIMELINE_COLUMNS, type TimelineRow } from '../core/schema/timeline.js';
+// KubeForenSys: Export Timeline (CSV, JSONL, Timesketch JSONL). Says which filter applies and how
+// many rows that is before anything is written, proposes the folder that holds the bundle (never
+// inside it: the bundle is sealed), includes the case file's marks, and writes the provenance
+// record beside the file. The formats and the provenance are core's (src/core/timeline/export.ts),
+// the same code the CLI's `timeline --format` runs.
+import { basename, dirname, join } from 'node:path';
 import { emptyFilter, type TimelineFilter } from '../core/timeline/filter.js';
+import { EXPORT_FORMATS, FORMAT_INFO, describeFilter, exportTimelineFile, isExportFormat, type ExportFormat, type ExportOrigin, type MarkLookup } from '../core/timeline/export.js';
+import { caseDigest, loadCase } from '../core/timeline/caseFile.js';
 import type { TimelineSource } from '../core/timeline/source.js';
+import type { Manifest } from '../core/evidence/manifest.js';
 import { errorMessage, type CommandContext } from './context.js';
 import { bundleDirOrAsk } from './openBundle.js';
 
-export type ExportFormat = 'csv' | 'jsonl';
+export { csvField } from '../core/timeline/export.js';
 
-const WINDOW = 10_000;
-
-/** One CSV field (RFC 4180). A leading = + - @ is prefixed with ' so a spreadsheet never runs cluster text as a formula. */
-export function csvField(value: unknown): string {
-  let s = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+interface Target {
+  /** The bundle folder, for a local source. */
+  dir?: string;
+  name: string;
+  data?: TimelineSource;
 }
 
-export function csvHeader(): string {
-  return TIMELINE_COLUMNS.map((c) => csvField(c.name)).join(',') + '\r\n';
-}
-
-export function csvLine(row: TimelineRow): string {
-  return TIMELINE_COLUMNS.map((c) => csvField((row as unknown as Record<string, unknown>)[c.name])).join(',') + '\r\n';
-}
-
-export function jsonlLine(row: TimelineRow): string {
-  const o: Record<string, unknown> = {};
-  for (const c of TIMELINE_COLUMNS) o[c.name] = (row as unknown as Record<string, unknown>)[c.name];
-  return JSON.stringify(o) + '\n';
-}
-
-/** Writes every row the filter matches, in timeline order; answers the row count. */
-export async function writeTimeline(source: TimelineSource, filter: TimelineFilter, format: ExportFormat, path: string, signal?: AbortSignal): Promise<number> {
-  const out = createWriteStream(path, { encoding: 'utf8' });
-  const write = async (s: string) => {
-    if (!out.write(s)) await once(out, 'drain');
-  };
-  let written = 0;
-  try {
-    if (format === 'csv') await write('\ufeff' + csvHeader());
-    for (let offset = 0; ; offset += WINDOW) {
-      signal?.throwIfAborted();
-      const { rows, total } = source.query(filter, { offset, limit: WINDOW });
-      for (const r of rows) await write(format === 'csv' ? csvLine(r) : jsonlLine(r));
-      written += rows.length;
-      if (rows.length === 0 || offset + rows.length >= total) break;
-    }
-  } finally {
-    out.end();
-    await once(out, 'close');
+async function target(cc: CommandContext): Promise<Target | undefined> {
+  // The open panel's data (local or workspace) when it is loaded; else the open bundle, loaded later.
+  const panelSource = cc.timeline.currentSource();
+  const panelData = cc.timeline.currentData();
+  if (panelSource && panelData) {
+    return panelSource.kind === 'local' ? { dir: panelSource.bundleDir, name: basename(panelSource.bundleDir), data: panelData } : { name: 'workspace', data: panelData };
   }
-  return written;
+  const dir = await bundleDirOrAsk(cc);
+  return dir ? { dir, name: basename(dir) } : undefined;
+}
+
+async function pickFormat(cc: CommandContext, formatArg: unknown): Promise<ExportFormat | undefined> {
+  if (isExportFormat(formatArg)) return formatArg;
+  const pick = await cc.ui.showQuickPick(
+    EXPORT_FORMATS.map((f) => ({ label: FORMAT_INFO[f].label, description: FORMAT_INFO[f].description, format: f })),
+    { title: 'KubeForenSys: export timeline as' },
+  );
+  return pick?.format;
+}
+
+/** Which rows: the filter in force (said in words, with its count) or every row. Nothing is applied silently. */
+async function pickScope(cc: CommandContext, data: TimelineSource, filter: TimelineFilter): Promise<TimelineFilter | undefined> {
+  const all = emptyFilter();
+  const described = describeFilter(filter);
+  if (described === describeFilter(all)) return all;
+  const count = (f: TimelineFilter) => data.query(f, { offset: 0, limit: 0 }).total.toLocaleString('en-US');
+  const pick = await cc.ui.showQuickPick(
+    [
+      { label: `The timeline's filter: ${count(filter)} rows`, detail: described, filter },
+      { label: `Every row: ${count(all)} rows`, detail: 'no filter', filter: all },
+    ],
+    { title: 'KubeForenSys: export which rows?' },
+  );
+  return pick?.filter;
+}
+
+async function manifestOf(cc: CommandContext, dir: string): Promise<Manifest> {
+  return cc.state.bundle?.dir === dir ? cc.state.bundle.manifest : (await cc.core.openBundle(dir)).manifest;
+}
+
+/** The bundle's identity and the case file's marks (empty when there is none yet). */
+async function originOf(cc: CommandContext, t: Target): Promise<{ origin: ExportOrigin; marks: MarkLookup }> {
+  if (!t.dir) return { origin: { kind: 'workspace', label: t.name }, marks: {} };
+  const m = await manifestOf(cc, t.dir);
+  const origin: ExportOrigin = { kind: 'local', label: t.name, snapshotId: m.snapshotId, manifestDigest: m.manifestDigest };
+  const c = await loadCase(t.dir, m).catch((err: unknown) => {
+    cc.log.warn(`export: the case file was not read (${errorMessage(err)}); exporting without marks`);
+    return undefined;
+  });
+  if (c?.exists) origin.caseFile = { path: c.path, digest: caseDigest(c.case) };
+  return { origin, marks: c?.case.marks ?? {} };
 }
 
 export async function exportTimeline(cc: CommandContext, formatArg?: unknown, filterArg?: TimelineFilter): Promise<string | undefined> {
-  // The open panel's data (local or workspace) when it is loaded; else the open bundle, loaded here.
-  const panelSource = cc.timeline.currentSource();
-  const panelData = cc.timeline.currentData();
-  let dir: string | undefined;
-  let name: string;
-  if (panelSource && panelData) {
-    name = panelSource.kind === 'local' ? basename(panelSource.bundleDir) : 'workspace';
-  } else {
-    dir = await bundleDirOrAsk(cc);
-    if (!dir) return undefined;
-    name = basename(dir);
-  }
-  let format: ExportFormat | undefined = formatArg === 'csv' || formatArg === 'jsonl' ? formatArg : undefined;
-  if (!format) {
-    const pick = await cc.ui.showQuickPick(
-      [
-        { label: 'CSV', description: 'one row per event, Details as JSON', format: 'csv' as const },
-        { label: 'JSONL', description: 'one JSON object per line', format: 'jsonl' as const },
-      ],
-      { title: 'KubeForenSys: export timeline as' },
-    );
-    if (!pick) return undefined;
-    format = pick.format;
-  }
-  const filter = filterArg ?? (panelData ? cc.timeline.currentFilter() : undefined) ?? emptyFilter();
+  const t = await target(cc);
+  if (!t) return undefined;
+  const format = await pickFormat(cc, formatArg);
+  if (!format) return undefined;
+  const data = t.data ?? (await cc.ui.withProgress({ title: 'KubeForenSys: loading the bundle', cancellable: false }, async () => cc.core.loadLocalTimeline(await cc.core.openBundle(t.dir!))));
+  const inForce = filterArg ?? (t.data ? cc.timeline.currentFilter() : undefined) ?? emptyFilter();
+  const filter = await pickScope(cc, data, inForce);
+  if (!filter) return undefined;
+  const info = FORMAT_INFO[format];
+  const suffix = format === 'timesketch' ? '.timesketch' : '';
+  const folder = t.dir ? dirname(t.dir) : (cc.home ?? process.cwd());
   const path = await cc.ui.pickSaveFile({
-    title: 'KubeForenSys: export timeline',
-    defaultPath: join(cc.home ?? homedir(), `timeline-${name}.${format}`),
-    filters: format === 'csv' ? { CSV: ['csv'] } : { 'JSON Lines': ['jsonl'] },
+    title: `KubeForenSys: export timeline (${describeFilter(filter)})`,
+    defaultPath: join(folder, `timeline-${t.name}${suffix}.${info.extension}`),
+    filters: { [info.label]: [info.extension] },
   });
   if (!path) return undefined;
   try {
-    const rows = await cc.ui.withProgress({ title: 'KubeForenSys: exporting timeline', cancellable: true }, async (progress, token) => {
+    const { origin, marks } = await originOf(cc, t);
+    const res = await cc.ui.withProgress({ title: 'KubeForenSys: exporting timeline', cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
-        let timeline: TimelineSource | undefined = panelData;
-        if (!timeline) {
-          progress.report({ message: 'loading the bundle' });
-          timeline = await cc.core.loadLocalTimeline(await cc.core.openBundle(dir!), { signal: abort.signal });
-        }
         progress.report({ message: `writing ${path}` });
-        return await writeTimeline(timeline, filter, format, path, abort.signal);
+        return await exportTimelineFile({ source: data, filter, format, path, origin, marks, signal: abort.signal });
       } finally {
         sub.dispose();
       }
     });
-    cc.log.info(`exported ${rows} timeline rows of ${name} to ${path}`);
-    const choice = await cc.ui.showInformationMessage(`KubeForenSys: exported ${rows.toLocaleString('en-US')} rows to ${path}.`, 'Open');
+    const p = res.provenance;
+    cc.log.info(`exported ${p.rows} timeline rows of ${t.name} (${p.filterDescription}) to ${path}, sha256 ${p.sha256}; provenance ${res.provenancePath}`);
+    const leftOut = p.rowsLeftOut ? ` ${p.rowsLeftOut.toLocaleString('en-US')} rows without a time were left out (Timesketch needs one).` : '';
+    const choice = await cc.ui.showInformationMessage(`KubeForenSys: exported ${p.rows.toLocaleString('en-US')} rows to ${path}, with ${basename(res.provenancePath)} beside it.${leftOut}`, 'Open');
     if (choice === 'Open') await cc.ui.openFile(path);
     return path;
   } catch (err) {

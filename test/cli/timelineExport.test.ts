@@ -1,0 +1,46 @@
+// `kubeforensys timeline BUNDLE --format timesketch --out FILE`: the same export module as the
+// extension, with the case file's marks and the provenance record beside the file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Command } from 'commander';
+import { registerAzureCommands } from '../../src/cli/azure.js';
+import { applyMarkEdit, loadCase, saveCase } from '../../src/core/timeline/caseFile.js';
+import { writeFixtureBundle, MALICIOUS } from '../extension/bundleFixture.js';
+import { tempDir } from '../extension/tmp.js';
+
+async function run(...args: string[]): Promise<{ out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void) => new Writable({ write: (c, _e, cb) => (append(String(c)), cb()) });
+  const program = new Command('kubeforensys').exitOverride();
+  registerAzureCommands(program, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
+  await program.parseAsync(['node', 'kubeforensys', ...args]);
+  return { out, err };
+}
+
+test('timeline --format timesketch prints Timesketch JSONL with the case file\'s tags; --out writes the file and its provenance', async () => {
+  const { dir, manifest } = await writeFixtureBundle();
+  const printed = await run('timeline', dir, '--format', 'timesketch', '--text', 'onerror');
+  const [line] = printed.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(line!.message, MALICIOUS);
+  assert.match(String(line!.datetime), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/);
+  assert.equal(typeof line!.timestamp_desc, 'string');
+  assert.deepEqual(line!.tag, []);
+
+  await saveCase(dir, applyMarkEdit((await loadCase(dir, manifest)).case, String(line!.RecordId), { op: 'addTag', tag: 'evidence' }, 'cli'));
+  const out = join(await tempDir('kfs-cli-ts-'), 'exploit.jsonl');
+  const written = await run('timeline', dir, '--format', 'timesketch', '--text', 'onerror', '--out', out);
+  assert.equal(written.out, '', 'nothing on stdout with --out');
+  const text = await readFile(out, 'utf8');
+  assert.deepEqual((JSON.parse(text.trim()) as { tag: string[] }).tag, ['evidence']);
+  const prov = JSON.parse(await readFile(`${out}.provenance.json`, 'utf8')) as { sha256: string; rows: number; filterDescription: string; source: { snapshotId: string } };
+  assert.equal(prov.sha256, createHash('sha256').update(text).digest('hex'));
+  assert.equal(prov.rows, 1);
+  assert.equal(prov.filterDescription, 'text "onerror"');
+  assert.equal(prov.source.snapshotId, manifest.snapshotId);
+  assert.match(written.err, new RegExp(`Wrote 1 rows .* sha256 ${prov.sha256}`));
+});
