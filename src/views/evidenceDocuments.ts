@@ -73,7 +73,8 @@ async function renderHistory(bundle: Pick<Bundle, 'readTable' | 'manifest'>, ref
   const status: CommandHistoryRow[] = [];
   for await (const row of bundle.readTable(commandHistory.name, { signal })) {
     if (!same(row, ref)) continue;
-    if (row.Command === '' && row.CollectionStatus && row.CollectionStatus !== 'ok') status.push(row);
+    // A container's status row (one per container, ok or not) is no history entry: it must not open a file section.
+    if (row.EventType === 'HistoryStatus' || (row.Command === '' && row.LineNumber === null)) status.push(row);
     else {
       const file = str(row.HistoryFile);
       const list = files.get(file) ?? [];
@@ -86,13 +87,19 @@ async function renderHistory(bundle: Pick<Bundle, 'readTable' | 'manifest'>, ref
   if (files.size === 0 && status.length === 0) out.push('# no command history was collected for this container');
   for (const [file, rows] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const first = rows[0]!;
-    out.push(`# ---- ${file} (${str(first.Shell)}, user ${str(first.User)}, times from ${str(first.TimeSource)}${first.CollectionStatus === 'truncated' ? ', truncated' : ''}) ----`);
+    out.push(fileHeader(file, first));
     for (const r of rows.sort((a, b) => num(a.LineNumber) - num(b.LineNumber))) {
       const when = r.TimeSource === 'none' || !r.EventTime ? '' : `${r.EventTime} `;
       out.push(`${when}${str(r.Command)}`);
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** `# ---- /root/.bash_history (bash, user root, times from bash-timestamp) ----`, naming only what is known. */
+function fileHeader(file: string, first: CommandHistoryRow): string {
+  const facts = [str(first.Shell), first.User ? `user ${str(first.User)}` : '', first.TimeSource && first.TimeSource !== 'none' ? `times from ${str(first.TimeSource)}` : 'no times recorded', first.CollectionStatus === 'truncated' ? 'truncated' : ''];
+  return `# ---- ${file || '(history file without a path)'} (${facts.filter(Boolean).join(', ')}) ----`;
 }
 
 function header(bundle: Pick<Bundle, 'manifest'>, ref: EvidenceRef, what: string): string {

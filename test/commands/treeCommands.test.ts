@@ -119,3 +119,22 @@ test('Verify names a tampered file', async () => {
   assert.equal(cc.ui.shown[1]!.level, 'error');
   assert.match(cc.ui.shown[1]!.message, new RegExp(`does NOT verify: modified ${tableFile(containerLogs.name)}`));
 });
+
+test('the history document names only what is known: no blank "( , user , times from none)" header, status rows as comments', async () => {
+  const { dir, manifest } = await writeFixtureBundle();
+  const ref = { kind: 'history', bundleDir: dir, namespace: 'default', pod: 'node-debugger', container: 'node-debugger' } as const;
+  const at = { Namespace: 'default', PodName: 'node-debugger', ContainerName: 'node-debugger' };
+  const rows = [
+    { ...at, EventType: 'HistoryStatus', EventTime: '2026-11-27T02:00:00.0000000Z', Command: '', HistoryFile: '', Shell: '', User: '', LineNumber: null, TimeSource: 'none', CollectionStatus: 'ok', StatusMessage: '' },
+    { ...at, EventType: 'Command', EventTime: '', Command: 'chroot /host', HistoryFile: '/root/.ash_history', Shell: 'ash', User: 'root', LineNumber: 1, TimeSource: 'none', CollectionStatus: 'ok', StatusMessage: '' },
+  ];
+  const bundle = {
+    manifest,
+    readTable: async function* (table: string) {
+      if (table === 'commandhistory_CL') yield* rows;
+    },
+  } as unknown as Parameters<typeof renderEvidence>[0];
+  const lines = (await renderEvidence(bundle, ref)).split('\n');
+  assert.deepEqual(lines.slice(1, 4), ['# container: ok', '# ---- /root/.ash_history (ash, user root, no times recorded) ----', 'chroot /host']);
+  assert.ok(!lines.some((l) => /\(\s*,|user ,|times from none/.test(l)), lines.join('\n'));
+});
