@@ -8,7 +8,7 @@
 //      by the emulator, then the collector at its default concurrency and again at --concurrency 1.
 // It ends with one PASS/FAIL line per target. MB = 10^6 bytes; peak RSS is maxRSS / 1024 (as before).
 // Sizes can be changed: bench:collect -- --pods 200 --containers 2 --lines 500 [--artifacts containerLogs]
-// [--concurrency 8] [--latency-ms 25] [--keep]. The exit code is 1 only when a figure could not be
+// [--concurrency 8] [--latency-ms 25] [--keep] [--cpu-prof DIR]. The exit code is 1 only when a figure could not be
 // measured (a process failed); a missed target is reported, not an error.
 import { spawn } from 'node:child_process';
 import { lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '0' },
     keep: { type: 'boolean', default: false },
     artifacts: { type: 'string', default: '' },
+    /** Write a V8 CPU profile of the collector process into this folder (open it in Chrome DevTools). */
+    'cpu-prof': { type: 'string', default: '' },
   },
 });
 
@@ -147,7 +149,8 @@ interface Collected {
 /** One `dist/cli.mjs collect --json` in its own process, timed from spawn to exit. */
 async function collect(emulator: KubeEmulator, kubeconfig: string, outDir: string, label: string, concurrency: string): Promise<Collected> {
   const rssFile = join(outDir, 'rss.json');
-  const args = ['--import', './bench/rss-at-exit.mjs', CLI, 'collect', '--kubeconfig', kubeconfig, '--out', join(outDir, 'out'), '--json'];
+  const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof'])] : [];
+  const args = [...profile, '--import', './bench/rss-at-exit.mjs', CLI, 'collect', '--kubeconfig', kubeconfig, '--out', join(outDir, 'out'), '--json'];
   if (concurrency) args.push('--concurrency', concurrency);
   if (values.artifacts) args.push('--artifacts', values.artifacts);
   const before = emulator.requestLog?.length;

@@ -65,6 +65,30 @@ export function parseStat(out: string, asked: Candidate[]): Candidate[] {
   return found;
 }
 
+/** `ls -1 -A /home /root`: both home folders in one exec, each under its `DIR:` header. */
+const LIST_HOMES = ['ls', '-1', '-A', '/home', '/root'];
+const STAT = ['stat', '-c', '%Y %s %n'];
+
+/** Every name in a listing of several folders (headers left out: a name cannot hold a '/'). */
+export function listedNames(listing: string): string[] {
+  return listing.split('\n').filter((l) => l !== '' && !(l.startsWith('/') && l.endsWith(':')));
+}
+
+/**
+ * The history files worth a stat after the home listing. Names from both folders count for
+ * both: a name holding a newline can fake a folder header, and reading every name as a possible
+ * user and a possible root file means such a name can add a candidate but never hide one. Root's
+ * files are narrowed to the listed names only when ls listed both folders without an error.
+ */
+export function statCandidates(ls: ExecResult): Candidate[] {
+  const listed = ls.outcome === 'ok' || ls.outcome === 'nonzero-exit' ? listedNames(ls.stdout.toString('utf8')) : [];
+  const names = new Set(listed);
+  const all = candidatesFor(homeUsers(listed.join('\n')));
+  const rootCount = HISTORY_FILES.length;
+  const rootFiles = all.slice(0, rootCount).filter((f) => ls.outcome !== 'ok' || names.has(f.path.split('/')[2]!));
+  return [...rootFiles, ...all.slice(rootCount)];
+}
+
 export const commandHistoryCollector: Collector = {
   artifact: 'commandHistory',
   async *collect(ctx: CollectorContext): AsyncIterable<CollectorEvent> {
@@ -139,34 +163,22 @@ async function historyOfContainer(ctx: CollectorContext, pod: KubeObject, c: Pod
     return false;
   };
 
-  // Listing /home and stat-ing root's files do not depend on each other: one round trip, not two
-  // (each exec is a WebSocket and a CRI call; on a real cluster that is 100 ms or more).
-  const STAT = ['stat', '-c', '%Y %s %n'];
-  const rootFiles = candidatesFor([]);
-  const [ls, stRoot] = await Promise.all([exec(['ls', '-1', '/home']), exec([...STAT, ...rootFiles.map((f) => f.path)])]);
+  // One listing of both home folders decides what to stat: most containers have no history at
+  // all, and for them this single exec (a WebSocket and a CRI call each) is the whole cost.
+  const ls = await exec(LIST_HOMES);
   if (await stopOn(ls)) return;
   const lsMissing = ls.outcome === 'binary-missing';
-  const userFiles = candidatesFor(ls.outcome === 'ok' ? homeUsers(ls.stdout.toString('utf8')) : []).slice(rootFiles.length);
-  const stUsers = userFiles.length > 0 && stRoot.outcome !== 'binary-missing' ? await exec([...STAT, ...userFiles.map((f) => f.path)]) : null;
-  for (const st of [stRoot, stUsers]) if (st?.outcome === 'forbidden' && (await stopOn(st))) return;
-  // stat exits 1 when some files are missing: its stdout still lists the others.
-  const known = (st: ExecResult | null) => !!st && (st.outcome === 'ok' || st.outcome === 'nonzero-exit');
-  const statKnown = known(stRoot);
-  const verified = new Set<Candidate>();
-  const files: Candidate[] = [];
-  for (const [st, group] of [
-    [stRoot, rootFiles],
-    [stUsers, userFiles],
-  ] as const) {
-    if (!known(st)) {
-      files.push(...group); // no stat: probe each file with cat
-      continue;
-    }
-    for (const f of parseStat(st!.stdout.toString('utf8'), group)) {
-      verified.add(f);
-      files.push(f);
-    }
+  const toStat = statCandidates(ls);
+  if (toStat.length === 0) {
+    await status('not-found', 'no history file was found for root or any /home user');
+    return;
   }
+  const st = await exec([...STAT, ...toStat.map((f) => f.path)]);
+  if (st.outcome === 'forbidden' && (await stopOn(st))) return;
+  // stat exits 1 when some files are missing: its stdout still lists the others.
+  const statKnown = st.outcome === 'ok' || st.outcome === 'nonzero-exit';
+  const files: Candidate[] = statKnown ? parseStat(st.stdout.toString('utf8'), toStat) : toStat; // no stat: probe each file with cat
+  const verified = new Set(statKnown ? files : []);
 
   let readFiles = 0;
   let commands = 0;

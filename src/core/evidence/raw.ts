@@ -175,6 +175,9 @@ export class RawStore {
 
   /** Records a whole body held in memory (list pages, small answers). */
   async recordBody(seq: number, ext: 'json' | 'log' | 'bin', body: Buffer, entry: NewEntry): Promise<AcquisitionEntry> {
+    // An empty answer (most execs: nothing listed, nothing found) needs no file: the entry's
+    // bytes 0 and the SHA-256 of nothing say all there is, and the bundle has thousands fewer files.
+    if (body.length === 0) return this.record(seq, null, entry);
     const f = await this.body(ext);
     await f.write(body);
     return this.record(seq, f, entry);

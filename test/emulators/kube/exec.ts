@@ -182,31 +182,38 @@ const stat: Cmd = async (args, fs, io) => {
   return code;
 };
 
+// As GNU ls orders its operands: files first, then each folder (sorted) under a `DIR:` header
+// when there are several, sections apart by a blank line; missing operands go to stderr.
 const ls: Cmd = async (args, fs, io) => {
   const all = args.includes('-a');
   const almostAll = args.includes('-A');
   const paths = args.filter((a) => !a.startsWith('-'));
+  const operands = paths.length ? paths : ['/'];
   let code = 0;
-  for (const a of paths.length ? paths : ['/']) {
+  const files: string[] = [];
+  const dirs: string[] = [];
+  for (const a of operands) {
     const p = abs(a);
-    if (fs.files.has(p)) {
-      await io.out(`${a}\n`);
-      continue;
-    }
-    if (!fs.dirs.has(p)) {
+    if (fs.files.has(p)) files.push(a);
+    else if (fs.dirs.has(p)) dirs.push(a);
+    else {
       await io.err(`ls: cannot access '${a}': No such file or directory\n`);
       code = 2;
-      continue;
     }
+  }
+  const sections: string[] = [];
+  if (files.length) sections.push(files.sort().map((a) => `${a}\n`).join(''));
+  for (const a of dirs.sort()) {
+    const p = abs(a);
     const children = new Set<string>();
     for (const x of [...fs.files.keys(), ...fs.dirs]) {
       if (x !== p && posix.dirname(x) === p) children.add(posix.basename(x));
     }
     const names = [...children].filter((n) => all || almostAll || !n.startsWith('.')).sort();
     if (all) names.unshift('.', '..');
-    if (paths.length > 1) await io.out(`${a}:\n`);
-    await io.out(names.map((n) => `${n}\n`).join(''));
+    sections.push(`${operands.length > 1 ? `${a}:\n` : ''}${names.map((n) => `${n}\n`).join('')}`);
   }
+  await io.out(sections.join('\n'));
   return code;
 };
 
