@@ -1,14 +1,24 @@
 // `kubeforensys collect` and `kubeforensys verify`: the snapshot and its integrity check.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { join, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, realpath, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { ARTIFACTS, ARTIFACT_IDS, isArtifactId, type ArtifactId } from '../core/schema/artifacts.js';
 import { takeSnapshot, type ProgressEvent, type SnapshotResult } from '../core/snapshot.js';
-import { hashFile, verifyBundle } from '../core/evidence/verify.js';
-import { MANIFEST_FILE } from '../core/evidence/manifest.js';
+import { hashFile, verifyBundle, type VerifyReport } from '../core/evidence/verify.js';
+import { MANIFEST_FILE, artifactRows, rowsElsewhere } from '../core/evidence/manifest.js';
 import type { Manifest } from '../core/evidence/manifest.js';
-import { formatBytes, renderTable, safeText } from './format.js';
+import type { TableName } from '../core/schema/tables.js';
+import { terminalJson } from '../core/text/terminal.js';
+import { cliStreams, formatBytes, formatDuration, renderTable, safeText } from './format.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, cancelled: 4 } as const;
+/** 130 is the shell's code for a process stopped by SIGINT: what a second Ctrl+C does. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, cancelled: 4, interrupted: 130 } as const;
+
+/** A bad argument: exit 2 with the sentence and a pointer to --help. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 export function parseDuration(value: string): number {
   const m = /^(\d+)(s|m|h|d)?$/.exec(value.trim());
@@ -60,14 +70,32 @@ export function progressPrinter(stream: NodeJS.WriteStream): (e: ProgressEvent) 
   };
 }
 
-export function summaryTable(manifest: Manifest): string {
-  const rows = ARTIFACTS.filter((a) => manifest.artifacts[a.id]).map((a) => {
-    const r = manifest.artifacts[a.id]!;
+const LABEL = new Map(ARTIFACTS.map((a) => [a.id, a.label]));
+
+/**
+ * Per artifact: its rows, split by table where it stored some outside its own (a finding in a log
+ * line is stored in suspiciouspods_CL). Then per table: the rows a reader of the bundle gets, and
+ * which artifacts they came from. Both add up to the same total.
+ */
+export function summaryTable(manifest: Manifest, width?: number): string {
+  const split = artifactRows(manifest, ARTIFACTS);
+  const rows = split.map((a) => {
+    const r = manifest.artifacts[a.artifact]!;
     const why = r.error ?? r.gaps[0]?.message ?? '';
     const more = r.gaps.length > 1 ? ` (+${r.gaps.length - 1} more gaps)` : '';
-    return [a.label, r.status, r.records.toLocaleString('en-US'), formatBytes(r.bytes), why ? safeText(why, 100) + more : ''];
+    const elsewhere = rowsElsewhere(a);
+    return [LABEL.get(a.artifact)!, r.status, r.records.toLocaleString('en-US'), elsewhere ? `of which ${elsewhere}` : '', formatBytes(r.bytes), why ? safeText(why, 100) + more : ''];
   });
-  return renderTable(['Artifact', 'Status', 'Records', 'Fetched', 'Gaps'], rows);
+  const artifacts = renderTable(['Artifact', 'Status', 'Rows', 'Stored elsewhere', 'Fetched', 'Gaps'], rows, width);
+  return `${artifacts}\n\n${tablesTable(manifest, split, width)}`;
+}
+
+function tablesTable(manifest: Manifest, split: ReturnType<typeof artifactRows>, width?: number): string {
+  const from = new Map<TableName, string[]>();
+  for (const a of split) for (const t of a.tables) if (t.rows > 0) from.set(t.table, [...(from.get(t.table) ?? []), `${LABEL.get(a.artifact)} ${t.rows.toLocaleString('en-US')}`]);
+  const rows = (Object.entries(manifest.tables) as [TableName, { records: number }][]).map(([table, t]) => [table, t.records.toLocaleString('en-US'), (from.get(table) ?? []).join(', ')]);
+  const total = (Object.values(manifest.tables) as { records: number }[]).reduce((n, t) => n + t.records, 0);
+  return `${renderTable(['Table', 'Rows', 'From'], rows, width)}\n${total.toLocaleString('en-US')} rows in all: what the timeline, export and ingest read from this bundle.`;
 }
 
 export function jsonSummary(result: SnapshotResult): object {
@@ -81,7 +109,7 @@ export function jsonSummary(result: SnapshotResult): object {
     startedAt: m.startedAt,
     endedAt: m.endedAt,
     artifacts: Object.fromEntries(
-      Object.entries(m.artifacts).map(([id, r]) => [id, { status: r.status, records: r.records, bytes: r.bytes, gaps: r.gaps, error: r.error }]),
+      Object.entries(m.artifacts).map(([id, r]) => [id, { status: r.status, records: r.records, tables: r.tables, bytes: r.bytes, gaps: r.gaps, error: r.error }]),
     ),
     tables: m.tables,
   };
@@ -91,41 +119,90 @@ export function exitCodeFor(m: Manifest): number {
   return m.status === 'complete' ? EXIT.ok : m.status === 'cancelled' ? EXIT.cancelled : m.status === 'failed' ? EXIT.failed : EXIT.partial;
 }
 
+/** Kernel file systems: nothing can be written there (and /proc can hang a write). */
+const VIRTUAL_ROOTS = ['/proc', '/sys'];
+
+/**
+ * Refuses an --out that cannot hold a bundle before anything is asked of the cluster: a file or
+ * device (/dev/null), a path under a file, /proc or /sys, a folder that cannot be written.
+ */
+export async function assertUsableOut(out: string): Promise<void> {
+  const abs = resolve(out);
+  let existing = abs;
+  for (;;) {
+    try {
+      const st = await stat(existing);
+      if (!st.isDirectory()) {
+        const what = st.isFile() ? 'a file' : 'a device or special file';
+        throw new UsageError(existing === abs ? `--out ${out} is ${what}, not a folder; give a folder the bundle can be created in.` : `--out ${out} cannot be created: ${existing} is ${what}, not a folder.`);
+      }
+      break;
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      const up = dirname(existing);
+      if (up === existing) break;
+      existing = up;
+    }
+  }
+  const real = await realpath(existing).catch(() => existing);
+  const root = VIRTUAL_ROOTS.find((r) => real === r || real.startsWith(`${r}/`));
+  if (root) throw new UsageError(`--out ${out} is on ${root}, a kernel file system that cannot hold evidence; choose a folder on a disk.`);
+  try {
+    await access(existing, constants.W_OK);
+  } catch {
+    throw new UsageError(`--out ${out} cannot be created: ${existing} is not writable by this user.`);
+  }
+}
+
+type CollectIo = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean } };
+
 /** Runs a collection the way the CLI does; returns the exit code. Also used by the demo. */
-export async function runCollect(flags: CollectFlags, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<number> {
+export async function runCollect(flags: CollectFlags, io: CollectIo = cliStreams()): Promise<number> {
+  await assertUsableOut(flags.out);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
-    if (interrupts > 1) process.exit(EXIT.cancelled);
+    if (interrupts > 1) {
+      io.stderr.write('\nStopped at once: the bundle being written is not sealed (no manifest) and will not verify.\n');
+      process.exit(EXIT.interrupted);
+    }
     io.stderr.write('\nCancelling: sealing what was collected so far (press Ctrl+C again to quit at once)…\n');
     controller.abort(new Error('cancelled by the user'));
   };
   process.on('SIGINT', onSigint);
   try {
-    const result = await takeSnapshot(
-      {
-        kubeconfig: flags.kubeconfig,
-        context: flags.context,
-        outDir: resolve(flags.out),
-        options: {
-          sinceSeconds: flags.since,
-          artifacts: flags.artifacts,
-          excludeNamespaces: flags.excludeNamespaces,
-          concurrency: flags.concurrency,
-          execEnabled: flags.exec,
+    let result: SnapshotResult;
+    try {
+      result = await takeSnapshot(
+        {
+          kubeconfig: flags.kubeconfig,
+          context: flags.context,
+          outDir: resolve(flags.out),
+          options: {
+            sinceSeconds: flags.since,
+            artifacts: flags.artifacts,
+            excludeNamespaces: flags.excludeNamespaces,
+            concurrency: flags.concurrency,
+            execEnabled: flags.exec,
+          },
         },
-      },
-      {
-        signal: controller.signal,
-        onProgress: flags.json ? undefined : progressPrinter(io.stderr),
-        log: { info: () => undefined, warn: () => undefined, error: (m) => io.stderr.write(`error: ${safeText(m, 500)}\n`) },
-      },
-    );
-    if (flags.json) io.stdout.write(JSON.stringify(jsonSummary(result), null, 2) + '\n');
+        {
+          signal: controller.signal,
+          onProgress: flags.json ? undefined : progressPrinter(io.stderr as NodeJS.WriteStream),
+          log: { info: () => undefined, warn: () => undefined, error: (m) => io.stderr.write(`error: ${safeText(m, 500)}\n`) },
+        },
+      );
+    } catch (err) {
+      // Cancelled while connecting: nothing was asked of the evidence yet, so there is no bundle.
+      if (!controller.signal.aborted) throw err;
+      io.stderr.write('Cancelled before the collection started: no bundle was written.\n');
+      return EXIT.cancelled;
+    }
+    if (flags.json) io.stdout.write(terminalJson(jsonSummary(result), 2) + '\n');
     else {
       io.stdout.write(`\n${summaryTable(result.manifest)}\n\n`);
-      io.stdout.write(`Snapshot ${result.manifest.status}: ${result.bundleDir}\n`);
+      io.stdout.write(`Snapshot ${result.manifest.status}: ${safeText(result.bundleDir, 1000)}\n`);
       io.stdout.write(`manifest.json SHA-256: ${await hashFile(join(result.bundleDir, MANIFEST_FILE))}\n`);
     }
     return exitCodeFor(result.manifest);
@@ -134,6 +211,22 @@ export async function runCollect(flags: CollectFlags, io: { stdout: NodeJS.Write
   }
 }
 
+const COLLECT_EXIT_CODES = `
+Exit codes:
+  0    every artifact collected
+  1    the collection failed (nothing usable was written)
+  2    bad arguments, kubeconfig or credentials (nothing was collected)
+  3    partial: some artifacts or scopes could not be collected (see the summary and manifest.json)
+  4    cancelled (Ctrl+C): the bundle holds what was collected before and verifies; cancelled
+       before the collection started, no bundle is written
+  130  Ctrl+C twice: stopped at once; the bundle being written is not sealed and will not verify`;
+
+const VERIFY_EXIT_CODES = `
+Exit codes:
+  0  intact
+  1  tampered: a file, SHA256SUMS or the manifest does not match, or the manifest is broken (truncated, edited, a link)
+  2  not a bundle: the path does not exist, is not a folder, or holds no KubeForenSys manifest`;
+
 export function registerCollectCommands(program: Command): void {
   program
     .command('collect')
@@ -141,18 +234,15 @@ export function registerCollectCommands(program: Command): void {
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config, as kubectl)')
     .option('--context <name>', 'kubeconfig context (default: the current context)')
     .option('--out <dir>', 'folder the bundle is created in', 'evidence')
-    .option('--since <duration>', 'log window, e.g. 90m, 24h, 7d', parseDuration, 24 * 3600)
+    .addOption(new Option('--since <duration>', 'log window, e.g. 90m, 24h, 7d').argParser(parseDuration).default(24 * 3600, formatDuration(24 * 3600)))
     .addOption(new Option('--artifacts <list>', `comma-separated subset of: ${ARTIFACT_IDS.join(', ')}`).argParser(parseArtifacts))
     .option('--exclude-namespaces <list>', 'comma-separated namespaces to skip (system namespaces are collected by default)', parseList)
     .option('--concurrency <n>', 'containers collected in parallel (default 16)', parsePositiveInt)
     .option('--no-exec', 'do not exec into containers (skips command history)')
     .option('--json', 'print one machine-readable summary on stdout instead of the table')
-    .addHelpText(
-      'after',
-      `\nExit codes:\n  0  every artifact collected\n  1  the collection failed (nothing usable was written)\n  2  bad arguments or kubeconfig\n  3  partial: some artifacts or scopes could not be collected (see the summary and manifest.json)\n  4  cancelled: the bundle holds what was collected before Ctrl+C and verifies`,
-    )
+    .addHelpText('after', COLLECT_EXIT_CODES)
     .action(async (flags: CollectFlags) => {
-      process.exitCode = await runCollect(flags, { stdout: process.stdout, stderr: process.stderr });
+      process.exitCode = await runCollect(flags);
     });
 
   program
@@ -161,17 +251,26 @@ export function registerCollectCommands(program: Command): void {
     .option('--json', 'print the report as JSON')
     .option('--derived', 'also derive the tables again from the raw evidence and compare them byte for byte')
     .description('Recompute every SHA-256 in the bundle manifest and name each modified, missing or extra file.')
-    .addHelpText('after', '\nExit codes:\n  0  intact\n  1  tampered: at least one file or the manifest does not match\n  2  not a bundle or unreadable')
+    .addHelpText('after', VERIFY_EXIT_CODES)
     .action(async (bundle: string, flags: { json?: boolean; derived?: boolean }) => {
       const report = await verifyBundle(resolve(bundle), { derived: flags.derived });
-      if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-      else if (report.ok) {
-        const derived = flags.derived ? `; ${report.derivedChecked} tables derived again from raw/ are identical` : '';
-        process.stdout.write(`OK: ${report.checked} files match their SHA-256 in ${safeText(bundle, 500)}${derived}\nmanifest.json SHA-256: ${report.manifestSha256}\n`);
-      } else {
-        process.stdout.write(`TAMPERED: ${bundle}\n`);
-        for (const p of report.problems) process.stdout.write(`  ${p.kind.padEnd(8)} ${p.path}: ${p.detail}\n`);
-      }
-      process.exitCode = report.ok ? 0 : 1;
+      writeVerifyReport(bundle, report, flags, cliStreams().stdout);
+      process.exitCode = report.ok ? EXIT.ok : EXIT.failed;
     });
+}
+
+/** Every name in the report comes from the bundle's folder or manifest: written escaped. */
+export function writeVerifyReport(bundle: string, report: VerifyReport, flags: { json?: boolean; derived?: boolean }, out: NodeJS.WritableStream): void {
+  if (flags.json) {
+    out.write(terminalJson(report, 2) + '\n');
+    return;
+  }
+  if (report.ok) {
+    const derived = flags.derived ? `; ${report.derivedChecked} tables derived again from raw/ are identical` : '';
+    out.write(`OK: ${report.checked} files match their SHA-256 in ${safeText(bundle, 500)}${derived}\nmanifest.json SHA-256: ${report.manifestSha256}\n`);
+    return;
+  }
+  out.write(`TAMPERED: ${safeText(bundle, 500)}: ${report.problems.length} problem(s)\n`);
+  for (const p of report.problems) out.write(`  ${p.kind.padEnd(8)} ${safeText(p.path, 300)}: ${safeText(p.detail, 1000)}\n`);
+  if (report.manifestSha256) out.write(`manifest.json SHA-256: ${report.manifestSha256}\n`);
 }

@@ -23,7 +23,7 @@ import {
 } from '../core/detections/index.js';
 import { DEFAULT_COLLECT_OPTIONS } from '../core/collectors/types.js';
 import { TOOL_VERSION } from '../core/version.js';
-import { renderTable, safeText } from './format.js';
+import { cliStreams, renderTable, safeText } from './format.js';
 
 export const SCAN_EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 
@@ -46,8 +46,8 @@ export interface ScanIO {
 }
 
 const defaultIO = (): ScanIO => ({
-  stdout: (s) => void process.stdout.write(s),
-  stderr: (s) => void process.stderr.write(s),
+  stdout: (s) => void cliStreams().stdout.write(s),
+  stderr: (s) => void cliStreams().stderr.write(s),
   cwd: process.cwd(),
   now: () => new Date(),
 });

@@ -2,7 +2,7 @@
 // (merged; for duplicate names and for current-context the FIRST file wins), else
 // ~/.kube/config; an explicit context overrides current-context. Every problem becomes one
 // KubeconfigError sentence naming the file, the context and the field.
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -282,6 +282,7 @@ export function loadKubeconfig(src: KubeconfigSource = {}): LoadedKubeconfig {
     );
   }
   checkExecPlugin(userOrigin, contextName);
+  checkTokenFile(userOrigin, contextName);
 
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({ ...merged.kc, currentContext: contextName });
@@ -348,6 +349,22 @@ function checkExecPlugin(userOrigin: Origin, contextName: string): void {
   }
 }
 
+/** A token-file that cannot be read is named here; client-node would drop the user and the server answer 401. */
+function checkTokenFile(userOrigin: Origin, contextName: string): void {
+  const file = sub(userOrigin.raw, 'user')?.['token-file'];
+  if (typeof file !== 'string' || !file) return;
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (err) {
+    throw new KubeconfigError(
+      `The kubeconfig user ${String(userOrigin.raw.name)} (context ${contextName}, ${userOrigin.file}) reads its token from ${file}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+      userOrigin.file,
+      contextName,
+      `users[${userOrigin.index}].user.token-file`,
+    );
+  }
+}
+
 /** Explains an exec-plugin failure (spawn ENOENT, non-zero exit) in one sentence, or returns null. */
 export function explainExecPluginError(err: unknown, loaded: LoadedKubeconfig): KubeconfigError | null {
   const user = loaded.kubeConfig.getCurrentUser();
@@ -372,13 +389,37 @@ export function explainExecPluginError(err: unknown, loaded: LoadedKubeconfig): 
     );
   }
   if (err instanceof Error && !('code' in err) && !(err as { statusCode?: unknown }).statusCode) {
-    const detail = err.message.trim().split('\n').filter(Boolean).pop() ?? 'no output';
     return new KubeconfigError(
-      `The exec plugin '${exec.command}' of kubeconfig user ${loaded.userName} (context ${loaded.contextName}) failed: ${detail.slice(0, 300)}.`,
+      `The exec plugin '${exec.command}' of kubeconfig user ${loaded.userName} (context ${loaded.contextName}) ${pluginFailure(err)}.`,
       loaded.contextFile,
       loaded.contextName,
       field,
     );
   }
   return null;
+}
+
+/**
+ * What went wrong with the plugin, without its output. client-node rejects with JSON.parse's
+ * error when stdout is not JSON (the message quotes stdout, which may be a bare token) and with
+ * the whole stderr when it exits non-zero (some plugins print the token there too).
+ */
+function pluginFailure(err: Error): string {
+  if (err.name === 'SyntaxError') return 'did not print an ExecCredential: its output is not JSON (not shown, as it may hold a token)';
+  if (err.name === 'TypeError') return 'printed JSON that is not an ExecCredential with a status (not shown, as it may hold a token)';
+  const last = err.message.trim().split('\n').map((l) => l.trim()).filter(Boolean).pop();
+  return last ? `failed: ${redactTokens(last).slice(0, 300)}` : 'failed and printed nothing on stderr';
+}
+
+/**
+ * Hides what looks like a credential in a line of plugin output: JWTs, `Bearer x`, the value of
+ * `token=`, `secret:`, `"password": ...`, and any long run of token alphabet mixing letters and
+ * digits (access tokens, keys, hex secrets). Error codes and words stay readable.
+ */
+export function redactTokens(line: string): string {
+  return line
+    .replace(/\beyJ[\w-]*\.[\w-]*\.?[\w-]*/g, '[redacted]')
+    .replace(/\b(bearer|basic)\s+\S+/gi, '$1 [redacted]')
+    .replace(/\b((?:access[_-]?|refresh[_-]?|id[_-]?)?token|secret|password|passwd|api[_-]?key|client[_-]?secret|credential)s?(["']?\s*[:=]\s*["']?)[^\s"',;]+/gi, '$1$2[redacted]')
+    .replace(/[A-Za-z0-9+/=_\-.~]{20,}/g, (run) => (/[0-9]/.test(run) && /[A-Za-z]/.test(run) ? '[redacted]' : run));
 }

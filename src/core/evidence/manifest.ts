@@ -110,3 +110,111 @@ export function computeManifestDigest(manifest: Omit<Manifest, 'manifestDigest'>
   const { manifestDigest: _ignored, ...rest } = manifest;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
+
+// What every reader of a manifest relies on, checked once when it is read, so that an edited or
+// corrupted manifest is named in one sentence instead of failing later as a JavaScript error.
+type Check = (v: unknown) => boolean;
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isString: Check = (v) => typeof v === 'string';
+const isCount: Check = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const orNull = (c: Check): Check => (v) => v === null || c(v);
+const optional = (c: Check): Check => (v) => v === undefined || c(v);
+const arrayOf = (c: Check): Check => (v) => Array.isArray(v) && v.every(c);
+
+/** The first member of `obj` that fails its check, as a path (`files[3].sha256`), or null. */
+function firstBad(obj: unknown, where: string, fields: Record<string, Check>): string | null {
+  if (!isObject(obj)) return where;
+  for (const [k, check] of Object.entries(fields)) if (!check(obj[k])) return `${where}.${k}`;
+  return null;
+}
+
+function firstBadIn(list: unknown[], where: string, fields: Record<string, Check>): string | null {
+  for (let i = 0; i < list.length; i++) {
+    const bad = firstBad(list[i], `${where}[${i}]`, fields);
+    if (bad) return bad;
+  }
+  return null;
+}
+
+const GAP_FIELDS = { scope: isString, status: isString, message: isString };
+const ARTIFACT_FIELDS = { status: isString, records: isCount, bytes: isCount, gaps: Array.isArray, error: optional(orNull(isString)) };
+
+function badArtifact(id: string, r: unknown): string | null {
+  const where = `artifacts.${id}`;
+  const bad = firstBad(r, where, ARTIFACT_FIELDS);
+  if (bad) return bad;
+  const report = r as { gaps: unknown[]; tables?: unknown };
+  const gap = firstBadIn(report.gaps, `${where}.gaps`, GAP_FIELDS);
+  if (gap) return gap;
+  if (report.tables !== undefined && !(isObject(report.tables) && Object.values(report.tables).every(isCount))) return `${where}.tables`;
+  return null;
+}
+
+/**
+ * Names the first part of a parsed manifest that is not what KubeForenSys writes (the member's
+ * path, e.g. `files[0].path`), or returns null when its shape is sound. Its formatVersion is
+ * checked by the reader before this.
+ */
+export function manifestShapeError(m: unknown): string | null {
+  const top = firstBad(m, 'the manifest', {
+    snapshotId: isString,
+    startedAt: isString,
+    endedAt: isString,
+    status: isString,
+    manifestDigest: isString,
+    files: Array.isArray,
+    cluster: isObject,
+    options: isObject,
+    artifacts: isObject,
+    tables: isObject,
+  });
+  if (top) return top === 'the manifest' ? 'its top level (not a JSON object)' : top.slice('the manifest.'.length);
+  const man = m as Record<string, Record<string, unknown>> & { files: unknown[] };
+  const checks: (() => string | null)[] = [
+    () => firstBadIn(man.files, 'files', { path: isString, size: isCount, sha256: isString }),
+    () => firstBad(man.cluster, 'cluster', { context: isString, cluster: isString, server: isString, user: isString, identity: optional(orNull(isString)) }),
+    () => firstBad(man.options, 'options', { artifacts: arrayOf(isString), sinceSeconds: isCount }),
+    () => Object.entries(man.artifacts).map(([id, r]) => badArtifact(id, r)).find(Boolean) ?? null,
+    () => Object.entries(man.tables).map(([t, r]) => firstBad(r, `tables.${t}`, { records: isCount })).find(Boolean) ?? null,
+    () => (man.derivation === undefined ? null : firstBad(man.derivation, 'derivation', { version: isCount, onDemand: arrayOf(isString) })),
+  ];
+  for (const check of checks) {
+    const bad = check();
+    if (bad) return bad;
+  }
+  return null;
+}
+
+/** An artifact's rows, split by the table they are stored in. */
+export interface ArtifactRows {
+  artifact: ArtifactId;
+  records: number;
+  /** Rows in each table, the artifact's own tables first. */
+  tables: { table: TableName; rows: number; own: boolean }[];
+}
+
+/**
+ * Where each artifact's rows are stored, from the manifest. An artifact's rows can land in
+ * another artifact's table (a secret found in a container's log or history is a finding, stored
+ * in suspiciouspods_CL), so the artifacts' counts and the tables' counts are both shown, and
+ * each adds up: an artifact's `records` is the sum of its tables, a table's records the sum of
+ * the artifacts that wrote to it. Format 1 manifests keep no split: their artifacts count their own table.
+ */
+export function artifactRows(m: Pick<Manifest, 'artifacts'>, defs: readonly { id: ArtifactId; tables: readonly TableName[] }[]): ArtifactRows[] {
+  return defs.flatMap((def) => {
+    const r = m.artifacts[def.id];
+    if (!r) return [];
+    const split = r.tables ?? (def.tables.length === 1 ? { [def.tables[0]!]: r.records } : {});
+    const tables = Object.entries(split).map(([table, rows]) => ({ table: table as TableName, rows: rows ?? 0, own: def.tables.includes(table as TableName) }));
+    tables.sort((a, b) => Number(b.own) - Number(a.own) || (a.table < b.table ? -1 : 1));
+    return [{ artifact: def.id, records: r.records, tables }];
+  });
+}
+
+/** The rows an artifact stored outside its own tables, as a phrase ("7 in suspiciouspods_CL"), or ''. */
+export function rowsElsewhere(a: ArtifactRows): string {
+  return a.tables
+    .filter((t) => !t.own && t.rows > 0)
+    .map((t) => `${t.rows.toLocaleString('en-US')} in ${t.table}`)
+    .join(', ');
+}

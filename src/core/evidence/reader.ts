@@ -1,15 +1,27 @@
 // Opens a sealed bundle and streams its tables back, one record at a time.
 import { createReadStream } from 'node:fs';
-import { lstat, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { lstat, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { RowByTable, TableName } from '../schema/tables.js';
-import { FORMAT_VERSION, MANIFEST_FILE, tableFile, type Manifest } from './manifest.js';
+import { FORMAT_VERSION, MANIFEST_FILE, manifestShapeError, tableFile, type Manifest } from './manifest.js';
 import { containerLogs } from '../schema/tables.js';
 import type { DeriveInput } from '../derive/index.js';
 
+/**
+ * Why a folder cannot be read as a bundle. `corrupt`: it has a manifest, but not one KubeForenSys
+ * wrote as it is now (truncated, edited, a link): verify reports that as tampering. The others
+ * mean it is not a bundle this version can read.
+ */
+export type BundleErrorKind = 'absent' | 'not-bundle' | 'newer' | 'corrupt' | 'unreadable';
+
 export class BundleError extends Error {
   override name = 'BundleError';
+  constructor(
+    message: string,
+    readonly kind: BundleErrorKind = 'not-bundle',
+  ) {
+    super(message);
+  }
 }
 
 export interface Bundle {
@@ -19,29 +31,58 @@ export interface Bundle {
   readTable<T extends TableName>(table: T, opts?: { signal?: AbortSignal }): AsyncIterable<RowByTable[T]>;
 }
 
-export async function readManifest(dir: string): Promise<Manifest> {
-  const path = join(dir, MANIFEST_FILE);
-  let text: string;
+/** The bundle folder must be a folder: names what was given instead (a missing path, the manifest itself). */
+async function assertBundleFolder(dir: string): Promise<void> {
+  let st;
   try {
-    text = await readFile(path, 'utf8');
+    st = await stat(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new BundleError(`${dir} is not an evidence bundle: it has no ${MANIFEST_FILE}.`);
-    throw new BundleError(`cannot read ${path}: ${(err as Error).message}`);
+    if (code === 'ENOENT') throw new BundleError(`${dir} does not exist; pass the folder of an evidence bundle.`, 'absent');
+    throw new BundleError(`cannot open ${dir} (${code ?? (err as Error).message}).`, 'unreadable');
   }
+  if (st.isDirectory()) return;
+  if (basename(dir) === MANIFEST_FILE) throw new BundleError(`${dir} is the manifest file; pass the bundle folder that holds it, ${dirname(dir)}.`, 'not-bundle');
+  throw new BundleError(`${dir} is a file, not a folder; pass the folder of an evidence bundle.`, 'not-bundle');
+}
+
+/** The manifest's text; a link, FIFO or device in its place is refused without being opened. */
+async function readManifestText(dir: string, path: string): Promise<string> {
+  let st;
+  try {
+    st = await lstat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new BundleError(`${dir} is not an evidence bundle: it has no ${MANIFEST_FILE}.`, 'not-bundle');
+    throw new BundleError(`cannot read ${path} (${code ?? (err as Error).message}).`, 'unreadable');
+  }
+  if (!st.isFile()) throw new BundleError(`${path} is not a regular file (a link, FIFO or device stands where the manifest was).`, 'corrupt');
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new BundleError(`cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'unreadable');
+  }
+}
+
+export async function readManifest(dir: string): Promise<Manifest> {
+  await assertBundleFolder(dir);
+  const path = join(dir, MANIFEST_FILE);
+  const text = await readManifestText(dir, path);
   let manifest: Manifest;
   try {
     manifest = JSON.parse(text) as Manifest;
   } catch (err) {
-    throw new BundleError(`${path} is not valid JSON (${(err as Error).message}).`);
+    throw new BundleError(`${path} is not valid JSON, so it was truncated or edited (${(err as Error).message}).`, 'corrupt');
   }
-  const version = manifest?.formatVersion as unknown;
+  const version = (manifest as { formatVersion?: unknown } | null)?.formatVersion;
   if (typeof version === 'number' && version > FORMAT_VERSION) {
-    throw new BundleError(`${path} is a format ${version} bundle from a newer KubeForenSys; this version reads formats 1 to ${FORMAT_VERSION}.`);
+    throw new BundleError(`${path} is a format ${version} bundle from a newer KubeForenSys; this version reads formats 1 to ${FORMAT_VERSION}.`, 'newer');
   }
-  if ((version !== 1 && version !== 2) || !Array.isArray(manifest.files)) {
-    throw new BundleError(`${path} is not a KubeForenSys manifest (unknown formatVersion ${String(version)}).`);
+  if (version !== 1 && version !== 2) {
+    throw new BundleError(`${path} is not a KubeForenSys manifest (unknown formatVersion ${String(version)}).`, 'not-bundle');
   }
+  const bad = manifestShapeError(manifest);
+  if (bad) throw new BundleError(`${path} is not a manifest KubeForenSys wrote: ${bad} is missing or has the wrong type (the manifest was edited or corrupted).`, 'corrupt');
   return manifest;
 }
 
@@ -83,7 +124,38 @@ function derivedTable(input: () => Promise<DeriveInput>, table: TableName, signa
     },
   };
 }
-async function* readJsonl<T>(path: string, signal?: AbortSignal): AsyncIterable<T> {
+/**
+ * No row KubeForenSys writes comes near this (a log line is cut into 8 MiB pieces); a longer
+ * line would exceed what one JavaScript string can hold, so it is refused before it is joined.
+ */
+export const MAX_TABLE_LINE_BYTES = 128 * 1024 * 1024;
+
+/** The lines of a byte stream, refusing any longer than `max` bytes before it is put together. */
+export async function* boundedLines(input: AsyncIterable<Buffer>, max: number, tooLong: (line: number) => Error): AsyncIterable<string> {
+  let carry: Buffer[] = [];
+  let carried = 0;
+  let n = 0;
+  for await (const chunk of input) {
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, start)) {
+      n++;
+      if (carried + nl - start > max) throw tooLong(n);
+      const line = carried ? Buffer.concat([...carry, chunk.subarray(start, nl)]) : chunk.subarray(start, nl);
+      carry = [];
+      carried = 0;
+      yield line.toString('utf8');
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      carried += chunk.length - start;
+      if (carried > max) throw tooLong(n + 1);
+      carry.push(chunk.subarray(start));
+    }
+  }
+  if (carried) yield Buffer.concat(carry).toString('utf8');
+}
+
+async function* readJsonl<T>(path: string, signal?: AbortSignal, maxLine = MAX_TABLE_LINE_BYTES): AsyncIterable<T> {
   let st;
   try {
     st = await lstat(path);
@@ -91,22 +163,21 @@ async function* readJsonl<T>(path: string, signal?: AbortSignal): AsyncIterable<
     return;
   }
   // A FIFO or link where a table should be would hang or lead outside the bundle: refuse it.
-  if (!st.isFile()) throw new BundleError(`${path} is not a regular file; run verify on the bundle.`);
-  const input = createReadStream(path, { encoding: 'utf8', signal });
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  if (!st.isFile()) throw new BundleError(`${path} is not a regular file; run verify on the bundle.`, 'corrupt');
+  const input = createReadStream(path, { signal, highWaterMark: 1024 * 1024 });
+  const tooLong = (n: number) => new BundleError(`${path} line ${n} is longer than ${maxLine / 1024 / 1024} MiB, more than any row KubeForenSys writes; run verify on the bundle.`, 'corrupt');
   let n = 0;
   try {
-    for await (const line of lines) {
+    for await (const line of boundedLines(input as AsyncIterable<Buffer>, maxLine, tooLong)) {
       n++;
       if (line === '') continue;
       try {
         yield JSON.parse(line) as T;
       } catch (err) {
-        throw new BundleError(`${path} line ${n} is not valid JSON (${(err as Error).message}); run verify on the bundle.`);
+        throw new BundleError(`${path} line ${n} is not valid JSON (${(err as Error).message}); run verify on the bundle.`, 'corrupt');
       }
     }
   } finally {
-    lines.close();
     input.destroy();
   }
 }

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { INGEST_CHECKPOINT_FILE, MANIFEST_FILE, SHA256SUMS_FILE, computeManifestDigest, type FileEntry, type Manifest } from './manifest.js';
-import { readManifest } from './reader.js';
+import { BundleError, readManifest } from './reader.js';
 import { sha256sums } from './writer.js';
 
 export type ProblemKind = 'modified' | 'missing' | 'extra' | 'manifest' | 'derived';
@@ -46,7 +46,8 @@ function safeRelPath(p: string): boolean {
 
 export async function verifyBundle(dir: string, opts: VerifyOptions | AbortSignal = {}): Promise<VerifyReport> {
   const { signal, derived } = opts instanceof AbortSignal ? { signal: opts, derived: false } : opts;
-  const manifest = await readManifest(dir);
+  const manifest = await readManifestOrProblem(dir);
+  if ('problem' in manifest) return manifest.problem;
   const manifestText = await readFile(join(dir, MANIFEST_FILE));
   const problems: VerifyProblem[] = [];
   if (computeManifestDigest(manifest) !== manifest.manifestDigest) {
@@ -78,6 +79,22 @@ export async function verifyBundle(dir: string, opts: VerifyOptions | AbortSigna
     derivedChecked = r.checked;
   }
   return { ok: problems.length === 0, checked, problems, manifestSha256: createHash('sha256').update(manifestText).digest('hex'), derivedChecked };
+}
+
+/**
+ * The manifest, or the report of a manifest that is there but broken (truncated, edited into
+ * another shape, a link): that is tampering, not "not a bundle". No hash can be checked then.
+ */
+async function readManifestOrProblem(dir: string): Promise<Manifest | { problem: VerifyReport }> {
+  try {
+    return await readManifest(dir);
+  } catch (err) {
+    if (!(err instanceof BundleError) || err.kind !== 'corrupt') throw err;
+    let manifestSha256 = '';
+    const st = await lstat(join(dir, MANIFEST_FILE));
+    if (st.isFile()) manifestSha256 = await hashFile(join(dir, MANIFEST_FILE));
+    return { problem: { ok: false, checked: 0, problems: [{ path: MANIFEST_FILE, kind: 'manifest', detail: err.message }], manifestSha256, derivedChecked: 0 } };
+  }
 }
 
 async function checkFile(dir: string, entry: FileEntry, signal?: AbortSignal): Promise<VerifyProblem | null> {

@@ -21,6 +21,7 @@ import {
   type Manifest,
 } from './manifest.js';
 import { RAW_DIR, RawStore } from './raw.js';
+import { singleLine } from '../text/terminal.js';
 
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
@@ -165,7 +166,8 @@ export class BundleWriter {
   /** One timestamped line in collection.log. */
   async logLine(level: 'info' | 'warn' | 'error', message: string): Promise<void> {
     if (this.sealed) return;
-    await this.log.write(`${new Date().toISOString()} ${level.toUpperCase()} ${message.replace(/[\r\n]+/g, ' ')}\n`);
+    // Server and cluster text: examiners read this file with cat and less, so no control stays raw.
+    await this.log.write(`${new Date().toISOString()} ${level.toUpperCase()} ${singleLine(message)}\n`);
   }
 
   /** Closes every file, then writes manifest.json (sizes, SHA-256, digest) and SHA256SUMS. */
