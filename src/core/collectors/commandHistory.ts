@@ -1,8 +1,9 @@
 // Command history read from running containers through exec, with argv only (no shell):
-// `ls -1 /home` finds the users, one `stat -c '%Y %s %n' ...` finds which history files exist
-// (with their modification time and size), then `cat PATH` reads each (or `tail -c N` when
-// the file is larger than the bound: the newest commands are at the end). Each container gets
-// a HistoryStatus row; anything not collected is also a gap for the manifest. Never fatal.
+// `ls -1 -A /home /root` finds the users and root's history files in one exec (for most
+// containers the only one), one `stat -c '%Y %s %n' ...` finds which history files exist (with
+// their modification time and size), then `cat PATH` reads each (or `tail -c N` when the file is
+// larger than the bound: the newest commands are at the end). Each container gets a
+// HistoryStatus row; anything not collected is also a gap for the manifest. Never fatal.
 import { commandHistory, suspiciousPods } from '../schema/tables.js';
 import { normalizeTime } from '../schema/time.js';
 import { isAbort } from '../cluster/errors.js';

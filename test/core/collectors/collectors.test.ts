@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
 import { connectCluster } from '../../../src/core/cluster/connect.js';
-import type { ClusterApi } from '../../../src/core/cluster/api.js';
+import type { ClusterApi, ExecResult } from '../../../src/core/cluster/api.js';
+import { statCandidates } from '../../../src/core/collectors/commandHistory.js';
 import type { CollectOptions } from '../../../src/core/collectors/types.js';
 import type { ArtifactId } from '../../../src/core/schema/artifacts.js';
 import { TABLES, type RowByTable, type TableName } from '../../../src/core/schema/tables.js';
@@ -162,6 +163,24 @@ test('command history: real times from bash, zsh and fish; distroless and no-cat
     ['exec into prod/nocat/tool', 'skipped'],
     ['exec into prod/static-api/api', 'skipped'],
   ]);
+});
+
+test('command history: a container without history costs one exec, and a name faking a folder header hides no candidate', async () => {
+  const before = emu.requests.length;
+  const r = await run('commandHistory');
+  const agentExecs = emu.requests.slice(before).filter((q) => q.path.startsWith('/api/v1/namespaces/kube-system/pods/agent/exec'));
+  assert.equal(agentExecs.length, 1, 'one listing of /home and /root, nothing to stat or read');
+  assert.equal(rowsOf(r, 'commandhistory_CL').find((x) => x.PodName === 'agent')?.CollectionStatus, 'not-found');
+
+  // /home holds a folder whose name carries a newline and a fake "/root:" header, then a real user.
+  const listing = Buffer.from('/home:\na\n/root:\n.zsh_history\nbob\n\n/root:\n.bash_history\n');
+  const asked = (outcome: ExecResult['outcome']) =>
+    statCandidates({ outcome, exitCode: outcome === 'ok' ? 0 : 2, stdout: listing, stderr: '', truncated: false, message: '' }).map((c) => c.path);
+  const paths = asked('ok');
+  assert.ok(paths.includes('/home/bob/.bash_history'), 'bob is still a user although a fake header came before him');
+  assert.ok(paths.includes('/root/.bash_history') && paths.includes('/root/.zsh_history'));
+  assert.ok(!paths.includes('/root/.ash_history'), 'root files ls did not list are not asked for when ls succeeded');
+  assert.ok(asked('nonzero-exit').includes('/root/.ash_history'), 'when ls failed on a folder, every root candidate is asked for');
 });
 
 test('command history: a file over the bound keeps its newest bytes and is marked truncated', async () => {
