@@ -4,6 +4,7 @@
 // subjects. src/views/treeView.ts adapts it to vscode.TreeDataProvider.
 import { ARTIFACTS, artifactDef, type ArtifactId } from '../core/schema/artifacts.js';
 import type { ArtifactReport, ArtifactStatus } from '../core/evidence/manifest.js';
+import type { Gap } from '../core/collectors/types.js';
 import { Emitter } from '../commands/emitter.js';
 import type { Disposable } from '../commands/seam.js';
 import type { ExtensionState } from '../commands/state.js';
@@ -54,7 +55,7 @@ const nsName = (ns: string, name: string) => (ns ? `${ns}/${name}` : name);
 export class ArtifactsTree implements Disposable {
   private readonly changed = new Emitter<TreeNode | undefined>();
   readonly onDidChange = this.changed.event;
-  private findings: { dir: string; value: Promise<BundleFindings> } | undefined;
+  private findings: { dir: string; value: Promise<BundleFindings>; resolved?: BundleFindings } | undefined;
   private readonly sub: Disposable;
 
   constructor(private readonly deps: ArtifactsTreeDeps) {
@@ -73,9 +74,17 @@ export class ArtifactsTree implements Disposable {
   private bundleFindings(dir: string): Promise<BundleFindings> {
     if (this.findings?.dir !== dir) {
       const value = this.deps.loadFindings(dir);
-      // A failed read is retried on the next expansion rather than cached.
-      value.catch(() => (this.findings = undefined));
-      this.findings = { dir, value };
+      const entry: { dir: string; value: Promise<BundleFindings>; resolved?: BundleFindings } = { dir, value };
+      // A failed read is retried on the next expansion rather than cached. Once read, the
+      // artifact rows can show counts per severity (getItem is synchronous): refresh them.
+      value.then(
+        (f) => {
+          entry.resolved = f;
+          this.refresh();
+        },
+        () => (this.findings = undefined),
+      );
+      this.findings = entry;
     }
     return this.findings.value;
   }
@@ -95,6 +104,7 @@ export class ArtifactsTree implements Disposable {
       case 'context':
         return ARTIFACTS.map((a) => ({ kind: 'artifactChoice', artifact: a.id }) as TreeNode);
       case 'snapshot':
+        if (bundle) void this.bundleFindings(bundle.dir).catch(() => undefined);
         return bundle ? ARTIFACTS.map((a) => ({ kind: 'artifactResult', artifact: a.id }) as TreeNode) : [];
       case 'artifactResult':
         return this.artifactChildren(node.artifact);
@@ -130,7 +140,7 @@ export class ArtifactsTree implements Disposable {
         for (const s of f.subjects) if (this.visible(s.findings).length) out.push({ kind: 'subject', subject: s });
       }
     }
-    const gaps = report.gaps.map((gap, index) => ({ kind: 'gap', artifact, gap, index }) as TreeNode);
+    const gaps = report.gaps.map((gap, index) => ({ kind: 'gap', artifact, gap, index }) as TreeNode).filter((n) => n.kind === 'gap' && gapOwner(bundle.manifest.artifacts, n.gap) === artifact);
     const all = [...out, ...gaps];
     if (all.length <= MAX_CHILDREN) return all;
     return [...all.slice(0, MAX_CHILDREN), { kind: 'more', parent: artifact, hidden: all.length - MAX_CHILDREN }];
@@ -247,7 +257,9 @@ export class ArtifactsTree implements Disposable {
             .join('\n'),
           contextValue: VIEW_ITEM.finding,
           collapsible: 'none',
-          icon: severityIcon(f.severity),
+          icon: f.baseline ? BASELINE_ICON : severityIcon(f.severity),
+          // A click shows the finding's row in the timeline, among what happened around it.
+          command: { command: CMD.showInTimeline, title: 'Show in Timeline', arguments: [node] },
         };
       }
       case 'container':
@@ -267,7 +279,7 @@ export class ArtifactsTree implements Disposable {
         return {
           id,
           label: nsName(s.namespace, s.name),
-          description: `${s.kind} · ${plural(fs.length, 'finding')}`,
+          description: `${s.kind} · ${severityCounts(fs)}`,
           tooltip: `${s.kind} ${nsName(s.namespace, s.name)}\n${plural(fs.length, 'finding')}`,
           contextValue: VIEW_ITEM.subject,
           collapsible: 'collapsed',
@@ -294,11 +306,11 @@ export class ArtifactsTree implements Disposable {
     ]
       .filter(Boolean)
       .join('\n');
-    const expandable = report.gaps.length > 0 || ((artifact === 'suspiciousPods' || artifact === 'rbac') && report.records > 0);
+    const expandable = this.ownGaps(artifact, report) > 0 || ((artifact === 'suspiciousPods' || artifact === 'rbac') && report.records > 0);
     return {
       id,
       label: def.label,
-      description: `${plural(report.records, 'record')}${statusText}`,
+      description: `${this.countText(artifact, report)}${statusText}`,
       tooltip,
       contextValue: `${VIEW_ITEM.artifactResult}.${report.status}`,
       collapsible: expandable ? (artifact === 'suspiciousPods' ? 'expanded' : 'collapsed') : 'none',
@@ -308,20 +320,59 @@ export class ArtifactsTree implements Disposable {
 
   private resourceItem(id: string, r: SuspiciousResource): TreeItemModel {
     const fs = this.visible(r.findings);
-    const techniques = [...new Set(fs.map((f) => f.techniqueId).filter(Boolean))];
     // Expected platform workloads say so first (long descriptions are cut at the end) and get a
-    // muted icon, so the real suspects stand out.
+    // neutral icon (not a green tick, which reads as "clean"), so the real suspects stand out.
     const baseline = fs.length > 0 && fs.every((f) => f.baseline);
     return {
       id,
       label: nsName(r.namespace, r.name),
-      description: `${baseline ? 'baseline · ' : ''}${r.isPod ? '' : `${r.kind} · `}${plural(fs.length, 'finding')}${techniques.length ? ` · ${techniques.slice(0, 3).join(', ')}${techniques.length > 3 ? '…' : ''}` : ''}`,
+      description: `${baseline ? 'baseline · ' : ''}${r.isPod ? '' : `${r.kind} · `}${severityCounts(fs)}`,
       tooltip: `${r.kind} ${nsName(r.namespace, r.name)}\n${fs.map((f) => `[${f.severity}] ${f.title} (${f.techniqueId})`).join('\n')}`,
       contextValue: r.isPod ? VIEW_ITEM.pod : VIEW_ITEM.workload,
       collapsible: 'collapsed',
-      icon: baseline ? { id: 'pass' } : fs.length ? severityIcon(worstSeverity(fs)) : { id: 'symbol-class' },
+      icon: baseline ? BASELINE_ICON : fs.length ? severityIcon(worstSeverity(fs)) : { id: 'symbol-class' },
     };
   }
+
+  private ownGaps(artifact: ArtifactId, report: ArtifactReport): number {
+    const all = this.deps.state.bundle?.manifest.artifacts ?? {};
+    return report.gaps.filter((g) => gapOwner(all, g) === artifact).length;
+  }
+
+  /** Findings counted as findings (per severity once read), other artifacts as records; a tree filter says so. */
+  private countText(artifact: ArtifactId, report: ArtifactReport): string {
+    if (artifact !== 'suspiciousPods' && artifact !== 'rbac') return plural(report.records, 'record');
+    const f = this.findings?.dir === this.deps.state.bundle?.dir ? this.findings?.resolved : undefined;
+    const only = this.deps.state.treeSeverities;
+    const filtered = only.length ? ` · filtered: ${only.join(', ')}` : '';
+    if (!f) return `${plural(report.records, artifact === 'rbac' ? 'record' : 'finding')}${filtered}`;
+    const groups = artifact === 'rbac' ? f.subjects : f.resources;
+    const fs = groups.flatMap((g) => this.visible(g.findings));
+    return `${artifact === 'rbac' ? `${plural(report.records, 'record')} · ` : ''}${severityCounts(fs)}${filtered}`;
+  }
+}
+
+const BASELINE_ICON = { id: 'shield' };
+
+/** "2 high · 1 low", most severe first; "0 findings" when there are none. */
+export function severityCounts(fs: readonly FindingView[]): string {
+  if (fs.length === 0) return '0 findings';
+  const by = new Map<string, number>();
+  for (const f of fs) by.set(f.severity, (by.get(f.severity) ?? 0) + 1);
+  return [...by.entries()]
+    .sort(([a], [b]) => severityRank(a) - severityRank(b))
+    .map(([sev, n]) => `${count(n)} ${sev || 'unrated'}`)
+    .join(' · ');
+}
+
+/**
+ * The artifact a gap is listed under. Suspicious pods and RBAC read other artifacts' lists (cron
+ * jobs, pods): a gap they share with such an artifact is that artifact's, so it is listed once.
+ */
+function gapOwner(reports: Partial<Record<ArtifactId, ArtifactReport>>, gap: Gap): ArtifactId | undefined {
+  const same = (g: Gap) => g.scope === gap.scope && g.status === gap.status;
+  const owners = ARTIFACTS.filter((a) => reports[a.id]?.gaps.some(same)).map((a) => a.id);
+  return owners.find((a) => a !== 'suspiciousPods' && a !== 'rbac') ?? owners[0];
 }
 
 function worstSeverity(fs: FindingView[]): string {

@@ -26,6 +26,11 @@ export function toTreeItem(m: TreeItemModel): vscode.TreeItem {
   return item;
 }
 
+/** The tree's banner while a severity filter is on (undefined: none). */
+export function filterMessage(severities: readonly string[]): string | undefined {
+  return severities.length ? `Filtered: showing ${severities.join(', ')} findings only (Filter… to change)` : undefined;
+}
+
 export function createArtifactsTreeView(tree: ArtifactsTree, state: ExtensionState, fallbackArtifacts: () => readonly ArtifactId[]): vscode.TreeView<TreeNode> {
   const onDidChangeTreeData: vscode.Event<TreeNode | undefined> = (listener, thisArgs, disposables) => {
     const d = tree.onDidChange((e) => listener.call(thisArgs, e));
@@ -44,5 +49,9 @@ export function createArtifactsTreeView(tree: ArtifactsTree, state: ExtensionSta
       .map(([node, s]) => ({ artifact: (node as Extract<TreeNode, { kind: 'artifactChoice' }>).artifact, checked: s === vscode.TreeItemCheckboxState.Checked }));
     if (changes.length) void state.setArtifactsChecked(changes, fallbackArtifacts());
   });
+  // A severity filter hides findings: say so above the tree, where it cannot be missed.
+  const showFilter = () => (view.message = filterMessage(state.treeSeverities));
+  showFilter();
+  state.onDidChange((change) => change === 'filter' && showFilter());
   return view;
 }

@@ -112,7 +112,7 @@ test('a suspicious pod drills down to its findings (severity, technique, explana
   const podItem = tree.getItem(pod);
   assert.equal(podItem.contextValue, VIEW_ITEM.pod);
   assert.equal(podItem.icon?.id, 'error', 'the worst finding sets the icon');
-  assert.match(podItem.description!, /3 findings · MS-TA9038, MS-TA9013, MS-TA9017/);
+  assert.equal(podItem.description, '2 high · 1 low', 'counts per severity, not a list of technique ids');
   assert.equal(tree.getItem(resources[1]!).contextValue, VIEW_ITEM.workload);
 
   // Most severe first, then by title.
@@ -133,6 +133,8 @@ test('a suspicious pod drills down to its findings (severity, technique, explana
   assert.match(priv.tooltip!, /^Container debugger runs privileged: it has full access to the node\./);
   assert.match(priv.tooltip!, /Evidence spec\.containers\[0\]\.securityContext\.privileged = true/);
   assert.equal(items[2]!.icon?.id, 'info', 'low severity');
+
+  assert.deepEqual(priv.command, { command: CMD.showInTimeline, title: 'Show in Timeline', arguments: [kids[1]] }, 'a click on a finding reveals it in the timeline');
 
   const container = items[3]!;
   assert.equal(container.command?.command, CMD.showInTimeline);
@@ -159,7 +161,7 @@ test('RBAC findings drill down by subject; the severity filter hides what is not
   const [subject] = await tree.getChildren(rbac);
   const s = tree.getItem(subject!);
   assert.equal(s.label, 'default/default');
-  assert.equal(s.description, 'ServiceAccount · 1 finding');
+  assert.equal(s.description, 'ServiceAccount · 1 high');
   assert.equal(s.contextValue, VIEW_ITEM.subject);
   const [f] = await tree.getChildren(subject);
   assert.equal(tree.getItem(f!).label, 'cluster-admin bound to a service account');
@@ -191,9 +193,31 @@ test('expected platform pods (every finding on the baseline) come after the real
   const { tree, state } = makeTree();
   await state.selectContext('aks-prod-weu');
   const item = tree.getItem({ kind: 'resource', resource: found.resources[2]! });
-  assert.match(item.description!, /^baseline · 1 finding/, 'the baseline mark comes first, where a cut description still shows it');
-  assert.deepEqual(item.icon, { id: 'pass' }, 'a muted icon, not the red one of a real suspect');
+  assert.equal(item.description, 'baseline · 1 high', 'the baseline mark comes first, where a cut description still shows it');
+  assert.deepEqual(item.icon, { id: 'shield' }, 'a neutral icon: neither the red one of a real suspect nor a green tick that reads as "clean"');
   const suspect = tree.getItem({ kind: 'resource', resource: found.resources[0]! });
   assert.doesNotMatch(suspect.description!, /baseline/);
   assert.equal(suspect.icon?.id, 'error');
+});
+
+test('findings are counted as findings per severity on their artifact, a severity filter says "filtered", and a gap shared with the artifact it belongs to is listed once', async () => {
+  const { dir, manifest } = await writeFixtureBundle();
+  // The suspicious-pods scan met the same forbidden list as the Cron jobs artifact.
+  const gap = { scope: 'cronjobs in namespace prod-web', status: 'forbidden' as const, message: 'cronjobs.batch is forbidden' };
+  manifest.artifacts.cronJobs = { status: 'forbidden', records: 0, bytes: 0, gaps: [gap] } as never;
+  manifest.artifacts.suspiciousPods!.gaps = [...manifest.artifacts.suspiciousPods!.gaps, gap];
+  const { tree, state } = makeTree();
+  await state.setBundle({ dir, manifest });
+  const [snapshot] = await tree.getChildren();
+  const suspicious = await child(tree, snapshot, 'Suspicious pods');
+  await tree.getChildren(suspicious);
+  // Before the findings are read the artifact counts its records as findings; after, per severity.
+  const desc = () => tree.getItem(suspicious).description!;
+  assert.match(desc(), /^\d+ high · \d+ (medium · )?\d+ low/, desc());
+  assert.doesNotMatch(desc(), /records?/);
+  assert.equal((await tree.getChildren(suspicious)).filter((n) => n.kind === 'gap').length, 0, 'the cron-job gap is not repeated under Suspicious pods');
+  const cron = await child(tree, snapshot, 'Cron jobs');
+  assert.deepEqual(labels(tree, await tree.getChildren(cron)), ['cronjobs in namespace prod-web']);
+  await state.setTreeSeverities(['low']);
+  assert.equal(desc(), '1 low · filtered: low');
 });
