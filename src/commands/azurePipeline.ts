@@ -6,8 +6,8 @@ import type { AzureConnection } from '../core/azure/credentials.js';
 import { ingestBundle } from '../core/azure/ingest.js';
 import { INSIGHTS_TABLE_NAMES } from '../core/azure/insightsTables.js';
 import { provision as provisionResources } from '../core/azure/provision.js';
-import { queryWorkspaceTimeline } from '../core/azure/query.js';
-import { defaultStatePath, readState, writeState } from '../core/azure/state.js';
+import { queryWorkspaceTimeline, workspaceArrival } from '../core/azure/query.js';
+import { defaultStatePath, readState, recordIngest, saveProvisioned, type AzureState } from '../core/azure/state.js';
 import type { TableName } from '../core/schema/tables.js';
 import type { TimelineFilter } from '../core/timeline/filter.js';
 import type { AzureRun, IngestOutcome, ProvisionOutcome, WorkspaceRows } from './azureServices.js';
@@ -47,7 +47,7 @@ export async function provision(conn: AzureConnection, settings: KfsSettings['az
       },
     },
   );
-  if (result.state) await writeState(result.state, statePath);
+  if (result.state) await saveProvisioned(result.state, statePath);
   const where = `workspace ${settings.workspaceName} in ${settings.resourceGroup}`;
   return {
     changed: result.changed,
@@ -57,10 +57,15 @@ export async function provision(conn: AzureConnection, settings: KfsSettings['az
   };
 }
 
-export async function ingest(conn: AzureConnection, bundleDir: string, run: AzureRun, statePath = defaultStatePath(), timing: Timing = {}): Promise<IngestOutcome> {
-  const state = await readState(statePath).catch((err: unknown) => {
-    throw new AzureSettingsError(`${(err as Error).message.replace(/run "kubeforensys provision" first.*$/, 'run "KubeForenSys: Provision Log Analytics Resources" first.')}`);
+/** The state file, its "run provision" advice phrased for the extension. */
+function stateFor(statePath: string): Promise<AzureState> {
+  return readState(statePath).catch((err: unknown) => {
+    throw new AzureSettingsError((err as Error).message.replace(/run "kubeforensys provision"( first| again)?.*$/, 'run "KubeForenSys: Provision Log Analytics Resources"$1.'));
   });
+}
+
+export async function ingest(conn: AzureConnection, bundleDir: string, run: AzureRun, statePath = defaultStatePath(), timing: Timing = {}): Promise<IngestOutcome> {
+  const state = await stateFor(statePath);
   const manifest = await readManifest(bundleDir);
   const total = Object.values(manifest.tables).reduce((s, t) => s + (t?.records ?? 0), 0);
   const done = new Map<TableName, number>();
@@ -77,24 +82,37 @@ export async function ingest(conn: AzureConnection, bundleDir: string, run: Azur
       });
     },
   });
+  await recordIngest(statePath, { snapshotId: manifest.snapshotId, rows: result.delivered, at: new Date().toISOString() });
   const tables = Object.values(result.tables);
   const sent = tables.reduce((s, t) => s + (t?.sent ?? 0), 0);
   const skipped = tables.reduce((s, t) => s + (t?.skipped ?? 0), 0);
+  const n = (x: number) => x.toLocaleString('en-US');
+  const stopped = Object.entries(result.tables).filter(([, t]) => t?.stopped).map(([name]) => name);
+  if (result.checkpointRejected) run.log?.warn(`ingest: the bundle's checkpoint was not trusted (${result.checkpointRejected}); every record was sent.`);
+  for (const q of result.quarantined) run.log?.warn(`ingest: the service refused ${q.table} record ${q.recordId} (${q.code || q.status}): ${q.reason}`);
   return {
     rows: sent,
-    summary: `ingested ${sent.toLocaleString('en-US')} records into ${state.workspaceName} (${(result.bytes / 1e6).toFixed(1)} MB in ${result.requests} requests)${
-      skipped ? `; ${skipped.toLocaleString('en-US')} already delivered by an earlier run` : ''
-    }${result.truncatedFields ? `; ${result.truncatedFields} fields over 64 KB truncated (the bundle keeps them whole)` : ''}.`,
+    refused: result.quarantined.length,
+    summary: `ingested ${n(sent)} records into ${state.workspaceName} (${(result.bytes / 1e6).toFixed(1)} MB in ${result.requests} requests)${skipped ? `; ${n(skipped)} already delivered by an earlier run` : ''}${
+      result.truncatedFields ? `; ${result.truncatedFields} fields over 64 KB truncated (the bundle keeps them whole)` : ''
+    }${result.quarantined.length ? `; ${n(result.quarantined.length)} refused by the service and kept only in the bundle (see the log)` : ''}${stopped.length ? `; gave up on ${stopped.join(', ')}` : ''}${
+      result.checkpointRejected ? '; the old checkpoint was not trusted, so everything was sent' : ''
+    }.`,
   };
 }
 
+/**
+ * The workspace timeline. When the last ingestion is not all queryable yet (new data takes minutes),
+ * the warning says how much is and the caller offers a refresh, instead of an empty or short
+ * timeline passing for the answer.
+ */
 export async function queryTimeline(conn: AzureConnection, filter: TimelineFilter, settings: KfsSettings['azure'], run: AzureRun, statePath = defaultStatePath()): Promise<WorkspaceRows> {
-  const state = await readState(statePath).catch((err: unknown) => {
-    throw new AzureSettingsError((err as Error).message.replace(/run "kubeforensys provision" first.*$/, 'run "KubeForenSys: Provision Log Analytics Resources" first.'));
-  });
+  const state = await stateFor(statePath);
   // AKSAudit* are the AKS audit tables; the rest are Container Insights'.
   const insightsTables = INSIGHTS_TABLE_NAMES.filter((t) => (t.startsWith('AKSAudit') ? settings.includeAksAudit : settings.includeContainerInsights));
+  const arrival = state.lastIngest ? await workspaceArrival(conn, state.workspaceCustomerId, state.lastIngest, run.signal) : null;
   const res = await queryWorkspaceTimeline(conn, state.workspaceCustomerId, { filter, insightsTables, signal: run.signal });
+  if (arrival && !arrival.complete) return { rows: res.rows, label: `Log Analytics · ${state.workspaceName}`, warning: arrival.message, refreshable: true };
   const warning = res.partialError
     ? `the workspace answered part of the timeline only: ${res.partialError}`
     : res.truncated

@@ -4,7 +4,7 @@
 // when, and only when, KUBEFORENSYS_TEST_AZURE_ENDPOINTS names its endpoints file.
 import type { TimelineRow } from '../core/schema/timeline.js';
 import type { TimelineFilter } from '../core/timeline/filter.js';
-import { credentialFromFunction, PUBLIC_CLOUD, TEST_ENDPOINTS_ENV, testConnectionFromEnv, type AzureConnection } from '../core/azure/credentials.js';
+import { credentialFromFunction, PUBLIC_CLOUD, testConnectionFromEnv, type AzureConnection } from '../core/azure/credentials.js';
 import type { AzureAuth } from './context.js';
 import type { KfsSettings } from './settings.js';
 
@@ -29,14 +29,18 @@ export interface ProvisionOutcome {
 export interface IngestOutcome {
   summary: string;
   rows: number;
+  /** Rows the service refused (quarantined: kept only in the bundle). */
+  refused: number;
 }
 
 export interface WorkspaceRows {
   rows: TimelineRow[];
   /** Workspace name or id shown as the timeline's source. */
   label: string;
-  /** Partial result or row limit reached: said, never silent. */
+  /** Partial result, row limit reached, or data still arriving: said, never silent. */
   warning?: string;
+  /** The workspace has not caught up with the last ingestion yet: offer to load it again. */
+  refreshable?: boolean;
 }
 
 export interface AzureServices {
@@ -53,24 +57,15 @@ export async function extensionConnection(auth: AzureAuth, env: NodeJS.ProcessEn
   return { credential: credentialFromFunction((scopes) => auth.getToken(scopes)), ...PUBLIC_CLOUD, isTest: false };
 }
 
-/**
- * The ids provisioning writes: the file the CLI shares, except against the emulator, where they
- * sit beside its endpoints file so tests never touch the user's real state.
- */
-export function statePathFor(conn: Pick<AzureConnection, 'isTest'>, env: NodeJS.ProcessEnv, defaultPath: string): string {
-  const endpoints = env[TEST_ENDPOINTS_ENV];
-  return conn.isTest && endpoints ? `${endpoints}.azure-state.json` : defaultPath;
-}
-
 export async function loadAzureServices(env: NodeJS.ProcessEnv = process.env): Promise<AzureServices> {
-  const [pipeline, { defaultStatePath }] = await Promise.all([import('./azurePipeline.js'), import('../core/azure/state.js')]);
-  const state = (conn: AzureConnection) => statePathFor(conn, env, defaultStatePath());
-  // The emulator answers long-running operations at once: poll it quickly.
-  const timing = (conn: AzureConnection) => (conn.isTest ? { pollIntervalMs: 20, retryBaseMs: 20 } : {});
+  const [pipeline, { azureStatePath, azureTiming }] = await Promise.all([import('./azurePipeline.js'), import('../core/azure/state.js')]);
+  // The state file's rule (the emulator's beside its endpoints file) and the timings live in core.
+  const state = () => azureStatePath(undefined, env);
+  const timing = azureTiming;
   return {
     connection: (auth) => extensionConnection(auth, env),
-    provision: (conn, settings, run) => pipeline.provision(conn, settings, run, state(conn), timing(conn)),
-    ingest: (conn, dir, run) => pipeline.ingest(conn, dir, run, state(conn), timing(conn)),
-    queryTimeline: (conn, filter, settings, run) => pipeline.queryTimeline(conn, filter, settings, run, state(conn)),
+    provision: (conn, settings, run) => pipeline.provision(conn, settings, run, state(), timing(conn)),
+    ingest: (conn, dir, run) => pipeline.ingest(conn, dir, run, state(), timing(conn)),
+    queryTimeline: (conn, filter, settings, run) => pipeline.queryTimeline(conn, filter, settings, run, state()),
   };
 }

@@ -8,7 +8,8 @@ import { kubeconfigPathForCore, readSettings, resolveKubeconfig, type KfsSetting
 import type { LogChannel, UiHost, WorkspaceInfo } from './seam.js';
 import type { ExtensionState } from './state.js';
 
-export type TimelineSourceSpec = { kind: 'local'; bundleDir: string } | { kind: 'workspace' };
+/** `refresh` (a time) asks for the workspace to be queried again although its panel is open. */
+export type TimelineSourceSpec = { kind: 'local'; bundleDir: string } | { kind: 'workspace'; refresh?: number };
 
 /** The timeline panel as commands drive it (src/views/timelinePanel.ts implements it). */
 export interface TimelinePanels {

@@ -56,8 +56,8 @@ export function defaultCoreServices(): CoreServices {
     },
     azure: async () => (await import('./azureServices.js')).loadAzureServices(),
     hasWorkspace: async (env) => {
-      const [{ statePathFor }, { defaultStatePath }, { existsSync }] = await Promise.all([import('./azureServices.js'), import('../core/azure/state.js'), import('node:fs')]);
-      return existsSync(statePathFor({ isTest: !!env.KUBEFORENSYS_TEST_AZURE_ENDPOINTS }, env, defaultStatePath()));
+      const [{ azureStatePath }, { existsSync }] = await Promise.all([import('../core/azure/state.js'), import('node:fs')]);
+      return existsSync(azureStatePath(undefined, env));
     },
   };
 }

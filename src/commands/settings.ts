@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ARTIFACT_IDS, isArtifactId, type ArtifactId } from '../core/schema/artifacts.js';
 import { DEFAULT_COLLECT_OPTIONS } from '../core/collectors/types.js';
+import { DEFAULT_WORKSPACE_NAME } from '../core/azure/state.js';
 import type { ConfigReader, InspectedSetting, WorkspaceInfo } from './seam.js';
 
 export const SECTION = 'kubeforensys';
@@ -83,7 +84,7 @@ export function readSettings(ws: WorkspaceInfo): KfsSettings {
     azure: {
       subscription: nonEmpty(read(ws, 'azure.subscription')),
       resourceGroup: nonEmpty(read(ws, 'azure.resourceGroup')),
-      workspaceName: nonEmpty(read(ws, 'azure.workspaceName')) ?? 'KubeForenSys-LAW',
+      workspaceName: nonEmpty(read(ws, 'azure.workspaceName')) ?? DEFAULT_WORKSPACE_NAME,
       location: nonEmpty(read(ws, 'azure.location')),
       includeContainerInsights: read<boolean>(ws, 'azure.includeContainerInsights') === true,
       includeAksAudit: read<boolean>(ws, 'azure.includeAksAudit') === true,

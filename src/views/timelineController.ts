@@ -135,6 +135,6 @@ const EMPTY_SOURCE: TimelineSource = {
   size: 0,
   query: () => ({ total: 0, rows: [] }),
   histogram: () => ({ start: 0, bucketMs: 1, buckets: 0, series: [], undated: 0, total: 0 }),
-  facets: () => ({ total: 0, namespaces: [], pods: [], containers: [], sourceTables: [], eventTypes: [], severities: [], timeRange: null }),
+  facets: () => ({ total: 0, namespaces: [], pods: [], containers: [], workloads: [], sourceTables: [], eventTypes: [], severities: [], timeSources: [], timeRange: null, defaultRange: null }),
   row: () => undefined,
 };

@@ -19,7 +19,10 @@ export async function loadTimelineSource(cc: CommandContext, source: TimelineSou
   const res = await azure.queryTimeline(conn, emptyFilter(), settingsOf(cc).azure, { signal: signal ?? new AbortController().signal, log: cc.log });
   if (res.warning) {
     cc.log.warn(`workspace timeline: ${res.warning}`);
-    void cc.ui.showWarningMessage(`KubeForenSys: ${res.warning}`);
+    // Data still arriving: offer to query again rather than leave a short timeline as the answer.
+    void cc.ui.showWarningMessage(`KubeForenSys: ${res.warning}`, ...(res.refreshable ? ['Refresh'] : [])).then((choice) => {
+      if (choice === 'Refresh') return cc.timeline.open({ kind: 'workspace', refresh: Date.now() }, cc.timeline.currentFilter());
+    });
   }
   return { source: await cc.core.timelineFromRows(res.rows), info: { kind: 'workspace', label: res.label } };
 }

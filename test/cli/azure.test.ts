@@ -65,6 +65,6 @@ test('`kql` prints a query with the hostile values escaped', async () => {
 test('csv output defuses spreadsheet formulas from cluster text', async () => {
   const { writeTimeline } = await import('../../src/cli/azure.js');
   let out = '';
-  await writeTimeline([{ Time: '', SourceTable: 'kubelogs_CL', EventType: 'LogLine', Cluster: 'c', Namespace: 'n', PodName: '=HYPERLINK("http://x")', ContainerName: '', Summary: '', Severity: '', TechniqueId: '', RecordId: 'r', Details: {} }], 'csv', new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }));
+  await writeTimeline([{ Time: '', TimeSource: 'none', SourceTable: 'kubelogs_CL', EventType: 'LogLine', Cluster: 'c', Namespace: 'n', PodName: '=HYPERLINK("http://x")', ContainerName: '', Summary: '', Severity: '', TechniqueId: '', RecordId: 'r', Details: {} }], 'csv', new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }));
   assert.match(out, /"'=HYPERLINK\(""http:\/\/x""\)"/);
 });

@@ -12,6 +12,7 @@ export function row(i: number, over: Partial<TimelineRow> = {}): TimelineRow {
   const time = new Date(base + i * 7_000).toISOString().replace('Z', '0000Z');
   return {
     Time: time,
+    TimeSource: 'event',
     SourceTable: containerLogs.name,
     EventType: 'LogLine',
     Cluster: 'aks-prod',

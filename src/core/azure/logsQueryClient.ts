@@ -22,15 +22,22 @@ export async function runWorkspaceQuery(
   const client = new LogsQueryClient(conn.credential, { ...clientOptions(conn), endpoint: conn.queryEndpoint });
   // No timespan: the query's own time filter on EventTime applies, not one on TimeGenerated.
   let rawBody: string | undefined;
-  const res = await client.queryWorkspace(workspaceId, query, undefined as never, {
-    abortSignal: opts.signal,
-    serverTimeoutInSeconds: opts.serverTimeoutInSeconds ?? 600,
-    // The SDK keeps only the top-level partial-error text; the reason (e.g. the row limit) is in
-    // error.details[].innererror of the raw body.
-    onResponse: (raw) => {
-      rawBody = raw.bodyAsText ?? undefined;
-    },
-  });
+  let res;
+  try {
+    res = await client.queryWorkspace(workspaceId, query, undefined as never, {
+      abortSignal: opts.signal,
+      serverTimeoutInSeconds: opts.serverTimeoutInSeconds ?? 600,
+      // The SDK keeps only the top-level partial-error text; the reason (e.g. the row limit) is in
+      // error.details[].innererror of the raw body.
+      onResponse: (raw) => {
+        rawBody = raw.bodyAsText ?? undefined;
+      },
+    });
+  } catch (err) {
+    // The service answers 204 No Content when nothing matched; the SDK expects 200 and throws.
+    if ((err as { statusCode?: number }).statusCode === 204) return { status: 'success', table: { columns: [], rows: [] } };
+    throw err;
+  }
   const toRaw = (t: { columnDescriptors: { name?: string; type?: string }[]; rows: unknown[][] } | undefined): RawTable => ({
     columns: (t?.columnDescriptors ?? []).map((c) => ({ name: c.name ?? '', type: c.type ?? '' })),
     rows: t?.rows ?? [],

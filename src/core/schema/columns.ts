@@ -44,6 +44,9 @@ export const COMMON_COLUMNS = [
 ] as const satisfies readonly ColumnDef[];
 
 export type CommonRow = RowOf<typeof COMMON_COLUMNS>;
+export type CommonColumnName = (typeof COMMON_COLUMNS)[number]['name'];
+/** The common column names, typed: `COMMON.SnapshotId` is 'SnapshotId', and a typo does not compile. */
+export const COMMON = Object.fromEntries(COMMON_COLUMNS.map((c) => [c.name, c.name])) as { readonly [N in CommonColumnName]: N };
 
 export interface TableDef<Name extends string = string, Cols extends readonly ColumnDef[] = readonly ColumnDef[]> {
   /** Log Analytics custom table name; ends in _CL. */
@@ -55,8 +58,11 @@ export interface TableDef<Name extends string = string, Cols extends readonly Co
   readonly columns: readonly ColumnDef[];
 }
 
-const RESERVED = new Set(['_resourceid', 'id', '_subscriptionid', 'tenantid', 'type', 'uniqueid', 'title']);
-const COLUMN_NAME = /^[A-Za-z][A-Za-z0-9_]{0,44}$/;
+/** Column names Log Analytics reserves for itself (compared case-insensitively); see docs/azure.md. */
+export const RESERVED_COLUMN_NAMES = ['_ResourceId', 'id', '_SubscriptionId', 'TenantId', 'Type', 'UniqueId', 'Title', 'BilledSize', 'IsBillable', 'InvalidTimeGenerated', '_ItemId', '_ResourceGroup', '_TimeReceived'] as const;
+const RESERVED = new Set(RESERVED_COLUMN_NAMES.map((n) => n.toLowerCase()));
+/** A custom column name: 2 to 45 letters, digits and underscores, starting with a letter. */
+export const COLUMN_NAME = /^[A-Za-z][A-Za-z0-9_]{1,44}$/;
 
 export function defineTable<const Name extends string, const Cols extends readonly ColumnDef[]>(def: {
   name: Name;

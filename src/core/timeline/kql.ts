@@ -4,11 +4,25 @@
 // Every value that reaches the query text goes through kqlString or kqlDatetime: pod and container
 // names, namespaces and free text are attacker- or user-controlled.
 import { TABLES, type AnyTable, type TableName } from '../schema/tables.js';
-import { TIMELINE_PASSTHROUGH } from '../schema/timeline.js';
+import {
+  BASELINE_COLUMN,
+  BASELINE_TABLES,
+  EVENT_TIME_COLUMN,
+  RESOURCE_KIND_COLUMN,
+  RESOURCE_NAME_COLUMN,
+  TIME_SOURCE_RULES,
+  TIMELINE_COLUMNS,
+  TL,
+  WORKLOAD_TABLES,
+  type TimeSource,
+  type TimeSourceTest,
+  type TimelineColumnName,
+} from '../schema/timeline.js';
 import { normalizeTime } from '../schema/time.js';
+import { COMMON } from '../schema/columns.js';
 import { INSIGHTS_TABLES, type InsightsTableName } from '../azure/insightsTables.js';
 import type { TimelineFilter } from './filter.js';
-import { TEXT_SEARCH_COLUMNS } from './rows.js';
+import { TEXT_SEARCH_COLUMNS, textDetailColumns } from './rows.js';
 
 /** One less than the Log Analytics 500,000-row result limit, so one extra row proves truncation. */
 export const DEFAULT_ROW_LIMIT = 499_999;
@@ -24,7 +38,19 @@ export interface KqlOptions {
    * needs it: the SDK turns datetime cells into Date objects, which keep only milliseconds.
    */
   timeAsText?: boolean;
+  /** Start with a comment for the Azure portal: its time range applies to TimeGenerated, not EventTime. */
+  forPortal?: boolean;
 }
+
+/**
+ * The portal filters every query on TimeGenerated (collection time, or ingestion time when that
+ * was over 2 days old or 1 day ahead) by its time picker; this query filters on EventTime.
+ */
+export const PORTAL_TIME_COMMENT = [
+  `// KubeForenSys unified timeline. Rows are filtered on ${COMMON.EventTime}, the time of the event in the cluster.`,
+  `// The portal's time range applies to ${COMMON.TimeGenerated} instead (when the row was collected, or ingested if`,
+  '// that was over 2 days before or 1 day after): set it to cover the collection and the ingestion, or rows are hidden.',
+].join('\n');
 
 /**
  * A KQL string literal for any JavaScript string. Besides the documented escapes (\\ \" \t \n),
@@ -68,48 +94,110 @@ export function kqlIdentifier(name: string): string {
   return `[${kqlString(name)}]`;
 }
 
-/** The filter as a KQL predicate over timeline column names (mapped through `col`), or '' for none. */
-export function filterPredicate(f: TimelineFilter, col: (timelineColumn: string) => string = (c) => c): string {
+/**
+ * What a filter can say about one leg of the union: how timeline columns are spelled there, what
+ * free text searches in Details, and which finding columns the leg has.
+ */
+export interface LegColumns {
+  /** A timeline column as the leg's query spells it. */
+  col: (timelineColumn: TimelineColumnName) => string;
+  /** The leg's SourceTable, as a literal (free text covers it too). */
+  sourceTable: string;
+  /** KQL string expressions over the leg's Details values that free text searches. */
+  detailTexts: string[];
+  /** The leg's Baseline column, when it has one. */
+  baseline?: string;
+  /** The leg's ResourceKind and ResourceName columns, when it has them. */
+  resource?: { kind: string; name: string };
+}
+
+/** The filter as a KQL predicate over one leg (rows.ts matchesFilter, in KQL), or '' for none. */
+export function filterPredicate(f: TimelineFilter, leg: LegColumns): string {
+  const { col } = leg;
   const parts: string[] = [];
   const list = (values: readonly string[]) => `(${values.map(kqlString).join(', ')})`;
-  if (f.from) parts.push(`${col('Time')} >= ${kqlDatetime(f.from)}`);
-  if (f.to) parts.push(`${col('Time')} < ${kqlDatetime(f.to)}`);
-  if (f.namespaces.length) parts.push(`${col('Namespace')} in ${list(f.namespaces)}`);
-  if (f.pods.length) {
-    parts.push(`(${f.pods.map((p) => `(${col('Namespace')} == ${kqlString(p.namespace)} and ${col('PodName')} == ${kqlString(p.pod)})`).join(' or ')})`);
-  }
+  const eq = (c: TimelineColumnName, v: string) => `${col(c)} == ${kqlString(v)}`;
+  if (f.from) parts.push(`${col(TL.Time)} >= ${kqlDatetime(f.from)}`);
+  if (f.to) parts.push(`${col(TL.Time)} < ${kqlDatetime(f.to)}`);
+  if (f.namespaces.length) parts.push(`${col(TL.Namespace)} in ${list(f.namespaces)}`);
+  if (f.pods.length) parts.push(anyOf(f.pods.map((p) => `(${eq(TL.Namespace, p.namespace)} and ${eq(TL.PodName, p.pod)})`)));
   if (f.containers.length) {
-    parts.push(
-      `(${f.containers
-        .map((c) => `(${col('Namespace')} == ${kqlString(c.namespace)} and ${col('PodName')} == ${kqlString(c.pod)} and ${col('ContainerName')} == ${kqlString(c.container)})`)
-        .join(' or ')})`,
-    );
+    // The container's rows and its pod's pod-level rows (matchesContainer).
+    const one = (c: TimelineFilter['containers'][number]) =>
+      `(${eq(TL.Namespace, c.namespace)} and ${eq(TL.PodName, c.pod)} and (${eq(TL.ContainerName, c.container)} or ${eq(TL.ContainerName, '')}))`;
+    parts.push(anyOf(f.containers.map(one)));
   }
-  if (f.eventTypes.length) parts.push(`${col('EventType')} in ${list(f.eventTypes)}`);
-  if (f.severities.length) parts.push(`${col('Severity')} in ${list(f.severities)}`);
-  // `contains` is case-insensitive substring, like matchesFilter's lower-cased includes.
-  if (f.text) parts.push(`(${TEXT_SEARCH_COLUMNS.map((c) => `${col(c)} contains ${kqlString(f.text)}`).join(' or ')})`);
+  if (f.workloads.length) parts.push(leg.resource ? workloadPredicate(f, leg.resource, col) : 'false');
+  if (f.eventTypes.length) parts.push(`${col(TL.EventType)} in ${list(f.eventTypes)}`);
+  if (f.severities.length) parts.push(`${col(TL.Severity)} in ${list(f.severities)}`);
+  if (f.hideBaseline && leg.baseline) parts.push(`(isnull(${leg.baseline}) or ${leg.baseline} == false)`);
+  if (f.recordIds.length) parts.push(`${col(TL.RecordId)} in ${list(f.recordIds)}`);
+  if (f.text) parts.push(textPredicate(f.text, leg));
   return parts.join(' and ');
 }
 
+const anyOf = (terms: string[]) => `(${terms.join(' or ')})`;
+
+function workloadPredicate(f: TimelineFilter, r: { kind: string; name: string }, col: LegColumns['col']): string {
+  return anyOf(f.workloads.map((w) => `(${col(TL.Namespace)} == ${kqlString(w.namespace)} and ${r.kind} == ${kqlString(w.kind)} and ${r.name} == ${kqlString(w.name)})`));
+}
+
+// `contains` is case-insensitive substring, like matchesText's lower-cased includes; the source
+// table is a literal on the left so the query's shape never depends on the text.
+function textPredicate(text: string, leg: LegColumns): string {
+  const needle = kqlString(text);
+  const terms = [`${leg.sourceTable} contains ${needle}`, ...TEXT_SEARCH_COLUMNS.filter((c) => c !== TL.SourceTable).map((c) => `${leg.col(c)} contains ${needle}`)];
+  for (const d of leg.detailTexts) terms.push(`${d} contains ${needle}`);
+  return anyOf(terms);
+}
+
+/** A native table's leg: filtered on its own columns (before projecting); only Time differs in name. */
+function nativeLegColumns(table: AnyTable): LegColumns {
+  return {
+    col: (c) => (c === TL.Time ? EVENT_TIME_COLUMN : kqlIdentifier(c)),
+    sourceTable: kqlString(table.name),
+    detailTexts: textDetailColumns(table).map((c) => (c.type === 'dynamic' ? `tostring(${kqlIdentifier(c.name)})` : kqlIdentifier(c.name))),
+    baseline: BASELINE_TABLES.includes(table.name) ? kqlIdentifier(BASELINE_COLUMN) : undefined,
+    resource: WORKLOAD_TABLES.includes(table.name) ? { kind: kqlIdentifier(RESOURCE_KIND_COLUMN), name: kqlIdentifier(RESOURCE_NAME_COLUMN) } : undefined,
+  };
+}
+
+/** TimeSource for a native table's rows: its TIME_SOURCE_RULES rule as nested iff (rows.ts timeSourceOf). */
+export function timeSourceExpression(table: TableName): string {
+  const rule = TIME_SOURCE_RULES[table];
+  let expr = kqlString(rule.otherwise);
+  for (const c of [...rule.cases].reverse()) expr = `iff(${kqlTest(c.when)}, ${kqlString(c.then)}, ${expr})`;
+  return `iff(isnull(${EVENT_TIME_COLUMN}), ${kqlString('none' satisfies TimeSource)}, ${expr})`;
+}
+
+function kqlTest(t: TimeSourceTest): string {
+  const c = kqlIdentifier(t.column);
+  if ('equals' in t) return `${c} == ${typeof t.equals === 'boolean' ? String(t.equals) : kqlString(t.equals)}`;
+  // startswith is case-insensitive in KQL, as timeSourceOf's prefix test is.
+  if ('startsWith' in t) return `${c} startswith ${kqlString(t.startsWith)}`;
+  return `${c} == ${kqlIdentifier(t.sameAs)}`;
+}
+
 function nativeLeg(table: AnyTable, f: TimelineFilter): string {
-  // Filter before projecting so the service can use its column statistics; only Time differs in name.
-  const where = filterPredicate(f, (c) => (c === 'Time' ? 'EventTime' : kqlIdentifier(c)));
+  // Filter before projecting so the service can use its column statistics.
+  const where = filterPredicate(f, nativeLegColumns(table));
   const details = table.specific.map((c) => `${kqlString(c.name)}, ${kqlIdentifier(c.name)}`).join(', ');
-  const project = [
-    'Time = EventTime',
-    `SourceTable = ${kqlString(table.name)}`,
-    ...TIMELINE_PASSTHROUGH.map(kqlIdentifier),
-    `Details = bag_pack(${details})`,
-  ].join(', ');
+  const computed: Partial<Record<TimelineColumnName, string>> = {
+    Time: EVENT_TIME_COLUMN,
+    TimeSource: timeSourceExpression(table.name),
+    SourceTable: kqlString(table.name),
+    Details: `bag_pack(${details})`,
+  };
+  const project = TIMELINE_COLUMNS.map((c) => (computed[c.name] ? `${c.name} = ${computed[c.name]}` : kqlIdentifier(c.name))).join(', ');
   return `${kqlIdentifier(table.name)}${where ? `\n    | where ${where}` : ''}\n    | project ${project}`;
 }
 
 // How each Azure table maps onto the timeline columns (fixed text: no value from outside).
 const CLUSTER_FROM_RESOURCE_ID = `extract(${kqlString('(?i)/managedClusters/([^/]+)')}, 1, _ResourceId)`;
-const INSIGHTS_PROJECTIONS: Record<InsightsTableName, Record<string, string>> = {
+const INSIGHTS_PROJECTIONS: Record<InsightsTableName, Partial<Record<TimelineColumnName, string>>> = {
   ContainerLogV2: {
     Time: 'TimeGenerated',
+    TimeSource: '"event"',
     EventType: '"LogLine"',
     Cluster: CLUSTER_FROM_RESOURCE_ID,
     Namespace: 'PodNamespace',
@@ -121,6 +209,7 @@ const INSIGHTS_PROJECTIONS: Record<InsightsTableName, Record<string, string>> = 
   },
   KubeEvents: {
     Time: 'TimeGenerated',
+    TimeSource: '"event"',
     EventType: 'Reason',
     Cluster: 'ClusterName',
     Namespace: 'Namespace',
@@ -133,6 +222,8 @@ const INSIGHTS_PROJECTIONS: Record<InsightsTableName, Record<string, string>> = 
   },
   KubePodInventory: {
     Time: 'TimeGenerated',
+    // An inventory record is the pod as it stood when the agent sampled it.
+    TimeSource: '"collection"',
     EventType: '"PodInventory"',
     Cluster: 'ClusterName',
     Namespace: 'Namespace',
@@ -147,9 +238,10 @@ const INSIGHTS_PROJECTIONS: Record<InsightsTableName, Record<string, string>> = 
   AKSAuditAdmin: auditProjection(),
 };
 
-function auditProjection(): Record<string, string> {
+function auditProjection(): Partial<Record<TimelineColumnName, string>> {
   return {
     Time: 'TimeGenerated',
+    TimeSource: '"event"',
     EventType: 'strcat(Verb, " ", tostring(ObjectRef.resource), iff(isempty(tostring(ObjectRef.subresource)), "", strcat("/", tostring(ObjectRef.subresource))))',
     Cluster: CLUSTER_FROM_RESOURCE_ID,
     Namespace: 'tostring(ObjectRef.namespace)',
@@ -163,11 +255,9 @@ function auditProjection(): Record<string, string> {
 
 function insightsLeg(name: InsightsTableName, f: TimelineFilter): string {
   const p = INSIGHTS_PROJECTIONS[name];
-  const cols = ['Time', 'SourceTable', ...TIMELINE_PASSTHROUGH, 'Details'];
-  const project = cols
-    .map((c) => (c === 'SourceTable' ? `SourceTable = ${kqlString(name)}` : `${c} = ${p[c] ?? '""'}`))
-    .join(', ');
-  const where = filterPredicate(f);
+  const project = TIMELINE_COLUMNS.map((c) => (c.name === TL.SourceTable ? `${c.name} = ${kqlString(name)}` : `${c.name} = ${p[c.name] ?? '""'}`)).join(', ');
+  // Filtered after projecting: the timeline columns are the leg's own; Details is one bag.
+  const where = filterPredicate(f, { col: (c) => c, sourceTable: kqlString(name), detailTexts: [`tostring(${TL.Details})`] });
   return `${name}\n    | project ${project}${where ? `\n    | where ${where}` : ''}`;
 }
 
@@ -188,6 +278,7 @@ export function buildTimelineQuery(opts: KqlOptions): string {
   }
   if (legs.length === 0) throw new KqlInputError('the source-table filter selects no table.');
   return [
+    ...(opts.forPortal ? [PORTAL_TIME_COMMENT] : []),
     `union\n${legs.map((l) => `  (${l})`).join(',\n')}`,
     // Unknown times first, then source table, then RecordId: compareTimelineRows' total order.
     '| order by Time asc nulls first, SourceTable asc, RecordId asc',

@@ -4,10 +4,11 @@
 // (./rows.ts) over the same rows; the differential test holds it to that.
 import type { Bundle } from '../evidence/reader.js';
 import { TABLES, type TableName } from '../schema/tables.js';
-import type { TimelineRow } from '../schema/timeline.js';
+import { normalizeTime } from '../schema/time.js';
+import { RESOURCE_KIND_COLUMN, RESOURCE_NAME_COLUMN, WORKLOAD_KINDS, WORKLOAD_TABLES, timeKindOf, type TimeSource, type TimelineRow } from '../schema/timeline.js';
 import { normalizeFilterTimes, type TimelineFilter } from './filter.js';
-import { TEXT_SEARCH_COLUMNS, toTimelineRow } from './rows.js';
-import type { ContainerFacet, FacetValue, Histogram, PodFacet, QueryResult, QueryWindow, TimelineFacets, TimelineSource } from './source.js';
+import { matchesFilter, toTimelineRow } from './rows.js';
+import type { ContainerFacet, FacetValue, Histogram, PodFacet, QueryResult, QueryWindow, TimelineFacets, TimelineSource, WorkloadFacet } from './source.js';
 
 export interface LoadProgress {
   table: TableName;
@@ -33,12 +34,6 @@ export interface LocalTimeline extends TimelineSource {
   readonly loadMs: number;
 }
 
-// The text filter looks at exactly these columns; the engine below checks them through
-// interned ids and the Summary column, so a change to the list must be mirrored there.
-const TEXT_COLUMNS_HANDLED = ['Summary', 'Namespace', 'PodName', 'ContainerName', 'EventType'];
-if (TEXT_SEARCH_COLUMNS.length !== TEXT_COLUMNS_HANDLED.length || TEXT_SEARCH_COLUMNS.some((c) => !TEXT_COLUMNS_HANDLED.includes(c))) {
-  throw new Error('local timeline: TEXT_SEARCH_COLUMNS changed; update the text filter in local.ts');
-}
 
 const PROGRESS_EVERY = 20_000;
 
@@ -65,7 +60,45 @@ export async function loadLocalTimeline(bundle: TableSource, opts: LoadOptions =
     opts.onProgress?.({ table: table.name, rows, totalRows: builder.length, expectedRows, done: true });
   }
   opts.signal?.throwIfAborted();
-  return builder.build(started);
+  return builder.build(started, sinceWindow(bundle.manifest));
+}
+
+/** The collection's since-window: [now - sinceSeconds, now], from the manifest's options. */
+function sinceWindow(m: TableSource['manifest']): { from: string; to: string } | null {
+  const now = m ? Date.parse(m.options?.now ?? m.startedAt ?? '') : NaN;
+  const since = m?.options?.sinceSeconds;
+  if (!Number.isFinite(now) || typeof since !== 'number' || !(since > 0)) return null;
+  const from = normalizeTime(new Date(now - since * 1000));
+  const to = normalizeTime(new Date(now));
+  return from && to ? { from, to } : null;
+}
+
+function workloadFacets(t: ColumnarTimeline, n: number): WorkloadFacet[] {
+  const counts = new Map<string, WorkloadFacet>();
+  for (let p = 0; p < n; p++) {
+    const r = t.rowAt(p);
+    if (r.PodName !== '' || !WORKLOAD_TABLES.includes(r.SourceTable)) continue;
+    const kind = r.Details[RESOURCE_KIND_COLUMN];
+    const name = r.Details[RESOURCE_NAME_COLUMN];
+    if (typeof kind !== 'string' || typeof name !== 'string' || !(WORKLOAD_KINDS as readonly string[]).includes(kind)) continue;
+    const key = JSON.stringify([r.Namespace, kind, name]);
+    const f = counts.get(key) ?? { namespace: r.Namespace, kind, name, count: 0 };
+    f.count++;
+    counts.set(key, f);
+  }
+  return [...counts.values()].sort((a, b) => cmpStr(a.namespace, b.namespace) || cmpStr(a.kind, b.kind) || cmpStr(a.name, b.name));
+}
+
+function eventRange(t: ColumnarTimeline, n: number): { from: string; to: string } | null {
+  let from = '';
+  let to = '';
+  for (let p = 0; p < n; p++) {
+    const r = t.rowAt(p);
+    if (r.Time === '' || timeKindOf(r.TimeSource) === 'state') continue;
+    if (from === '') from = r.Time;
+    to = r.Time;
+  }
+  return from ? { from, to } : null;
 }
 
 const SHARED_MAX_LENGTH = 128;
@@ -178,7 +211,9 @@ class TimelineBuilder {
   private container = new GrowableU32();
   private severity = new GrowableU32();
   private technique = new GrowableU32();
+  private timeSource = new GrowableU32();
   readonly dicts = {
+    timeSource: new Interner(),
     table: new Interner(),
     eventType: new Interner(),
     cluster: new Interner(),
@@ -207,9 +242,10 @@ class TimelineBuilder {
     this.container.push(d.container.id(r.Namespace, r.PodName, r.ContainerName));
     this.severity.push(d.severity.id(r.Severity));
     this.technique.push(d.technique.id(r.TechniqueId));
+    this.timeSource.push(d.timeSource.id(r.TimeSource));
   }
 
-  build(started: number): LocalTimeline {
+  build(started: number, defaultRange: { from: string; to: string } | null = null): LocalTimeline {
     const n = this.time.length;
     const time = this.time;
     const recordId = this.recordId;
@@ -265,11 +301,12 @@ class TimelineBuilder {
       container: permuteU32(this.container, order),
       severity: permuteU32(this.severity, order),
       technique: permuteU32(this.technique, order),
+      timeSource: permuteU32(this.timeSource, order),
     };
     // Free the unsorted copies before the indexes are built.
     this.time = this.summary = this.recordId = [];
     this.details = [];
-    return new ColumnarTimeline(cols, this.dicts, started);
+    return new ColumnarTimeline(cols, this.dicts, started, defaultRange);
   }
 }
 
@@ -308,6 +345,7 @@ interface Columns {
   container: Uint32Array;
   severity: Uint32Array;
   technique: Uint32Array;
+  timeSource: Uint32Array;
 }
 
 type Dicts = TimelineBuilder['dicts'];
@@ -359,7 +397,6 @@ class ColumnarTimeline implements LocalTimeline {
   /** Position of the first row with a known Time (unknown times sort first). */
   private readonly firstDated: number;
   private readonly timeMs: Float64Array;
-  private summaryLower: string[] | undefined;
   private readonly cache = new Map<string, Matches>();
   private facetCache: TimelineFacets | undefined;
   /** RecordId → position of rows recently returned by query(), oldest first. */
@@ -369,6 +406,7 @@ class ColumnarTimeline implements LocalTimeline {
     private readonly c: Columns,
     private readonly d: Dicts,
     started: number,
+    private readonly defaultRange: { from: string; to: string } | null,
   ) {
     this.idx = {
       table: buildIndex(c.table, d.table.values.length),
@@ -389,7 +427,7 @@ class ColumnarTimeline implements LocalTimeline {
   }
 
   query(filter: TimelineFilter, window: QueryWindow): QueryResult {
-    const m = this.match(filter);
+    const m = this.sorted(this.match(filter), window.sort);
     const total = m.kind === 'range' ? m.hi - m.lo : m.pos.length;
     const from = Math.max(0, Math.floor(window.offset));
     const to = Math.min(total, from + Math.max(0, Math.floor(window.limit)));
@@ -422,6 +460,8 @@ class ColumnarTimeline implements LocalTimeline {
     const bucketMs = Math.max(1, Math.ceil((end - start) / n));
     const tables = this.d.table.values;
     const counts = tables.map(() => new Float64Array(n));
+    const stateCounts = tables.map(() => new Float64Array(n));
+    const isState = Uint8Array.from(this.d.timeSource.values, (v) => (timeKindOf(v as TimeSource) === 'state' ? 1 : 0));
     for (let k = firstDatedK; k < total; k++) {
       const p = at(k);
       const t = this.timeMs[p];
@@ -430,9 +470,10 @@ class ColumnarTimeline implements LocalTimeline {
       if (b < 0) b = 0;
       else if (b >= n) b = n - 1;
       counts[this.c.table[p]][b]++;
+      if (isState[this.c.timeSource[p]]) stateCounts[this.c.table[p]][b]++;
     }
     const series = tables
-      .map((table, id) => ({ table: table as TableName, counts: Array.from(counts[id]) }))
+      .map((table, id) => ({ table: table as TableName, counts: Array.from(counts[id]), stateCounts: Array.from(stateCounts[id]) }))
       .filter((s) => s.counts.some((x) => x > 0))
       .sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
     return { start, bucketMs, buckets: n, series, undated, total };
@@ -464,6 +505,9 @@ class ColumnarTimeline implements LocalTimeline {
       eventTypes: values(this.d.eventType, this.idx.eventType),
       severities: values(this.d.severity, this.idx.severity),
       timeRange: this.firstDated < n ? { from: this.c.time[this.firstDated], to: this.c.time[n - 1] } : null,
+      workloads: workloadFacets(this, n),
+      timeSources: values(this.d.timeSource, buildIndex(this.c.timeSource, this.d.timeSource.values.length)) as FacetValue<TimeSource>[],
+      defaultRange: this.defaultRange ?? eventRange(this, n),
     };
     return this.facetCache;
   }
@@ -481,12 +525,17 @@ class ColumnarTimeline implements LocalTimeline {
     if (this.served.size > SERVED_MEMORY) this.served.delete(this.served.keys().next().value!);
   }
 
+  rowAt(p: number): TimelineRow {
+    return this.materialize(p);
+  }
+
   private materialize(p: number): TimelineRow {
     const c = this.c;
     const d = this.d;
     const [Namespace, PodName, ContainerName] = d.container.parts[c.container[p]];
     return {
       Time: c.time[p],
+      TimeSource: d.timeSource.values[c.timeSource[p]] as TimeSource,
       SourceTable: d.table.values[c.table[p]] as TableName,
       EventType: d.eventType.values[c.eventType[p]],
       Cluster: d.cluster.values[c.cluster[p]],
@@ -501,10 +550,25 @@ class ColumnarTimeline implements LocalTimeline {
     };
   }
 
+  /** The matches in the requested order: by the column's value, ties in timeline order; descending is the exact reverse. */
+  private sorted(m: Matches, sort: QueryWindow['sort']): Matches {
+    if (!sort) return m;
+    const pos = m.kind === 'range' ? Uint32Array.from({ length: m.hi - m.lo }, (_, k) => m.lo + k) : m.pos.slice();
+    const key = (p: number): string => {
+      const r = this.materialize(p);
+      return sort.column === 'Time' ? r.Time : String(r[sort.column]);
+    };
+    const keys = new Map<number, string>();
+    for (const p of pos) keys.set(p, key(p));
+    const ordered = Array.from(pos).sort((a, b) => cmpStr(keys.get(a)!, keys.get(b)!) || a - b);
+    if (sort.descending) ordered.reverse();
+    return { kind: 'list', pos: Uint32Array.from(ordered) };
+  }
+
   /** The matching positions for a filter, cached for the last few filters (scrolling re-asks the same one). */
   private match(f: TimelineFilter): Matches {
     f = normalizeFilterTimes(f);
-    const key = JSON.stringify([f.from ?? '', f.to ?? '', f.namespaces, f.pods, f.containers, f.sourceTables, f.eventTypes, f.severities, f.text]);
+    const key = JSON.stringify([f.from ?? '', f.to ?? '', f.namespaces, f.pods, f.containers, f.workloads, f.sourceTables, f.eventTypes, f.severities, f.text, f.hideBaseline, f.recordIds]);
     const hit = this.cache.get(key);
     if (hit) {
       this.cache.delete(key);
@@ -542,12 +606,14 @@ class ColumnarTimeline implements LocalTimeline {
     if (f.namespaces.length) add('ns', f.namespaces.map((v) => d.ns.ids.get(v)), d.ns.values.length, c.ns);
     if (f.pods.length) add('pod', f.pods.map((p) => d.pod.lookup(p.namespace, p.pod)), d.pod.parts.length, c.pod);
     if (f.containers.length)
-      add('container', f.containers.map((x) => d.container.lookup(x.namespace, x.pod, x.container)), d.container.parts.length, c.container);
+      // A container keeps its pod's pod-level rows (empty container name) too.
+      add('container', f.containers.flatMap((x) => [d.container.lookup(x.namespace, x.pod, x.container), d.container.lookup(x.namespace, x.pod, '')]), d.container.parts.length, c.container);
     if (f.sourceTables.length) add('table', f.sourceTables.map((v) => d.table.ids.get(v)), d.table.values.length, c.table);
     if (f.eventTypes.length) add('eventType', f.eventTypes.map((v) => d.eventType.ids.get(v)), d.eventType.values.length, c.eventType);
     if (f.severities.length) add('severity', f.severities.map((v) => d.severity.ids.get(v)), d.severity.values.length, c.severity);
     if (constraints.some((k) => k.ids.length === 0)) return { kind: 'list', pos: new Uint32Array(0) };
-    if (!constraints.length && !f.text) return { kind: 'range', lo, hi };
+    const rowLevel = f.text !== '' || f.hideBaseline || f.recordIds.length > 0 || f.workloads.length > 0;
+    if (!constraints.length && !rowLevel) return { kind: 'range', lo, hi };
 
     // Drive the scan from the most selective index; check the rest per row.
     let driver: { positions: Uint32Array; size: number } | undefined;
@@ -576,10 +642,9 @@ class ColumnarTimeline implements LocalTimeline {
       driverName = k.name;
     }
     const rest = constraints.filter((k) => k.name !== driverName);
-    const text = f.text ? this.textMatcher(f.text) : undefined;
     const test = (p: number): boolean => {
       for (const k of rest) if (!k.allowed[k.column[p]]) return false;
-      return text === undefined || text(p);
+      return !rowLevel || matchesFilter(this.materialize(p), f);
     };
     const out = new Uint32Array(driver ? driver.size : hi - lo);
     let n = 0;
@@ -589,22 +654,6 @@ class ColumnarTimeline implements LocalTimeline {
       for (let p = lo; p < hi; p++) if (test(p)) out[n++] = p;
     }
     return { kind: 'list', pos: out.slice(0, n) };
-  }
-
-  /** Case-insensitive substring over TEXT_SEARCH_COLUMNS: interned columns are tested once per distinct value. */
-  private textMatcher(text: string): (p: number) => boolean {
-    const needle = text.toLowerCase();
-    const c = this.c;
-    const d = this.d;
-    const flags = (values: string[]) => Uint8Array.from(values, (v) => (v.toLowerCase().includes(needle) ? 1 : 0));
-    const ns = flags(d.ns.values);
-    const eventType = flags(d.eventType.values);
-    const pod = Uint8Array.from(d.pod.parts, ([, p]) => (p.toLowerCase().includes(needle) ? 1 : 0));
-    const container = Uint8Array.from(d.container.parts, ([, , x]) => (x.toLowerCase().includes(needle) ? 1 : 0));
-    // Lowercased summaries are kept after the first text query: typing re-asks many times.
-    this.summaryLower ??= c.summary.map((s) => s.toLowerCase());
-    const summary = this.summaryLower;
-    return (p) => ns[c.ns[p]] === 1 || eventType[c.eventType[p]] === 1 || pod[c.pod[p]] === 1 || container[c.container[p]] === 1 || summary[p].includes(needle);
   }
 }
 

@@ -3,9 +3,9 @@
 // it renders, and the host must not trust a message because it arrived on the channel.
 // Browser-safe: the webview bundle imports this module.
 import { TABLES, type TableName } from '../schema/tables.js';
-import { SEVERITIES, type Severity, type TimelineRow } from '../schema/timeline.js';
-import type { ContainerRef, PodRef, TimelineFilter } from './filter.js';
-import type { Histogram, TimelineFacets } from './source.js';
+import { SEVERITIES, SORT_COLUMNS, TIME_SOURCES, type Severity, type SortColumn, type TimeSource, type TimelineRow } from '../schema/timeline.js';
+import type { ContainerRef, PodRef, TimelineFilter, WorkloadRef } from './filter.js';
+import type { Histogram, TimelineFacets, TimelineSort } from './source.js';
 
 export type SourceKind = 'local' | 'workspace';
 
@@ -20,7 +20,7 @@ export type ExportFormat = 'csv' | 'jsonl';
 /** Messages the webview sends. `requestId` lets the webview drop answers to superseded requests. */
 export type WebviewToHost =
   | { type: 'ready' }
-  | { type: 'query'; requestId: number; filter: TimelineFilter; offset: number; limit: number }
+  | { type: 'query'; requestId: number; filter: TimelineFilter; offset: number; limit: number; sort?: TimelineSort }
   | { type: 'histogram'; requestId: number; filter: TimelineFilter; buckets: number }
   | { type: 'details'; requestId: number; recordId: string }
   /** The filter changed: the host keeps it (panel serializer, Copy KQL, Export). */
@@ -44,6 +44,8 @@ export const LIMITS = {
   maxWindow: 5000,
   maxBuckets: 2000,
   maxListItems: 1000,
+  /** Record ids in one filter (starred rows can be many). */
+  maxRecordIds: 100_000,
   maxNameLength: 1024,
   maxTextLength: 4096,
   maxMessageLength: 4096,
@@ -138,10 +140,16 @@ const isoTime: Check<string> = (v, path) => {
 };
 const requestId = int(0, Number.MAX_SAFE_INTEGER);
 
+const bool: Check<boolean> = (v, path) => {
+  if (typeof v !== 'boolean') fail(path, 'expected true or false');
+  return v;
+};
+
 const podRef: Check<PodRef> = obj({ namespace: name, pod: name });
 const containerRef: Check<ContainerRef> = obj({ namespace: name, pod: name, container: name });
+const workloadRef: Check<WorkloadRef> = obj({ namespace: name, kind: name, name });
 
-export const validateFilter: Check<TimelineFilter> = obj(
+const filterShape = obj(
   {
     namespaces: list(name),
     pods: list(podRef),
@@ -151,8 +159,16 @@ export const validateFilter: Check<TimelineFilter> = obj(
     severities: list(oneOf<Severity>(SEVERITIES)),
     text: str(LIMITS.maxTextLength),
   },
-  { from: isoTime, to: isoTime },
+  // Optional so that a filter saved by an older webview (panel state) still opens.
+  { from: isoTime, to: isoTime, workloads: list(workloadRef), hideBaseline: bool, recordIds: arr(name, LIMITS.maxRecordIds) },
 );
+
+export const validateFilter: Check<TimelineFilter> = (v, path) => {
+  const f = filterShape(v, path);
+  return { ...f, workloads: f.workloads ?? [], hideBaseline: f.hideBaseline ?? false, recordIds: f.recordIds ?? [] };
+};
+
+const sortSpec: Check<TimelineSort> = obj({ column: oneOf<SortColumn>(SORT_COLUMNS), descending: bool });
 
 const sourceInfo: Check<SourceInfo> = obj({ kind: oneOf<SourceKind>(['local', 'workspace']), label: str(LIMITS.maxNameLength) });
 
@@ -165,6 +181,7 @@ const details: Check<Record<string, unknown>> = (v, path) => {
 const cell = str(1 << 20);
 const timelineRow: Check<TimelineRow> = obj({
   Time: cell,
+  TimeSource: oneOf<TimeSource>(TIME_SOURCES),
   SourceTable: oneOf(TABLE_NAMES),
   EventType: cell,
   Cluster: cell,
@@ -185,10 +202,13 @@ const facets: Check<TimelineFacets> = obj({
   namespaces: facetItems(obj({ value: cell, count })),
   pods: facetItems(obj({ namespace: cell, pod: cell, count })),
   containers: facetItems(obj({ namespace: cell, pod: cell, container: cell, count })),
+  workloads: facetItems(obj({ namespace: cell, kind: cell, name: cell, count })),
   sourceTables: facetItems(obj({ value: oneOf(TABLE_NAMES), count })),
   eventTypes: facetItems(obj({ value: cell, count })),
   severities: facetItems(obj({ value: cell, count })),
+  timeSources: facetItems(obj({ value: oneOf<TimeSource>(TIME_SOURCES), count })),
   timeRange: (v, path) => (v === null ? null : obj({ from: cell, to: cell })(v, path)),
+  defaultRange: (v, path) => (v === null ? null : obj({ from: cell, to: cell })(v, path)),
 });
 
 const histogram: Check<Histogram> = (v, path) => {
@@ -196,23 +216,26 @@ const histogram: Check<Histogram> = (v, path) => {
     start: num,
     bucketMs: num,
     buckets: int(0, LIMITS.maxBuckets),
-    series: arr(obj({ table: oneOf(TABLE_NAMES), counts: arr(num, LIMITS.maxBuckets) }), TABLE_NAMES.length),
+    series: arr(obj({ table: oneOf(TABLE_NAMES), counts: arr(num, LIMITS.maxBuckets), stateCounts: arr(num, LIMITS.maxBuckets) }), TABLE_NAMES.length),
     undated: count,
     total: count,
   })(v, path);
-  if (h.series.some((s) => s.counts.length !== h.buckets)) fail(`${path}.series`, 'every series needs one count per bucket');
+  if (h.series.some((s) => s.counts.length !== h.buckets || s.stateCounts.length !== h.buckets)) fail(`${path}.series`, 'every series needs one count per bucket');
   return h;
 };
 
 const WEBVIEW_MESSAGES: Record<WebviewToHost['type'], Check<WebviewToHost>> = {
   ready: obj({ type: oneOf(['ready']) }),
-  query: obj({
-    type: oneOf(['query']),
-    requestId,
-    filter: validateFilter,
-    offset: int(0, LIMITS.maxOffset),
-    limit: int(0, LIMITS.maxWindow),
-  }),
+  query: obj(
+    {
+      type: oneOf(['query']),
+      requestId,
+      filter: validateFilter,
+      offset: int(0, LIMITS.maxOffset),
+      limit: int(0, LIMITS.maxWindow),
+    },
+    { sort: sortSpec },
+  ),
   histogram: obj({ type: oneOf(['histogram']), requestId, filter: validateFilter, buckets: int(1, LIMITS.maxBuckets) }),
   details: obj({ type: oneOf(['details']), requestId, recordId: name }),
   setFilter: obj({ type: oneOf(['setFilter']), filter: validateFilter }),

@@ -17,7 +17,7 @@ export function answerRequest(source: TimelineSource, msg: WebviewToHost): HostT
   try {
     switch (msg.type) {
       case 'query': {
-        const r = source.query(msg.filter, { offset: msg.offset, limit: msg.limit });
+        const r = source.query(msg.filter, { offset: msg.offset, limit: msg.limit, sort: msg.sort });
         return { type: 'queryResult', requestId: msg.requestId, offset: msg.offset, total: r.total, rows: r.rows };
       }
       case 'histogram':

@@ -2,24 +2,38 @@
 // the rows a workspace KQL query returned). The webview protocol (./messages.ts) carries these
 // shapes, so this module stays free of Node and VS Code: the browser bundle imports its types.
 import type { TableName } from '../schema/tables.js';
-import type { TimelineRow } from '../schema/timeline.js';
+import type { SortColumn, TimeSource, TimelineRow } from '../schema/timeline.js';
 import type { TimelineFilter } from './filter.js';
+
+/**
+ * A sort of the matching rows by one column. Rows with equal values keep their timeline order;
+ * descending is exactly the reverse of ascending (so ties come newest first).
+ */
+export interface TimelineSort {
+  column: SortColumn;
+  descending: boolean;
+}
 
 export interface QueryWindow {
   offset: number;
   limit: number;
+  /** Default: timeline order (Time, then source table, then RecordId). */
+  sort?: TimelineSort;
 }
 
 export interface QueryResult {
   /** How many rows match the filter in all. */
   total: number;
-  /** The matching rows at positions [offset, offset + limit) of the timeline order. */
+  /** The matching rows at positions [offset, offset + limit) of the requested order. */
   rows: TimelineRow[];
 }
 
 export interface HistogramSeries {
   table: TableName;
+  /** Matching rows per bucket, of every time kind. */
   counts: number[];
+  /** The part of `counts` that are state rows (timeKindOf: creation or collection times). */
+  stateCounts: number[];
 }
 
 export interface Histogram {
@@ -52,17 +66,39 @@ export interface ContainerFacet extends PodFacet {
   container: string;
 }
 
+export interface WorkloadFacet {
+  namespace: string;
+  /** Deployment, DaemonSet, CronJob, … (WORKLOAD_KINDS). */
+  kind: string;
+  name: string;
+  count: number;
+}
+
+export interface TimeRange {
+  from: string;
+  to: string;
+}
+
 /** The values present in the data, for the pickers. Empty names are left out. */
 export interface TimelineFacets {
   total: number;
   namespaces: FacetValue[];
   pods: PodFacet[];
+  /** Real containers only: a namespace, a pod and a container name (never a template's entry). */
   containers: ContainerFacet[];
+  /** Workloads that have findings on their pod templates (rows with no pod). */
+  workloads: WorkloadFacet[];
   sourceTables: FacetValue<TableName>[];
   eventTypes: FacetValue[];
   severities: FacetValue[];
+  timeSources: FacetValue<TimeSource>[];
   /** Earliest and latest known Time, or null when no row has one. */
-  timeRange: { from: string; to: string } | null;
+  timeRange: TimeRange | null;
+  /**
+   * The range the time axis opens on: the collection's since-window when the source knows it
+   * (a bundle's manifest), else the span of the event rows (state rows left out); null when none.
+   */
+  defaultRange: TimeRange | null;
 }
 
 export interface TimelineSource {

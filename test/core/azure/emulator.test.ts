@@ -6,14 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogsIngestionClient } from '@azure/monitor-ingestion';
 import { startAzureEmulator, type AzureEmulator } from '../../emulators/azure/server.js';
-import { provision } from '../../../src/core/azure/provision.js';
 import { runWorkspaceQuery } from '../../../src/core/azure/logsQueryClient.js';
 import { detectInsightsTables, queryWorkspaceTimeline } from '../../../src/core/azure/query.js';
 import { testConnectionFromEnv, TEST_ENDPOINTS_ENV } from '../../../src/core/azure/credentials.js';
 import { emptyFilter } from '../../../src/core/timeline/filter.js';
 import { describeAzureError } from '../../../src/core/azure/errors.js';
 import type { AzureState } from '../../../src/core/azure/state.js';
-import { FAST, emulatorConnection } from './fixtures.js';
+import { FAST, emulatorConnection, provisionState } from './fixtures.js';
 
 let emu: AzureEmulator;
 let state: AzureState;
@@ -22,9 +21,11 @@ const messages: string[] = [];
 before(async () => {
   emu = await startAzureEmulator({ dcrPropagationFailures: 2 });
   const conn = emulatorConnection(emu);
-  state = (await provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-emu' }, { ...FAST, log: (m) => messages.push(m) })).state!;
+  state = await provisionState(conn, 'rg-emu', {}, { ...FAST, log: (m) => messages.push(m) });
 });
 after(() => emu.close());
+
+const endpointOf = (immutableId: string) => state.rules.find((r) => r.immutableId === immutableId)!.ingestionEndpoint;
 
 test('provisioning waits out table propagation for the rule, saying what it waits for', () => {
   assert.ok(messages.some((m) => /Waiting for the new tables to become visible to the data collection rule service/.test(m)), messages.join('\n'));
@@ -33,8 +34,8 @@ test('provisioning waits out table propagation for the rule, saying what it wait
 
 test('ingestion rows are validated against the stream declaration; bodies over 1 MB are refused with 413', async () => {
   const conn = emulatorConnection(emu);
-  const client = new LogsIngestionClient(state.ingestionEndpoint, conn.credential, { tlsOptions: conn.tlsOptions, retryOptions: { maxRetries: 0 } });
   const stream = state.streams.kubelogs_CL!;
+  const client = new LogsIngestionClient(endpointOf(stream.ruleImmutableId), conn.credential, { tlsOptions: conn.tlsOptions, retryOptions: { maxRetries: 0 } });
   await assert.rejects(client.upload(stream.ruleImmutableId, stream.stream, [{ TimeGenerated: new Date().toISOString(), NotAColumn: 1 }]), (err: { errors: { cause: { statusCode: number; message: string } }[] }) => {
     assert.equal(err.errors[0]!.cause.statusCode, 400);
     assert.match(err.errors[0]!.cause.message, /NotAColumn/);

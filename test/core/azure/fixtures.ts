@@ -9,6 +9,10 @@ import { compareTimelineRows, matchesFilter, toTimelineRow } from '../../../src/
 import type { TimelineFilter } from '../../../src/core/timeline/filter.js';
 import type { TimelineRow } from '../../../src/core/schema/timeline.js';
 import { testConnection, type AzureConnection } from '../../../src/core/azure/credentials.js';
+import { provision, type ProvisionRequest, type ProvisionRun } from '../../../src/core/azure/provision.js';
+import type { AzureState } from '../../../src/core/azure/state.js';
+import { randomBytes } from 'node:crypto';
+import assert from 'node:assert/strict';
 import type { AzureEmulator } from '../../emulators/azure/server.js';
 
 /** Names an attacker could give a pod or container, or a user could type. */
@@ -84,8 +88,15 @@ export async function localTimeline(dir: string, filter: TimelineFilter): Promis
   return out.sort(compareTimelineRows);
 }
 
-export function emulatorConnection(emu: AzureEmulator): AzureConnection {
-  return testConnection(emu.endpoints);
+export function emulatorConnection(emu: AzureEmulator, token?: string): AzureConnection {
+  return testConnection(token ? { ...emu.endpoints, token } : emu.endpoints);
+}
+
+/** Provisions into the emulator and returns the state as the state file holds it (with a checkpoint key). */
+export async function provisionState(conn: AzureConnection, resourceGroup: string, opts: Partial<ProvisionRequest> = {}, run: ProvisionRun = FAST): Promise<AzureState> {
+  const { state } = await provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup, ...opts }, run);
+  assert.ok(state, 'provisioning returned the ids');
+  return { ...state, checkpointKey: randomBytes(32).toString('hex') };
 }
 
 /** Fast timings for tests: the emulator answers at once. */

@@ -6,7 +6,7 @@ import { ingestBundle, prepareRow, MAX_FIELD_BYTES } from '../../../src/core/azu
 import { openBundle } from '../../../src/core/evidence/reader.js';
 import { verifyBundle } from '../../../src/core/evidence/verify.js';
 import { TABLES } from '../../../src/core/schema/tables.js';
-import { FAST, emulatorConnection, makeBundleOf, makeHostileBundle } from './fixtures.js';
+import { FAST, emulatorConnection, makeBundleOf, makeHostileBundle, provisionState } from './fixtures.js';
 
 async function bundleRecordIds(dir: string): Promise<string[]> {
   const b = await openBundle(dir);
@@ -57,7 +57,7 @@ test('ingestion with faults at random points, resumed until done: every record e
   const emu = await startAzureEmulator();
   try {
     const conn = emulatorConnection(emu);
-    const { state } = await provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-faults' }, FAST);
+    const state = await provisionState(conn, 'rg-faults');
     const dir = await makeBundleOf(600);
     // 403 fails a run outright (no propagation wait here), so resuming is exercised; the rest are retried in-run.
     emu.faults.setRandom({ target: 'ingest', probability: 0.3, kinds: ['throttle', 'unavailable', 'reset', 'forbidden', 'slow'], seed: 20260301, max: 40 });
@@ -90,7 +90,7 @@ test('a 403 right after provisioning is waited out as role propagation, with a m
   const emu = await startAzureEmulator();
   try {
     const conn = emulatorConnection(emu);
-    const { state } = await provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-prop' }, FAST);
+    const state = await provisionState(conn, 'rg-prop');
     const dir = await makeHostileBundle();
     emu.faults.add({ target: 'ingest', kind: 'forbidden', count: 3 });
     const messages: string[] = [];
@@ -120,7 +120,7 @@ test('cancelling an ingest stops it with progress reported so far; the next run 
   const emu = await startAzureEmulator();
   try {
     const conn = emulatorConnection(emu);
-    const { state } = await provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-cancel' }, FAST);
+    const state = await provisionState(conn, 'rg-cancel');
     const dir = await makeHostileBundle();
     emu.faults.add({ target: 'ingest', kind: 'slow', delayMs: 300, count: 20 });
     const controller = new AbortController();

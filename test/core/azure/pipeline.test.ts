@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startAzureEmulator, type AzureEmulator } from '../../emulators/azure/server.js';
-import { provision } from '../../../src/core/azure/provision.js';
 import { ingestBundle } from '../../../src/core/azure/ingest.js';
 import { queryWorkspaceTimeline } from '../../../src/core/azure/query.js';
 import { emptyFilter, type TimelineFilter } from '../../../src/core/timeline/filter.js';
 import { verifyBundle } from '../../../src/core/evidence/verify.js';
 import { INGEST_CHECKPOINT_FILE } from '../../../src/core/evidence/manifest.js';
 import type { AzureState } from '../../../src/core/azure/state.js';
-import { FAST, HOSTILE, emulatorConnection, localTimeline, makeHostileBundle } from './fixtures.js';
+import { HOSTILE, emulatorConnection, localTimeline, makeHostileBundle, provisionState } from './fixtures.js';
 
 let emu: AzureEmulator;
 let state: AzureState;
@@ -19,8 +18,7 @@ let bundle: string;
 before(async () => {
   emu = await startAzureEmulator();
   const conn = emulatorConnection(emu);
-  const r = await provision(conn, { subscriptionId: conn.subscriptionId!, resourceGroup: 'rg-ir' }, FAST);
-  state = r.state!;
+  state = await provisionState(conn, 'rg-ir');
   bundle = await makeHostileBundle();
   await ingestBundle(conn, bundle, state, { retryBaseMs: 5 });
 });
@@ -64,13 +62,39 @@ test('a result over the row limit is reported as truncated, not silently cut', a
   assert.deepEqual(remote.rows, local.slice(0, 5));
 });
 
-test("the service's own row limit (a 200 with a partial error) is reported with its message", async () => {
+test("a result the service cuts at its row limit (a 200 with a partial error) is read on in time windows: every row, in order", async () => {
   emu.limits.maxQueryRows = 4;
+  try {
+    const remote = await queryWorkspaceTimeline(emulatorConnection(emu), state.workspaceCustomerId, { filter: emptyFilter() });
+    assert.equal(remote.truncated, false);
+    assert.equal(remote.partialError, null);
+    assert.deepEqual(remote.rows, await localTimeline(bundle, emptyFilter()));
+  } finally {
+    emu.limits.maxQueryRows = 500_000;
+  }
+});
+
+test('a result cut at the size limit (~100 MB raw on Azure) is paged too; the rows equal the local ones', async () => {
+  emu.limits.maxQueryBytes = 1500;
+  const queries = emu.stats.queries;
+  try {
+    const filter = { ...emptyFilter(), from: '2026-03-01T00:00:00Z' };
+    const remote = await queryWorkspaceTimeline(emulatorConnection(emu), state.workspaceCustomerId, { filter });
+    assert.ok(emu.stats.queries - queries > 2, 'more than one page was needed');
+    assert.equal(remote.truncated, false);
+    assert.deepEqual(remote.rows, await localTimeline(bundle, filter));
+  } finally {
+    emu.limits.maxQueryBytes = 100 * 1024 * 1024;
+  }
+});
+
+test('when paging cannot move on (the cut falls on rows without a time), the truncation is reported with the service message', async () => {
+  emu.limits.maxQueryRows = 1;
   try {
     const remote = await queryWorkspaceTimeline(emulatorConnection(emu), state.workspaceCustomerId, { filter: emptyFilter() });
     assert.equal(remote.truncated, true);
     assert.match(remote.partialError ?? '', /PartialError: .*E_QUERY_RESULT_SET_TOO_LARGE/);
-    assert.deepEqual(remote.rows, (await localTimeline(bundle, emptyFilter())).slice(0, 4), 'the partial rows are the first ones, in order');
+    assert.deepEqual(remote.rows, (await localTimeline(bundle, emptyFilter())).slice(0, 1), 'the partial rows are the first ones, in order');
   } finally {
     emu.limits.maxQueryRows = 500_000;
   }

@@ -14,7 +14,8 @@ const filters: [string, TimelineFilter][] = [
   ['empty', emptyFilter()],
   ['everything', {
     from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00.5+01:00', namespaces: NASTY, pods: NASTY.map((n) => ({ namespace: n, pod: n })),
-    containers: NASTY.map((n) => ({ namespace: 'ns', pod: n, container: n })), sourceTables: ['kubelogs_CL', 'kubeevents_CL'], eventTypes: NASTY, severities: ['high', 'low'], text: NASTY.join(''),
+    containers: NASTY.map((n) => ({ namespace: 'ns', pod: n, container: n })), sourceTables: ['kubelogs_CL', 'kubeevents_CL', 'suspiciouspods_CL'], eventTypes: NASTY, severities: ['high', 'low'], text: NASTY.join(''),
+    workloads: NASTY.map((n) => ({ namespace: n, kind: 'Deployment', name: n })), hideBaseline: true, recordIds: NASTY,
   }],
   ['text only', { ...emptyFilter(), text: '" or 1==1 //' }],
 ];

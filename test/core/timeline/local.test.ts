@@ -141,7 +141,7 @@ test('indexed answers equal the brute-force filter and order over the same rows,
 
 test('histogram buckets put each row at its time, and a time-range filter spans the selected range', () => {
   const mk = (time: string, id: string, table: TableName = containerLogs.name): TimelineRow => ({
-    Time: time, SourceTable: table, EventType: 'LogLine', Cluster: 'c', Namespace: 'ns', PodName: 'p', ContainerName: 'c',
+    Time: time, TimeSource: time ? 'event' : 'none', SourceTable: table, EventType: 'LogLine', Cluster: 'c', Namespace: 'ns', PodName: 'p', ContainerName: 'c',
     Summary: id, Severity: '', TechniqueId: '', RecordId: id, Details: {},
   });
   const tl = timelineFromRows([
@@ -165,7 +165,7 @@ test('histogram buckets put each row at its time, and a time-range filter spans 
 
 test('a time range given in any ISO-8601 form (as a date picker or a histogram drag makes) selects the same rows', () => {
   const mk = (time: string, id: string): TimelineRow => ({
-    Time: time, SourceTable: containerLogs.name, EventType: 'LogLine', Cluster: 'c', Namespace: 'ns', PodName: 'p', ContainerName: 'c',
+    Time: time, TimeSource: 'event', SourceTable: containerLogs.name, EventType: 'LogLine', Cluster: 'c', Namespace: 'ns', PodName: 'p', ContainerName: 'c',
     Summary: id, Severity: '', TechniqueId: '', RecordId: id, Details: {},
   });
   const tl = timelineFromRows([mk('2026-01-01T00:00:00.1230000Z', 'at-from'), mk('2026-01-01T00:00:05.0000000Z', 'inside'), mk('2026-01-01T00:00:09.0000000Z', 'at-to')]);
@@ -226,7 +226,7 @@ test('loads a real sealed bundle through openBundle, and stops when aborted', as
   assert.equal(rows[0].Cluster, 'aks-1', 'the writer-stamped cluster is carried');
   assert.equal(rows[1].Details.Image, 'nginx');
   const byContainer = tl.query({ ...emptyFilter(), containers: [{ namespace: 'prod', pod: 'web-1', container: 'app' }] }, { offset: 0, limit: 10 });
-  assert.deepEqual(byContainer.rows.map((x) => x.Summary), ['second']);
+  assert.deepEqual(byContainer.rows.map((x) => x.Summary), ['BackOff restarting', 'second'], "a container keeps its pod's pod-level rows");
 
   const ac = new AbortController();
   ac.abort(new Error('user cancelled'));

@@ -11,7 +11,7 @@ import { containerLogs } from '../../../src/core/schema/tables.js';
 import type { TimelineRow } from '../../../src/core/schema/timeline.js';
 
 const row = (i: number): TimelineRow => ({
-  Time: `2026-01-01T00:00:0${i}.0000000Z`, SourceTable: containerLogs.name, EventType: 'LogLine', Cluster: 'c', Namespace: 'prod',
+  Time: `2026-01-01T00:00:0${i}.0000000Z`, TimeSource: 'event', SourceTable: containerLogs.name, EventType: 'LogLine', Cluster: 'c', Namespace: 'prod',
   PodName: 'web-1', ContainerName: 'app', Summary: `line ${i}`, Severity: '', TechniqueId: '', RecordId: `r${i}`, Details: { Message: `line ${i}` },
 });
 

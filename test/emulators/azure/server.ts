@@ -1,6 +1,11 @@
-// The Azure emulator: one HTTPS loopback server (self-signed CA, SAN IP:127.0.0.1) answering the
+// The Azure emulator: HTTPS loopback servers (self-signed CA, SAN IP:127.0.0.1) answering the
 // ARM operations provisioning uses, the Logs Ingestion API and the Log Analytics query API, for
-// the real SDK clients. State lives in memory; faults can be injected per request.
+// the real SDK clients. It answers as the real services do where that breaks naive clients (see
+// docs/azure.md, "What real Azure does"): each Direct rule and each data collection endpoint has
+// its own ingestion host (a rule sent to another's host is 403), rule errors carry their code in
+// error.details[], an empty query result is 204, ingested rows become queryable only after a
+// delay, results are cut at a row and a size limit, and every request is checked against the
+// caller's role assignments. State lives in memory; faults can be injected per request.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,6 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { Faults } from './faults.js';
+import { Rbac, type Principal, type RoleAssignment } from './rbac.js';
 import { evaluate, KDate, KqlEvalError, toJson, kustoDatetimeText, type Value, type Row } from './kqlEval.js';
 import { validateKql, type DeclaredTable } from './kustoValidate.js';
 import { INSIGHTS_TABLES } from '../../../src/core/azure/insightsTables.js';
@@ -18,6 +24,7 @@ export const MAX_BODY_BYTES = 1_000_000;
 export const MAX_DATA_FLOWS = 10;
 const STATIC_TOKEN_PREFIX = 'kfs-emulator-token-';
 const TABLE_HINT = 'kubeevents_CL';
+const DESTINATION_HINT = 'kubeforensysWorkspace';
 
 interface Column {
   name: string;
@@ -35,6 +42,8 @@ interface Workspace {
 interface Rule {
   id: string;
   immutableId: string;
+  /** This rule's own logsIngestion host. */
+  endpoint: string;
   body: Record<string, unknown>;
   streams: Map<string, Column[]>;
   outputs: Map<string, { workspace: Workspace; table: string }>;
@@ -50,7 +59,14 @@ export interface EmulatorOptions {
   discardRows?: boolean;
   /** The first N rule PUTs answer as if new tables were not yet visible (ARM propagation). */
   dcrPropagationFailures?: number;
+  /** How long ingested rows take to become queryable (new custom tables: minutes on Azure). */
+  ingestionDelayMs?: number;
+  /** Raw result bytes above which a query answers a partial error (the service's ~100 MB). */
+  maxQueryBytes?: number;
 }
+
+/** Where an ingestion request arrived: a rule's own host, a data collection endpoint's, or ARM's. */
+type IngestionHost = { kind: 'rule'; immutableId: string } | { kind: 'dce'; id: string } | { kind: 'none' };
 
 export interface EmulatorStats {
   armReads: number;
@@ -59,6 +75,12 @@ export interface EmulatorStats {
   ingestBytes: number;
   ingestRows: number;
   queries: number;
+  /** Accepted ingestion requests per rule immutable id. */
+  ingestByRule: Record<string, number>;
+  /** Ingestion requests refused because the host was not the rule's (403). */
+  endpointMismatches: number;
+  /** Requests refused by a role check (403). */
+  denied: number;
 }
 
 export interface AzureEmulator {
@@ -66,13 +88,18 @@ export interface AzureEmulator {
   endpoints: TestEndpoints;
   faults: Faults;
   stats: EmulatorStats;
-  /** Service limits that tests may lower. */
-  limits: { maxQueryRows: number };
+  /** Service limits and timings that tests may change. */
+  limits: { maxQueryRows: number; maxQueryBytes: number; ingestionDelayMs: number };
+  /** A principal with only these role assignments; returns its bearer token. */
+  addPrincipal(assignments: RoleAssignment[]): string;
+  /** Adds a role assignment to the principal of `token` (e.g. Monitoring Metrics Publisher on a rule). */
+  assign(token: string, assignment: RoleAssignment): void;
   /** Rows stored in a workspace table (all workspaces). */
   rows(table: string): Record<string, unknown>[];
   /** Adds rows directly (e.g. Container Insights tables that this tool does not ingest). */
   seed(table: string, rows: Record<string, unknown>[]): void;
-  writeEndpointsFile(path: string): Promise<void>;
+  /** The endpoints file; `token` makes it sign in as another principal (default: an Owner). */
+  writeEndpointsFile(path: string, token?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,6 +126,15 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 };
 const armError = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
+/** The rule service's shape: a generic top-level message, the reason in details[]. */
+const ruleError = (res: ServerResponse, code: string, message: string) =>
+  json(res, 400, { error: { code: 'InvalidPayload', message: 'Data collection rule is invalid', details: [{ code, message, target: 'properties' }] } });
+const sameRegion = (a: unknown, b: unknown) => String(a ?? '').replace(/\s/g, '').toLowerCase() === String(b ?? '').replace(/\s/g, '').toLowerCase();
+/** When a row becomes visible to queries (rows seeded directly are visible at once). */
+const VISIBLE_AT = Symbol('visibleAt');
+type StoredRow = Record<string, unknown> & { [VISIBLE_AT]?: number };
+const MAX_FIELD_BYTES = 64 * 1024;
+const DAY_MS = 86_400_000;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -107,19 +143,33 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 const LA_TYPES = new Set(['string', 'int', 'long', 'real', 'boolean', 'datetime', 'dynamic', 'guid']);
-const RESERVED = new Set(['_resourceid', 'id', '_subscriptionid', 'tenantid', 'type', 'uniqueid', 'title']);
+/** Column names Log Analytics reserves (matched case-insensitively). */
+const RESERVED = new Set(
+  ['_ResourceId', 'id', '_SubscriptionId', 'TenantId', 'Type', 'UniqueId', 'Title', 'BilledSize', 'IsBillable', 'InvalidTimeGenerated', '_ItemId', '_ResourceGroup', '_TimeReceived'].map((n) => n.toLowerCase()),
+);
+/** Columns every DCR-based table has, which a table GET lists under standardColumns. */
+const STANDARD_COLUMNS = [
+  { name: 'TenantId', type: 'guid' },
+  { name: 'TimeGenerated', type: 'dateTime' },
+  { name: 'Type', type: 'string' },
+  { name: '_ResourceId', type: 'string' },
+];
 
 export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<AzureEmulator> {
   const { key, cert } = makeCert();
-  const token = STATIC_TOKEN_PREFIX + randomBytes(12).toString('hex');
+  const rbac = new Rbac();
+  // The default principal: Owner of the subscription (every action and data action).
+  const owner = rbac.add([{ scope: '/', role: { Actions: ['*'], DataActions: ['*'] } }], STATIC_TOKEN_PREFIX);
+  const token = owner.token;
   const faults = new Faults();
-  const stats: EmulatorStats = { armReads: 0, armWrites: 0, ingestRequests: 0, ingestBytes: 0, ingestRows: 0, queries: 0 };
+  const stats: EmulatorStats = { armReads: 0, armWrites: 0, ingestRequests: 0, ingestBytes: 0, ingestRows: 0, queries: 0, ingestByRule: {}, endpointMismatches: 0, denied: 0 };
   const workspaces = new Map<string, Workspace>(); // by lower-cased resource id
   const rules = new Map<string, Rule>(); // by lower-cased resource id
-  const endpointsById = new Map<string, Record<string, unknown>>();
+  const endpointsById = new Map<string, { body: Record<string, unknown>; immutableId: string; endpoint: string }>();
+  const extraServers: Server[] = [];
   const operations = new Map<string, { pollsLeft: number }>();
   const missingRgs = new Set((opts.missingResourceGroups ?? []).map((s) => s.toLowerCase()));
-  const limits = { maxQueryRows: opts.maxQueryRows ?? 500_000 };
+  const limits = { maxQueryRows: opts.maxQueryRows ?? 500_000, maxQueryBytes: opts.maxQueryBytes ?? 100 * 1024 * 1024, ingestionDelayMs: opts.ingestionDelayMs ?? 0 };
   let base = '';
   let propagationFailures = 0;
 
@@ -161,40 +211,78 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     }
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** The caller, or null after answering as the service does for a bad token. */
+  async function authenticate(req: IncomingMessage, res: ServerResponse, service: 'arm' | 'ingest' | 'query'): Promise<Principal | null> {
+    const auth = req.headers.authorization ?? '';
+    const principal = auth.startsWith('Bearer ') ? rbac.principal(auth.slice(7)) : undefined;
+    if (principal) return principal;
+    await readBody(req);
+    // The query API answers a bad token with 403; ARM and ingestion with 401.
+    const status = service === 'query' ? 403 : 401;
+    json(res, status, { error: { code: 'InvalidAuthenticationToken', message: 'The access token is missing or invalid.' } }, service === 'ingest' ? { 'x-ms-error-code': 'InvalidAuthenticationToken' } : {});
+    return null;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, host: IngestionHost = { kind: 'none' }): Promise<void> {
     const url = new URL(req.url ?? '/', base);
     const path = url.pathname;
-    const auth = req.headers.authorization ?? '';
-    if (auth !== `Bearer ${token}`) {
-      await readBody(req);
-      json(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'The access token is missing or invalid.' } });
-      return;
-    }
     if (/^\/dataCollectionRules\//i.test(path)) {
-      if (await applyFault('ingest', req, res)) return;
-      return ingest(req, res, url);
+      const who = await authenticate(req, res, 'ingest');
+      if (!who || (await applyFault('ingest', req, res))) return;
+      return ingest(req, res, url, who, host);
     }
+    if (host.kind !== 'none') return armError(res, 404, 'NotFound', `no route for ${path} on an ingestion endpoint`);
     if (/^\/v1\/workspaces\//i.test(path)) {
-      if (await applyFault('query', req, res)) return;
-      return query(req, res, url);
+      const who = await authenticate(req, res, 'query');
+      if (!who || (await applyFault('query', req, res))) return;
+      return query(req, res, url, who);
     }
     if (/^\/subscriptions\//i.test(path)) {
-      if (await applyFault('arm', req, res)) return;
-      return arm(req, res, url);
+      const who = await authenticate(req, res, 'arm');
+      if (!who || (await applyFault('arm', req, res))) return;
+      return arm(req, res, url, who);
     }
     armError(res, 404, 'NotFound', `no route for ${path}`);
   }
 
+  /** A separate HTTPS listener: the ingestion host of one rule or data collection endpoint. */
+  async function ingestionHost(host: IngestionHost): Promise<string> {
+    const s = createServer({ key, cert }, (req, res) => {
+      handle(req, res, host).catch((err: Error) => {
+        if (!res.headersSent) armError(res, 500, 'InternalServerError', err.message);
+        else res.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    extraServers.push(s);
+    return `https://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  }
+
+  /** 403 AuthorizationFailed as ARM words it, when the caller lacks `action` on `scope`. */
+  function denied(res: ServerResponse, who: Principal, action: string, scope: string): boolean {
+    if (rbac.can(who, scope, action)) return false;
+    stats.denied++;
+    armError(res, 403, 'AuthorizationFailed', `The client with object id '${who.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid.`);
+    return true;
+  }
+
   // ------------------------------------------------------------------ ARM
-  async function arm(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function arm(req: IncomingMessage, res: ServerResponse, url: URL, who: Principal): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'GET') stats.armReads++;
     else stats.armWrites++;
     const raw = await readBody(req);
     const body = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
     const p = url.pathname;
-    let m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/locations\/([^/]+)\/operationStatuses\/([^/]+)$/i.exec(p);
+    // What the caller may do at a scope: everyone may read their own permissions.
+    let m = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+(?:\/providers\/[^/]+(?:\/+[^/]+)+?)?)\/providers\/Microsoft\.Authorization\/permissions$/i.exec(p);
     if (m) {
+      const scope = m[1]!.replace(/\/{2,}/g, '/');
+      return json(res, 200, { value: rbac.effective(who, scope).map((r) => ({ actions: r.Actions ?? [], notActions: r.NotActions ?? [], dataActions: r.DataActions ?? [], notDataActions: r.NotDataActions ?? [] })) });
+    }
+    m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/locations\/([^/]+)\/operationStatuses\/([^/]+)$/i.exec(p);
+    if (m) {
+      if (denied(res, who, 'Microsoft.OperationalInsights/locations/operationStatuses/read', `/subscriptions/${m[1]}`)) return;
       const op = operations.get(m[3]!);
       if (!op) return armError(res, 404, 'NotFound', 'unknown operation');
       const status = op.pollsLeft-- > 0 ? 'InProgress' : 'Succeeded';
@@ -206,6 +294,10 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     if (missingRgs.has(rg!.toLowerCase())) return armError(res, 404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
     const canonicalRg = `/subscriptions/${sub}/resourceGroups/${rg}`;
     const kind = `${provider}/${type}`.toLowerCase();
+    const verb = method === 'GET' ? 'read' : 'write';
+    const resourceId = `${canonicalRg}/providers/${provider}/${type}/${name}${childType ? `/${childType}/${childName ?? ''}` : ''}`;
+    const action = childType ? `${provider}/${type}/${childType}/${verb}` : `${provider}/${type}/${verb}`;
+    if (denied(res, who, action, resourceId)) return;
     if (kind === 'microsoft.operationalinsights/workspaces') {
       const wsId = `${canonicalRg}/providers/Microsoft.OperationalInsights/workspaces/${name}`;
       if (childType?.toLowerCase() === 'tables') return table(req, res, url, wsId, childName, body);
@@ -288,8 +380,9 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
             name: t.name,
             tableType: 'CustomLog',
             tableSubType: 'DataCollectionRuleBased',
-            columns: t.columns.map((c) => ({ ...c, type: c.type === 'datetime' ? 'dateTime' : c.type })),
-            standardColumns: [{ name: 'TenantId', type: 'guid' }],
+            // As the service answers for DCR-based tables: TimeGenerated is a standard column.
+            columns: t.columns.filter((c) => !STANDARD_COLUMNS.some((x) => x.name === c.name)).map((c) => ({ ...c, type: c.type === 'datetime' ? 'dateTime' : c.type })),
+            standardColumns: STANDARD_COLUMNS,
           },
         },
       };
@@ -312,9 +405,9 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
       return armError(res, 400, 'InvalidParameter', 'The table schema must contain a TimeGenerated column of type datetime.');
     }
     for (const c of columns) {
-      if (!/^[A-Za-z][A-Za-z0-9_]{0,44}$/.test(c.name) || RESERVED.has(c.name.toLowerCase()) || !LA_TYPES.has(c.type)) {
-        return armError(res, 400, 'InvalidParameter', `Column ${c.name} of type ${c.type} is not valid.`);
-      }
+      if (!/^[A-Za-z][A-Za-z0-9_]{1,44}$/.test(c.name)) return armError(res, 400, 'InvalidParameter', `Column name '${c.name}' is invalid: 2 to 45 letters, digits and underscores, starting with a letter.`);
+      if (RESERVED.has(c.name.toLowerCase())) return armError(res, 400, 'InvalidParameter', `Column name '${c.name}' is reserved.`);
+      if (!LA_TYPES.has(c.type)) return armError(res, 400, 'InvalidParameter', `Column ${c.name} has invalid type ${c.type}.`);
     }
     if (existing) {
       // The service refuses to change a column's type or to drop a column.
@@ -341,13 +434,13 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
       properties: {
         ...props,
         immutableId: rule.immutableId,
-        ...(rule.body.kind === 'Direct' ? { endpoints: { logsIngestion: base, metricsIngestion: base } } : {}),
+        ...(rule.body.kind === 'Direct' ? { endpoints: { logsIngestion: rule.endpoint, metricsIngestion: rule.endpoint } } : {}),
         provisioningState: 'Succeeded',
       },
     };
   }
 
-  function dcr(method: string, res: ServerResponse, id: string, name: string, body: Record<string, unknown>): void {
+  async function dcr(method: string, res: ServerResponse, id: string, name: string, body: Record<string, unknown>): Promise<void> {
     const key = id.toLowerCase();
     const existing = rules.get(key);
     if (method === 'GET') {
@@ -361,16 +454,18 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
       dataFlows?: { streams: string[]; destinations: string[]; outputStream?: string; transformKql?: string }[];
       dataCollectionEndpointId?: string;
     };
-    const bad = (message: string) => armError(res, 400, 'InvalidPayload', message);
-    if (typeof body.location !== 'string') return bad('location is required.');
+    const bad = (message: string, code = 'InvalidPayload') => ruleError(res, code, message);
+    if (typeof body.location !== 'string') return bad('location is required.', 'InvalidLocation');
     if ((opts.dcrPropagationFailures ?? 0) > propagationFailures) {
       propagationFailures++;
-      return bad(`Table for output stream 'Custom-${TABLE_HINT}' is not available for destination.`);
+      return bad(`Table for output stream 'Custom-${TABLE_HINT}' is not available for destination '${DESTINATION_HINT}'.`, 'InvalidOutputTable');
     }
     const flows = props.dataFlows ?? [];
-    if (flows.length > MAX_DATA_FLOWS) return bad(`Data collection rule has ${flows.length} data flows; at most ${MAX_DATA_FLOWS} are allowed.`);
-    if (props.dataCollectionEndpointId && !endpointsById.has(props.dataCollectionEndpointId.toLowerCase())) {
-      return bad(`Data collection endpoint ${props.dataCollectionEndpointId} does not exist.`);
+    if (flows.length > MAX_DATA_FLOWS) return bad(`Data collection rule has ${flows.length} data flows; at most ${MAX_DATA_FLOWS} are allowed.`, 'InvalidDataFlow');
+    const dceEntry = props.dataCollectionEndpointId ? endpointsById.get(props.dataCollectionEndpointId.toLowerCase()) : undefined;
+    if (props.dataCollectionEndpointId && !dceEntry) return bad(`Data collection endpoint ${props.dataCollectionEndpointId} does not exist.`, 'InvalidDataCollectionEndpoint');
+    if (dceEntry && !sameRegion(dceEntry.body.location, body.location)) {
+      return bad(`Data collection endpoint ${props.dataCollectionEndpointId} is in '${String(dceEntry.body.location)}'; it must be in the rule's region '${body.location}'.`, 'InvalidDataCollectionEndpoint');
     }
     const streams = new Map<string, Column[]>();
     for (const [s, decl] of Object.entries(props.streamDeclarations ?? {})) {
@@ -386,14 +481,16 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
         for (const d of f.destinations) {
           const wsId = dests.get(d);
           const ws = wsId ? workspaces.get(wsId.toLowerCase()) : undefined;
-          if (!ws) return bad(`Destination ${d} does not refer to an existing Log Analytics workspace.`);
+          if (!ws) return bad(`Destination ${d} does not refer to an existing Log Analytics workspace.`, 'InvalidDestination');
+          if (!sameRegion(ws.location, body.location)) return bad(`The rule is in '${body.location}' but destination '${d}' is in '${ws.location}': a rule and its workspace must be in the same region.`, 'InvalidDestinationLocation');
           const tableName = (f.outputStream ?? s).replace(/^Custom-/, '');
-          if (!ws.tables.has(tableName)) return bad(`Table for output stream '${f.outputStream ?? s}' is not available for destination '${d}'.`);
+          if (!ws.tables.has(tableName)) return bad(`Table for output stream '${f.outputStream ?? s}' is not available for destination '${d}'.`, 'InvalidOutputTable');
           outputs.set(s, { workspace: ws, table: tableName });
         }
       }
     }
-    const rule: Rule = existing ?? { id, immutableId: `dcr-${randomBytes(16).toString('hex')}`, body, streams, outputs };
+    const immutableId = existing?.immutableId ?? `dcr-${randomBytes(16).toString('hex')}`;
+    const rule: Rule = existing ?? { id, immutableId, endpoint: await ingestionHost({ kind: 'rule', immutableId }), body, streams, outputs };
     rule.body = body;
     rule.streams = streams;
     rule.outputs = outputs;
@@ -401,8 +498,9 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     json(res, existing ? 200 : 201, dcrView(rule));
   }
 
-  function dce(method: string, res: ServerResponse, id: string, name: string, body: Record<string, unknown>): void {
+  async function dce(method: string, res: ServerResponse, id: string, name: string, body: Record<string, unknown>): Promise<void> {
     const key = id.toLowerCase();
+    let existing = endpointsById.get(key);
     const view = (b: Record<string, unknown>, immutableId: string) => ({
       id,
       name,
@@ -411,37 +509,51 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
       properties: {
         ...((b.properties ?? {}) as Record<string, unknown>),
         immutableId,
-        configurationAccess: { endpoint: base },
-        logsIngestion: { endpoint: base },
+        configurationAccess: { endpoint: existing?.endpoint ?? '' },
+        logsIngestion: { endpoint: existing?.endpoint ?? '' },
         networkAcls: { publicNetworkAccess: 'Enabled' },
         provisioningState: 'Succeeded',
       },
     });
-    const existing = endpointsById.get(key) as { body: Record<string, unknown>; immutableId: string } | undefined;
     if (method === 'GET') {
       if (!existing) return armError(res, 404, 'ResourceNotFound', `The data collection endpoint ${name} was not found.`);
       return json(res, 200, view(existing.body, existing.immutableId));
     }
     if (method !== 'PUT') return armError(res, 405, 'MethodNotAllowed', method);
     if (typeof body.location !== 'string') return armError(res, 400, 'InvalidPayload', 'location is required.');
-    const entry = { body, immutableId: existing?.immutableId ?? `dce-${randomBytes(16).toString('hex')}` };
-    endpointsById.set(key, entry);
-    json(res, existing ? 200 : 201, view(entry.body, entry.immutableId));
+    const created = !existing;
+    existing = { body, immutableId: existing?.immutableId ?? `dce-${randomBytes(16).toString('hex')}`, endpoint: existing?.endpoint ?? (await ingestionHost({ kind: 'dce', id: key })) };
+    endpointsById.set(key, existing);
+    json(res, created ? 201 : 200, view(existing.body, existing.immutableId));
   }
 
   // ------------------------------------------------------------------ Logs Ingestion
-  async function ingest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function ingest(req: IncomingMessage, res: ServerResponse, url: URL, who: Principal, host: IngestionHost): Promise<void> {
     stats.ingestRequests++;
     const raw = await readBody(req);
     stats.ingestBytes += raw.length;
     const m = /^\/dataCollectionRules\/([^/]+)\/streams\/([^/]+)$/i.exec(url.pathname);
     // The SDK percent-encodes the key (api%2Dversion); URLSearchParams decodes it.
     const apiVersion = new URLSearchParams(url.search).get('api-version');
-    const err = (status: number, code: string, message: string) => json(res, status, { error: { code, message } });
+    // Every ingestion error names its code in x-ms-error-code as well as in the body.
+    const err = (status: number, code: string, message: string) => json(res, status, { error: { code, message } }, { 'x-ms-error-code': code });
     if (req.method !== 'POST' || !m) return err(404, 'NotFound', 'unknown ingestion route');
     if (apiVersion !== '2023-01-01') return err(400, 'InvalidApiVersion', `api-version ${apiVersion ?? '(none)'} is not supported.`);
     const rule = [...rules.values()].find((r) => r.immutableId === decodeURIComponent(m[1]!));
     if (!rule) return err(404, 'DcrNotFound', `Data collection rule ${m[1]} was not found.`);
+    const dceId = ((rule.body.properties ?? {}) as { dataCollectionEndpointId?: string }).dataCollectionEndpointId?.toLowerCase();
+    const bound = (host.kind === 'rule' && host.immutableId === rule.immutableId) || (host.kind === 'dce' && host.id === dceId);
+    const rbacOk = rbac.can(who, rule.id, 'Microsoft.Insights/Telemetry/Write', 'data');
+    if (!bound || !rbacOk) {
+      if (!bound) stats.endpointMismatches++;
+      else stats.denied++;
+      // The service's wording: both checks are reported, whichever failed.
+      return err(
+        403,
+        'OperationFailed',
+        `The authentication token provided does not have access to ingest data for the data collection rule with immutable Id '${rule.immutableId}' PipelineAccessResult: ${rbacOk && bound ? 'AccessGranted' : 'AccessDenied'}, IsRbacPresent: ${rbacOk ? 'True' : 'False'}, IsDcrDceBindingValid: ${bound ? 'True' : 'False'}, DcrArmId: ${rule.id}.`,
+      );
+    }
     const stream = decodeURIComponent(m[2]!);
     const decl = rule.streams.get(stream);
     const out = rule.outputs.get(stream);
@@ -465,43 +577,80 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     const types = new Map(decl.map((c) => [c.name, c.type]));
     for (const [i, row] of rows.entries()) {
       if (!row || typeof row !== 'object' || Array.isArray(row)) return err(400, 'InvalidPayload', `Record ${i} is not an object.`);
-      for (const [k, v] of Object.entries(row as Record<string, unknown>)) {
-        const t = types.get(k);
-        if (!t) return err(400, 'InvalidPayload', `Record ${i} has column ${k}, which stream ${stream} does not declare.`);
-        if (v === null) continue;
-        const ok =
-          t === 'dynamic' ||
-          (t === 'string' && typeof v === 'string' && Buffer.byteLength(v) <= 64 * 1024) ||
-          (t === 'datetime' && typeof v === 'string' && !Number.isNaN(Date.parse(v))) ||
-          ((t === 'int' || t === 'long') && Number.isInteger(v)) ||
-          (t === 'real' && typeof v === 'number') ||
-          (t === 'boolean' && typeof v === 'boolean');
-        if (!ok) return err(400, 'InvalidPayload', `Record ${i} column ${k} is not a valid ${t} (or is over 64 KB).`);
-      }
+      const problem = recordProblem(row as Record<string, unknown>, types, stream);
+      if (problem) return err(400, 'InvalidPayload', `Record ${i} ${problem}`);
     }
+    const visibleAt = Date.now() + limits.ingestionDelayMs;
     if (!opts.discardRows) {
       const stored = out.workspace.rows.get(out.table) ?? [];
-      for (const row of rows as Record<string, unknown>[]) stored.push(row);
+      for (const row of rows as Record<string, unknown>[]) stored.push(asReceived(row, types, visibleAt));
       out.workspace.rows.set(out.table, stored);
     }
     stats.ingestRows += rows.length;
+    stats.ingestByRule[rule.immutableId] = (stats.ingestByRule[rule.immutableId] ?? 0) + 1;
     res.writeHead(204, { 'x-ms-request-id': randomUUID() });
     res.end();
   }
 
-  // ------------------------------------------------------------------ Log Analytics query
-  function declaredTables(ws: Workspace): DeclaredTable[] {
-    return [...[...ws.tables.values()].map((t) => ({ name: t.name, columns: t.columns })), ...INSIGHTS_TABLES.filter((t) => ws.rows.has(t.name))];
+  /** Why the service refuses a record (a column it does not declare, a value of the wrong type), or null. */
+  function recordProblem(row: Record<string, unknown>, types: Map<string, string>, stream: string): string | null {
+    for (const [k, v] of Object.entries(row)) {
+      const t = types.get(k);
+      if (!t) return `has column ${k}, which stream ${stream} does not declare.`;
+      if (v === null) continue;
+      const ok =
+        t === 'dynamic' ||
+        (t === 'string' && typeof v === 'string') ||
+        (t === 'datetime' && typeof v === 'string' && !Number.isNaN(Date.parse(v))) ||
+        ((t === 'int' || t === 'long') && Number.isInteger(v)) ||
+        (t === 'real' && typeof v === 'number') ||
+        (t === 'boolean' && typeof v === 'boolean');
+      if (!ok) return `column ${k} is not a valid ${t}.`;
+    }
+    return null;
   }
 
-  async function query(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /**
+   * The record as the workspace keeps it: strings over 64 KB cut (the service truncates rather than
+   * refuses), and a TimeGenerated over 2 days old or 1 day ahead replaced by the time received.
+   */
+  function asReceived(row: Record<string, unknown>, types: Map<string, string>, visibleAt: number): StoredRow {
+    const out: StoredRow = { ...row };
+    for (const [k, v] of Object.entries(row)) {
+      if (types.get(k) === 'string' && typeof v === 'string' && Buffer.byteLength(v, 'utf8') > MAX_FIELD_BYTES) {
+        out[k] = Buffer.from(v, 'utf8').subarray(0, MAX_FIELD_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+      }
+    }
+    const now = Date.now();
+    const tg = typeof row.TimeGenerated === 'string' ? Date.parse(row.TimeGenerated) : NaN;
+    if (!Number.isNaN(tg) && (tg < now - 2 * DAY_MS || tg > now + DAY_MS)) out.TimeGenerated = new Date(now).toISOString();
+    out[VISIBLE_AT] = visibleAt;
+    return out;
+  }
+
+  // ------------------------------------------------------------------ Log Analytics query
+  /**
+   * The tables this caller can see: without read access to a table (workspaces/query/<table>/read
+   * or the data action workspaces/tables/data/read) it does not resolve in the caller's queries.
+   */
+  function declaredTables(ws: Workspace, who: Principal): DeclaredTable[] {
+    const all = [...[...ws.tables.values()].map((t) => ({ name: t.name, columns: t.columns })), ...INSIGHTS_TABLES.filter((t) => ws.rows.has(t.name))];
+    const dataRead = rbac.can(who, ws.id, 'Microsoft.OperationalInsights/workspaces/tables/data/read', 'data');
+    return all.filter((t) => dataRead || rbac.can(who, ws.id, `Microsoft.OperationalInsights/workspaces/query/${t.name}/read`));
+  }
+
+  async function query(req: IncomingMessage, res: ServerResponse, url: URL, who: Principal): Promise<void> {
     stats.queries++;
     const raw = await readBody(req);
     const m = /^\/v1\/workspaces\/([^/]+)\/query$/i.exec(url.pathname);
     const ws = m ? [...workspaces.values()].find((w) => w.customerId === m[1]) : undefined;
     if (!ws) return json(res, 404, { error: { code: 'WorkspaceNotFoundError', message: `Workspace ${m?.[1]} was not found.` } });
+    if (!rbac.can(who, ws.id, 'Microsoft.OperationalInsights/workspaces/query/read')) {
+      stats.denied++;
+      return json(res, 403, { error: { code: 'InsufficientAccessError', message: 'The provided credentials have insufficient access to perform the requested operation' } });
+    }
     const body = JSON.parse(raw.toString('utf8')) as { query: string; timespan?: string };
-    const tables = declaredTables(ws);
+    const tables = declaredTables(ws, who);
     const diags = validateKql(body.query, tables);
     if (diags.length) {
       const d = diags[0]!;
@@ -531,7 +680,9 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
           const decl = tables.find((t) => t.name === name);
           if (!decl) return undefined;
           const types = new Map(decl.columns.map((c) => [c.name, c.type]));
-          let rows = (ws.rows.get(name) ?? []).map((r) => {
+          const now = Date.now();
+          // Rows become queryable only once the ingestion delay has passed.
+          let rows = (ws.rows.get(name) ?? []).filter((r: StoredRow) => (r[VISIBLE_AT] ?? 0) <= now).map((r) => {
             const out: Row = {};
             for (const c of decl.columns) out[c.name] = cell(r[c.name], types.get(c.name)!);
             return out;
@@ -544,19 +695,36 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
       if (e instanceof KqlEvalError) return json(res, 400, { error: { code: 'BadArgumentError', message: `The emulator cannot evaluate this query: ${e.message}` } });
       throw e;
     }
+    // No rows at all: the service answers 204 with no body.
+    if (result.rows.length === 0) {
+      res.writeHead(204, { 'x-ms-request-id': randomUUID() });
+      return void res.end();
+    }
     const maxQueryRows = limits.maxQueryRows;
-    const truncated = result.rows.length > maxQueryRows;
-    const rows = truncated ? result.rows.slice(0, maxQueryRows) : result.rows;
+    const wireRows: unknown[][] = [];
+    let bytes = 0;
+    let cut: 'rows' | 'bytes' | null = null;
+    for (const r of result.rows) {
+      if (wireRows.length >= maxQueryRows) {
+        cut = 'rows';
+        break;
+      }
+      const w = result.columns.map((c) => wire(r[c.name] ?? null));
+      bytes += JSON.stringify(w).length + 1;
+      if (bytes > limits.maxQueryBytes) {
+        cut = 'bytes';
+        break;
+      }
+      wireRows.push(w);
+    }
     const payload: Record<string, unknown> = {
-      tables: [
-        {
-          name: 'PrimaryResult',
-          columns: result.columns.map((c) => ({ name: c.name, type: c.type === 'boolean' ? 'bool' : c.type })),
-          rows: rows.map((r) => result.columns.map((c) => wire(r[c.name] ?? null))),
-        },
-      ],
+      tables: [{ name: 'PrimaryResult', columns: result.columns.map((c) => ({ name: c.name, type: c.type === 'boolean' ? 'bool' : c.type })), rows: wireRows }],
     };
-    if (truncated) {
+    if (cut) {
+      const limitText =
+        cut === 'rows'
+          ? `Query result set has exceeded the internal record count limit ${maxQueryRows} (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)`
+          : `Query result set has exceeded the internal data size limit ${limits.maxQueryBytes} (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)`;
       payload.error = {
         code: 'PartialError',
         message: 'There were some errors when processing your query.',
@@ -566,7 +734,7 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
             message: 'Something went wrong processing your query on the server.',
             innererror: {
               code: '-2133196797',
-              message: `Query result set has exceeded the internal record count limit ${maxQueryRows} (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)`,
+              message: limitText,
               severity: 2,
               severityName: 'Error',
             },
@@ -626,13 +794,26 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     seed(table, rows) {
       for (const w of workspaces.values()) w.rows.set(table, [...(w.rows.get(table) ?? []), ...rows]);
     },
-    async writeEndpointsFile(path) {
-      await writeFile(path, JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
+    addPrincipal(assignments) {
+      return rbac.add(assignments, STATIC_TOKEN_PREFIX).token;
+    },
+    assign(t, assignment) {
+      const p = rbac.principal(t);
+      if (!p) throw new Error('no such principal');
+      p.assignments.push(assignment);
+    },
+    async writeEndpointsFile(path, t) {
+      await writeFile(path, JSON.stringify({ ...endpoints, token: t ?? token }, null, 2) + '\n', { mode: 0o600 });
     },
     close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      Promise.all(
+        [server, ...extraServers].map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.closeAllConnections();
+              s.close(() => resolve());
+            }),
+        ),
+      ).then(() => undefined),
   };
 }
