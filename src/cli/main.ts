@@ -1,7 +1,7 @@
 // The kubeforensys command: the same core as the extension, for jump boxes and scripts.
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../core/version.js';
-import { registerCollectCommands, EXIT } from './collect.js';
+import { registerCollectCommands, EXIT, UsageError } from './collect.js';
 import { registerScanCommand } from './scan.js';
 import { registerAzureCommands } from './azure.js';
 import { registerExportCommand } from './export.js';
@@ -35,10 +35,23 @@ function exitCodeForError(err: Error): number {
   return EXIT.failed;
 }
 
+/**
+ * `--from` must come before `--to` (kql, timeline): otherwise the filter matches nothing and the
+ * empty answer looks like "nothing happened". Both are normalized times, so text order is time order.
+ */
+function checkTimeRange(opts: { from?: unknown; to?: unknown }): void {
+  if (typeof opts.from === 'string' && typeof opts.to === 'string' && opts.from >= opts.to) {
+    throw new UsageError(`--from ${opts.from} is not before --to ${opts.to}; nothing could match.`);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   let command = '';
-  program.hook('preAction', (_root, action) => void (command = action.name()));
+  program.hook('preAction', (_root, action) => {
+    command = action.name();
+    checkTimeRange(action.opts());
+  });
   try {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);

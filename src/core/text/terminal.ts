@@ -14,11 +14,16 @@ const UNSAFE_OR_BREAK = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u20
 /** What JSON.stringify leaves raw but a terminal acts on (it already escapes C0). */
 const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-/** `\x1b` for C0 and DEL (as C and most tools show them), `\u202e` above (also a valid JSON escape). */
+/**
+ * `\x1b` for C0 (as C and most tools show them), `\u007f` from DEL on: JSON.stringify leaves
+ * those raw, so in JSON lines on a terminal the escape must be one JSON also reads.
+ */
 function escapeChar(c: string): string {
   const code = c.charCodeAt(0);
-  return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  return code < 0x20 ? `\\x${code.toString(16).padStart(2, '0')}` : jsonEscape(c);
 }
+
+const jsonEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** One line of untrusted text: every control (line breaks and tabs too) escaped, cut at `max` characters. */
 export function singleLine(s: string, max = Infinity): string {
@@ -41,7 +46,7 @@ export function multiLine(s: string): string {
  * line separators it leaves raw written as \u escapes. Still valid JSON that parses to the same value.
  */
 export function terminalJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, escapeChar);
+  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, jsonEscape);
 }
 
 /** Our own progress line starts by returning to column 0 and erasing it; nothing else may. */
