@@ -130,3 +130,26 @@ export async function makeBundleOf(n: number): Promise<string> {
   await w.seal({ status: 'complete', endedAt: new Date().toISOString(), artifacts: {} });
   return w.dir;
 }
+
+/**
+ * A bundle with rows in every one of the 11 tables (so both rules receive data), `perTable` rows
+ * each; `badTimeAt` puts an impossible EventTime on that container-log row (the service refuses it).
+ */
+export async function makeAllTablesBundle(perTable = 3, badTimeAt?: number): Promise<string> {
+  const parent = await mkdtemp(join(tmpdir(), 'kfs-azure-all-'));
+  const w = await BundleWriter.create(parent, {
+    snapshotId: newSnapshotId(new Date()),
+    cluster: { context: 'ctx', cluster: 'aks-all', server: 'https://127.0.0.1:1', user: 'u', identity: null },
+    startedAt: new Date().toISOString(),
+    options: { artifacts: ['containerLogs', 'events'], sinceSeconds: 3600, excludeNamespaces: [], concurrency: 2, execEnabled: false },
+    toolVersion: '0.0.0-test',
+  });
+  for (const t of TABLES) {
+    for (let i = 0; i < perTable; i++) {
+      const time = t.name === containerLogs.name && i === badTimeAt ? '2026-99-99T99:99:99Z' : new Date(Date.UTC(2026, 2, 1, 10, 0, i)).toISOString().replace('Z', '0000Z');
+      await w.write(t.name, { ...common({ Summary: `${t.name} row ${i}` }), EventTime: time } as never);
+    }
+  }
+  await w.seal({ status: 'complete', endedAt: new Date().toISOString(), artifacts: {} });
+  return w.dir;
+}

@@ -6,7 +6,12 @@ import { ingestBundle, prepareRow, MAX_FIELD_BYTES } from '../../../src/core/azu
 import { openBundle } from '../../../src/core/evidence/reader.js';
 import { verifyBundle } from '../../../src/core/evidence/verify.js';
 import { TABLES } from '../../../src/core/schema/tables.js';
-import { FAST, emulatorConnection, makeBundleOf, makeHostileBundle, provisionState } from './fixtures.js';
+import { FAST, emulatorConnection, makeAllTablesBundle, makeBundleOf, makeHostileBundle, provisionState } from './fixtures.js';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { INGEST_CHECKPOINT_FILE } from '../../../src/core/evidence/manifest.js';
+import type { AzureState } from '../../../src/core/azure/state.js';
 
 async function bundleRecordIds(dir: string): Promise<string[]> {
   const b = await openBundle(dir);
@@ -159,4 +164,69 @@ test('sign-in and tenant problems are one sentence saying what to do', async () 
   assert.match(describeAzureError(tenant, what, 'contoso-tenant').message, /cannot get a token for tenant contoso-tenant: sign in to that tenant \(az login --tenant contoso-tenant\)/);
   const forbidden = Object.assign(new Error('does not have authorization'), { statusCode: 403, code: 'AuthorizationFailed' });
   assert.equal(describeAzureError(forbidden, what).message, 'Azure refused to create the Log Analytics workspace: the signed-in identity needs the "Log Analytics Contributor" role on /subscriptions/s/resourceGroups/rg.');
+});
+
+test('a row the service refuses (400: an impossible time) is quarantined and reported; its table and every later one still reach the workspace', async () => {
+  const emu = await startAzureEmulator();
+  try {
+    const conn = emulatorConnection(emu);
+    const state = await provisionState(conn, 'rg-quarantine');
+    const dir = await makeAllTablesBundle(5, 2);
+    const messages: string[] = [];
+    const r = await ingestBundle(conn, dir, state, { retryBaseMs: 2, log: (m) => messages.push(m) });
+    assert.equal(r.quarantined.length, 1);
+    assert.deepEqual({ ...r.quarantined[0]!, reason: '' }, { table: 'kubelogs_CL', index: 2, recordId: r.quarantined[0]!.recordId, status: 400, code: 'InvalidPayload', reason: '' });
+    assert.match(r.quarantined[0]!.recordId, /\/kubelogs_CL\/000000003$/);
+    assert.match(r.quarantined[0]!.reason, /EventTime is not a valid datetime/);
+    assert.ok(messages.some((m) => m.includes('quarantined')));
+    assert.equal(r.tables.kubelogs_CL!.sent, 4);
+    assert.equal(r.tables.kubelogs_CL!.quarantined, 1);
+    for (const t of TABLES) assert.equal(emu.rows(t.name).length, t.name === 'kubelogs_CL' ? 4 : 5, t.name);
+    assert.equal(r.delivered, 54);
+    // A re-run tries only the refused row again (and reports it again), nothing is doubled.
+    const again = await ingestBundle(conn, dir, state, { retryBaseMs: 2 });
+    assert.equal(again.quarantined.length, 1);
+    assert.equal(emu.rows('kubelogs_CL').length, 4);
+    assert.ok(Object.values(again.tables).every((t) => t!.sent === 0));
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a forged, foreign or garbage checkpoint is reported and not trusted: every record is sent', async () => {
+  const emu = await startAzureEmulator();
+  try {
+    const conn = emulatorConnection(emu);
+    const state = await provisionState(conn, 'rg-forged');
+    const dir = await makeHostileBundle();
+    const path = join(dir, INGEST_CHECKPOINT_FILE);
+    const total = (await bundleRecordIds(dir)).length;
+    const first = await ingestBundle(conn, dir, state, { retryBaseMs: 2 });
+    const genuine = JSON.parse(await readFile(path, 'utf8'));
+    const cases: [string, string | Buffer, RegExp, AzureState][] = [
+      ['the forged prefix of issue 14', JSON.stringify({ prefix: 15 }), /version undefined, not 2/, state],
+      ['random bytes', randomBytes(4096), /not JSON/, state],
+      ['a prefix beyond the table', JSON.stringify({ ...genuine, tables: { ...genuine.tables, kubelogs_CL: { prefix: 99, ranges: [] } } }), /prefix 99, not a whole number from 0 to the table's 11 rows/, state],
+      ['a valid shape with an edited count', JSON.stringify({ ...genuine, tables: { ...genuine.tables, kubelogs_CL: { prefix: 5, ranges: [] } } }), /signature does not match/, state],
+      ['the genuine one, read with another state file', JSON.stringify(genuine), /signature does not match/, { ...state, checkpointKey: randomBytes(32).toString('hex') }],
+      ['over 1 MB', Buffer.alloc(1024 * 1024 + 1, 0x20), /larger than 1048576 bytes/, state],
+    ];
+    assert.equal(first.delivered, total);
+    for (const [name, content, reason, st] of cases) {
+      await writeFile(path, content);
+      const before = TABLES.reduce((n, t) => n + emu.rows(t.name).length, 0);
+      const messages: string[] = [];
+      const r = await ingestBundle(conn, dir, st, { retryBaseMs: 2, log: (m) => messages.push(m) });
+      assert.match(r.checkpointRejected ?? '', reason, name);
+      assert.ok(messages.some((m) => /ingestion checkpoint ingest-checkpoint\.json is not trusted/.test(m)), name);
+      assert.equal(TABLES.reduce((n, t) => n + emu.rows(t.name).length, 0) - before, total, `${name}: every record sent again`);
+    }
+    // Another workspace: the genuine checkpoint of this one is foreign there.
+    const other = await provisionState(conn, 'rg-forged-2');
+    await writeFile(path, JSON.stringify(genuine));
+    const r = await ingestBundle(conn, dir, { ...other, checkpointKey: state.checkpointKey }, { retryBaseMs: 2 });
+    assert.match(r.checkpointRejected ?? '', /written for another workspace or rule/);
+  } finally {
+    await emu.close();
+  }
 });
