@@ -88,3 +88,29 @@ test('a missing resource group is a settings problem with the settings one click
   assert.match(cc.ui.shown[0]!.message, /set kubeforensys\.azure\.resourceGroup/);
   assert.deepEqual(cc.ui.commands, [{ id: 'workbench.action.openSettings', args: ['kubeforensys.azure'] }]);
 });
+
+test('right after an ingest the workspace timeline says how much has arrived and offers Refresh, which queries again', async () => {
+  emu.limits.ingestionDelayMs = 1000;
+  try {
+    const { dir } = await writeFixtureBundle();
+    const cc = context({ 'kubeforensys.azure.resourceGroup': 'rg-arrival' });
+    await provisionAzure(cc);
+    assert.ok((await ingestSnapshot(cc, { kind: 'snapshot', dir }))?.rows);
+    cc.ui.answer = (s) => (s.buttons.includes('Refresh') ? 'Refresh' : undefined);
+    const early = await loadTimelineSource(cc, { kind: 'workspace' });
+    const note = cc.ui.shown.find((s) => s.buttons.includes('Refresh'));
+    assert.ok(note, cc.ui.shown.map((s) => s.message).join('\n'));
+    assert.match(note.message, /^KubeForenSys: ingested 15 rows at .*; the workspace shows \d+ so far: Log Analytics can take up to 15 minutes/);
+    assert.ok(early.source.size < 15);
+    await new Promise((r) => setTimeout(r, 1100));
+    const refresh = cc.timeline.opened.at(-1)!.source;
+    assert.equal(refresh.kind, 'workspace');
+    assert.ok(refresh.kind === 'workspace' && typeof refresh.refresh === 'number', 'Refresh asks for the workspace again');
+    const later = await loadTimelineSource(cc, refresh);
+    const local = await loadLocalTimeline(await openBundle(dir));
+    const all = { offset: 0, limit: 100 };
+    assert.deepEqual(later.source.query(emptyFilter(), all), local.query(emptyFilter(), all));
+  } finally {
+    emu.limits.ingestionDelayMs = 0;
+  }
+});
