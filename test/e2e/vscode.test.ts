@@ -27,6 +27,7 @@ const PRIVILEGED = { namespace: 'default', pod: 'node-debugger', container: 'nod
 const WEB = { namespace: 'prod-web', pod: 'web-frontend-7d9f8b6c5d-x2k9p', container: 'nginx' };
 const HOSTILE = '<img src=x onerror="window.__kfsPwned=1"></script><script>window.__kfsPwned=1</script>';
 const STEP = { timeout: 240_000 };
+const AZURE_INGESTION_DELAY_MS = 15_000;
 
 let demo: KubeEmulator;
 let large: KubeEmulator;
@@ -48,7 +49,8 @@ before(async () => {
   // Scenario 3: enough containers that the collection is still running when Cancel is pressed.
   large = await startKubeEmulator({ scenario: generateLargeScenario({ pods: 200, containersPerPod: 2, linesPerContainer: 200, namespaces: 4 }) });
   large.faults.add({ type: 'delay', ms: 150, path: '^/api/v1/namespaces/[^/]+/pods/[^/]+/log' });
-  azure = await startAzureEmulator();
+  // Ingested rows become queryable only after a while, as on Azure (minutes there): scenario 6 refreshes.
+  azure = await startAzureEmulator({ ingestionDelayMs: AZURE_INGESTION_DELAY_MS });
 
   // Kubeconfigs and the endpoints file live outside code-server's folders, written before it starts.
   files = await mkdtemp(join(tmpdir(), 'kfs-e2e-files-'));
@@ -289,7 +291,7 @@ scenario('screenshots: the tree and the timeline in the light theme', async () =
   await wb.page.locator('.monaco-workbench.vs-dark').waitFor();
 });
 
-scenario('6. Log Analytics: provision and ingest against the Azure emulator; the workspace timeline shows the same rows as the local one', async () => {
+scenario('6. Log Analytics: provision and ingest against the Azure emulator; the workspace timeline says what has arrived, and after Refresh shows the same rows as the local one', async () => {
   assert.ok(demoBundle, 'needs the bundle of scenario 2');
   const local = await bundleRows(demoBundle);
 
@@ -301,11 +303,26 @@ scenario('6. Log Analytics: provision and ingest against the Azure emulator; the
   await wb.runCommand('KubeForenSys: Ingest Snapshot into Log Analytics');
   const done = wb.notification(/Open Workspace Timeline/);
   await done.waitFor({ timeout: 120_000 });
+  const ingestedAt = Date.now();
   assert.match((await done.textContent()) ?? '', new RegExp(local.length.toLocaleString('en-US')), 'every row was sent');
   await done.locator('.monaco-button', { hasText: 'Open Workspace Timeline' }).click();
 
-  const workspace = await timelineFrame(wb.page, /^Workspace: Log Analytics · KubeForenSys-LAW/);
-  await waitStatus(workspace, { shown: local.length, total: local.length });
+  // The rows are not queryable yet: the timeline says how many have arrived and offers Refresh
+  // rather than passing an empty timeline off as the answer.
+  const arriving = wb.notification(new RegExp(`ingested ${local.length.toLocaleString('en-US')} rows at .*; the workspace shows [\\d,]+ so far`));
+  await arriving.waitFor({ timeout: AZURE_INGESTION_DELAY_MS });
+  await until('the ingestion delay to pass', () => Date.now() - ingestedAt > AZURE_INGESTION_DELAY_MS + 500, AZURE_INGESTION_DELAY_MS + 10_000);
+  await arriving.locator('.monaco-button', { hasText: 'Refresh' }).click();
+
+  // Refresh reloads the panel's page: the frame found first may be the one being replaced.
+  const workspace = await until(
+    'the refreshed workspace timeline',
+    async () => {
+      const f = await timelineFrame(wb.page, /^Workspace: Log Analytics · KubeForenSys-LAW/);
+      return waitStatus(f, { shown: local.length, total: local.length }).then(() => f, () => null);
+    },
+    90_000,
+  );
   const fromWorkspace = await renderedRows(workspace);
 
   // The local timeline of the same bundle. With a workspace provisioned, Open Timeline asks for
