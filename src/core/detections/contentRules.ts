@@ -3,7 +3,8 @@
 // (the dropper in the history, the exploit's output in the previous log).
 // Every input is attacker-controlled text: the patterns are bounded (no nested quantifiers over
 // the same characters) and the evidence is cut to one bounded line.
-import { MINER_ARG, MINER_IMAGE } from './podRules.js';
+import { MINER_ARG, MINER_IMAGE } from './miners.js';
+import { maskSecrets } from './secrets.js';
 import { CONTENT_RULES } from './rules.js';
 import { technique } from './techniques.js';
 import { oneLine, type Finding, type RuleMeta } from './types.js';
@@ -319,8 +320,9 @@ function stamp(source: ContentSource, text: string, origin: ContentOrigin, hit: 
     resource: { kind: 'Pod', namespace: origin.namespace, name: origin.pod, container: origin.container },
     podName: origin.pod,
     fieldPath: origin.fieldPath,
-    fieldValue: bounded(text, CONTENT_VALUE_MAX),
-    explanation: oneLine(`${what} of container ${JSON.stringify(origin.container)} in Pod ${origin.namespace}/${origin.pod} matches "${bounded(hit.match, 120)}" (${hit.rule.title}).`),
+    // Evidence lines can carry tokens and passwords (curl -H "Authorization: Bearer ..."): masked.
+    fieldValue: bounded(maskSecrets(text.slice(0, CONTENT_VALUE_MAX * 2)), CONTENT_VALUE_MAX),
+    explanation: oneLine(`${what} of container ${JSON.stringify(origin.container)} in Pod ${origin.namespace}/${origin.pod} matches "${bounded(maskSecrets(hit.match), 120)}" (${hit.rule.title}).`),
     // Not marked baseline even on platform pods: a platform pod that runs these commands is the news.
     baseline: false,
     eventTime: origin.eventTime,

@@ -6,6 +6,7 @@ import { evaluatePodTarget, type PodRuleContext } from './podRules.js';
 import { effectivePermissions, type RbacObjects } from './rbacAnalysis.js';
 import { rbacFindings, riskyServiceAccounts } from './rbacRules.js';
 import { technique } from './techniques.js';
+import { configMapFindings, exposureFindings } from './configRules.js';
 import { oneLine, severityRank, type Finding } from './types.js';
 
 export interface DetectOptions {
@@ -85,7 +86,7 @@ export function detectAll(objects: readonly KubeObject[], opts: DetectOptions): 
     riskyServiceAccounts: hasBindings ? riskyServiceAccounts(rbacOut) : undefined,
     serviceAccounts: objects.filter((o) => o.kind === 'ServiceAccount'),
   });
-  return [...pods, ...rbacOut];
+  return [...pods, ...rbacOut, ...exposureFindings(objects), ...configMapFindings(objects)];
 }
 
 /** Worst first, then by resource, rule and evidence: a stable order for reports and tests. */

@@ -2,6 +2,9 @@
 // Every value read here is attacker-controlled JSON: check types, never trust shapes.
 import type { PodTarget } from './podTargets.js';
 import { POD_RULES } from './rules.js';
+import { commandHits } from './contentRules.js';
+import { MINER_ARG, MINER_IMAGE } from './miners.js';
+import { isPlaceholder, isSecretName, maskedValue, maskSecrets, secretFlagKind, secretValueKind } from './secrets.js';
 import type { RuleMeta, Severity } from './types.js';
 
 /** A rule hit before it is stamped with technique, resource and baseline. */
@@ -359,14 +362,7 @@ const sshPort: PodRule = (t) =>
     }),
   );
 
-/** Shared with the content rules (contentRules.ts), which look for the same miners in commands and logs. */
-export const MINER_IMAGE = /(?:^|[/_-])(xmrig|xmr-stak|minerd|cpuminer|cpuminer-opt|ccminer|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|phoenixminer|nanominer|gminer|teamredminer|srbminer|srbminer-multi|wildrig|kinsing|kdevtmpfsi|xmr-node-proxy|moneroocean)(?:[/:@_-]|$)/i;
-export const MINER_ARG = [
-  /stratum\d?\+(?:tcp|ssl|tls):\/\//i,
-  /\b(?:supportxmr|nanopool|minexmr|2miners|f2pool|hashvault|moneroocean|nicehash|ethermine|c3pool|herominers|minergate|unmineable|xmrpool|monerohash|dwarfpool|xmrig)\.[a-z]/i,
-  /--donate-level\b|--randomx\b|--cpu-max-threads-hint\b|(?:^|\s)-a\s+(?:rx\/0|cryptonight|randomx)\b/i,
-  /[a-z0-9.-]+:(?:3333|4444|5555|7777|14433|14444|45700)\b/i,
-];
+export { MINER_ARG, MINER_IMAGE } from './miners.js';
 
 const miner: PodRule = (t) =>
   containersOf(t).flatMap((ref) => {
@@ -387,8 +383,22 @@ const miner: PodRule = (t) =>
       : [];
   });
 
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|conn(ection)?[_-]?str(ing)?|client[_-]?secret|auth[_-]?key|sas[_-]?key)/i;
-const NOT_A_SECRET = /(_file|_path|_dir|_name|_url|_uri|_endpoint|_id|_ref|_enabled|_ttl|_expiry|_length|_type)$/i;
+/**
+ * What a container runs, through the content rules for typed commands: a spec whose command pipes
+ * a download into a shell, opens a reverse shell or erases logs is a dropper whoever typed it.
+ */
+const workloadCommand: PodRule = (t) =>
+  containersOf(t).flatMap((ref) => {
+    const parts = [...arr(ref.c.command), ...arr(ref.c.args)].map(str);
+    if (parts.length === 0) return [];
+    return commandHits(parts.join(' ')).map((h) => ({
+      rule: h.rule,
+      container: ref.name,
+      fieldPath: `${ref.path}.${arr(ref.c.command).length ? 'command' : 'args'}`,
+      fieldValue: maskSecrets(h.match).slice(0, 200),
+      explanation: `${cdesc(ref)} of ${where(t)} runs a command matching "${maskSecrets(h.match).slice(0, 120)}" (${h.rule.title}).`,
+    }));
+  });
 
 const secretEnv: PodRule = (t) =>
   containersOf(t).flatMap((ref) =>
@@ -396,16 +406,35 @@ const secretEnv: PodRule = (t) =>
       const env = rec(e);
       const name = str(env?.name);
       const value = env?.value;
-      if (!SECRET_NAME.test(name) || NOT_A_SECRET.test(name) || typeof value !== 'string' || value.trim() === '') return [];
+      if (typeof value !== 'string' || value.trim() === '') return [];
+      const kind = secretValueKind(value);
+      if (!kind && (!isSecretName(name) || isPlaceholder(value))) return [];
       return [{
         rule: POD_RULES.secretEnv,
+        severity: kind ? ('high' as const) : undefined,
         container: ref.name,
         fieldPath: `${ref.path}.env[${i}].value`,
-        // Never copy the secret into the evidence bundle or a report.
-        fieldValue: `${name}=<redacted literal, ${value.length} characters>`,
-        explanation: `${cdesc(ref)} of ${where(t)} has the secret-looking variable ${name} as a literal value instead of a secretKeyRef.`,
+        // Never copy the secret into the evidence bundle or a report: masked, with its kind and length.
+        fieldValue: `${name}=${maskedValue(value, kind)}`,
+        explanation: kind
+          ? `${cdesc(ref)} of ${where(t)} holds ${kind} as the literal value of ${name}.`
+          : `${cdesc(ref)} of ${where(t)} has the secret-looking variable ${name} as a literal value instead of a secretKeyRef.`,
       }];
     }),
+  );
+
+/** Secrets written into command-line arguments (--password=..., a connection string, a token). */
+const secretArgs: PodRule = (t) =>
+  containersOf(t).flatMap((ref) =>
+    (['command', 'args'] as const).flatMap((field) =>
+      arr(ref.c[field]).map(str).flatMap((arg, i) => {
+        const kind = secretValueKind(arg) ?? secretFlagKind(arg);
+        return kind
+          ? [{ rule: POD_RULES.secretEnv, severity: 'high' as const, container: ref.name, fieldPath: `${ref.path}.${field}[${i}]`, fieldValue: maskSecrets(arg).slice(0, 200),
+            explanation: `${cdesc(ref)} of ${where(t)} passes ${kind} on its command line.` }]
+          : [];
+      }),
+    ),
   );
 
 /** The service account a pod runs as, and whether its token is mounted. */
@@ -456,7 +485,9 @@ export const POD_RULE_FUNCTIONS: readonly PodRule[] = [
   foreignImage,
   sshPort,
   miner,
+  workloadCommand,
   secretEnv,
+  secretArgs,
   riskyToken,
 ];
 

@@ -52,7 +52,9 @@ export const POD_RULES = {
   miner: r('POD-CRYPTO-MINER', 'Crypto-miner', 'high', 'MS-TA9039',
     'The image, command or arguments match a crypto-miner (known miner images, stratum pool URLs, pool ports or domains).'),
   secretEnv: r('POD-SECRET-ENV-LITERAL', 'Secret as a literal environment variable', 'medium', 'MS-TA9027',
-    'An environment variable with a secret-looking name has a literal value in the spec: anyone who can read the object reads the secret. The value is not reproduced here.'),
+    'An environment variable with a secret-looking name, or a value in a credential format (AWS key, private key, token, connection string, password in a URL), is written literally in the spec or on the command line: anyone who can read the object reads the secret. High when the value itself is a credential. The value is shown masked.'),
+  configMapSecret: r('CONFIGMAP-SECRET', 'Secret in a config map', 'high', 'MS-TA9027',
+    'A config map holds a credential (a key format that identifies itself, or a password or token assignment in a configuration file): config maps are readable by far more subjects than secrets, and their values end up in logs and backups. The value is not reproduced here.'),
   riskyToken: r('POD-RISKY-SA-TOKEN', 'Powerful service account token mounted', 'high', 'MS-TA9016',
     'The pod mounts the token of a service account that holds risky permissions: whoever runs code in the pod has them too.'),
   cronJob: r('POD-CRONJOB-PERSISTENCE', 'Cron job runs a suspicious container', 'high', 'MS-TA9014',
@@ -104,6 +106,14 @@ export const RBAC_RULES = {
     'The binding refers to a role that is neither in the scanned input nor one of Kubernetes\' built-in roles: what it grants is unknown. Scan the role too, or check it in the cluster.'),
 } as const;
 
+/** Rules over Services and Ingresses (configRules.ts). */
+export const EXPOSURE_RULES = {
+  sensitivePort: r('EXPOSED-SENSITIVE-PORT', 'Sensitive port exposed outside the cluster', 'high', 'MS-TA9005',
+    'A LoadBalancer, NodePort or externalIPs Service exposes SSH, RDP, the Docker or kubelet API, etcd, a database or another interface that should never face the network. Medium when narrowed (internal load balancer, source ranges, node ports only). Check the service\'s access logs and who created it.'),
+  dashboard: r('EXPOSED-DASHBOARD', 'Kubernetes dashboard exposed', 'high', 'MS-TA9005',
+    'The Kubernetes dashboard is reachable from outside the cluster through a LoadBalancer, NodePort, externalIPs Service or an Ingress: with its service account it is a console on the cluster for whoever finds it.'),
+} as const;
+
 /** Rules over evidence content: one command of a container's shell history or one line of its log (contentRules.ts). */
 export const CONTENT_RULES = {
   downloadExecute: r('CONTENT-DOWNLOAD-EXECUTE', 'Download and execute in a container', 'high', 'MS-TA9007',
@@ -144,7 +154,7 @@ export const CONTENT_RULES = {
     'The log names a known exploit gadget (commons-collections InvokerTransformer or ChainedTransformer, TemplatesImpl, ysoserial) or a ${jndi: lookup: an attempted or successful remote code execution through deserialization or Log4Shell.'),
 } as const;
 
-export const ALL_RULES: readonly RuleMeta[] = [...Object.values(POD_RULES), ...Object.values(RBAC_RULES), ...Object.values(CONTENT_RULES)];
+export const ALL_RULES: readonly RuleMeta[] = [...Object.values(POD_RULES), ...Object.values(RBAC_RULES), ...Object.values(EXPOSURE_RULES), ...Object.values(CONTENT_RULES)];
 
 export function ruleMeta(id: string): RuleMeta | undefined {
   return ALL_RULES.find((m) => m.id === id);
