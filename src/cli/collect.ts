@@ -161,8 +161,11 @@ export async function runCollect(flags: CollectFlags, io: CollectIo = cliStreams
   await assertUsableOut(flags.out);
   const controller = new AbortController();
   let interrupts = 0;
+  let sealed = false;
   const onSigint = () => {
     interrupts++;
+    // Once sealed, a second Ctrl+C loses nothing: the bundle verifies, as a cancelled one does.
+    if (interrupts > 1 && sealed) process.exit(EXIT.cancelled);
     if (interrupts > 1) {
       io.stderr.write('\nStopped at once: the bundle being written is not sealed (no manifest) and will not verify.\n');
       process.exit(EXIT.interrupted);
@@ -193,6 +196,7 @@ export async function runCollect(flags: CollectFlags, io: CollectIo = cliStreams
           log: { info: () => undefined, warn: () => undefined, error: (m) => io.stderr.write(`error: ${safeText(m, 500)}\n`) },
         },
       );
+      sealed = true;
     } catch (err) {
       // Cancelled while connecting: nothing was asked of the evidence yet, so there is no bundle.
       if (!controller.signal.aborted) throw err;
