@@ -45,6 +45,9 @@ interface FilterFlags {
   eventType?: string[];
   severity?: string[];
   text?: string;
+  workload?: string[];
+  hideBaseline?: boolean;
+  record?: string[];
   withInsights?: string[];
 }
 
@@ -58,7 +61,10 @@ function addFilterOptions(cmd: Command): Command {
     .option('--table <list>', `source tables: ${TABLES.map((t) => t.name).join(', ')}`, collect)
     .option('--event-type <list>', 'event types, e.g. LogLine,Finding', collect)
     .option('--severity <list>', `severities: ${SEVERITIES.join(', ')}`, collect)
-    .option('--text <text>', 'case-insensitive text in summary, namespace, pod, container or event type');
+    .option('--workload <ns/kind/name>', 'findings on workloads as namespace/kind/name, e.g. prod/Deployment/web (repeatable)', collect)
+    .option('--hide-baseline', 'leave out findings on expected platform workloads (the baseline)')
+    .option('--record <ids>', 'only these RecordIds (comma-separated, repeatable)', collect)
+    .option('--text <text>', 'case-insensitive text in any text column or Details value (rule ids, IPs, messages)');
 }
 
 /** The filter from the flags; times are normalized so string comparison is time comparison. */
@@ -85,6 +91,13 @@ export function filterFromFlags(f: FilterFlags): TimelineFilter {
   if (badSev.length) throw new UsageError(`unknown severity ${badSev.join(', ')}; choose from ${SEVERITIES.join(', ')}.`);
   filter.severities = (f.severity ?? []) as Severity[];
   filter.text = f.text ?? '';
+  filter.workloads = (f.workload ?? []).map((w) => {
+    const parts = w.split('/');
+    if (parts.length !== 3 || parts.some((x) => !x)) throw new UsageError(`--workload "${w}" must be namespace/kind/name.`);
+    return { namespace: parts[0]!, kind: parts[1]!, name: parts[2]! };
+  });
+  filter.hideBaseline = f.hideBaseline === true;
+  filter.recordIds = f.record ?? [];
   return filter;
 }
 

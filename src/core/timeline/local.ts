@@ -493,7 +493,7 @@ class ColumnarTimeline implements LocalTimeline {
       .sort((a, b) => cmpStr(a.namespace, b.namespace) || cmpStr(a.pod, b.pod));
     const containers: ContainerFacet[] = this.d.container.parts
       .map(([namespace, pod, container], id) => ({ namespace, pod, container, count: count(this.idx.container, id) }))
-      .filter((f) => f.container !== '' && f.count > 0)
+      .filter((f) => f.pod !== '' && f.container !== '' && f.count > 0)
       .sort((a, b) => cmpStr(a.namespace, b.namespace) || cmpStr(a.pod, b.pod) || cmpStr(a.container, b.container));
     const n = this.c.n;
     this.facetCache = {

@@ -27,6 +27,7 @@ const NAMESPACES = ['default', 'kube-system', 'prod', 'Prod', ''];
 const PODS = ['web-1', 'web-2', 'db-0', 'miner"x', ''];
 const CONTAINERS = ['app', 'sidecar', 'init', ''];
 const EVENT_TYPES = ['LogLine', 'ContainerStarted', 'Finding', 'Warning'];
+const IMAGES = ['registry.example/nginx:1.25', 'ghcr.io/Team/Miner:latest'];
 const WORDS = ['GET /health', 'curl http://evil', 'Connection REFUSED', 'wget', '<img src=x>', 'ok', 'Ünïcode'];
 
 type RawByTable = Map<TableName, Record<string, unknown>[]>;
@@ -55,7 +56,18 @@ function makeRaw(count: number, seed: number): RawByTable {
       Severity: r() < 0.5 ? '' : pick(SEVERITIES),
       TechniqueId: r() < 0.8 ? '' : 'MS-TA9001',
     };
-    if (table === containerLogs.name) row.Message = row.Summary;
+    if (table === containerLogs.name) {
+      row.Message = row.Summary;
+      row.Image = pick(IMAGES);
+      row.TimestampParsed = r() < 0.8;
+    }
+    if (table === suspiciousPods.name) {
+      row.Baseline = r() < 0.3 ? true : r() < 0.5 ? null : false;
+      row.ResourceKind = row.PodName === '' ? pick(['Deployment', 'DaemonSet']) : 'Pod';
+      row.ResourceName = row.PodName === '' ? pick(['web', 'agent']) : row.PodName;
+      row.Tactics = [pick(['Execution', 'Persistence'])];
+      row.FieldPath = r() < 0.5 ? 'log:line 3' : 'spec.containers[0]';
+    }
     (out.get(table) ?? out.set(table, []).get(table)!).push(row);
   }
   return out;
@@ -80,6 +92,7 @@ function randomFilter(r: () => number, rows: TimelineRow[]): TimelineFilter {
   const f = emptyFilter();
   const some = <T>(make: () => T): T[] => Array.from({ length: 1 + Math.floor(r() * 2) }, make);
   const anyRow = () => rows[Math.floor(r() * rows.length)];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   if (r() < 0.3) f.namespaces = some(() => (r() < 0.9 ? anyRow().Namespace : 'absent'));
   if (r() < 0.25) f.pods = some(() => ({ namespace: anyRow().Namespace, pod: anyRow().PodName }));
   if (r() < 0.3)
@@ -97,6 +110,10 @@ function randomFilter(r: () => number, rows: TimelineRow[]): TimelineFilter {
     f.text = r() < 0.5 ? sub.toUpperCase() : sub;
     if (r() < 0.2) f.text = 'PROD'; // matches a namespace only
   }
+  if (r() < 0.15) f.text = pick(['MINER', 'nginx:1', 'persist', 'spec.CONTAINERS']); // only in Details
+  if (r() < 0.2) f.hideBaseline = true;
+  if (r() < 0.1) f.recordIds = some(() => (r() < 0.9 ? anyRow().RecordId : 'absent'));
+  if (r() < 0.1) f.workloads = some(() => ({ namespace: anyRow().Namespace, kind: pick(['Deployment', 'DaemonSet']), name: pick(['web', 'agent']) }));
   if (r() < 0.3) f.from = anyRow().Time || '2026-01-01T00:10:00.0000000Z';
   if (r() < 0.3) f.to = r() < 0.8 ? anyRow().Time || '2026-01-01T00:30:00' : '2026-01-01T00:20';
   return f;
@@ -187,7 +204,7 @@ test('facets list the pods and containers present with counts, and row() finds a
   }
   assert.equal(
     f.containers.length,
-    new Set(all.filter((x) => x.ContainerName).map((x) => JSON.stringify([x.Namespace, x.PodName, x.ContainerName]))).size,
+    new Set(all.filter((x) => x.PodName && x.ContainerName).map((x) => JSON.stringify([x.Namespace, x.PodName, x.ContainerName]))).size,
   );
   assert.ok(f.pods.some((p) => p.pod === 'miner"x'), 'names with quotes are kept exactly');
   assert.equal(f.timeRange?.from, all.find((x) => x.Time)!.Time);
