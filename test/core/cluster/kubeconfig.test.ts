@@ -197,3 +197,56 @@ test('an exec plugin that fails says which plugin failed and its last error line
     return true;
   });
 });
+
+/** A kubeconfig whose user runs `script` (node) as its exec plugin. */
+async function pluginKubeconfig(script: string): Promise<string> {
+  const d = await dir();
+  const plugin = join(d, 'plugin');
+  await writeFile(plugin, `#!${process.execPath}\n${script}\n`, { mode: 0o755 });
+  const cfg = simple('aks', 'https://127.0.0.1:1');
+  cfg.users = [{ name: 'aks-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, args: [] } } }];
+  return write(d, 'k.yaml', yamlOf(cfg));
+}
+
+async function pluginError(script: string): Promise<string> {
+  const p = await pluginKubeconfig(script);
+  let message = '';
+  await assert.rejects(connectCluster({ kubeconfig: p, signal: new AbortController().signal }), (err: unknown) => {
+    assert.ok(err instanceof KubeconfigError, String(err));
+    message = err.message;
+    return true;
+  });
+  return message;
+}
+
+test('an exec plugin that prints a bare token: its output is never echoed', async () => {
+  const bare = await pluginError(`process.stdout.write('S3CR3T-RAW-TOKEN-VALUE\\n');`);
+  assert.match(bare, /exec plugin '.*plugin' of kubeconfig user aks-user \(context aks\) did not print an ExecCredential: its output is not JSON \(not shown, as it may hold a token\)\.$/);
+  assert.doesNotMatch(bare, /S3CR3T/);
+  const noStatus = await pluginError(`process.stdout.write(JSON.stringify({ token: 'S3CR3T-IN-JSON' }));`);
+  assert.match(noStatus, /printed JSON that is not an ExecCredential with a status/);
+  assert.doesNotMatch(noStatus, /S3CR3T/);
+});
+
+test('token-shaped strings on a failing plugin\'s last stderr line are redacted; the error stays readable', async () => {
+  const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLWJ5dGVz';
+  const cases: [string, RegExp][] = [
+    [`error: got ${jwt} but the audience is wrong`, /failed: error: got \[redacted\] but the audience is wrong\.$/],
+    ['refresh failed: access_token=ya29.a0AfH6SMBx3 expired', /failed: refresh failed: access_token=\[redacted\] expired\.$/],
+    ['{"token": "plain-secret-value", "code": "AADSTS50173"}', /failed: \{"token": "\[redacted\]", "code": "AADSTS50173"\}\.$/],
+    ['Authorization: Bearer abc.def-ghi', /failed: Authorization: Bearer \[redacted\]\.$/],
+    ['leaked 8f14e45fceea167a5a36dedd4bea2543 in the cache', /failed: leaked \[redacted\] in the cache\.$/],
+  ];
+  for (const [line, expected] of cases) {
+    const message = await pluginError(`process.stderr.write(${JSON.stringify(`Authenticating...\n${line}\n`)}); process.exit(1);`);
+    assert.match(message, expected);
+  }
+});
+
+test('a token-file that cannot be read is named, not reported as a 401', async () => {
+  const d = await dir();
+  const cfg = simple('ctx');
+  cfg.users = [{ name: 'ctx-user', user: { 'token-file': join(d, 'missing-token') } }];
+  const p = await write(d, 'k.yaml', yamlOf(cfg));
+  throwsKubeconfig(() => loadKubeconfig({ path: p }), /The kubeconfig user ctx-user \(context ctx, .*k\.yaml\) reads its token from .*missing-token, which cannot be read \(ENOENT\)\./);
+});
