@@ -99,6 +99,17 @@ test('a user holding only the documented custom role provisions, ingests and rea
   assert.equal(emu.stats.denied, denied, 'no request of the pipeline needed more than the role grants');
 });
 
+test('with workspaces/query/read alone a query runs but reads no table: one sentence names the table and the role', async () => {
+  await run('provision', '--resource-group', 'rg-queryonly');
+  const token = emu.addPrincipal([{ scope: `/subscriptions/${emu.endpoints.subscriptionId}/resourceGroups/rg-queryonly`, role: { Actions: ['Microsoft.OperationalInsights/workspaces/query/read'] } }]);
+  // The owner's provision names the workspace; the reader passes its id.
+  const { readState, azureStatePath } = await import('../../src/core/azure/state.js');
+  const workspaceId = (await readState(azureStatePath())).workspaceCustomerId;
+  await as(token, () =>
+    assert.rejects(run('timeline', '--workspace', workspaceId), /^AzureError: The workspace does not show table \w+_CL to the signed-in identity: it needs "Log Analytics Data Reader \(or Microsoft\.OperationalInsights\/workspaces\/query\/\*\/read\)" on workspace [0-9a-f-]+/),
+  );
+});
+
 test('`provision --check` writes nothing and reports drift and missing roles (exit 3)', async () => {
   const writes = emu.stats.armWrites;
   const fresh = await run('provision', '--check', '--resource-group', 'rg-check');
