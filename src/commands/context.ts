@@ -13,7 +13,8 @@ export type TimelineSourceSpec = { kind: 'local'; bundleDir: string } | { kind: 
 
 /** The timeline panel as commands drive it (src/views/timelinePanel.ts implements it). */
 export interface TimelinePanels {
-  open(source: TimelineSourceSpec, filter?: TimelineFilter): Promise<void>;
+  /** `select`: the RecordId of a row to select and scroll to (Show in Timeline on a finding). */
+  open(source: TimelineSourceSpec, filter?: TimelineFilter, select?: string): Promise<void>;
   /** The filter of the open panel, if one is open. */
   currentFilter(): TimelineFilter | undefined;
   /** The source of the open panel, if one is open. */

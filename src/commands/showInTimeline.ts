@@ -1,8 +1,33 @@
-// Show in Timeline (tree only): opens the timeline of the open bundle filtered to the item — a
-// container, a pod, a workload's namespace, or the resource a finding is on.
+// Show in Timeline (tree only): opens the timeline of the open bundle on the item. A container or
+// pod: its rows (a container keeps its pod's pod-level rows: the engine's container filter). A
+// finding: everything around it, with the finding's row selected, so what led to it and what
+// followed are on one screen. A workload, a subject: what names them.
+import { normalizeTime } from '../core/schema/time.js';
 import { emptyFilter, type TimelineFilter } from '../core/timeline/filter.js';
 import type { TreeNode } from '../views/treeNodes.js';
 import type { CommandContext } from './context.js';
+
+/** Minutes either side of a finding. */
+export const FINDING_WINDOW_MINUTES = 30;
+
+type FindingNode = Extract<TreeNode, { kind: 'finding' }>;
+
+const NODE_KINDS = new Set<TreeNode['kind']>(['container', 'resource', 'finding', 'subject']);
+
+/** A tree node this command understands (a typed guard, not a cast: the argument comes from any caller). */
+export function isTimelineNode(v: unknown): v is TreeNode {
+  return !!v && typeof v === 'object' && NODE_KINDS.has((v as { kind?: TreeNode['kind'] }).kind!);
+}
+
+function aroundFinding(node: FindingNode): TimelineFilter | undefined {
+  const t = normalizeTime(node.finding.time);
+  if (!t) return undefined;
+  const ms = Date.parse(t.slice(0, 23) + 'Z');
+  const iso = (x: number) => new Date(x).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
+  const span = FINDING_WINDOW_MINUTES * 60_000;
+  // A baseline finding stays visible when asked for by name; otherwise the platform's noise is hidden.
+  return { ...emptyFilter(), from: iso(ms - span), to: iso(ms + span), hideBaseline: !node.finding.baseline };
+}
 
 export function filterForNode(node: TreeNode): TimelineFilter | undefined {
   const f = emptyFilter();
@@ -12,14 +37,13 @@ export function filterForNode(node: TreeNode): TimelineFilter | undefined {
       return f;
     case 'resource':
       if (node.resource.isPod) f.pods = [{ namespace: node.resource.namespace, pod: node.resource.name }];
-      else if (node.resource.namespace) f.namespaces = [node.resource.namespace];
-      else f.text = node.resource.name;
+      else f.workloads = [{ namespace: node.resource.namespace, kind: node.resource.kind, name: node.resource.name }];
       return f;
     case 'finding': {
+      const around = aroundFinding(node);
+      if (around) return around;
       const x = node.finding;
-      if (x.pod && x.container) f.containers = [{ namespace: x.namespace, pod: x.pod, container: x.container }];
-      else if (x.pod) f.pods = [{ namespace: x.namespace, pod: x.pod }];
-      else if (x.namespace) f.namespaces = [x.namespace];
+      if (x.pod) f.pods = [{ namespace: x.namespace, pod: x.pod }];
       else f.text = x.resourceName;
       return f;
     }
@@ -33,11 +57,11 @@ export function filterForNode(node: TreeNode): TimelineFilter | undefined {
 
 export async function showInTimeline(cc: CommandContext, node?: unknown): Promise<TimelineFilter | undefined> {
   const bundle = cc.state.bundle;
-  const filter = node && typeof node === 'object' && 'kind' in node ? filterForNode(node as TreeNode) : undefined;
-  if (!bundle || !filter) {
+  const filter = isTimelineNode(node) ? filterForNode(node) : undefined;
+  if (!bundle || !filter || !isTimelineNode(node)) {
     void cc.ui.showWarningMessage('KubeForenSys: choose a pod, container or finding of an open bundle in the Artifacts view.');
     return undefined;
   }
-  await cc.timeline.open({ kind: 'local', bundleDir: bundle.dir }, filter);
+  await cc.timeline.open({ kind: 'local', bundleDir: bundle.dir }, filter, node.kind === 'finding' ? node.finding.recordId : undefined);
   return filter;
 }

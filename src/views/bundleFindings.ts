@@ -8,6 +8,8 @@ import { SEVERITIES } from '../core/schema/timeline.js';
 
 export interface FindingView {
   recordId: string;
+  /** The finding row's time (for a spec finding, its object's creation), ISO-8601; '' when unknown. */
+  time: string;
   severity: string;
   title: string;
   techniqueId: string;
@@ -57,6 +59,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v
 function toFinding(r: SuspiciousPodRow | RbacFindingRow): FindingView {
   return {
     recordId: r.RecordId,
+    time: str(r.EventTime),
     severity: str(r.Severity),
     title: str(r.FindingTitle) || str(r.Summary),
     techniqueId: str(r.TechniqueId),

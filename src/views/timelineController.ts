@@ -1,12 +1,14 @@
 // The host side of one timeline panel, without VS Code: it validates every message the webview
 // sends (src/core/timeline/messages.ts), answers data requests from the loaded TimelineSource,
-// keeps the webview's current filter (for Export and Copy KQL), and pushes "Show in Timeline"
-// filters. src/views/timelinePanel.ts connects it to a real vscode.WebviewPanel.
+// keeps the webview's current filter (for Export and Copy KQL), pushes "Show in Timeline"
+// filters and rows, and keeps the analyst's marks in the bundle's case file (./caseStore.ts).
+// src/views/timelinePanel.ts connects it to a real vscode.WebviewPanel.
 import type { TimelineFilter } from '../core/timeline/filter.js';
 import type { ExportFormat, HostToWebview, SourceInfo } from '../core/timeline/messages.js';
 import { handleWebviewMessage, initMessage } from '../core/timeline/serve.js';
 import type { TimelineSource } from '../core/timeline/source.js';
 import type { Disposable, Event } from '../commands/seam.js';
+import type { CaseSnapshot, CaseStore } from './caseStore.js';
 
 /** The part of vscode.Webview the controller uses. */
 export interface WebviewChannel {
@@ -17,6 +19,8 @@ export interface WebviewChannel {
 export interface LoadedSource {
   source: TimelineSource;
   info: SourceInfo;
+  /** The bundle's case file (local sources); a workspace timeline has none. */
+  case?: CaseStore;
 }
 
 export interface TimelineControllerHooks {
@@ -24,6 +28,8 @@ export interface TimelineControllerHooks {
   onExport?(format: ExportFormat, filter: TimelineFilter): void;
   /** Logged: invalid messages and load failures. */
   onProblem?(message: string): void;
+  /** The webview asked to put text on the clipboard. */
+  onCopy?(text: string, what: string): void;
 }
 
 export class TimelineController implements Disposable {
@@ -32,6 +38,7 @@ export class TimelineController implements Disposable {
   private readyWaiting = false;
   /** A filter to apply at the next init (Show in Timeline before the webview was ready). */
   private pendingFilter: TimelineFilter | undefined;
+  private pendingSelect: string | undefined;
   private filter: TimelineFilter | undefined;
   private readonly sub: Disposable;
   private ready = false;
@@ -43,8 +50,10 @@ export class TimelineController implements Disposable {
     load: () => Promise<LoadedSource>,
     initialFilter: TimelineFilter | undefined,
     private readonly hooks: TimelineControllerHooks = {},
+    initialSelect?: string,
   ) {
     this.pendingFilter = initialFilter;
+    this.pendingSelect = initialSelect;
     this.filter = initialFilter;
     this.sub = channel.onDidReceiveMessage((raw) => this.receive(raw));
     this.loaded = load().then(
@@ -74,11 +83,14 @@ export class TimelineController implements Disposable {
     return this.source?.source;
   }
 
-  /** Applies a filter (Show in Timeline): now if the webview is ready, else at its init. */
-  showFilter(filter: TimelineFilter): void {
+  /** Applies a filter, and selects a row in it (Show in Timeline): now if the webview is ready, else at its init. */
+  showFilter(filter: TimelineFilter, select?: string): void {
     this.filter = filter;
-    if (this.ready && this.source) this.post({ type: 'setFilter', filter });
-    else this.pendingFilter = filter;
+    if (this.ready && this.source) this.post(select ? { type: 'setFilter', filter, select } : { type: 'setFilter', filter });
+    else {
+      this.pendingFilter = filter;
+      this.pendingSelect = select;
+    }
   }
 
   private receive(raw: unknown): void {
@@ -104,9 +116,18 @@ export class TimelineController implements Disposable {
         this.filter = handled.filter;
         this.hooks.onExport?.(handled.format, handled.filter);
         return;
+      case 'copy':
+        this.hooks.onCopy?.(handled.text, handled.what);
+        return;
+      case 'mark':
+        return this.caseChange((c) => c.mark(handled.recordId, handled.edit));
+      case 'saveView':
+        return this.caseChange((c) => c.saveView(handled.name, handled.filter, handled.columns));
+      case 'deleteView':
+        return this.caseChange((c) => c.deleteView(handled.name));
       default:
         if (!this.source) {
-          this.post({ type: 'error', requestId: handled.requestId, message: 'The timeline is still loading.' });
+          if ('requestId' in handled) this.post({ type: 'error', requestId: handled.requestId, message: 'The timeline is still loading.' });
           return;
         }
         if (reply) this.post(reply);
@@ -117,8 +138,32 @@ export class TimelineController implements Disposable {
     this.readyWaiting = false;
     const s = this.source!;
     const filter = this.pendingFilter;
+    const select = this.pendingSelect;
     this.pendingFilter = undefined;
-    this.post(initMessage(s.source, s.info, filter));
+    this.pendingSelect = undefined;
+    const init = initMessage(s.source, s.info, filter);
+    this.post(init.type === 'init' && filter && select ? { ...init, select } : init);
+    if (s.case) void s.case.get().then((c) => this.postCase(c), (err: unknown) => this.caseFailed(err));
+  }
+
+  /** A mark or view change: saved in the case file first, then the webview gets the new marks. */
+  private caseChange(change: (c: CaseStore) => Promise<CaseSnapshot>): void {
+    const store = this.source?.case;
+    if (!store) {
+      this.post({ type: 'error', message: 'Marks and views are kept in the case file beside a bundle; this timeline has no bundle.' });
+      return;
+    }
+    void change(store).then((c) => this.postCase(c), (err: unknown) => this.caseFailed(err));
+  }
+
+  private postCase(c: CaseSnapshot): void {
+    this.post({ type: 'case', marks: c.case.marks, views: c.case.views, note: c.note });
+  }
+
+  private caseFailed(err: unknown): void {
+    const message = `The case file could not be read or saved: ${err instanceof Error ? err.message : String(err)}`.slice(0, 4000);
+    this.hooks.onProblem?.(message);
+    this.post({ type: 'error', message });
   }
 
   private post(msg: HostToWebview): void {

@@ -47,17 +47,17 @@ export class TimelinePanelHost implements TimelinePanels, vscode.WebviewPanelSer
     return this.current?.controller.data;
   }
 
-  async open(source: TimelineSourceSpec, filter?: TimelineFilter): Promise<void> {
+  async open(source: TimelineSourceSpec, filter?: TimelineFilter, select?: string): Promise<void> {
     const same = this.current && JSON.stringify(this.current.source) === JSON.stringify(source);
     if (this.current && same) {
       this.current.panel.reveal();
-      if (filter) this.current.controller.showFilter(filter);
+      if (filter) this.current.controller.showFilter(filter, select);
       return;
     }
     const reused = this.current?.panel;
     const panel = reused ?? vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'KubeForenSys Timeline', vscode.ViewColumn.Active, this.webviewOptions());
     // Another source in the same panel starts unfiltered: the webview's saved filters named the old data.
-    this.attachPanel(panel, source, filter ?? (reused ? emptyFilter() : undefined));
+    this.attachPanel(panel, source, filter ?? (reused ? emptyFilter() : undefined), select);
     panel.reveal();
   }
 
@@ -82,7 +82,7 @@ export class TimelinePanelHost implements TimelinePanels, vscode.WebviewPanelSer
     };
   }
 
-  private attachPanel(panel: vscode.WebviewPanel, source: TimelineSourceSpec, filter: TimelineFilter | undefined): void {
+  private attachPanel(panel: vscode.WebviewPanel, source: TimelineSourceSpec, filter: TimelineFilter | undefined, select?: string): void {
     this.current?.controller.dispose();
     const cc = this.cc;
     const controller = new TimelineController(
@@ -95,7 +95,12 @@ export class TimelinePanelHost implements TimelinePanels, vscode.WebviewPanelSer
       {
         onExport: (format, f) => void vscode.commands.executeCommand(CMD.exportTimeline, format, f),
         onProblem: (m) => cc?.log.warn(`timeline: ${m}`),
+        onCopy: (text, what) => {
+          void vscode.env.clipboard.writeText(text);
+          vscode.window.setStatusBarMessage(`KubeForenSys: copied the ${what.toLowerCase()} to the clipboard`, 3000);
+        },
       },
+      select,
     );
     const entry: OpenPanel = { panel, source, controller };
     this.current = entry;

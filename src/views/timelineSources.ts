@@ -4,6 +4,8 @@ import { basename } from 'node:path';
 import { emptyFilter } from '../core/timeline/filter.js';
 import { settingsOf, type CommandContext, type TimelineSourceSpec } from '../commands/context.js';
 import type { LoadedSource } from './timelineController.js';
+import { CaseStore } from './caseStore.js';
+import { userInfo } from 'node:os';
 
 /** Loads a timeline source: the bundle into the local engine, or the workspace's unified query result. */
 export async function loadTimelineSource(cc: CommandContext, source: TimelineSourceSpec, signal?: AbortSignal): Promise<LoadedSource> {
@@ -12,7 +14,9 @@ export async function loadTimelineSource(cc: CommandContext, source: TimelineSou
     const started = Date.now();
     const timeline = await cc.core.loadLocalTimeline(bundle, { signal });
     cc.log.info(`timeline: loaded ${timeline.size} rows of ${source.bundleDir} in ${Date.now() - started} ms`);
-    return { source: timeline, info: { kind: 'local', label: `${bundle.manifest.cluster.context} · ${basename(source.bundleDir)}` } };
+    // The analyst's marks live beside the bundle; comments are signed with the OS user.
+    const store = new CaseStore(source.bundleDir, bundle.manifest, analystName());
+    return { source: timeline, info: { kind: 'local', label: `${bundle.manifest.cluster.context} · ${basename(source.bundleDir)}` }, case: store };
   }
   const azure = await cc.core.azure();
   const conn = await azure.connection(cc.auth);
@@ -25,4 +29,12 @@ export async function loadTimelineSource(cc: CommandContext, source: TimelineSou
     });
   }
   return { source: await cc.core.timelineFromRows(res.rows), info: { kind: 'workspace', label: res.label } };
+}
+
+function analystName(): string {
+  try {
+    return userInfo().username || 'analyst';
+  } catch {
+    return 'analyst';
+  }
 }

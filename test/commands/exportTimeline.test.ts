@@ -31,7 +31,7 @@ test('Export says which filter applies and how many rows before writing, propose
   await cc.state.setBundle({ dir, manifest });
   const filter = { ...emptyFilter(), containers: [{ namespace: 'prod-web', pod: 'web-frontend-7d9f8b6c5d-x2k9p', container: 'nginx' }] };
   const saveDialogs: { title: string; defaultPath?: string }[] = [];
-  cc.ui.pickSaveFile = async (opts) => (saveDialogs.push(opts), join(out, 't.jsonl'));
+  cc.ui.pickSaveFile = (async (opts: { title: string; defaultPath?: string }) => (saveDialogs.push(opts), join(out, 't.jsonl'))) as typeof cc.ui.pickSaveFile;
   cc.ui.pick = (items) => items[0];
 
   assert.equal(await exportTimeline(cc, 'jsonl', filter), join(out, 't.jsonl'));

@@ -138,3 +138,20 @@ test('the history document names only what is known: no blank "( , user , times 
   assert.deepEqual(lines.slice(1, 4), ['# container: ok', '# ---- /root/.ash_history (ash, user root, no times recorded) ----', 'chroot /host']);
   assert.ok(!lines.some((l) => /\(\s*,|user ,|times from none/.test(l)), lines.join('\n'));
 });
+
+test('Show in Timeline on a finding opens everything ±30 min around it with the finding\'s row selected', async () => {
+  const { dir, manifest } = await writeFixtureBundle();
+  const cc = testContext();
+  await cc.state.setBundle({ dir, manifest });
+  const findings = await cc.core.loadFindings(dir);
+  const f = findings.resources.find((r) => r.name === 'node-debugger')!.findings.find((x) => x.title === 'Privileged container')!;
+  assert.ok(f.time, 'the finding has a time');
+  await showInTimeline(cc, { kind: 'finding', finding: f, parentId: 'p' });
+  const opened = cc.timeline.opened[0]!;
+  assert.equal(opened.select, f.recordId);
+  const at = Date.parse(f.time.slice(0, 23) + 'Z');
+  assert.equal(Date.parse(opened.filter!.from!.slice(0, 23) + 'Z'), at - 30 * 60_000);
+  assert.equal(Date.parse(opened.filter!.to!.slice(0, 23) + 'Z'), at + 30 * 60_000);
+  assert.deepEqual([opened.filter!.pods, opened.filter!.containers], [[], []], 'not narrowed to the pod: what led to the finding is elsewhere');
+  assert.equal(opened.filter!.hideBaseline, true);
+});

@@ -147,10 +147,10 @@ export class FakeLog implements LogChannel {
 }
 
 export class FakePanels implements TimelinePanels {
-  opened: { source: TimelineSourceSpec; filter?: TimelineFilter }[] = [];
+  opened: { source: TimelineSourceSpec; filter?: TimelineFilter; select?: string }[] = [];
   filter: TimelineFilter | undefined;
-  async open(source: TimelineSourceSpec, filter?: TimelineFilter) {
-    this.opened.push({ source, filter });
+  async open(source: TimelineSourceSpec, filter?: TimelineFilter, select?: string) {
+    this.opened.push(select ? { source, filter, select } : { source, filter });
     if (filter) this.filter = filter;
   }
   currentFilter() {

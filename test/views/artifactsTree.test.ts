@@ -203,7 +203,7 @@ test('expected platform pods (every finding on the baseline) come after the real
 test('findings are counted as findings per severity on their artifact, a severity filter says "filtered", and a gap shared with the artifact it belongs to is listed once', async () => {
   const { dir, manifest } = await writeFixtureBundle();
   // The suspicious-pods scan met the same forbidden list as the Cron jobs artifact.
-  const gap = { scope: 'cronjobs in namespace prod-web', status: 'forbidden' as const, message: 'cronjobs.batch is forbidden' };
+  const gap = { artifact: 'cronJobs' as const, scope: 'cronjobs in namespace prod-web', status: 'forbidden' as const, message: 'cronjobs.batch is forbidden' };
   manifest.artifacts.cronJobs = { status: 'forbidden', records: 0, bytes: 0, gaps: [gap] } as never;
   manifest.artifacts.suspiciousPods!.gaps = [...manifest.artifacts.suspiciousPods!.gaps, gap];
   const { tree, state } = makeTree();

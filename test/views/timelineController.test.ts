@@ -70,8 +70,8 @@ test('the panel answers ready, query, histogram and details from a real local ti
   const q = await ch.next('queryResult');
   assert.ok(q.type === 'queryResult');
   assert.equal(q.requestId, 7);
-  assert.equal(q.total, 5, '3 log lines and 2 commands of that container');
-  assert.ok(q.rows.every((r) => r.ContainerName === 'nginx' && r.PodName === 'web-frontend-7d9f8b6c5d-x2k9p'));
+  assert.equal(q.total, 6, '3 log lines and 2 commands of that container, and its pod\'s creation');
+  assert.ok(q.rows.every((r) => (r.ContainerName === 'nginx' || r.ContainerName === '') && r.PodName === 'web-frontend-7d9f8b6c5d-x2k9p'));
   assert.deepEqual(q.rows.map((r) => r.Time), [...q.rows.map((r) => r.Time)].sort(), 'in time order');
   const evil = q.rows.find((r) => r.Summary === MALICIOUS);
   assert.ok(evil, 'attacker text passes through unchanged (the webview renders it as text)');
@@ -163,4 +163,50 @@ test('the local source loads a bundle through the real reader and engine', async
   assert.equal(source.size, 15);
   assert.equal(info.kind, 'local');
   assert.match(info.label, /^aks-prod-weu · aks-prod-weu-/);
+});
+
+test('marks: a star from the webview is saved in the case file beside the bundle and comes back to a new panel', async () => {
+  const { dir } = await writeFixtureBundle();
+  const cc = testContext();
+  const load = () => loadTimelineSource(cc, { kind: 'local', bundleDir: dir });
+  const ch = channel();
+  const controller = new TimelineController(ch.webview, load, undefined);
+  ch.send({ type: 'ready' });
+  await ch.next('init');
+  const first = await ch.next('case');
+  assert.ok(first.type === 'case');
+  assert.equal(Object.keys(first.marks).length, 0);
+  assert.match(first.note, /\.case\.json \(created at the first mark\)$/);
+  ch.send({ type: 'mark', recordId: 'rec-1', edit: { op: 'star', starred: true } });
+  ch.send({ type: 'mark', recordId: 'rec-1', edit: { op: 'addTag', tag: 'evidence' } });
+  await ch.next('case');
+  const saved = await ch.next('case');
+  assert.ok(saved.type === 'case');
+  assert.deepEqual({ ...saved.marks['rec-1'] }, { starred: true, tags: ['evidence'], comments: [] }, 'two quick edits, neither lost');
+  controller.dispose();
+
+  // A new panel (VS Code reopened): the marks are read back from the case file.
+  const ch2 = channel();
+  const again = new TimelineController(ch2.webview, load, undefined);
+  ch2.send({ type: 'ready' });
+  const back = await ch2.next('case');
+  assert.ok(back.type === 'case');
+  assert.equal(back.marks['rec-1']?.starred, true);
+  assert.doesNotMatch(back.note, /created at the first mark|outside/);
+  again.dispose();
+});
+
+test('Show in Timeline with a row: the init names the row to select; a workspace timeline refuses marks with a reason', async () => {
+  const { loaded } = await localSource();
+  const ch = channel();
+  const controller = new TimelineController(ch.webview, async () => loaded, containerFilter(), {}, 'rec-9');
+  ch.send({ type: 'ready' });
+  const init = await ch.next('init');
+  assert.ok(init.type === 'init');
+  assert.equal(init.select, 'rec-9');
+  ch.send({ type: 'mark', recordId: 'rec-9', edit: { op: 'star', starred: true } });
+  const err = await ch.next('error');
+  assert.ok(err.type === 'error');
+  assert.match(err.message, /case file beside a bundle/);
+  controller.dispose();
 });

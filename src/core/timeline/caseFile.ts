@@ -8,41 +8,12 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { canonicalJson } from '../evidence/manifest.js';
 import type { TimelineFilter } from './filter.js';
+import type { CaseComment, ColumnLayout, MarkEdit, RowMark, SavedView } from './marks.js';
+
+export { PRESET_TAGS, type CaseComment, type ColumnLayout, type MarkEdit, type RowMark, type SavedView } from './marks.js';
 
 export const CASE_FORMAT = 'kubeforensys-case';
 export const CASE_VERSION = 1;
-/** Tags offered with one click; any other free text is a tag too. */
-export const PRESET_TAGS = ['evidence', 'benign', 'follow-up'] as const;
-
-export interface CaseComment {
-  text: string;
-  by: string;
-  /** ISO-8601 UTC. */
-  at: string;
-}
-
-export interface RowMark {
-  starred: boolean;
-  tags: string[];
-  comments: CaseComment[];
-}
-
-export interface ColumnLayout {
-  key: string;
-  /** Pixels; absent: the column's default. */
-  width?: number;
-  hidden?: boolean;
-}
-
-export interface SavedView {
-  name: string;
-  filter: TimelineFilter;
-  /** Column order, widths and visibility; absent: the default grid. */
-  columns?: ColumnLayout[];
-  by: string;
-  at: string;
-}
-
 export interface CaseFile {
   format: typeof CASE_FORMAT;
   version: typeof CASE_VERSION;
@@ -54,13 +25,6 @@ export interface CaseFile {
   marks: Record<string, RowMark>;
   views: SavedView[];
 }
-
-/** One change to one row's mark, as the webview asks for it. */
-export type MarkEdit =
-  | { op: 'star'; starred: boolean }
-  | { op: 'addTag'; tag: string }
-  | { op: 'removeTag'; tag: string }
-  | { op: 'comment'; text: string };
 
 export function emptyCase(snapshotId: string, manifestDigest: string, now = new Date()): CaseFile {
   return { format: CASE_FORMAT, version: CASE_VERSION, snapshotId, manifestDigest, updatedAt: now.toISOString(), marks: {}, views: [] };

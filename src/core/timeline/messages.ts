@@ -6,6 +6,10 @@ import { TABLES, type TableName } from '../schema/tables.js';
 import { SEVERITIES, SORT_COLUMNS, TIME_SOURCES, type Severity, type SortColumn, type TimeSource, type TimelineRow } from '../schema/timeline.js';
 import type { ContainerRef, PodRef, TimelineFilter, WorkloadRef } from './filter.js';
 import type { Histogram, TimelineFacets, TimelineSort } from './source.js';
+import { EXPORT_FORMATS, type ExportFormat } from './formats.js';
+import type { ColumnLayout, MarkEdit, RowMark, SavedView } from './marks.js';
+
+export type { ExportFormat };
 
 export type SourceKind = 'local' | 'workspace';
 
@@ -15,8 +19,6 @@ export interface SourceInfo {
   label: string;
 }
 
-export type ExportFormat = 'csv' | 'jsonl';
-
 /** Messages the webview sends. `requestId` lets the webview drop answers to superseded requests. */
 export type WebviewToHost =
   | { type: 'ready' }
@@ -25,17 +27,29 @@ export type WebviewToHost =
   | { type: 'details'; requestId: number; recordId: string }
   /** The filter changed: the host keeps it (panel serializer, Copy KQL, Export). */
   | { type: 'setFilter'; filter: TimelineFilter }
-  | { type: 'export'; format: ExportFormat; filter: TimelineFilter };
+  | { type: 'export'; format: ExportFormat; filter: TimelineFilter }
+  /** Where `recordId` is in the rows of `filter` (and `sort`), so the page can scroll to it. */
+  | { type: 'locate'; requestId: number; filter: TimelineFilter; recordId: string; sort?: TimelineSort }
+  /** Star, tag or comment a row (the host saves the case file beside the bundle). */
+  | { type: 'mark'; recordId: string; edit: MarkEdit }
+  | { type: 'saveView'; name: string; filter: TimelineFilter; columns: ColumnLayout[] }
+  | { type: 'deleteView'; name: string }
+  /** Put text on the clipboard (a cell, a row); `what` names it for the confirmation. */
+  | { type: 'copy'; text: string; what: string };
 
 /** Messages the host sends. */
 export type HostToWebview =
   /** Answer to `ready`. `filter`, when present, wins over the webview's saved state (e.g. "Show in Timeline"). */
-  | { type: 'init'; source: SourceInfo; facets: TimelineFacets; filter?: TimelineFilter }
+  | { type: 'init'; source: SourceInfo; facets: TimelineFacets; filter?: TimelineFilter; select?: string }
   | { type: 'queryResult'; requestId: number; offset: number; total: number; rows: TimelineRow[] }
   | { type: 'histogramResult'; requestId: number; histogram: Histogram }
   | { type: 'detailsResult'; requestId: number; row: TimelineRow | null }
   /** Apply this filter in an open panel (e.g. "Show in Timeline" while the timeline is already open). */
-  | { type: 'setFilter'; filter: TimelineFilter }
+  | { type: 'setFilter'; filter: TimelineFilter; select?: string }
+  /** -1: not among the filter's rows. */
+  | { type: 'locateResult'; requestId: number; index: number }
+  /** The case file's marks and views (after init and after every change); `note` says where they are kept. */
+  | { type: 'case'; marks: Record<string, RowMark>; views: SavedView[]; note: string }
   | { type: 'error'; requestId?: number; message: string };
 
 /** Bounds that keep a message cheap to handle whatever sent it. */
@@ -46,6 +60,11 @@ export const LIMITS = {
   maxListItems: 1000,
   /** Record ids in one filter (starred rows can be many). */
   maxRecordIds: 100_000,
+  /** Marked rows in one case, tags and comments on one row, text on the clipboard. */
+  maxMarks: 100_000,
+  maxTags: 100,
+  maxComments: 1000,
+  maxCopy: 1 << 21,
   maxNameLength: 1024,
   maxTextLength: 4096,
   maxMessageLength: 4096,
@@ -224,6 +243,30 @@ const histogram: Check<Histogram> = (v, path) => {
   return h;
 };
 
+const tag = str(100);
+const markEdit: Check<MarkEdit> = (v, path) => {
+  const op = isPlainObject(v) ? v.op : undefined;
+  if (op === 'star') return obj({ op: oneOf(['star']), starred: bool })(v, path) as MarkEdit;
+  if (op === 'addTag' || op === 'removeTag') return obj({ op: oneOf(['addTag', 'removeTag']), tag })(v, path) as MarkEdit;
+  if (op === 'comment') return obj({ op: oneOf(['comment']), text: str(LIMITS.maxTextLength) })(v, path) as MarkEdit;
+  fail(`${path}.op`, 'expected star, addTag, removeTag or comment');
+};
+const columnLayout: Check<ColumnLayout> = obj({ key: str(40) }, { width: int(0, 4000), hidden: bool });
+const columns = arr(columnLayout, 40);
+const viewName = str(100);
+const comment = obj({ text: str(LIMITS.maxTextLength), by: name, at: str(40) });
+const rowMark: Check<RowMark> = obj({ starred: bool, tags: arr(tag, LIMITS.maxTags), comments: arr(comment, LIMITS.maxComments) });
+const marks: Check<Record<string, RowMark>> = (v, path) => {
+  if (!isPlainObject(v)) fail(path, 'expected an object');
+  const keys = Object.keys(v);
+  if (keys.length > LIMITS.maxMarks) fail(path, `more than ${LIMITS.maxMarks} marked rows`);
+  // A null-prototype map: a record id of "__proto__" stays a key.
+  const out: Record<string, RowMark> = Object.create(null);
+  for (const k of keys) out[name(k, `${path} key`)] = rowMark(v[k], `${path}[${JSON.stringify(k.slice(0, 40))}]`);
+  return out;
+};
+const savedView: Check<SavedView> = obj({ name: viewName, filter: validateFilter, by: name, at: str(40) }, { columns });
+
 const WEBVIEW_MESSAGES: Record<WebviewToHost['type'], Check<WebviewToHost>> = {
   ready: obj({ type: oneOf(['ready']) }),
   query: obj(
@@ -239,11 +282,16 @@ const WEBVIEW_MESSAGES: Record<WebviewToHost['type'], Check<WebviewToHost>> = {
   histogram: obj({ type: oneOf(['histogram']), requestId, filter: validateFilter, buckets: int(1, LIMITS.maxBuckets) }),
   details: obj({ type: oneOf(['details']), requestId, recordId: name }),
   setFilter: obj({ type: oneOf(['setFilter']), filter: validateFilter }),
-  export: obj({ type: oneOf(['export']), format: oneOf<ExportFormat>(['csv', 'jsonl']), filter: validateFilter }),
+  export: obj({ type: oneOf(['export']), format: oneOf<ExportFormat>(EXPORT_FORMATS), filter: validateFilter }),
+  locate: obj({ type: oneOf(['locate']), requestId, filter: validateFilter, recordId: name }, { sort: sortSpec }),
+  mark: obj({ type: oneOf(['mark']), recordId: name, edit: markEdit }),
+  saveView: obj({ type: oneOf(['saveView']), name: viewName, filter: validateFilter, columns }),
+  deleteView: obj({ type: oneOf(['deleteView']), name: viewName }),
+  copy: obj({ type: oneOf(['copy']), text: str(LIMITS.maxCopy), what: str(100) }),
 };
 
 const HOST_MESSAGES: Record<HostToWebview['type'], Check<HostToWebview>> = {
-  init: obj({ type: oneOf(['init']), source: sourceInfo, facets }, { filter: validateFilter }),
+  init: obj({ type: oneOf(['init']), source: sourceInfo, facets }, { filter: validateFilter, select: name }),
   queryResult: obj({
     type: oneOf(['queryResult']),
     requestId,
@@ -253,7 +301,9 @@ const HOST_MESSAGES: Record<HostToWebview['type'], Check<HostToWebview>> = {
   }),
   histogramResult: obj({ type: oneOf(['histogramResult']), requestId, histogram }),
   detailsResult: obj({ type: oneOf(['detailsResult']), requestId, row: (v, path) => (v === null ? null : timelineRow(v, path)) }),
-  setFilter: obj({ type: oneOf(['setFilter']), filter: validateFilter }),
+  setFilter: obj({ type: oneOf(['setFilter']), filter: validateFilter }, { select: name }),
+  locateResult: obj({ type: oneOf(['locateResult']), requestId, index: int(-1, LIMITS.maxOffset) }),
+  case: obj({ type: oneOf(['case']), marks, views: arr(savedView, LIMITS.maxListItems), note: str(LIMITS.maxMessageLength) }),
   error: obj({ type: oneOf(['error']), message: str(LIMITS.maxMessageLength) }, { requestId }),
 };
 

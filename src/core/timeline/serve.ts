@@ -4,14 +4,15 @@ import type { TimelineFilter } from './filter.js';
 import type { HostToWebview, SourceInfo, WebviewToHost } from './messages.js';
 import { parseWebviewMessage } from './messages.js';
 import type { TimelineSource } from './source.js';
+import { locateRow } from './locate.js';
 
 export function initMessage(source: TimelineSource, info: SourceInfo, filter?: TimelineFilter): HostToWebview {
   return filter ? { type: 'init', source: info, facets: source.facets(), filter } : { type: 'init', source: info, facets: source.facets() };
 }
 
 /**
- * The answer to a data request (query, histogram, details), or undefined for messages the host
- * handles itself (ready, setFilter, export). Failures become an `error` message, never a throw.
+ * The answer to a data request (query, histogram, details, locate), or undefined for messages the
+ * host handles itself (ready, setFilter, export, mark, views, copy). Failures become an `error` message, never a throw.
  */
 export function answerRequest(source: TimelineSource, msg: WebviewToHost): HostToWebview | undefined {
   try {
@@ -24,6 +25,8 @@ export function answerRequest(source: TimelineSource, msg: WebviewToHost): HostT
         return { type: 'histogramResult', requestId: msg.requestId, histogram: source.histogram(msg.filter, msg.buckets) };
       case 'details':
         return { type: 'detailsResult', requestId: msg.requestId, row: source.row(msg.recordId) ?? null };
+      case 'locate':
+        return { type: 'locateResult', requestId: msg.requestId, index: locateRow(source, msg.filter, msg.recordId, msg.sort) };
       default:
         return undefined;
     }
