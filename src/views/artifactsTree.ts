@@ -3,7 +3,7 @@
 // record count and status, drilling into suspicious pods (findings, then containers) and RBAC
 // subjects. src/views/treeView.ts adapts it to vscode.TreeDataProvider.
 import { ARTIFACTS, artifactDef, type ArtifactId } from '../core/schema/artifacts.js';
-import type { ArtifactReport, ArtifactStatus } from '../core/evidence/manifest.js';
+import { artifactRows, rowsElsewhere, type ArtifactReport, type ArtifactStatus } from '../core/evidence/manifest.js';
 import type { Gap } from '../core/collectors/types.js';
 import { Emitter } from '../commands/emitter.js';
 import type { Disposable } from '../commands/seam.js';
@@ -341,7 +341,11 @@ export class ArtifactsTree implements Disposable {
 
   /** Findings counted as findings (per severity once read), other artifacts as records; a tree filter says so. */
   private countText(artifact: ArtifactId, report: ArtifactReport): string {
-    if (artifact !== 'suspiciousPods' && artifact !== 'rbac') return plural(report.records, 'record');
+    if (artifact !== 'suspiciousPods' && artifact !== 'rbac') {
+      // Findings in logs and history are stored in suspiciouspods_CL: say so, so the counts add up.
+      const elsewhere = rowsElsewhere(artifactRows({ artifacts: { [artifact]: report } }, [artifactDef(artifact)])[0]!);
+      return `${plural(report.records, 'record')}${elsewhere ? ` (incl. ${elsewhere})` : ''}`;
+    }
     const f = this.findings?.dir === this.deps.state.bundle?.dir ? this.findings?.resolved : undefined;
     const only = this.deps.state.treeSeverities;
     const filtered = only.length ? ` · filtered: ${only.join(', ')}` : '';

@@ -103,3 +103,53 @@ test('bad input gets one clear sentence and exit 2', async () => {
   assert.equal(notBundle.code, 2);
   assert.match(notBundle.stderr, /is not an evidence bundle/);
 });
+
+test('every count the summary shows is what a reader of the bundle gets, per table and per artifact', async () => {
+  const { openBundle } = await import('../../src/core/evidence/reader.js');
+  const { TABLES } = await import('../../src/core/schema/tables.js');
+  const { ARTIFACTS } = await import('../../src/core/schema/artifacts.js');
+  const res = await new Promise<{ code: number; stdout: string }>((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'collect', '--kubeconfig', kubeconfig, '--out', join(work, 'counts')], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, COLUMNS: '300' } });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.on('close', (code) => done({ code: code ?? -1, stdout }));
+  });
+  assert.equal(res.code, 3);
+  const num = (s: string) => Number(s.replace(/,/g, ''));
+  const bundle = await openBundle(/^Snapshot partial: (.+)$/m.exec(res.stdout)![1]!);
+
+  // The table section: each table's rows are the rows the reader streams, and its "From" adds up.
+  const shown = new Map<string, { rows: number; from: Map<string, number> }>();
+  for (const m of res.stdout.matchAll(/^(\w+_CL) +([\d,]+) +(.*)$/gm)) {
+    const from = new Map([...m[3]!.matchAll(/([A-Z][a-z]+(?: [a-z]+)*|RBAC) ([\d,]+)/g)].map((f) => [f[1]!, num(f[2]!)]));
+    shown.set(m[1]!, { rows: num(m[2]!), from });
+  }
+  let total = 0;
+  for (const t of TABLES) {
+    let read = 0;
+    for await (const _ of bundle.readTable(t.name)) read++;
+    assert.equal(shown.get(t.name)?.rows ?? 0, read, `${t.name}: the summary shows what the reader gets`);
+    const from = [...(shown.get(t.name)?.from.values() ?? [])].reduce((a, b) => a + b, 0);
+    assert.equal(from, read, `${t.name}: the artifacts it came from add up to its rows`);
+    total += read;
+  }
+  assert.match(res.stdout, new RegExp(`^${total.toLocaleString('en-US')} rows in all`, 'm'));
+
+  // The artifact section: each artifact's rows are the sum of what it stored, and rows stored in
+  // another artifact's table (content findings in suspiciouspods_CL) are named.
+  let elsewhere = 0;
+  for (const a of ARTIFACTS) {
+    const line = new RegExp(`^${a.label} +\\w+ +([\\d,]+) +(of which ([^ ].*?))? {2}`, 'm').exec(res.stdout);
+    assert.ok(line, a.label);
+    const parts = [...shown.values()].map((s) => s.from.get(a.label) ?? 0).reduce((x, y) => x + y, 0);
+    assert.equal(num(line[1]!), parts, `${a.label}: its rows are what the tables hold from it`);
+    for (const [table, s] of shown) {
+      const n = s.from.get(a.label) ?? 0;
+      if (n > 0 && !a.tables.includes(table as never)) {
+        assert.ok(line[3]?.includes(`${n.toLocaleString('en-US')} in ${table}`), `${a.label}: names ${n} rows in ${table}`);
+        elsewhere++;
+      }
+    }
+  }
+  assert.ok(elsewhere > 0, 'the demo has content findings stored outside the artifact that found them');
+});
