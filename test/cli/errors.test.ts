@@ -221,3 +221,22 @@ test('11: the manifest digest still matches after a shape edit, and the shape is
   assert.match(res.stdout, /files\[\d\]\.path is missing or has the wrong type/);
   await mkdir(join(work, 'unused'), { recursive: true });
 });
+
+test('11: kql --limit 100 asks the portal for exactly 100 rows', async () => {
+  const res = await runCli(['kql', '--limit', '100']);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout, /\n\| take 100\n/);
+  assert.doesNotMatch(res.stdout, /take 101/);
+});
+
+test('10: collect with an exec plugin that prints a bare token: exit 2, the token never printed', async () => {
+  const d = await mkdtemp(join(work, 'plugin-'));
+  const plugin = join(d, 'plugin');
+  await writeFile(plugin, `#!${process.execPath}\nprocess.stdout.write('S3CR3T-RAW');\n`, { mode: 0o755 });
+  const kc = (await readFile(kubeconfig, 'utf8')).replace(/token: .*/, `exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: ${JSON.stringify(plugin)}}`);
+  await writeFile(join(d, 'kc.yaml'), kc);
+  const res = await runCli(['collect', '--kubeconfig', join(d, 'kc.yaml'), '--out', join(d, 'out')]);
+  assert.equal(res.code, 2, res.stderr);
+  assertOneSentence(res, /did not print an ExecCredential: its output is not JSON \(not shown, as it may hold a token\)/);
+  assert.ok(!res.stderr.includes('S3CR3T') && !res.stdout.includes('S3CR3T'));
+});

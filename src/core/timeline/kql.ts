@@ -282,7 +282,7 @@ export function buildTimelineQuery(opts: KqlOptions): string {
     `union\n${legs.map((l) => `  (${l})`).join(',\n')}`,
     // Unknown times first, then source table, then RecordId: compareTimelineRows' total order.
     '| order by Time asc nulls first, SourceTable asc, RecordId asc',
-    `| take ${limit + 1}`,
+    `| take ${opts.forPortal ? limit : limit + 1}`, // the extra row proves truncation to our client; a person pasting asked for `limit`
     ...(opts.timeAsText ? ['| extend Time = tostring(Time)'] : []),
   ].join('\n');
 }
