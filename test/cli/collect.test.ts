@@ -10,18 +10,7 @@ import { join, resolve } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../emulators/kube/index.js';
 import { readAcquisitionIndex } from '../../src/core/derive/index.js';
 
-const CLI = resolve('src/cli/main.ts');
-
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
+import { CLI, runCli } from './run.js';
 
 let emulator: KubeEmulator;
 let work: string;
@@ -152,4 +141,54 @@ test('every count the summary shows is what a reader of the bundle gets, per tab
     }
   }
   assert.ok(elsewhere > 0, 'the demo has content findings stored outside the artifact that found them');
+});
+
+test('the manifest SHA-256 printed by collect and verify is the file\'s; sha256sum -c passes; links, FIFOs and escaping paths are refused by name', async () => {
+  const { createHash } = await import('node:crypto');
+  const { spawnSync } = await import('node:child_process');
+  const { readdir, rm, symlink } = await import('node:fs/promises');
+  const { computeManifestDigest } = await import('../../src/core/evidence/manifest.js');
+  const out = join(work, 'sums');
+  const res = await runCli(['collect', '--kubeconfig', kubeconfig, '--out', out, '--artifacts', 'events,podInventory']);
+  assert.equal(res.code, 0, res.stderr);
+  const bundle = join(out, (await readdir(out))[0]!);
+  const sha = createHash('sha256').update(await readFile(join(bundle, 'manifest.json'))).digest('hex');
+  assert.match(res.stdout, new RegExp(`^manifest\\.json SHA-256: ${sha}$`, 'm'));
+  const ok = await runCli(['verify', bundle]);
+  assert.equal(ok.code, 0);
+  assert.match(ok.stdout, new RegExp(`^manifest\\.json SHA-256: ${sha}$`, 'm'));
+  const sums = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: bundle, encoding: 'utf8' });
+  assert.equal(sums.status, 0, sums.stdout + sums.stderr);
+  assert.match(sums.stdout, /manifest\.json: OK/);
+
+  // A FIFO where a table is (listed or not): nothing opens it, so nothing hangs.
+  const table = join(bundle, 'tables', 'podinventory_CL.jsonl');
+  await rm(table, { force: true });
+  assert.equal(spawnSync('mkfifo', [table]).status, 0);
+  const fifo = await runCli(['verify', bundle], { timeoutMs: 20_000 });
+  assert.equal(fifo.code, 1, 'verify does not open the FIFO');
+  assert.match(fifo.stdout, /tables\/podinventory_CL\.jsonl: not a regular file/);
+  const timeline = await runCli(['timeline', bundle], { timeoutMs: 20_000 });
+  assert.equal(timeline.code, 2, 'the timeline does not open the FIFO');
+  assert.match(timeline.stderr, /podinventory_CL\.jsonl is not a regular file; run verify on the bundle\./);
+  await rm(table);
+
+  // A link in place of sealed evidence is never followed.
+  const index = join(bundle, 'raw', 'index.jsonl');
+  const saved = await readFile(index);
+  await rm(index);
+  await symlink('/etc/hostname', index);
+  const linked = await runCli(['verify', bundle]);
+  assert.equal(linked.code, 1);
+  assert.match(linked.stdout, /modified raw\/index\.jsonl: not a regular file \(a link, FIFO or device stands where the evidence was\)/);
+  await rm(index);
+  await writeFile(index, saved);
+
+  const m = JSON.parse(await readFile(join(bundle, 'manifest.json'), 'utf8'));
+  m.files.push({ path: '../../etc/hostname', size: 1, sha256: 'x' });
+  m.manifestDigest = computeManifestDigest(m);
+  await writeFile(join(bundle, 'manifest.json'), JSON.stringify(m));
+  const escaping = await runCli(['verify', bundle]);
+  assert.equal(escaping.code, 1);
+  assert.match(escaping.stdout, /manifest \.\.\/\.\.\/etc\/hostname: the manifest names a path outside the bundle/);
 });

@@ -136,7 +136,7 @@ test('12: a token the server refuses is exit 2 (bad credentials), in one sentenc
 });
 
 test('12: Ctrl+C while connecting exits 4 and writes no bundle', async () => {
-  const undo = emu.faults.latency(30_000, { path: '/apis/authentication.k8s.io/v1/selfsubjectreviews' });
+  const undo = emu.faults.add({ type: 'latency', ms: 30_000, path: '/apis/authentication.k8s.io/v1/selfsubjectreviews' });
   const out = join(work, 'cancel-connect');
   try {
     const start = emu.requests.length;
@@ -152,7 +152,7 @@ test('12: Ctrl+C while connecting exits 4 and writes no bundle', async () => {
 });
 
 test('12: Ctrl+C during collection exits 4 with a bundle that verifies; twice exits 130, unsealed', { timeout: 120_000 }, async () => {
-  const undo = emu.faults.latency(30_000, { path: '^.*/log$' });
+  const undo = emu.faults.add({ type: 'latency', ms: 30_000, path: '^.*/log$' });
   try {
     const collect = async (out: string, twice: boolean) => {
       const start = emu.requests.length;
