@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { openBundle } from '../core/evidence/reader.js';
 import { exportTables } from '../core/derive/export.js';
 import { TABLES, type TableName } from '../core/schema/tables.js';
-import { formatBytes, renderTable, safeText } from './format.js';
+import { cliStreams, formatBytes, renderTable, safeText } from './format.js';
 
 const TABLE_NAMES = TABLES.map((t) => t.name) as readonly string[];
 
@@ -25,7 +25,7 @@ export function registerExportCommand(program: Command): void {
     .action(async (bundle: string, flags: { out: string; tables?: TableName[] }) => {
       const b = await openBundle(resolve(bundle));
       const done = await exportTables(b, flags.tables ?? null, flags.out);
-      process.stdout.write(
+      cliStreams().stdout.write(
         renderTable(
           ['Table', 'Rows', 'Size', 'SHA-256'],
           done.map((d) => [d.table, d.rows.toLocaleString('en-US'), formatBytes(d.bytes), d.sha256]),
