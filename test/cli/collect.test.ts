@@ -184,7 +184,15 @@ test('the manifest SHA-256 printed by collect and verify is the file\'s; sha256s
   await rm(index);
   await writeFile(index, saved);
 
+  // A count edited (and the digest recomputed) no longer adds up: verify names it.
   const m = JSON.parse(await readFile(join(bundle, 'manifest.json'), 'utf8'));
+  m.tables.kubeevents_CL = { records: (m.tables.kubeevents_CL?.records ?? 0) + 5 };
+  m.manifestDigest = computeManifestDigest(m);
+  await writeFile(join(bundle, 'manifest.json'), JSON.stringify(m));
+  const counts = await runCli(['verify', bundle]);
+  assert.equal(counts.code, 1);
+  assert.match(counts.stdout, /manifest manifest\.json: table kubeevents_CL counts \d+ rows but the artifacts stored \d+ there/);
+
   m.files.push({ path: '../../etc/hostname', size: 1, sha256: 'x' });
   m.manifestDigest = computeManifestDigest(m);
   await writeFile(join(bundle, 'manifest.json'), JSON.stringify(m));

@@ -71,7 +71,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions | AbortSigna
     if (!regular) problems.push({ path: rel, kind: 'extra', detail: 'not a regular file (a link, FIFO or device) inside the bundle' });
     else if (!UNHASHED.has(rel)) problems.push({ path: rel, kind: 'extra', detail: 'on disk but not in the manifest' });
   }
-  if (manifest.formatVersion >= 2) problems.push(...(await checkSums(dir, manifest, manifestText)));
+  if (manifest.formatVersion >= 2) problems.push(...(await checkSums(dir, manifest, manifestText)), ...checkCounts(manifest));
   let derivedChecked = 0;
   if (derived && problems.length === 0 && manifest.formatVersion >= 2) {
     const r = await checkDerived(dir, manifest, signal);
@@ -113,6 +113,27 @@ async function checkFile(dir: string, entry: FileEntry, signal?: AbortSignal): P
   return null;
 }
 
+/**
+ * The counts the summary, the tree and the manifest show must add up: an artifact's rows are the
+ * sum of its rows per table, and a table's rows the sum of what each artifact stored there.
+ */
+export function checkCounts(manifest: Manifest): VerifyProblem[] {
+  const problems: VerifyProblem[] = [];
+  const perTable = new Map<string, number>();
+  for (const [id, r] of Object.entries(manifest.artifacts)) {
+    if (!r?.tables) continue;
+    const split = Object.values(r.tables).reduce((a: number, b) => a + (b ?? 0), 0);
+    if (split !== r.records) problems.push({ path: MANIFEST_FILE, kind: 'manifest', detail: `artifact ${id} counts ${r.records} rows but its rows per table add up to ${split}` });
+    for (const [t, n] of Object.entries(r.tables)) perTable.set(t, (perTable.get(t) ?? 0) + (n ?? 0));
+  }
+  for (const t of new Set([...Object.keys(manifest.tables), ...perTable.keys()])) {
+    const counted = manifest.tables[t as keyof Manifest['tables']]?.records ?? 0;
+    const fromArtifacts = perTable.get(t) ?? 0;
+    if (counted !== fromArtifacts) problems.push({ path: MANIFEST_FILE, kind: 'manifest', detail: `table ${t} counts ${counted} rows but the artifacts stored ${fromArtifacts} there` });
+  }
+  return problems;
+}
+
 /** SHA256SUMS must list exactly the manifest's files and the manifest itself, with their hashes. */
 async function checkSums(dir: string, manifest: Manifest, manifestText: Buffer): Promise<VerifyProblem[]> {
   let st;
@@ -135,12 +156,16 @@ async function checkDerived(dir: string, manifest: Manifest, signal?: AbortSigna
   const { tableFile } = await import('./manifest.js');
   const input = await deriveInputOf(dir, manifest);
   const hashes = new Map<string, ReturnType<typeof createHash>>();
+  const rows = new Map<string, number>();
   for await (const d of deriveMaterialized(input, COLLECTORS, signal)) {
+    // On-demand tables (container logs) are only counted at the seal: their count is checked too.
+    if (d.kind === 'count') rows.set(d.table, (rows.get(d.table) ?? 0) + d.rows);
     if (d.kind !== 'row') continue;
     const path = tableFile(d.table);
     let h = hashes.get(path);
     if (!h) hashes.set(path, (h = createHash('sha256')));
     h.update(JSON.stringify(d.row) + '\n');
+    rows.set(d.table, (rows.get(d.table) ?? 0) + 1);
   }
   const problems: VerifyProblem[] = [];
   let checked = 0;
@@ -149,6 +174,11 @@ async function checkDerived(dir: string, manifest: Manifest, signal?: AbortSigna
     const again = hashes.get(path)?.digest('hex');
     if (again === sealed.get(path)) checked++;
     else problems.push({ path, kind: 'derived', detail: again ? 'deriving it again from raw/ gives different rows' : 'deriving raw/ again gives no such table' });
+  }
+  // The counts shown for the materialized tables are the rows the derivation gives.
+  for (const [table, n] of rows) {
+    const counted = manifest.tables[table as keyof Manifest['tables']]?.records ?? 0;
+    if (counted !== n) problems.push({ path: MANIFEST_FILE, kind: 'derived', detail: `the manifest counts ${counted} rows in ${table}; deriving raw/ again gives ${n}` });
   }
   return { checked, problems };
 }

@@ -92,3 +92,18 @@ test('a folder without a manifest gets a clear error', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kfs-notbundle-'));
   await assert.rejects(verifyBundle(dir), /is not an evidence bundle: it has no manifest\.json/);
 });
+
+test('the manifest\'s counts must add up: per artifact over its tables, per table over the artifacts', async () => {
+  const { checkCounts } = await import('../../../src/core/evidence/verify.js');
+  const report = (records: number, tables: Record<string, number>) => ({ status: 'ok', records, bytes: 0, startedAt: null, endedAt: null, gaps: [], error: null, tables });
+  const m = {
+    artifacts: { containerLogs: report(60, { kubelogs_CL: 53, suspiciouspods_CL: 7 }), suspiciousPods: report(89, { suspiciouspods_CL: 89 }) },
+    tables: { kubelogs_CL: { records: 53 }, suspiciouspods_CL: { records: 96 } },
+  } as never;
+  assert.deepEqual(checkCounts(m), [], 'content findings stored in suspiciouspods_CL reconcile');
+  const off = { artifacts: { containerLogs: report(61, { kubelogs_CL: 53, suspiciouspods_CL: 7 }) }, tables: { kubelogs_CL: { records: 50 }, suspiciouspods_CL: { records: 7 } } } as never;
+  assert.deepEqual(
+    checkCounts(off).map((p) => p.detail),
+    ['artifact containerLogs counts 61 rows but its rows per table add up to 60', 'table kubelogs_CL counts 50 rows but the artifacts stored 53 there'],
+  );
+});
