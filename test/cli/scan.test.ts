@@ -229,3 +229,61 @@ test('the kubeforensys binary: scan is registered, findings exit 1, a non-manife
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr.trim(), 'kubeforensys scan: values.yaml is not a Kubernetes manifest: none of its documents has both apiVersion and kind.');
 });
+
+test('kubeforensys scan over a chart folder that binds built-in roles (not in the folder) reports the grants, as a real process', async () => {
+  const chart = join(dir, 'chart', 'templates');
+  await mkdir(chart, { recursive: true });
+  await writeFile(join(chart, 'rbac.yaml'), `# rendered by helm template
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: operator, namespace: ops}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: operator-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: operator, namespace: ops}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: everyone-view}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: Group, name: "system:unauthenticated"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: uses-crd-role, namespace: ops}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: operator-extra}
+subjects: [{kind: ServiceAccount, name: operator, namespace: ops}]
+`);
+  await writeFile(join(chart, 'deployment.yaml'), `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: operator, namespace: ops}
+spec:
+  template:
+    spec:
+      serviceAccountName: operator
+      containers:
+      - &base
+        name: operator
+        image: x.azurecr.io/operator:1
+        securityContext: {allowPrivilegeEscalation: false, runAsNonRoot: true}
+      - <<: *base
+        name: debug
+        securityContext: {privileged: yes}
+`);
+  const main = resolve('src/cli/main.ts');
+  const run = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'scan', 'chart', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(run.status, 1, run.stderr);
+  const fs = JSON.parse(run.stdout) as { ruleId: string; severity: string; baseline: boolean; resource: { name: string; container: string }; file?: string; line?: number }[];
+  const admin = fs.find((f) => f.ruleId === 'RBAC-CLUSTER-ADMIN' && f.resource.name === 'operator-admin')!;
+  assert.ok(admin, 'the binding to the built-in cluster-admin is found');
+  assert.equal(admin.baseline, false);
+  assert.equal(admin.file, join('chart', 'templates', 'rbac.yaml'));
+  assert.equal(admin.line, 6);
+  assert.ok(fs.some((f) => f.ruleId === 'RBAC-ANONYMOUS-BINDING' && f.resource.name === 'everyone-view' && f.severity === 'high' && !f.baseline));
+  assert.ok(fs.some((f) => f.ruleId === 'RBAC-ROLE-NOT-FOUND' && f.resource.name === 'uses-crd-role' && f.severity === 'info'));
+  assert.ok(fs.some((f) => f.ruleId === 'POD-RISKY-SA-TOKEN' && f.resource.name === 'operator'), 'the deployment mounts the cluster-admin token');
+  // The merge key copies the image into the debug container, and `yes` is true as kubectl reads it.
+  assert.ok(fs.some((f) => f.ruleId === 'POD-PRIVILEGED' && f.resource.container === 'debug'));
+});

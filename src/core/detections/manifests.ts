@@ -1,6 +1,12 @@
 // Reads Kubernetes manifests offline: YAML or JSON, multi-document, `kind: List` and every `*List`
 // (what `kubectl get -o yaml|json` prints), remembering the line each object starts on.
-import { LineCounter, parseAllDocuments, isMap, isSeq, type Node } from 'yaml';
+//
+// Parsed as kubectl parses them (sigs.k8s.io/yaml over go-yaml v2, YAML 1.1): merge keys
+// (`<<: *defaults`) are applied and yes/no/on/off are booleans, so a privileged container behind a
+// merge key or `privileged: yes` is seen as the cluster would see it. JSON goes to JSON.parse and
+// YAML to js-yaml document by document (measured: over twenty times the `yaml` package's document
+// API, which also kept every node of the file in memory); lines come from a scan of the text.
+import jsyaml from 'js-yaml';
 import type { KubeObject } from '../collectors/types.js';
 
 export interface LoadedObject {
@@ -16,6 +22,25 @@ export class ManifestError extends Error {
 
 /** Documents that are not manifests but are expected alongside them (the kube emulator's data section). */
 const SKIPPED_KINDS = new Set(['KubeForenSysEmulatorData']);
+/**
+ * js-yaml shares an aliased node instead of copying it, so a "billion laughs" file loads small,
+ * but it would explode wherever it is walked: a document with aliases may expand to at most this
+ * many nodes per character of its text (plain YAML has fewer nodes than characters).
+ */
+const MAX_EXPANSION = 4;
+const BOOL_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const BOOL_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+/** go-yaml v2's booleans (YAML 1.1), which kubectl applies. */
+const bool11 = new jsyaml.Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (d: string | null) => d !== null && (BOOL_TRUE.has(d) || BOOL_FALSE.has(d)),
+  construct: (d: string) => BOOL_TRUE.has(d),
+  predicate: (v: unknown) => typeof v === 'boolean',
+});
+/** Core schema (no timestamps: kubectl keeps them as strings), YAML 1.1 booleans and merge keys. */
+// js-yaml exports its built-in types at run time; its type declarations leave them out.
+const MERGE = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;
+const KUBE_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [bool11, MERGE] });
 
 function isKubeObject(v: unknown): v is KubeObject {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -23,62 +48,160 @@ function isKubeObject(v: unknown): v is KubeObject {
   return typeof o.apiVersion === 'string' && o.apiVersion !== '' && typeof o.kind === 'string' && o.kind !== '';
 }
 
+interface Doc {
+  text: string;
+  /** 0-based line of the document's first line in the file. */
+  first: number;
+}
+
+/** Splits at document markers (`---` and `...` at column 0); each piece keeps its first line. */
+function splitDocuments(text: string): Doc[] {
+  const docs: Doc[] = [];
+  const marker = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/gm;
+  let start = 0;
+  let startLine = 0;
+  let line = 0;
+  let scanned = 0;
+  for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    line += countLines(text, scanned, m.index);
+    scanned = m.index;
+    if (m.index > start) docs.push({ text: text.slice(start, m.index), first: startLine });
+    start = m.index;
+    startLine = line;
+    if (m[0] === '...') {
+      // The end marker closes the document: what follows on its line belongs to nobody.
+      const eol = text.indexOf('\n', m.index);
+      start = eol === -1 ? text.length : eol + 1;
+      startLine = line + 1;
+    }
+  }
+  if (start < text.length) docs.push({ text: text.slice(start), first: startLine });
+  return docs;
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** The first line of a document that holds content (not blank, a comment, a marker or a directive), 0-based within it. */
+function contentLine(lines: string[]): number {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!.trim();
+    if (l === '' || l.startsWith('#') || l.startsWith('%')) continue;
+    if (l === '---' || /^---\s+#/.test(l)) continue;
+    return i;
+  }
+  return 0;
+}
+
+/** Where each item of a List starts, 0-based within the document (block YAML or pretty-printed JSON); null when the text does not say. */
+function itemLines(lines: string[], count: number): number[] | null {
+  const key = lines.findIndex((l) => /^(?:items|"items")\s*:/.test(l.trimStart()) && l.search(/\S/) <= 2);
+  if (key === -1) return null;
+  const out: number[] = [];
+  let indent = -1;
+  for (let i = key + 1; i < lines.length && out.length < count; i++) {
+    const l = lines[i]!;
+    const at = l.search(/\S/);
+    if (at === -1 || l.trimStart().startsWith('#')) continue;
+    const opens = l[at] === '-' || l[at] === '{';
+    if (indent === -1) {
+      if (!opens) return null;
+      indent = at;
+    }
+    if (at < indent) break;
+    if (at === indent && opens) out.push(i);
+  }
+  return out.length === count ? out : null;
+}
+
+/** True when walking the value, aliases expanded, visits more than `limit` nodes (stops as soon as it does). */
+function expandsBeyond(value: unknown, limit: number): boolean {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (++n > limit) return true;
+    if (v && typeof v === 'object') stack.push(...(Array.isArray(v) ? v : Object.values(v)));
+  }
+  return false;
+}
+
+function loadDocument(doc: Doc, label: string): unknown {
+  let value: unknown;
+  try {
+    value = jsyaml.load(doc.text, { schema: KUBE_SCHEMA, json: true });
+  } catch (e) {
+    const err = e as { mark?: { line?: number }; reason?: string; message?: string };
+    const at = typeof err.mark?.line === 'number' ? ` at line ${doc.first + err.mark.line + 1}` : '';
+    throw new ManifestError(`${label} is not valid YAML or JSON${at}: ${(err.reason ?? err.message ?? String(e)).split('\n')[0]}.`);
+  }
+  if (doc.text.includes('*') && expandsBeyond(value, MAX_EXPANSION * doc.text.length + 1000)) {
+    throw new ManifestError(`${label} could not be read as YAML: the document at line ${doc.first + 1} expands its aliases beyond ${MAX_EXPANSION} nodes per character (an alias bomb).`);
+  }
+  return value;
+}
+
+/** A whole-file JSON document, or null when the text is not JSON (then it is read as YAML). */
+function parseJson(text: string): unknown {
+  const c = text.trimStart()[0];
+  if (c !== '{' && c !== '[') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+interface Tally {
+  out: LoadedObject[];
+  skipped: number;
+  others: number;
+}
+
+/** Adds one document's objects (a List's items each with its line) to the tally. */
+function addValue(value: unknown, doc: Doc, file: string, t: Tally): void {
+  if (value === null || value === undefined) return;
+  if (!isKubeObject(value)) {
+    t.others++;
+    return;
+  }
+  if (SKIPPED_KINDS.has(value.kind!)) {
+    t.skipped++;
+    return;
+  }
+  const lines = doc.text.split('\n');
+  const docLine = doc.first + contentLine(lines) + 1;
+  const items = (value as Record<string, unknown>).items;
+  if (!value.kind!.endsWith('List') || !Array.isArray(items)) {
+    t.out.push({ object: value, file, line: docLine });
+    return;
+  }
+  const at = itemLines(lines, items.length);
+  items.forEach((item, i) => {
+    if (isKubeObject(item)) t.out.push({ object: item, file, line: at ? doc.first + at[i]! + 1 : docLine });
+    else t.others++;
+  });
+  if (items.length === 0) t.skipped++; // an empty list from kubectl is a valid, empty manifest
+}
+
 /**
  * Parses one file's text. Throws ManifestError (one sentence naming the file, as `label`, by default
  * the path) when it holds no Kubernetes object.
  */
 export function parseManifests(text: string, file: string, label = file): LoadedObject[] {
-  const lineCounter = new LineCounter();
-  // yaml caps alias expansion (maxAliasCount), so a "billion laughs" file fails instead of exhausting memory.
-  const docs = parseAllDocuments(text, { lineCounter });
-  const list = Array.isArray(docs) ? docs : [];
-  const out: LoadedObject[] = [];
-  let skipped = 0;
-  let others = 0;
-  const lineOf = (node: Node | null | undefined, fallback: number) => (node?.range ? lineCounter.linePos(node.range[0]).line : fallback);
-
-  for (const doc of list) {
-    const err = doc.errors[0];
-    if (err) {
-      const at = err.linePos?.[0] ? ` at line ${err.linePos[0].line}` : '';
-      const what = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-      throw new ManifestError(`${label} is not valid YAML or JSON${at}: ${what}.`);
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      throw new ManifestError(`${label} could not be read as YAML: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    if (value === null || value === undefined) continue;
-    const docLine = lineOf(doc.contents, 1);
-    if (!isKubeObject(value)) {
-      others++;
-      continue;
-    }
-    if (SKIPPED_KINDS.has(value.kind!)) {
-      skipped++;
-      continue;
-    }
-    const items = (value as Record<string, unknown>).items;
-    if (value.kind!.endsWith('List') && Array.isArray(items)) {
-      const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
-      const nodes = isSeq(itemsNode) ? itemsNode.items : [];
-      items.forEach((item, i) => {
-        if (isKubeObject(item)) out.push({ object: item, file, line: lineOf(nodes[i] as Node | undefined, docLine) });
-        else others++;
-      });
-      if (items.length === 0) skipped++; // an empty list from kubectl is a valid, empty manifest
-      continue;
-    }
-    out.push({ object: value, file, line: docLine });
-  }
-  if (out.length === 0 && skipped === 0) {
+  const t: Tally = { out: [], skipped: 0, others: 0 };
+  const json = parseJson(text);
+  if (json !== null) addValue(json, { text, first: 0 }, file, t);
+  else for (const doc of splitDocuments(text)) addValue(loadDocument(doc, label), doc, file, t);
+  if (t.out.length === 0 && t.skipped === 0) {
     throw new ManifestError(
-      others > 0
+      t.others > 0
         ? `${label} is not a Kubernetes manifest: none of its documents has both apiVersion and kind.`
         : `${label} is not a Kubernetes manifest: it is empty.`,
     );
   }
-  return out;
+  return t.out;
 }

@@ -39,8 +39,14 @@ export interface ContainerRef {
   kind: 'container' | 'init' | 'ephemeral';
 }
 
+/** Every rule asks for the containers of the same target: computed once per target. */
+const containersCache = new WeakMap<PodTarget, ContainerRef[]>();
+
 export function containersOf(t: PodTarget): ContainerRef[] {
+  const known = containersCache.get(t);
+  if (known) return known;
   const out: ContainerRef[] = [];
+  containersCache.set(t, out);
   const lists = [
     ['containers', 'container'],
     ['initContainers', 'init'],

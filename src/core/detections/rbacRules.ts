@@ -88,6 +88,19 @@ const CHECKS: Check[] = [
 
 const LOWER: Record<Severity, Severity> = { high: 'medium', medium: 'low', low: 'info', info: 'info' };
 
+/**
+ * Which checks a rule satisfies, per kind of scope (kube-system or cluster-wide, and any other
+ * namespace: the only distinction a check makes). Bindings to the same role share its parsed rule
+ * objects, so a rule is judged once however many subjects are bound to it.
+ */
+const checkMemo = new WeakMap<PolicyRule, (readonly boolean[])[]>();
+function checksOf(r: PolicyRule, scope: string): readonly boolean[] {
+  const cls = scope === '' || scope === 'kube-system' ? 0 : 1;
+  let m = checkMemo.get(r);
+  if (!m) checkMemo.set(r, (m = []));
+  return (m[cls] ??= CHECKS.map((c) => c.matches(r, cls === 0 ? scope : 'other')));
+}
+
 const PUBLIC_GROUPS = new Set(['Group/system:unauthenticated', 'Group/system:authenticated', 'User/system:anonymous']);
 /** The bootstrap roles Kubernetes itself binds to everyone: discovery, version, self-review. */
 const PUBLIC_BOOTSTRAP_ROLES = new Set(['system:public-info-viewer', 'system:discovery', 'system:basic-user', 'system:service-account-issuer-discovery']);
@@ -204,8 +217,9 @@ export function rbacFindings(perms: readonly SubjectPermissions[], opts: RbacRul
         }
         continue;
       }
-      for (const check of CHECKS) {
-        const hits = grants.filter((g) => check.matches(g.rule, scope));
+      const matched = grants.map((g) => checksOf(g.rule, scope));
+      for (const [ci, check] of CHECKS.entries()) {
+        const hits = grants.filter((_, gi) => matched[gi]![ci]);
         if (!hits.length) continue;
         const g = latest(hits);
         // Limited to named objects everywhere: still the permission, on fewer objects.

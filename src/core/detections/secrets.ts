@@ -3,6 +3,8 @@
 
 interface SecretFormat {
   kind: string;
+  /** A substring every match contains: checked first, since most values are not secrets. */
+  needle: string;
   re: RegExp;
   /** How many leading characters identify the format without revealing the secret (AKIA, ghp_). */
   keep: number;
@@ -10,27 +12,27 @@ interface SecretFormat {
 
 /** Formats that say what they are; each is bounded and anchored on a fixed prefix or shape. */
 const FORMATS: SecretFormat[] = [
-  { kind: 'a PEM private key', re: /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,8192}?(?:-----END [A-Z0-9 ]{0,40}-----|$)/, keep: 0 },
-  { kind: 'an AWS access key', re: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/, keep: 4 },
-  { kind: 'a GitHub token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/, keep: 4 },
-  { kind: 'a GitLab token', re: /\bgl(?:pat|dt|rt|cbt|ptt|oas)-[A-Za-z0-9_-]{20,64}\b/, keep: 6 },
-  { kind: 'a Slack token', re: /\bxox[abposr]-[A-Za-z0-9-]{10,200}\b/, keep: 5 },
-  { kind: 'a Google API key', re: /\bAIza[0-9A-Za-z_-]{35}\b/, keep: 4 },
-  { kind: 'a Stripe secret key', re: /\b[sr]k_live_[0-9A-Za-z]{20,99}\b/, keep: 8 },
-  { kind: 'an Azure storage connection string', re: /\bAccountKey=[A-Za-z0-9+/]{20,100}={0,2}/i, keep: 11 },
-  { kind: 'an Azure shared access key', re: /\bSharedAccessKey=[A-Za-z0-9+/]{20,100}={0,2}/i, keep: 16 },
-  { kind: 'an Azure shared access signature', re: /[?&]sig=[A-Za-z0-9%+/]{30,200}/i, keep: 5 },
-  { kind: 'a JSON web token', re: /\beyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{8,4096}/, keep: 3 },
-  { kind: 'a bearer token', re: /\bBearer\s+[A-Za-z0-9._~+/-]{20,4096}=*/, keep: 7 },
-  { kind: 'a password in a URL', re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{1,64}:[^\s@/$]{1,128}@[^\s/]/i, keep: 0 },
+  { kind: 'a PEM private key', needle: 'PRIVATE KEY', re: /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,8192}?(?:-----END [A-Z0-9 ]{0,40}-----|$)/, keep: 0 },
+  { kind: 'an AWS access key', needle: 'A', re: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/, keep: 4 },
+  { kind: 'a GitHub token', needle: '_', re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/, keep: 4 },
+  { kind: 'a GitLab token', needle: 'gl', re: /\bgl(?:pat|dt|rt|cbt|ptt|oas)-[A-Za-z0-9_-]{20,64}\b/, keep: 6 },
+  { kind: 'a Slack token', needle: 'xox', re: /\bxox[abposr]-[A-Za-z0-9-]{10,200}\b/, keep: 5 },
+  { kind: 'a Google API key', needle: 'AIza', re: /\bAIza[0-9A-Za-z_-]{35}\b/, keep: 4 },
+  { kind: 'a Stripe secret key', needle: 'k_live_', re: /\b[sr]k_live_[0-9A-Za-z]{20,99}\b/, keep: 8 },
+  { kind: 'an Azure storage connection string', needle: '=', re: /\bAccountKey=[A-Za-z0-9+/]{20,100}={0,2}/i, keep: 11 },
+  { kind: 'an Azure shared access key', needle: '=', re: /\bSharedAccessKey=[A-Za-z0-9+/]{20,100}={0,2}/i, keep: 16 },
+  { kind: 'an Azure shared access signature', needle: 'sig=', re: /[?&]sig=[A-Za-z0-9%+/]{30,200}/i, keep: 5 },
+  { kind: 'a JSON web token', needle: 'eyJ', re: /\beyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{8,4096}/, keep: 3 },
+  { kind: 'a bearer token', needle: 'Bearer', re: /\bBearer\s+[A-Za-z0-9._~+/-]{20,4096}=*/, keep: 7 },
+  { kind: 'a password in a URL', needle: '@', re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{1,64}:[^\s@/$]{1,128}@[^\s/]/i, keep: 0 },
   // Azure storage account and Batch account keys: 64 random bytes in base64, exactly 88 characters.
-  { kind: 'an Azure storage or Batch account key', re: /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])/, keep: 0 },
+  { kind: 'an Azure storage or Batch account key', needle: '==', re: /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])/, keep: 0 },
 ];
 
 /** The kind of secret a value holds by its format, or null. */
 export function secretValueKind(value: string): string | null {
   const v = value.length > 65536 ? value.slice(0, 65536) : value;
-  for (const f of FORMATS) if (f.re.test(v)) return f.kind;
+  for (const f of FORMATS) if (v.includes(f.needle) && f.re.test(v)) return f.kind;
   return null;
 }
 
@@ -72,7 +74,7 @@ function maskOne(match: string, f: SecretFormat): string {
 export function maskSecrets(text: string): string {
   let out = text;
   for (const f of FORMATS) {
-    if (!f.re.test(out)) continue;
+    if (!out.includes(f.needle) || !f.re.test(out)) continue;
     out = out.replace(new RegExp(f.re.source, f.re.flags.includes('g') ? f.re.flags : `${f.re.flags}g`), (m) => maskOne(m, f));
   }
   // Flags and assignments with a secret-looking name: keep the name, mask the value.

@@ -1,0 +1,162 @@
+// npm run bench:scan [-- MB] [--json]: writes MB megabytes (default 50) of manifests to a temporary
+// folder (a `kubectl get -o yaml` List export, and a chart-like folder of multi-document files
+// with anchors and merge keys), then runs `scan` over them in a child process and prints the
+// throughput (MB/s), the wall time and the child's peak RSS. --json writes the export as JSON.
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scanPaths } from '../src/cli/scan.js';
+
+const MB = 1024 * 1024;
+
+function deployment(i: number): string {
+  const bad = i % 97 === 0;
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-${i}
+  namespace: team-${i % 40}
+  labels: {app: app-${i}, tier: backend}
+  annotations:
+    deployment.kubernetes.io/revision: "${i % 9}"
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: app-${i}}
+  template:
+    metadata:
+      labels: {app: app-${i}}
+    spec:
+      serviceAccountName: app-${i}
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers:
+      - name: app
+        image: contoso.azurecr.io/app-${i}:1.${i % 50}.0
+        args: ["--listen=:8080", "--log-level=info"${bad ? ', "--admin-password=Pa55w0rd-' + i + '"' : ''}]
+        ports: [{containerPort: 8080, name: http}]
+        env:
+        - {name: LOG_LEVEL, value: info}
+        - {name: DB_HOST, value: db-${i % 7}.team-${i % 40}.svc}
+        - name: DB_PASSWORD
+          valueFrom: {secretKeyRef: {name: db-${i % 7}, key: password}}
+        resources:
+          requests: {cpu: 100m, memory: 128Mi}
+          limits: {cpu: "1", memory: 512Mi}
+        securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}${bad ? ', privileged: true' : ''}}
+        volumeMounts: [{name: cache, mountPath: /cache}]
+      volumes: [{name: cache, emptyDir: {}}]
+`;
+}
+
+function others(i: number): string {
+  return `apiVersion: v1
+kind: Service
+metadata: {name: app-${i}, namespace: team-${i % 40}}
+spec:
+  type: ${i % 53 === 0 ? 'LoadBalancer' : 'ClusterIP'}
+  selector: {app: app-${i}}
+  ports: [{name: http, port: ${i % 53 === 0 ? 22 : 80}, targetPort: 8080}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-${i}, namespace: team-${i % 40}}
+data:
+  application.properties: |
+    server.port=8080
+    spring.datasource.url=jdbc:postgresql://db-${i % 7}:5432/app
+    spring.datasource.password=\${DB_PASSWORD}
+    feature.flags=a,b,c
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: app-${i}, namespace: team-${i % 40}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${i % 61 === 0 ? 'admin' : 'view'}}
+subjects: [{kind: ServiceAccount, name: app-${i}, namespace: team-${i % 40}}]
+`;
+}
+
+/** A chart-style document: the first container's settings behind an anchor, merged into the sidecar with `<<:`. */
+function chartFile(i: number): string {
+  return `# chart ${i}
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: store-${i}, namespace: data}
+spec:
+  serviceName: store-${i}
+  selector: {matchLabels: {app: store-${i}}}
+  template:
+    metadata: {labels: {app: store-${i}}}
+    spec:
+      containers:
+      - &store
+        name: store
+        image: contoso.azurecr.io/store:${i}
+        imagePullPolicy: IfNotPresent
+        securityContext: {allowPrivilegeEscalation: false, runAsNonRoot: true}
+      - <<: *store
+        name: backup
+        args: ["--every=1h"]
+`;
+}
+
+const indent = (s: string) => s.trimEnd().split('\n').map((l, j) => (j === 0 ? `- ${l}` : `  ${l}`)).join('\n');
+
+async function generate(dir: string, mb: number, json: boolean): Promise<number> {
+  const half = (mb * MB) / 2;
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < half; i++) {
+    const docs = (deployment(i) + '---\n' + others(i)).split('\n---\n');
+    for (const d of docs) {
+      const item = json ? JSON.stringify((await import('yaml')).parse(d)) : indent(d);
+      parts.push(item);
+      size += item.length + 2;
+    }
+  }
+  const listText = json ? `{"apiVersion":"v1","kind":"List","items":[\n${parts.join(',\n')}\n]}\n` : `apiVersion: v1\nkind: List\nitems:\n${parts.join('\n')}\n`;
+  await writeFile(join(dir, json ? 'export.json' : 'export.yaml'), listText);
+  const chart = join(dir, 'chart', 'templates');
+  await mkdir(chart, { recursive: true });
+  let written = 0;
+  for (let f = 0; written < half; f++) {
+    let text = '';
+    for (let i = 0; text.length < 256 * 1024; i++) text += `${chartFile(f * 1000 + i)}---\n${deployment(f * 1000 + i)}---\n`;
+    await writeFile(join(chart, `t${String(f).padStart(4, '0')}.yaml`), text);
+    written += text.length;
+  }
+  return listText.length + written;
+}
+
+async function child(dir: string): Promise<void> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const r = await scanPaths([dir], {}, { cwd: dir, now: () => new Date('2026-11-27T03:00:00Z') });
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  process.stdout.write(JSON.stringify({ seconds, cpuSeconds, findings: r.findings.length, files: r.files, errors: r.errors.length, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') return child(process.argv[3]!);
+  const mb = Number(process.argv.slice(2).find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 50);
+  const json = process.argv.includes('--json');
+  const dir = await mkdtemp(join(tmpdir(), 'kfs-bench-scan-'));
+  try {
+    const bytes = await generate(dir, mb, json);
+    const exportSize = (await stat(join(dir, json ? 'export.json' : 'export.yaml'))).size;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', dir], { encoding: 'utf8', maxBuffer: 16 * MB });
+    if (run.status !== 0) throw new Error(`scan child failed: ${run.stderr.slice(-2000)}`);
+    const r = JSON.parse(run.stdout) as { seconds: number; cpuSeconds: number; findings: number; files: number; errors: number; maxRssMb: number };
+    console.log(`input: ${(bytes / MB).toFixed(1)} MB in ${r.files} files (one ${(exportSize / MB).toFixed(1)} MB ${json ? 'JSON' : 'YAML'} List export, the rest chart templates)`);
+    // CPU time as well as wall time: on a shared machine the wall clock measures the neighbours too.
+    console.log(`scan: ${r.seconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU; ${(bytes / MB / r.seconds).toFixed(1)} MB/s (wall), ${(bytes / MB / r.cpuSeconds).toFixed(1)} MB/s (CPU); peak RSS ${r.maxRssMb.toFixed(0)} MB; ${r.findings} findings, ${r.errors} unreadable`);
+    console.log(`load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
+  } finally {
+    if (!process.env.KFS_BENCH_KEEP) await rm(dir, { recursive: true, force: true });
+    else console.log(`kept ${dir}`);
+  }
+}
+
+await main();
