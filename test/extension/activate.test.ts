@@ -82,7 +82,7 @@ test('opening a bundle fills the tree with real TreeItems; ticking a checkbox is
   recorder.treeViews[0]!.checkbox.fire({ items: [[logs, TreeItemCheckboxState.Unchecked]] });
   await settle();
   assert.equal((provider.getTreeItem(logs) as TreeItem).checkboxState, TreeItemCheckboxState.Unchecked);
-  assert.deepEqual(ctx.globalState.get('kubeforensys.selectedArtifacts'), ['events', 'podInventory', 'commandHistory', 'serviceAccounts', 'suspiciousPods', 'rbac', 'cronJobs', 'networkPolicies']);
+  assert.deepEqual(ctx.globalState.get('kubeforensys.selectedArtifacts'), ['events', 'podInventory', 'commandHistory', 'serviceAccounts', 'suspiciousPods', 'rbac', 'cronJobs', 'networkPolicies', 'services']);
 });
 
 test('Show Logs resolves through the registered kubeforensys: provider', async () => {

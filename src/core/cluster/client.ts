@@ -81,6 +81,8 @@ const LISTS: Record<ListableKind, { all: ListFn; ns?: NsListFn }> = {
     all: (a, p, o) => a.networking.listNetworkPolicyForAllNamespaces(p, o),
     ns: (a, namespace, p, o) => a.networking.listNamespacedNetworkPolicy({ namespace, ...p }, o),
   },
+  services: { all: (a, p, o) => a.core.listServiceForAllNamespaces(p, o), ns: (a, namespace, p, o) => a.core.listNamespacedService({ namespace, ...p }, o) },
+  ingresses: { all: (a, p, o) => a.networking.listIngressForAllNamespaces(p, o), ns: (a, namespace, p, o) => a.networking.listNamespacedIngress({ namespace, ...p }, o) },
 };
 
 /** What the middleware saw: the request as sent and the raw response body. */

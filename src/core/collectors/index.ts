@@ -10,6 +10,7 @@ import { suspiciousPodsCollector } from './suspiciousPods.js';
 import { rbacCollector } from './rbac.js';
 import { cronJobsCollector } from './cronJobs.js';
 import { networkPoliciesCollector } from './networkPolicies.js';
+import { servicesCollector } from './services.js';
 
 export { createObjectCache } from './objectCache.js';
 
@@ -23,4 +24,5 @@ export const COLLECTORS: Record<ArtifactId, Collector> = {
   rbac: rbacCollector,
   cronJobs: cronJobsCollector,
   networkPolicies: networkPoliciesCollector,
+  services: servicesCollector,
 };

@@ -57,7 +57,9 @@ export type ListableKind =
   | 'daemonsets'
   | 'statefulsets'
   | 'replicasets'
-  | 'networkpolicies';
+  | 'networkpolicies'
+  | 'services'
+  | 'ingresses';
 
 export interface ListOutcome {
   items: KubeObject[];

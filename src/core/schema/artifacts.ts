@@ -21,6 +21,7 @@ export const ARTIFACT_IDS = [
   'rbac',
   'cronJobs',
   'networkPolicies',
+  'services',
 ] as const;
 
 export type ArtifactId = (typeof ARTIFACT_IDS)[number];
@@ -36,6 +37,7 @@ export const ARTIFACTS: readonly ArtifactDef[] = [
   { id: 'rbac', label: 'RBAC', description: 'Roles, cluster roles, bindings with every subject, and risky-permission findings', tables: ['rbacroles_CL', 'rbacbindings_CL', 'rbacfindings_CL'], usesExec: false },
   { id: 'cronJobs', label: 'Cron jobs', description: 'Schedule, suspend, last run, every container image, command and args', tables: ['cronjobs_CL'], usesExec: false },
   { id: 'networkPolicies', label: 'Network policies', description: 'Pod selectors, policy types, ingress and egress rules', tables: ['networkpolicies_CL'], usesExec: false },
+  { id: 'services', label: 'Services and ingresses', description: 'Service types, ports, external addresses, ingress rules, and exposure findings', tables: ['kubeservices_CL'], usesExec: false },
 ];
 
 export function isArtifactId(s: string): s is ArtifactId {

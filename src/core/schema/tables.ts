@@ -194,6 +194,24 @@ export const networkPolicies = defineTable({
   ],
 });
 
+export const services = defineTable({
+  name: 'kubeservices_CL',
+  description: 'Services and Ingresses: how workloads are reached from inside and outside the cluster.',
+  columns: [
+    s('ObjectKind', 'Service or Ingress.'),
+    s('ObjectName', 'Name of the Service or Ingress.'),
+    s('Uid', 'UID of the object.'),
+    s('ServiceType', 'ClusterIP, NodePort, LoadBalancer or ExternalName; empty for an Ingress.'),
+    s('ClusterIP', 'Cluster IP of a Service.'),
+    dyn('ExternalAddresses', 'externalIPs, load balancer addresses and hostnames, Ingress status addresses.'),
+    dyn('Ports', 'Service ports (port, targetPort, nodePort, protocol) or Ingress TLS entries.'),
+    dyn('Selector', 'Pod selector of a Service.'),
+    dyn('Rules', 'Ingress rules and default backend in full; null for a Service.'),
+    s('IngressClass', 'Ingress class name of an Ingress.'),
+    dyn('Annotations', 'Annotations (load balancer and ingress controller settings live there).'),
+  ],
+});
+
 /** Every table, in the order the bundle, provisioning and the timeline list them. */
 export const TABLES = [
   clusterEvents,
@@ -207,6 +225,7 @@ export const TABLES = [
   rbacRoles,
   cronJobs,
   networkPolicies,
+  services,
 ] as const;
 
 export type AnyTable = (typeof TABLES)[number];
@@ -223,6 +242,7 @@ export type RbacBindingRow = CommonRow & RowOf<typeof rbacBindings.specific>;
 export type RbacRoleRow = CommonRow & RowOf<typeof rbacRoles.specific>;
 export type CronJobRow = CommonRow & RowOf<typeof cronJobs.specific>;
 export type NetworkPolicyRow = CommonRow & RowOf<typeof networkPolicies.specific>;
+export type ServiceRow = CommonRow & RowOf<typeof services.specific>;
 
 /** Maps a table name to its row type, for code that is generic over tables. */
 export interface RowByTable {
@@ -237,6 +257,7 @@ export interface RowByTable {
   rbacroles_CL: RbacRoleRow;
   cronjobs_CL: CronJobRow;
   networkpolicies_CL: NetworkPolicyRow;
+  kubeservices_CL: ServiceRow;
 }
 
 export function tableByName(name: string): AnyTable | undefined {

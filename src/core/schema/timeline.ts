@@ -10,6 +10,7 @@ import {
   cronJobs,
   networkPolicies,
   podInventory,
+  services,
   rbacBindings,
   rbacFindings,
   rbacRoles,
@@ -163,6 +164,7 @@ export const TIME_SOURCE_RULES: Readonly<Record<TableName, TimeSourceRule>> = {
   [serviceAccounts.name]: rule(serviceAccounts, [], 'creation'),
   [cronJobs.name]: rule(cronJobs, [], 'creation'),
   [networkPolicies.name]: rule(networkPolicies, [], 'creation'),
+  [services.name]: rule(services, [], 'creation'),
 };
 
 // ---- columns the timeline's filters read from Details, found through the schema.
