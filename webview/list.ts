@@ -1,72 +1,140 @@
-// The virtualized event list: fixed row height, only the visible rows exist in the DOM, rows
-// are fetched from the host in pages as they scroll into view. Past a few million pixels the
-// scroll range is scaled (browsers cap element heights), so a million rows still scroll.
+// The virtualized event grid: only the visible rows exist in the DOM, rows are fetched from the
+// host in pages as they scroll into view; past a few million pixels the scroll range is scaled
+// (browsers cap element heights), so a million rows still scroll. Columns can be resized (drag
+// the header's right edge), sorted (click the header), hidden and reordered (the column menu);
+// the Summary takes the remaining width. Every value is attacker-controlled: text nodes only.
 import type { TimelineRow } from '../src/core/schema/timeline.js';
 import { SEVERITIES } from '../src/core/schema/timeline.js';
+import { TABLES } from '../src/core/schema/tables.js';
+import type { TimelineSort } from '../src/core/timeline/source.js';
+import type { RowMark } from '../src/core/timeline/marks.js';
 import { el } from './dom.js';
-import { shortTime } from './filters.js';
+import { columnDef, gridTemplate, resizeColumn, visibleColumns, type ColumnKey, type ColumnLayout } from './columns.js';
+import { formatTime, middleTruncate, timeMark, zoneLabel, type TimeZoneMode } from './format.js';
 
 export const ROW_HEIGHT = 22;
+/** Rows in wrap mode hold three lines of summary. */
+export const WRAPPED_ROW_HEIGHT = 58;
 export const PAGE_SIZE = 200;
 const MAX_SCROLL_PX = 8_000_000;
 const MAX_CACHED_PAGES = 60;
-
-export const COLUMNS: { key: string; title: string; cell: (r: TimelineRow) => string }[] = [
-  { key: 'time', title: 'Time', cell: (r) => (r.Time ? shortTime(r.Time) : '(unknown)') },
-  { key: 'source', title: 'Source', cell: (r) => r.SourceTable },
-  { key: 'event', title: 'Event', cell: (r) => r.EventType },
-  { key: 'namespace', title: 'Namespace', cell: (r) => r.Namespace },
-  { key: 'pod', title: 'Pod', cell: (r) => r.PodName },
-  { key: 'container', title: 'Container', cell: (r) => r.ContainerName },
-  { key: 'severity', title: 'Severity', cell: (r) => r.Severity },
-  { key: 'summary', title: 'Summary', cell: (r) => r.Summary },
-];
+const TABLE_INDEX = new Map<string, number>(TABLES.map((t, i) => [t.name, i]));
 
 export interface ListCallbacks {
-  /** Ask the host for rows [offset, offset + limit) of the current filter. */
+  /** Ask the host for rows [offset, offset + limit) of the current filter and sort. */
   fetch(offset: number, limit: number): void;
   /** The selection changed (row is undefined while the row is not loaded yet). */
   select(index: number, row: TimelineRow | undefined): void;
+  sortChanged(sort: TimelineSort | undefined): void;
+  layoutChanged(layout: ColumnLayout[]): void;
+  toggleStar(row: TimelineRow): void;
+  copy(text: string, what: string): void;
+  contextMenu(row: TimelineRow, column: ColumnKey, x: number, y: number): void;
+}
+
+/** The value a cell copies: the full, untruncated value (times in the bundle's ISO form). */
+export function cellValue(row: TimelineRow, key: ColumnKey, mark: RowMark | undefined): string {
+  if (key === 'mark') return mark?.starred ? 'starred' : '';
+  if (key === 'tags') return (mark?.tags ?? []).join(', ');
+  return columnDef(key).text(row);
 }
 
 export class VirtualList {
   readonly root: HTMLElement;
+  private readonly header: HTMLElement;
   private readonly scroller: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly layer: HTMLElement;
   private readonly empty: HTMLElement;
-  private readonly pool: HTMLElement[] = [];
+  private pool: HTMLElement[] = [];
   private total = 0;
   private pages = new Map<number, TimelineRow[]>();
   private requested = new Set<number>();
   private selectedIndex = -1;
   private selectedRecordId: string | null = null;
   private frame = 0;
+  private layout: ColumnLayout[] = [];
+  private sort: TimelineSort | undefined;
+  private zone: TimeZoneMode = 'utc';
+  private marks: Readonly<Record<string, RowMark>> = {};
+  private highlight = '';
+  private rowHeight = ROW_HEIGHT;
+  private focusedColumn: ColumnKey = 'summary';
+  private charWidth = 7;
+  private measured = false;
+  /** A located row to scroll to once the row count is known (the locate answer can come first). */
+  private pendingReveal: number | undefined;
 
   constructor(private readonly cb: ListCallbacks) {
-    const header = el('div', { class: 'kfs-row kfs-header', attrs: { role: 'row' } }, ...COLUMNS.map((c) => el('div', { class: `kfs-cell kfs-col-${c.key}`, text: c.title, attrs: { role: 'columnheader' } })));
+    this.header = el('div', { class: 'kfs-row kfs-header', attrs: { role: 'row' } });
     this.spacer = el('div', { class: 'kfs-spacer' });
     this.layer = el('div', { class: 'kfs-layer', attrs: { role: 'rowgroup' } });
     this.empty = el('div', { class: 'kfs-empty', text: 'No events match the filter.' });
     this.empty.hidden = true;
-    this.scroller = el('div', { class: 'kfs-scroller', attrs: { tabindex: '0', 'aria-label': 'Timeline events' } }, this.spacer, this.layer);
-    this.root = el('div', { class: 'kfs-list', attrs: { role: 'grid', 'aria-rowcount': '0' } }, header, this.scroller, this.empty);
+    this.scroller = el('div', { class: 'kfs-scroller', attrs: { tabindex: '0', 'aria-label': 'Timeline events: arrows move, S stars, Ctrl+C copies the cell, Ctrl+Shift+C the row' } }, this.spacer, this.layer);
+    this.root = el('div', { class: 'kfs-list', attrs: { role: 'grid', 'aria-rowcount': '0' } }, this.header, this.scroller, this.empty);
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     this.scroller.addEventListener('keydown', (e) => this.onKey(e));
-    this.layer.addEventListener('click', (e) => {
-      const rowEl = (e.target as HTMLElement).closest<HTMLElement>('.kfs-data-row');
-      if (rowEl?.dataset.index) this.selectIndex(Number(rowEl.dataset.index));
-    });
+    this.layer.addEventListener('click', (e) => this.onClick(e));
+    this.layer.addEventListener('contextmenu', (e) => this.onContextMenu(e));
     new ResizeObserver(() => this.schedule()).observe(this.scroller);
   }
 
-  /** A new filter: forget every page and start from the top. */
+  // ---- configuration
+
+  setLayout(layout: ColumnLayout[]): void {
+    this.layout = layout;
+    this.root.style.setProperty('--kfs-grid', gridTemplate(layout));
+    this.renderHeader();
+    this.pool = [];
+    this.layer.replaceChildren();
+    this.schedule();
+  }
+
+  get columns(): ColumnLayout[] {
+    return this.layout;
+  }
+
+  setSort(sort: TimelineSort | undefined): void {
+    this.sort = sort;
+    this.renderHeader();
+  }
+
+  setZone(zone: TimeZoneMode): void {
+    this.zone = zone;
+    this.renderHeader();
+    this.schedule();
+  }
+
+  setMarks(marks: Readonly<Record<string, RowMark>>): void {
+    this.marks = marks;
+    this.schedule();
+  }
+
+  setHighlight(text: string): void {
+    this.highlight = text;
+    this.schedule();
+  }
+
+  setWrap(wrap: boolean): void {
+    const top = this.firstVisible();
+    this.rowHeight = wrap ? WRAPPED_ROW_HEIGHT : ROW_HEIGHT;
+    this.root.classList.toggle('kfs-wrap', wrap);
+    this.root.style.setProperty('--kfs-row-height', `${this.rowHeight}px`);
+    this.scrollToRow(top);
+    this.schedule();
+  }
+
+  // ---- data
+
+  /** A new filter or sort: forget every page and start from the top. */
   reset(selectedRecordId: string | null = this.selectedRecordId): void {
     this.pages.clear();
     this.requested.clear();
     this.total = 0;
     this.selectedIndex = -1;
     this.selectedRecordId = selectedRecordId;
+    this.pendingReveal = undefined;
     this.scroller.scrollTop = 0;
     this.cb.fetch(0, PAGE_SIZE);
     this.requested.add(0);
@@ -77,27 +145,35 @@ export class VirtualList {
   receive(offset: number, total: number, rows: TimelineRow[]): void {
     this.total = total;
     this.root.setAttribute('aria-rowcount', String(total));
+    if (this.pendingReveal !== undefined && total > 0) {
+      const at = this.pendingReveal;
+      this.pendingReveal = undefined;
+      this.scrollToRow(Math.max(0, at - Math.floor(this.visibleRows() / 2)));
+    }
     const page = Math.floor(offset / PAGE_SIZE);
     this.requested.delete(page);
     this.pages.set(page, rows);
-    if (this.pages.size > MAX_CACHED_PAGES) {
-      // Drop the page farthest from the current view.
-      const here = Math.floor(this.firstVisible() / PAGE_SIZE);
-      let far = page;
-      for (const p of this.pages.keys()) if (Math.abs(p - here) > Math.abs(far - here)) far = p;
-      this.pages.delete(far);
-    }
+    this.evictFarPages(page);
     if (this.selectedIndex < 0 && this.selectedRecordId) {
       // After a reload or a filter change, find the selected record again when its page comes.
       const k = rows.findIndex((r) => r.RecordId === this.selectedRecordId);
       if (k >= 0) this.selectedIndex = offset + k;
     } else if (this.selectedIndex >= offset && this.selectedIndex < offset + rows.length && !this.selectedRecordId) {
       // A row selected by keyboard before its page had arrived: now it can be shown.
-      const row = rows[this.selectedIndex - offset];
+      const row = rows[this.selectedIndex - offset]!;
       this.selectedRecordId = row.RecordId;
       this.cb.select(this.selectedIndex, row);
     }
     this.schedule();
+  }
+
+  private evictFarPages(page: number): void {
+    while (this.pages.size > MAX_CACHED_PAGES) {
+      const here = Math.floor(this.firstVisible() / PAGE_SIZE);
+      let far = page;
+      for (const p of this.pages.keys()) if (Math.abs(p - here) > Math.abs(far - here)) far = p;
+      this.pages.delete(far);
+    }
   }
 
   get count(): number {
@@ -108,15 +184,88 @@ export class VirtualList {
     return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
   }
 
-  selectIndex(index: number): void {
+  get selectedRow(): TimelineRow | undefined {
+    return this.selectedIndex < 0 ? undefined : this.rowAt(this.selectedIndex);
+  }
+
+  selectIndex(index: number, opts: { center?: boolean } = {}): void {
     if (index < 0 || index >= this.total) return;
     this.selectedIndex = index;
     const row = this.rowAt(index);
     this.selectedRecordId = row?.RecordId ?? null;
-    this.scrollIntoView(index);
+    if (opts.center) this.scrollToRow(Math.max(0, index - Math.floor(this.visibleRows() / 2)));
+    else this.scrollIntoView(index);
     this.render();
     this.cb.select(index, row);
   }
+
+  /** Selects a row the host located at `index` (its record id known before its page is here). */
+  revealRecord(index: number, recordId: string): void {
+    this.selectedRecordId = recordId;
+    this.selectedIndex = index;
+    if (this.total === 0) this.pendingReveal = index;
+    else this.scrollToRow(Math.max(0, index - Math.floor(this.visibleRows() / 2)));
+    this.render();
+  }
+
+  // ---- header: sort and resize
+
+  private renderHeader(): void {
+    const cells = visibleColumns(this.layout).map((c) => this.headerCell(c));
+    this.header.replaceChildren(...cells);
+  }
+
+  private headerCell(c: ColumnLayout): HTMLElement {
+    const def = columnDef(c.key);
+    const sorted = this.sort && def.sort === this.sort.column ? (this.sort.descending ? 'descending' : 'ascending') : 'none';
+    const title = c.key === 'time' ? `Time (${zoneLabel(this.zone)})` : def.title;
+    const label = el('span', { class: 'kfs-head-label', text: title + (sorted === 'ascending' ? ' ▲' : sorted === 'descending' ? ' ▼' : '') });
+    const cell = el('div', { class: `kfs-cell kfs-head kfs-col-${c.key}`, attrs: { role: 'columnheader', 'aria-sort': sorted, 'data-col': c.key } }, label);
+    if (def.sort) {
+      cell.classList.add('kfs-sortable');
+      cell.title = `Sort by ${def.title} (click again to reverse, a third time for the timeline order)`;
+      label.addEventListener('click', () => this.cycleSort(c.key));
+    }
+    if (c.key !== 'summary') cell.append(this.resizeHandle(c.key));
+    return cell;
+  }
+
+  private cycleSort(key: ColumnKey): void {
+    const column = columnDef(key).sort;
+    if (!column) return;
+    const cur = this.sort?.column === column ? this.sort : undefined;
+    const next: TimelineSort | undefined = !cur ? { column, descending: false } : !cur.descending ? { column, descending: true } : undefined;
+    this.setSort(next);
+    this.cb.sortChanged(next);
+  }
+
+  private resizeHandle(key: ColumnKey): HTMLElement {
+    const handle = el('div', { class: 'kfs-resize', attrs: { role: 'separator', 'aria-label': `Resize ${columnDef(key).title}`, 'aria-orientation': 'vertical', tabindex: '-1' } });
+    let start: { x: number; width: number } | undefined;
+    handle.addEventListener('pointerdown', (e) => {
+      const cell = handle.parentElement!;
+      start = { x: e.clientX, width: cell.getBoundingClientRect().width };
+      handle.setPointerCapture?.(e.pointerId);
+      e.preventDefault();
+      e.stopPropagation();
+    });
+    handle.addEventListener('pointermove', (e) => {
+      if (!start) return;
+      this.layout = resizeColumn(this.layout, key, start.width + e.clientX - start.x);
+      this.root.style.setProperty('--kfs-grid', gridTemplate(this.layout));
+      this.schedule();
+    });
+    const end = () => {
+      if (!start) return;
+      start = undefined;
+      this.cb.layoutChanged(this.layout);
+    };
+    handle.addEventListener('pointerup', end);
+    handle.addEventListener('pointercancel', end);
+    return handle;
+  }
+
+  // ---- geometry
 
   private schedule(): void {
     if (this.frame) return;
@@ -128,33 +277,40 @@ export class VirtualList {
 
   private geometry(): { viewport: number; content: number; range: number } {
     const viewport = this.scroller.clientHeight;
-    const content = this.total * ROW_HEIGHT;
+    const content = this.total * this.rowHeight;
     return { viewport, content, range: Math.min(content, MAX_SCROLL_PX) };
+  }
+
+  private visibleRows(): number {
+    return Math.max(1, Math.floor(this.scroller.clientHeight / this.rowHeight));
   }
 
   /** The fractional row index at the top of the viewport. */
   private topRow(): number {
     const { viewport, content, range } = this.geometry();
-    if (content <= MAX_SCROLL_PX) return this.scroller.scrollTop / ROW_HEIGHT;
+    if (content <= MAX_SCROLL_PX) return this.scroller.scrollTop / this.rowHeight;
     const fraction = range > viewport ? Math.min(1, this.scroller.scrollTop / (range - viewport)) : 0;
-    return (fraction * (content - viewport)) / ROW_HEIGHT;
+    return (fraction * (content - viewport)) / this.rowHeight;
   }
 
   private firstVisible(): number {
     return Math.floor(this.topRow());
   }
 
-  private scrollIntoView(index: number): void {
+  private scrollToRow(target: number): void {
     const { viewport, content, range } = this.geometry();
-    const top = this.topRow();
-    const visible = Math.max(1, Math.floor(viewport / ROW_HEIGHT));
-    let target: number | undefined;
-    if (index < top) target = index;
-    else if (index >= top + visible) target = index - visible + 1;
-    if (target === undefined) return;
-    this.scroller.scrollTop =
-      content <= MAX_SCROLL_PX ? target * ROW_HEIGHT : ((target * ROW_HEIGHT) / Math.max(1, content - viewport)) * (range - viewport);
+    this.spacer.style.height = `${range}px`;
+    this.scroller.scrollTop = content <= MAX_SCROLL_PX ? target * this.rowHeight : ((target * this.rowHeight) / Math.max(1, content - viewport)) * (range - viewport);
   }
+
+  private scrollIntoView(index: number): void {
+    const top = this.topRow();
+    const visible = this.visibleRows();
+    if (index < top) this.scrollToRow(index);
+    else if (index >= top + visible) this.scrollToRow(index - visible + 1);
+  }
+
+  // ---- rows
 
   private render(): void {
     const { viewport, range } = this.geometry();
@@ -162,13 +318,14 @@ export class VirtualList {
     this.empty.hidden = this.total > 0 || this.requested.size > 0;
     const top = this.topRow();
     const first = Math.floor(top);
-    const offsetPx = (top - first) * ROW_HEIGHT;
-    const count = Math.min(Math.ceil(viewport / ROW_HEIGHT) + 1, Math.max(0, this.total - first));
+    const offsetPx = (top - first) * this.rowHeight;
+    const count = Math.min(Math.ceil(viewport / this.rowHeight) + 1, Math.max(0, this.total - first));
     this.layer.style.transform = `translateY(${this.scroller.scrollTop - offsetPx}px)`;
     while (this.pool.length < count) this.pool.push(this.makeRow());
     // Rows are reused while scrolling: only their text changes, not the DOM structure.
     if (this.layer.childElementCount !== count) this.layer.replaceChildren(...this.pool.slice(0, count));
-    for (let k = 0; k < count; k++) this.fill(this.pool[k], first + k);
+    this.measureChars();
+    for (let k = 0; k < count; k++) this.fill(this.pool[k]!, first + k);
     // Fetch the pages the view needs (and the next one, to keep scrolling ahead).
     const lastPage = Math.floor((first + count) / PAGE_SIZE);
     for (let p = Math.floor(first / PAGE_SIZE); p <= lastPage + 1 && p * PAGE_SIZE < this.total; p++) {
@@ -179,36 +336,164 @@ export class VirtualList {
     }
   }
 
+  private measureChars(): void {
+    const probe = this.header.firstElementChild as HTMLElement | null;
+    if (!probe || this.measured) return;
+    this.measured = true;
+    const ctx = document.createElement('canvas').getContext('2d');
+    if (!ctx) return;
+    ctx.font = getComputedStyle(this.scroller).font;
+    const w = ctx.measureText('abcdefghijklmnopqrstuvwxyz0123456789-').width / 37;
+    if (w > 3 && w < 20) this.charWidth = w + 0.01;
+  }
+
   private makeRow(): HTMLElement {
-    return el('div', { class: 'kfs-row kfs-data-row', attrs: { role: 'row' } }, ...COLUMNS.map((c) => el('div', { class: `kfs-cell kfs-col-${c.key}`, attrs: { role: 'gridcell' } })));
+    const cells = visibleColumns(this.layout).map((c) => el('div', { class: `kfs-cell kfs-col-${c.key}`, attrs: { role: 'gridcell', 'data-col': c.key } }));
+    return el('div', { class: 'kfs-row kfs-data-row', attrs: { role: 'row' } }, ...cells);
   }
 
   private fill(rowEl: HTMLElement, index: number): void {
     const row = this.rowAt(index);
     rowEl.dataset.index = String(index);
     rowEl.setAttribute('aria-rowindex', String(index + 1));
-    rowEl.classList.toggle('kfs-selected', index === this.selectedIndex);
-    rowEl.setAttribute('aria-selected', String(index === this.selectedIndex));
+    const selected = index === this.selectedIndex;
+    rowEl.classList.toggle('kfs-selected', selected);
+    rowEl.setAttribute('aria-selected', String(selected));
     rowEl.classList.toggle('kfs-loading', !row);
-    const cells = rowEl.children;
-    for (let c = 0; c < COLUMNS.length; c++) {
-      const cell = cells[c] as HTMLElement;
-      const text = row ? COLUMNS[c].cell(row) : c === 0 ? 'loading…' : '';
-      // textContent only: every value here is attacker-controlled.
-      if (cell.textContent !== text) cell.textContent = text;
-      if (COLUMNS[c].key === 'summary') cell.title = text;
+    // Attributes from validated values only (known tables and severities), never raw cluster text.
+    rowEl.dataset.src = row ? String(TABLE_INDEX.get(row.SourceTable) ?? '') : '';
+    rowEl.dataset.severity = row && (SEVERITIES as readonly string[]).includes(row.Severity) ? row.Severity : '';
+    const mark = row ? timeMark(row.TimeSource) : undefined;
+    rowEl.classList.toggle('kfs-state', !!mark?.state);
+    rowEl.classList.toggle('kfs-continuation', row?.TimeSource === 'previous-line');
+    rowEl.classList.toggle('kfs-starred', !!(row && this.marks[row.RecordId]?.starred));
+    const cols = visibleColumns(this.layout);
+    for (let c = 0; c < cols.length; c++) {
+      const cell = rowEl.children[c] as HTMLElement;
+      cell.classList.toggle('kfs-cell-focus', selected && cols[c]!.key === this.focusedColumn);
+      if (!row) this.setText(cell, c === 0 ? 'loading…' : '', '');
+      else this.fillCell(cell, cols[c]!, row);
     }
-    // Severity colouring only for the known values (never a class name taken from the data).
-    const sev = row && (SEVERITIES as readonly string[]).includes(row.Severity) ? row.Severity : '';
-    rowEl.dataset.severity = sev;
+  }
+
+  private setText(cell: HTMLElement, text: string, title: string): void {
+    // textContent only: every value here is attacker-controlled.
+    if (cell.textContent !== text || cell.childElementCount) cell.textContent = text;
+    if (cell.title !== title) cell.title = title;
+  }
+
+  private fillCell(cell: HTMLElement, c: ColumnLayout, row: TimelineRow): void {
+    const mark = this.marks[row.RecordId];
+    switch (c.key) {
+      case 'mark':
+        return this.fillMark(cell, mark);
+      case 'time':
+        return this.fillTime(cell, row);
+      case 'tags':
+        return this.setText(cell, (mark?.tags ?? []).join(', '), (mark?.tags ?? []).join(', '));
+      case 'summary':
+        return this.fillHighlighted(cell, row.Summary);
+      default: {
+        const def = columnDef(c.key);
+        const full = def.text(row);
+        const width = c.width ?? def.width;
+        const shown = def.middle ? middleTruncate(full, Math.max(3, Math.floor((width - 12) / this.charWidth))) : full;
+        this.setText(cell, shown, shown === full && full.length < 24 ? '' : full);
+      }
+    }
+  }
+
+  private fillMark(cell: HTMLElement, mark: RowMark | undefined): void {
+    const starred = !!mark?.starred;
+    const extra = (mark?.tags.length ?? 0) + (mark?.comments.length ?? 0);
+    const star = el('span', { class: 'kfs-star', text: starred ? '★' : '☆', attrs: { role: 'button', 'aria-pressed': String(starred), 'aria-label': starred ? 'Starred: click to unstar' : 'Star this row' } });
+    const note = extra ? el('span', { class: 'kfs-note', text: '•', attrs: { 'aria-label': 'tagged or commented' } }) : null;
+    cell.replaceChildren(star, ...(note ? [note] : []));
+    cell.title = mark ? [...mark.tags.map((t) => `#${t}`), ...mark.comments.map((x) => `${x.by}: ${x.text}`)].join('\n') : '';
+  }
+
+  private fillTime(cell: HTMLElement, row: TimelineRow): void {
+    const m = timeMark(row.TimeSource);
+    const text = row.Time ? formatTime(row.Time, this.zone) : '(unknown)';
+    const glyph = el('span', { class: 'kfs-time-glyph', text: m.glyph, attrs: m.glyph ? { 'aria-label': m.meaning } : { 'aria-hidden': 'true' } });
+    cell.replaceChildren(glyph, el('span', { class: 'kfs-time-text', text }));
+    cell.title = `${row.Time || 'no time'} — ${m.meaning}`;
+  }
+
+  /** The summary with every match of the free-text filter marked (text nodes and <mark>, never markup). */
+  private fillHighlighted(cell: HTMLElement, text: string): void {
+    cell.title = text;
+    const needle = this.highlight.toLowerCase();
+    if (!needle) return this.setText(cell, text, text);
+    const lower = text.toLowerCase();
+    const parts: Node[] = [];
+    let at = 0;
+    for (let i = lower.indexOf(needle); i >= 0 && parts.length < 200; i = lower.indexOf(needle, i + needle.length)) {
+      if (i > at) parts.push(document.createTextNode(text.slice(at, i)));
+      parts.push(el('mark', { class: 'kfs-hit', text: text.slice(i, i + needle.length) }));
+      at = i + needle.length;
+    }
+    if (at < text.length) parts.push(document.createTextNode(text.slice(at)));
+    cell.replaceChildren(...parts);
+  }
+
+  // ---- input
+
+  private rowOf(e: Event): { index: number; row: TimelineRow | undefined; column: ColumnKey } | undefined {
+    const target = e.target as HTMLElement;
+    const rowEl = target.closest<HTMLElement>('.kfs-data-row');
+    if (!rowEl?.dataset.index) return undefined;
+    const index = Number(rowEl.dataset.index);
+    const column = (target.closest<HTMLElement>('[data-col]')?.dataset.col ?? 'summary') as ColumnKey;
+    return { index, row: this.rowAt(index), column };
+  }
+
+  private onClick(e: MouseEvent): void {
+    const hit = this.rowOf(e);
+    if (!hit) return;
+    if ((e.target as HTMLElement).closest('.kfs-star') && hit.row) {
+      this.cb.toggleStar(hit.row);
+      return;
+    }
+    this.focusedColumn = hit.column;
+    this.selectIndex(hit.index);
+  }
+
+  private onContextMenu(e: MouseEvent): void {
+    const hit = this.rowOf(e);
+    if (!hit?.row) return;
+    e.preventDefault();
+    this.focusedColumn = hit.column;
+    if (hit.index !== this.selectedIndex) this.selectIndex(hit.index);
+    this.cb.contextMenu(hit.row, hit.column, e.clientX, e.clientY);
   }
 
   private onKey(e: KeyboardEvent): void {
-    const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_HEIGHT) - 1);
+    const row = this.selectedRow;
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c' && row) {
+      e.preventDefault();
+      if (e.shiftKey) this.cb.copy(JSON.stringify(row, null, 2), 'row');
+      else this.cb.copy(cellValue(row, this.focusedColumn, this.marks[row.RecordId]), columnDef(this.focusedColumn).title);
+      return;
+    }
+    if (e.key === 's' && row && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      this.cb.toggleStar(row);
+      return;
+    }
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      e.preventDefault();
+      const keys = visibleColumns(this.layout).map((c) => c.key);
+      const i = keys.indexOf(this.focusedColumn);
+      this.focusedColumn = keys[Math.max(0, Math.min(keys.length - 1, (i < 0 ? keys.length - 1 : i) + (e.key === 'ArrowLeft' ? -1 : 1)))]!;
+      this.render();
+      return;
+    }
+    const page = Math.max(1, this.visibleRows() - 1);
     const at = this.selectedIndex < 0 ? this.firstVisible() - 1 : this.selectedIndex;
     const moves: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at - 1, PageDown: at + page, PageUp: at - page, Home: 0, End: this.total - 1 };
     if (!(e.key in moves)) return;
     e.preventDefault();
-    this.selectIndex(Math.max(0, Math.min(this.total - 1, moves[e.key])));
+    this.selectIndex(Math.max(0, Math.min(this.total - 1, moves[e.key]!)));
   }
 }

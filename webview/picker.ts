@@ -7,7 +7,19 @@ export interface PickerItem<T> {
   /** What the user reads and searches. */
   label: string;
   detail?: string;
+  /** A kind shown before the label (e.g. "workload"), so entries of different kinds are told apart. */
+  kind?: string;
   value: T;
+}
+
+/** 0: a whole name segment equals the query; 1: a segment starts with it; 2: it is inside; -1: no match. */
+export function matchRank(label: string, query: string): number {
+  const l = label.toLowerCase();
+  if (!query) return 2;
+  if (!l.includes(query)) return -1;
+  const segments = l.split(/[/ ]/);
+  if (segments.includes(query)) return 0;
+  return segments.some((s) => s.startsWith(query)) ? 1 : 2;
 }
 
 const MAX_SHOWN = 200;
@@ -47,13 +59,18 @@ export class Picker<T> {
 
   private open(): void {
     const q = (this.field.value ?? '').toLowerCase();
-    this.shown = this.items.filter((i) => i.label.toLowerCase().includes(q));
+    // Exact names first, so "nginx" + Enter picks the container called nginx.
+    this.shown = this.items
+      .map((item, k) => ({ item, k, rank: matchRank(item.label, q) }))
+      .filter((x) => x.rank >= 0)
+      .sort((a, b) => a.rank - b.rank || a.k - b.k)
+      .map((x) => x.item);
     const more = this.shown.length - MAX_SHOWN;
     this.shown = this.shown.slice(0, MAX_SHOWN);
     this.active = 0;
     this.list.replaceChildren(
       ...this.shown.map((item, k) =>
-        el('div', { class: 'kfs-picker-item', attrs: { role: 'option', 'data-k': String(k) } }, el('span', { class: 'kfs-picker-label', text: item.label }), item.detail ? el('span', { class: 'kfs-picker-detail', text: item.detail }) : null),
+        el('div', { class: 'kfs-picker-item', attrs: { role: 'option', 'data-k': String(k), ...(item.kind ? { 'data-kind': item.kind } : {}) } }, item.kind ? el('span', { class: 'kfs-picker-kind', text: item.kind }) : null, el('span', { class: 'kfs-picker-label', text: item.label }), item.detail ? el('span', { class: 'kfs-picker-detail', text: item.detail }) : null),
       ),
       ...(this.shown.length === 0 ? [el('div', { class: 'kfs-picker-none', text: 'No match' })] : []),
       ...(more > 0 ? [el('div', { class: 'kfs-picker-none', text: `${more} more: type to narrow` })] : []),

@@ -4,6 +4,7 @@
 import {
   provideVSCodeDesignSystem,
   vsCodeButton,
+  vsCodeCheckbox,
   vsCodeDropdown,
   vsCodeOption,
   vsCodeProgressRing,
@@ -14,7 +15,7 @@ let registered = false;
 
 export function registerToolkit(): void {
   if (registered) return;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeTextField());
+  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeTextField());
   registered = true;
 }
 
@@ -77,5 +78,18 @@ export function setDropdownOptions(el: DropdownElement, prompt: string, options:
 export function progressRing(): HTMLElement {
   const el = document.createElement('vscode-progress-ring');
   el.setAttribute('aria-label', 'Loading');
+  return el;
+}
+
+export interface CheckboxElement extends HTMLElement {
+  checked: boolean;
+}
+
+export function checkbox(opts: { id?: string; text: string; title?: string; onChange: (checked: boolean) => void }): CheckboxElement {
+  const el = document.createElement('vscode-checkbox') as CheckboxElement;
+  if (opts.id) el.id = opts.id;
+  el.textContent = opts.text;
+  if (opts.title) el.title = opts.title;
+  el.addEventListener('change', () => opts.onChange(el.checked));
   return el;
 }

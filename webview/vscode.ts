@@ -1,7 +1,7 @@
 // The webview side of the channel: typed send, validated receive, persisted state.
 import type { HostToWebview, WebviewToHost } from '../src/core/timeline/messages.js';
-import { parseHostMessage, validateFilter } from '../src/core/timeline/messages.js';
-import type { TimelineFilter } from '../src/core/timeline/filter.js';
+import { parseHostMessage } from '../src/core/timeline/messages.js';
+import { parseSaved, type SavedState } from './state.js';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -10,13 +10,6 @@ interface VsCodeApi {
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
-
-/** What the webview persists across reloads (VS Code keeps it while the panel lives, and the serializer restores it). */
-export interface SavedState {
-  v: 1;
-  filter: TimelineFilter;
-  selected: string | null;
-}
 
 export class HostChannel {
   private readonly api: VsCodeApi = acquireVsCodeApi();
@@ -40,13 +33,7 @@ export class HostChannel {
 
   /** The saved state, or undefined when there is none or it no longer validates. */
   loadState(): SavedState | undefined {
-    const s = this.api.getState() as Partial<SavedState> | undefined;
-    if (!s || s.v !== 1) return undefined;
-    try {
-      return { v: 1, filter: validateFilter(s.filter, 'state.filter'), selected: typeof s.selected === 'string' ? s.selected : null };
-    } catch {
-      return undefined;
-    }
+    return parseSaved(this.api.getState());
   }
 
   saveState(state: SavedState): void {

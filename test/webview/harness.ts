@@ -1,6 +1,7 @@
 // Serves the REAL webview bundle (built here with esbuild) in the page timelineHtml() makes,
 // under the same CSP, in headless Chromium; a stand-in for acquireVsCodeApi answers the
-// typed messages from a real LocalTimeline through the same handler the host panel uses.
+// typed messages from a real LocalTimeline through the same handler the host panel uses, keeps
+// marks in a real case file (CaseStore) and exports through the real export module.
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import { handleWebviewMessage, initMessage } from '../../src/core/timeline/serve
 import type { HostToWebview, WebviewToHost, SourceInfo } from '../../src/core/timeline/messages.js';
 import type { TimelineFilter } from '../../src/core/timeline/filter.js';
 import type { TimelineSource } from '../../src/core/timeline/source.js';
+import { CaseStore, type CaseSnapshot } from '../../src/views/caseStore.js';
+import { exportTimelineFile, type ExportResult } from '../../src/core/timeline/export.js';
 
 let built: Promise<{ js: string; css: string }> | undefined;
 
@@ -32,19 +35,56 @@ export function buildWebview(): Promise<{ js: string; css: string }> {
 export class FakeHost {
   /** Every valid message the webview sent, in order. */
   readonly received: WebviewToHost[] = [];
-  /** Filter the next `init` carries (the host's "Show in Timeline"), if any. */
+  /** Filter the next `init` carries (the host's "Show in Timeline"), if any, and the row to select. */
   initFilter: TimelineFilter | undefined;
+  initSelect: string | undefined;
+  /** What the webview's Export wrote (into `exportDir`). */
+  readonly exports: ExportResult[] = [];
+  exportDir: string | undefined;
 
   constructor(
     public source: TimelineSource,
     readonly info: SourceInfo = { kind: 'local', label: 'test-bundle' },
+    /** The case file (marks, views) of a bundle folder; none: marks are refused as for a workspace. */
+    readonly caseStore?: CaseStore,
   ) {}
 
-  handle(raw: unknown): HostToWebview | undefined {
+  async handle(raw: unknown): Promise<HostToWebview[]> {
     const { handled, reply } = handleWebviewMessage(this.source, raw);
     if (handled) this.received.push(handled);
-    if (handled?.type === 'ready') return initMessage(this.source, this.info, this.initFilter);
-    return reply;
+    if (!handled) return reply ? [reply] : [];
+    switch (handled.type) {
+      case 'ready': {
+        const init = initMessage(this.source, this.info, this.initFilter);
+        const out: HostToWebview[] = [init.type === 'init' && this.initSelect ? { ...init, select: this.initSelect } : init];
+        return this.caseStore ? [...out, await this.caseMessage(this.caseStore.get())] : out;
+      }
+      case 'mark':
+        return [await this.caseMessage(this.store().mark(handled.recordId, handled.edit))];
+      case 'saveView':
+        return [await this.caseMessage(this.store().saveView(handled.name, handled.filter, handled.columns))];
+      case 'deleteView':
+        return [await this.caseMessage(this.store().deleteView(handled.name))];
+      case 'export': {
+        if (!this.exportDir) return [];
+        const marks = this.caseStore ? (await this.caseStore.get()).case.marks : {};
+        const path = join(this.exportDir, `export-${this.exports.length}.jsonl`);
+        this.exports.push(await exportTimelineFile({ source: this.source, filter: handled.filter, format: handled.format, path, marks, origin: { kind: 'local', label: this.info.label, snapshotId: 'snap-test', manifestDigest: 'digest-test' } }));
+        return [];
+      }
+      default:
+        return reply ? [reply] : [];
+    }
+  }
+
+  private store(): CaseStore {
+    if (!this.caseStore) throw new Error('no case store');
+    return this.caseStore;
+  }
+
+  private async caseMessage(p: Promise<CaseSnapshot>): Promise<HostToWebview> {
+    const c = await p;
+    return { type: 'case', marks: c.case.marks, views: c.case.views, note: c.note };
   }
 
   lastFilter(): TimelineFilter | undefined {
@@ -52,6 +92,11 @@ export class FakeHost {
       const m = this.received[i];
       if (m.type === 'setFilter') return m.filter;
     }
+    return undefined;
+  }
+
+  last<T extends WebviewToHost['type']>(type: T): Extract<WebviewToHost, { type: T }> | undefined {
+    for (let i = this.received.length - 1; i >= 0; i--) if (this.received[i]!.type === type) return this.received[i] as Extract<WebviewToHost, { type: T }>;
     return undefined;
   }
 }
@@ -94,8 +139,8 @@ const STUB = `(() => {
     acquired = true;
     return {
       postMessage(m) {
-        window.__kfsToHost(m).then((reply) => {
-          if (reply) window.dispatchEvent(new MessageEvent('message', { data: reply }));
+        window.__kfsToHost(m).then((replies) => {
+          for (const reply of replies) window.dispatchEvent(new MessageEvent('message', { data: reply }));
         });
       },
       getState() {
@@ -110,8 +155,8 @@ const STUB = `(() => {
 })();`;
 
 /** A page wired to `host`; page errors are collected for the tests to assert on. */
-export async function openTimeline(browser: Browser, served: Served, host: FakeHost, viewport = { width: 1400, height: 800 }): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport });
+export async function openTimeline(browser: Browser, served: Served, host: FakeHost, viewport = { width: 1400, height: 800 }, timezoneId?: string): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, ...(timezoneId ? { timezoneId } : {}) });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
