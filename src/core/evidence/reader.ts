@@ -125,34 +125,50 @@ function derivedTable(input: () => Promise<DeriveInput>, table: TableName, signa
   };
 }
 /**
- * No row KubeForenSys writes comes near this (a log line is cut into 8 MiB pieces); a longer
- * line would exceed what one JavaScript string can hold, so it is refused before it is joined.
+ * Characters in one table line. No row KubeForenSys writes comes near this (a log line is cut
+ * into 8 MiB pieces); a line near 512 Mi characters could not be one JavaScript string at all.
  */
 export const MAX_TABLE_LINE_BYTES = 128 * 1024 * 1024;
 
-/** The lines of a byte stream, refusing any longer than `max` bytes before it is put together. */
-export async function* boundedLines(input: AsyncIterable<Buffer>, max: number, tooLong: (line: number) => Error): AsyncIterable<string> {
-  let carry: Buffer[] = [];
-  let carried = 0;
-  let n = 0;
-  for await (const chunk of input) {
+/**
+ * Splits a text stream into lines, refusing one longer than `max` characters before it is put
+ * together (the join is what would throw RangeError). Synchronous per chunk: reading a table
+ * costs one await per chunk, not per line.
+ */
+export class LineSplitter {
+  private carry: string[] = [];
+  private carried = 0;
+  private n = 0;
+  constructor(
+    private readonly max: number,
+    private readonly tooLong: (line: number) => Error,
+  ) {}
+
+  /** The lines that end in this chunk. */
+  push(chunk: string): string[] {
+    const lines: string[] = [];
     let start = 0;
-    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, start)) {
-      n++;
-      if (carried + nl - start > max) throw tooLong(n);
-      const line = carried ? Buffer.concat([...carry, chunk.subarray(start, nl)]) : chunk.subarray(start, nl);
-      carry = [];
-      carried = 0;
-      yield line.toString('utf8');
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
+      this.n++;
+      if (this.carried + nl - start > this.max) throw this.tooLong(this.n);
+      const tail = chunk.slice(start, nl);
+      lines.push(this.carried ? this.carry.join('') + tail : tail);
+      this.carry = [];
+      this.carried = 0;
       start = nl + 1;
     }
     if (start < chunk.length) {
-      carried += chunk.length - start;
-      if (carried > max) throw tooLong(n + 1);
-      carry.push(chunk.subarray(start));
+      this.carried += chunk.length - start;
+      if (this.carried > this.max) throw this.tooLong(this.n + 1);
+      this.carry.push(chunk.slice(start));
     }
+    return lines;
   }
-  if (carried) yield Buffer.concat(carry).toString('utf8');
+
+  /** The last line, when the stream does not end with a line feed. */
+  end(): string[] {
+    return this.carried ? [this.carry.join('')] : [];
+  }
 }
 
 async function* readJsonl<T>(path: string, signal?: AbortSignal, maxLine = MAX_TABLE_LINE_BYTES): AsyncIterable<T> {
@@ -164,18 +180,27 @@ async function* readJsonl<T>(path: string, signal?: AbortSignal, maxLine = MAX_T
   }
   // A FIFO or link where a table should be would hang or lead outside the bundle: refuse it.
   if (!st.isFile()) throw new BundleError(`${path} is not a regular file; run verify on the bundle.`, 'corrupt');
-  const input = createReadStream(path, { signal, highWaterMark: 1024 * 1024 });
+  const input = createReadStream(path, { encoding: 'utf8', signal, highWaterMark: 1024 * 1024 });
   const tooLong = (n: number) => new BundleError(`${path} line ${n} is longer than ${maxLine / 1024 / 1024} MiB, more than any row KubeForenSys writes; run verify on the bundle.`, 'corrupt');
+  const lines = new LineSplitter(maxLine, tooLong);
   let n = 0;
+  const parse = (line: string): T => {
+    try {
+      return JSON.parse(line) as T;
+    } catch (err) {
+      throw new BundleError(`${path} line ${n} is not valid JSON (${(err as Error).message}); run verify on the bundle.`, 'corrupt');
+    }
+  };
   try {
-    for await (const line of boundedLines(input as AsyncIterable<Buffer>, maxLine, tooLong)) {
-      n++;
-      if (line === '') continue;
-      try {
-        yield JSON.parse(line) as T;
-      } catch (err) {
-        throw new BundleError(`${path} line ${n} is not valid JSON (${(err as Error).message}); run verify on the bundle.`, 'corrupt');
+    for await (const chunk of input as AsyncIterable<string>) {
+      for (const line of lines.push(chunk)) {
+        n++;
+        if (line !== '') yield parse(line);
       }
+    }
+    for (const line of lines.end()) {
+      n++;
+      if (line !== '') yield parse(line);
     }
   } finally {
     input.destroy();
