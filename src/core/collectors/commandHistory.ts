@@ -223,6 +223,8 @@ async function historyOfContainer(ctx: CollectorContext, pod: KubeObject, c: Pod
     commands += n;
     if (truncated) await status('truncated', `${f.path} is larger than ${max} bytes; only ${max} bytes of it (its end when tail was available) were read`, f);
   }
+  const capped = scanner.capFinding();
+  if (capped) await emit(rowEvent(suspiciousPods.name, suspiciousPodRow(capped)));
   if (readFiles === 0) await status('not-found', 'no history file was found for root or any /home user');
   else if (commands === 0) await status('empty', `${readFiles} history file(s) found, all empty`);
   else await status('ok', `${commands} command(s) from ${readFiles} history file(s)`);

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ARTIFACTS, type ArtifactId } from '../schema/artifacts.js';
-import { containerLogs, suspiciousPods, type RowByTable, type TableName } from '../schema/tables.js';
+import { commandHistory, containerLogs, suspiciousPods, type RowByTable, type TableName } from '../schema/tables.js';
 import { MAX_LINE_BYTES } from '../cluster/lines.js';
 import { kubeletTime, timestampEnd } from '../cluster/logFormat.js';
 import { normalizeTime } from '../schema/time.js';
@@ -15,7 +15,7 @@ import { RAW_INDEX_FILE, type AcquisitionEntry } from '../evidence/raw.js';
 import { DEFAULT_COLLECT_OPTIONS, SILENT_LOGGER, type CollectOptions, type Collector, type ObjectCache } from '../collectors/types.js';
 import { createObjectCache } from '../collectors/objectCache.js';
 import { meta, podContainers, str } from '../collectors/common.js';
-import { ContainerContentScanner } from '../detections/contentRules.js';
+import { ContainerContentScanner, logCitation } from '../detections/contentRules.js';
 import { suspiciousPodRow } from '../detections/rows.js';
 import { ReplayClusterApi } from './replay.js';
 import { RowStamper, type StampSource } from './stamp.js';
@@ -95,8 +95,14 @@ export async function* deriveMaterialized(input: DeriveInput, collectors: Record
         yield { kind: 'bytes', artifact, bytes: logStreams(input.entries).reduce((n, s) => n + s.attempts.reduce((m, a) => m + a.bytes, 0), 0) };
         continue;
       }
+      let lastHistory = '';
       for await (const ev of collectors[artifact].collect({ cluster: api, objects, options, signal: sig, log: SILENT_LOGGER })) {
-        if (ev.kind === 'row') yield { kind: 'row', table: ev.table, artifact, row: stamper.stamp(ev.table, ev.row as Record<string, unknown>) };
+        if (ev.kind !== 'row') continue;
+        const row = stamper.stamp(ev.table, ev.row as Record<string, unknown>);
+        // A history finding comes right after the history row it was found in (one container at a time): cite that row.
+        if (ev.table === commandHistory.name) lastHistory = String(row.RecordId);
+        else if (ev.table === suspiciousPods.name && String(row.FieldPath).startsWith('history:/')) row.FieldPath = `${String(row.FieldPath)}, record ${lastHistory}`;
+        yield { kind: 'row', table: ev.table, artifact, row };
       }
     } catch (err) {
       if (signal?.aborted) throw err;
@@ -130,13 +136,18 @@ async function* logFindings(input: DeriveInput, signal: AbortSignal, counted: { 
     let scanner = scanners.get(key);
     if (!scanner) scanners.set(key, (scanner = new ContainerContentScanner('log', { namespace: s.namespace, pod: s.pod, container: s.container })));
     const found: Record<string, unknown>[] = [];
-    counted.rows += await scanStream(input.bundleDir, s, scanner, found);
+    const recordOf = (n: number) => `${input.stamp.snapshotId}/${containerLogs.name}/${String(n).padStart(9, '0')}`;
+    counted.rows += await scanStream(input.bundleDir, s, scanner, found, recordOf, counted.rows);
     yield* found;
+  }
+  for (const sc of scanners.values()) {
+    const capped = sc.capFinding();
+    if (capped) yield suspiciousPodRow(capped) as Record<string, unknown>;
   }
 }
 
 /** Screens one stream; returns how many log rows it derives into (a line past the piece bound is several). */
-async function scanStream(bundleDir: string, s: LogStream, scanner: ContainerContentScanner, out: Record<string, unknown>[]): Promise<number> {
+async function scanStream(bundleDir: string, s: LogStream, scanner: ContainerContentScanner, out: Record<string, unknown>[], recordOf: (n: number) => string, rowsBefore: number): Promise<number> {
   let lineNo = 0;
   let rows = 0;
   // Where the last timestamp is; it is turned into a time only when a rule hits.
@@ -146,13 +157,16 @@ async function scanStream(bundleDir: string, s: LogStream, scanner: ContainerCon
   const time = () => (tsBuf ? kubeletTime(tsBuf, tsStart, tsEndAt) : null);
   await readStreamLines(bundleDir, s, (buf, start, end) => {
     lineNo++;
+    // The log table numbers its rows across streams in this order: the line's first row is the next one.
+    const line = lineNo;
+    const first = rowsBefore + rows + 1;
     rows += rowsOfLine(buf, start, end);
     const tsEnd = timestampEnd(buf, start, end);
     if (tsEnd !== -1) [tsBuf, tsStart, tsEndAt] = [buf, start, tsEnd];
     const msgStart = tsEnd === -1 ? start : tsEnd + 1;
     // The rules read text: a line past the piece bound is screened on its first piece.
     const text = buf.toString('utf8', msgStart, Math.min(end, msgStart + MAX_LINE_BYTES));
-    for (const f of scanner.check(text, `log${s.previous ? '(previous)' : ''}:line ${lineNo}`, time)) out.push(suspiciousPodRow(f) as Record<string, unknown>);
+    for (const f of scanner.check(text, () => logCitation(s.previous, line, recordOf(first)), time)) out.push(suspiciousPodRow(f) as Record<string, unknown>);
   });
   return rows;
 }

@@ -347,8 +347,11 @@ export class ContainerContentScanner {
     private readonly cap = CONTENT_FINDINGS_PER_CONTAINER,
   ) {}
 
-  /** `eventTime` may be a function: it is then called only when a rule hits (the log scan's hot path). */
-  check(text: string, fieldPath: string, eventTime: string | null | (() => string | null)): Finding[] {
+  /**
+   * `fieldPath` and `eventTime` may be functions: they are then called only when a rule hits (the
+   * log scan's hot path builds no citation and parses no time for the lines that match nothing).
+   */
+  check(text: string, fieldPath: string | (() => string), eventTime: string | null | (() => string | null)): Finding[] {
     const hits = contentHits(this.source, text);
     if (hits.length === 0) return [];
     if (typeof eventTime === 'function') eventTime = eventTime();
@@ -356,6 +359,35 @@ export class ContainerContentScanner {
     this.dropped += Math.max(0, hits.length - room);
     const kept = hits.slice(0, room);
     this.kept += kept.length;
-    return kept.map((h) => stamp(this.source, text, { ...this.where, fieldPath, eventTime }, h));
+    const path = typeof fieldPath === 'function' ? fieldPath() : fieldPath;
+    return kept.map((h) => stamp(this.source, text, { ...this.where, fieldPath: path, eventTime }, h));
   }
+
+  /** One info finding saying how many findings the cap left out, so the tree shows that there were more (null when none were). */
+  capFinding(): Finding | null {
+    if (this.dropped === 0) return null;
+    const meta = CONTENT_RULES.capped;
+    const tech = technique(meta.techniqueId);
+    const where = `container ${JSON.stringify(this.where.container)} in Pod ${this.where.namespace}/${this.where.pod}`;
+    return {
+      ruleId: meta.id,
+      title: meta.title,
+      severity: 'info',
+      techniqueId: tech.id,
+      techniqueName: tech.name,
+      tactics: [...tech.tactics],
+      resource: { kind: 'Pod', namespace: this.where.namespace, name: this.where.pod, container: this.where.container },
+      podName: this.where.pod,
+      fieldPath: `${this.source === 'log' ? 'log' : 'history:'}(cap)`,
+      fieldValue: `${this.dropped} more above the cap of ${this.cap}`,
+      explanation: oneLine(`The ${this.source === 'log' ? 'log' : 'shell history'} of ${where} matched the content rules ${this.dropped} more time(s) than the ${this.cap} findings kept per container: read the ${this.source === 'log' ? 'log' : 'history'} itself for the rest.`),
+      baseline: false,
+      eventTime: null,
+    };
+  }
+}
+
+/** Where a log finding's line is: the stream, its line number and the log table's record (its id names the table). */
+export function logCitation(previous: boolean, line: number, recordId: string): string {
+  return `log${previous ? '(previous)' : ''}:line ${line}, record ${recordId}`;
 }

@@ -150,6 +150,8 @@ export const CONTENT_RULES = {
     'An access log names a vulnerability scanner or exploitation tool (sqlmap, nikto, nuclei, masscan, zgrab, gobuster, wfuzz, an out-of-band interaction domain ...): the application is being probed. Look for what answered 200.'),
   injection: r('CONTENT-INJECTION-PAYLOAD', 'Injection payload in a request', 'medium', 'MS-TA9004',
     'A request line carries an attack payload (path traversal, /etc/passwd, a shell command after ; | or $(, a cmd= parameter, SQL union select, a script tag, a template expression): an attempt to exploit the application.'),
+  capped: r('CONTENT-FINDINGS-CAPPED', 'More content findings than the cap', 'info', 'MS-TA9007',
+    'The container\'s log or shell history matched the content rules more often than the findings kept per container; the count of those left out is the evidence. Read the log or history table for the rest.'),
   deserialization: r('CONTENT-LOG-EXPLOIT-GADGET', 'Exploit gadget in an application log', 'high', 'MS-TA9009',
     'The log names a known exploit gadget (commons-collections InvokerTransformer or ChainedTransformer, TemplatesImpl, ysoserial) or a ${jndi: lookup: an attempted or successful remote code execution through deserialization or Log4Shell.'),
 } as const;

