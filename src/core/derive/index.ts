@@ -22,7 +22,7 @@ import { RowStamper, type StampSource } from './stamp.js';
 import { containerKey, deriveLogRows, logStreams, readStreamLines, rowsOfLine, type ContainerInfo, type LogStream } from './logs.js';
 
 /** Goes up whenever the same raw evidence would give different rows. */
-export const DERIVATION_VERSION = 2;
+export const DERIVATION_VERSION = 3;
 
 /** Tables derived on demand from raw/ rather than written to tables/. */
 export const ON_DEMAND_TABLES: readonly TableName[] = [containerLogs.name];
