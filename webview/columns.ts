@@ -25,7 +25,10 @@ export interface ColumnLayout {
 }
 
 export const MIN_WIDTH = 36;
-export const SUMMARY_MIN = 160;
+/** The Summary never gets less than this: in a narrow panel the other columns give way first. */
+export const SUMMARY_MIN = 320;
+/** Columns that never shrink below their width (a cut time or star is no use). */
+const RIGID: ReadonlySet<ColumnKey> = new Set(['mark', 'time']);
 
 export const COLUMN_DEFS: readonly ColumnDef[] = [
   { key: 'mark', title: '★', width: 36, text: () => '' },
@@ -69,10 +72,14 @@ export function visibleColumns(layout: readonly ColumnLayout[]): ColumnLayout[] 
   return layout.filter((c) => !c.hidden || c.key === 'summary');
 }
 
-/** The CSS grid template: fixed widths, the summary taking what is left. */
+/** The CSS grid template: each column at its width (shrinking when the panel is narrow), the Summary taking what is left. */
 export function gridTemplate(layout: readonly ColumnLayout[]): string {
   return visibleColumns(layout)
-    .map((c) => (c.key === 'summary' ? `minmax(${SUMMARY_MIN}px, 1fr)` : `${c.width ?? columnDef(c.key).width}px`))
+    .map((c) => {
+      if (c.key === 'summary') return `minmax(${SUMMARY_MIN}px, 1fr)`;
+      const w = c.width ?? columnDef(c.key).width;
+      return RIGID.has(c.key) ? `${w}px` : `minmax(${Math.min(w, 48)}px, ${w}px)`;
+    })
     .join(' ');
 }
 

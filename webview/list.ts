@@ -62,6 +62,8 @@ export class VirtualList {
   private focusedColumn: ColumnKey = 'summary';
   private charWidth = 7;
   private measured = false;
+  /** Columns' rendered widths (narrow panels shrink them below their set width), for the middle cut. */
+  private widths = new Map<ColumnKey, number>();
   /** A located row to scroll to once the row count is known (the locate answer can come first). */
   private pendingReveal: number | undefined;
 
@@ -325,6 +327,7 @@ export class VirtualList {
     // Rows are reused while scrolling: only their text changes, not the DOM structure.
     if (this.layer.childElementCount !== count) this.layer.replaceChildren(...this.pool.slice(0, count));
     this.measureChars();
+    this.widths = new Map([...this.header.children].map((h) => [(h as HTMLElement).dataset.col as ColumnKey, (h as HTMLElement).clientWidth]));
     for (let k = 0; k < count; k++) this.fill(this.pool[k]!, first + k);
     // Fetch the pages the view needs (and the next one, to keep scrolling ahead).
     const lastPage = Math.floor((first + count) / PAGE_SIZE);
@@ -396,7 +399,7 @@ export class VirtualList {
       default: {
         const def = columnDef(c.key);
         const full = def.text(row);
-        const width = c.width ?? def.width;
+        const width = this.widths.get(c.key) || c.width || def.width;
         const shown = def.middle ? middleTruncate(full, Math.max(3, Math.floor((width - 12) / this.charWidth))) : full;
         this.setText(cell, shown, shown === full && full.length < 24 ? '' : full);
       }

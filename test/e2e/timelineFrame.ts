@@ -62,23 +62,30 @@ export interface RenderedRow {
   summary: string;
 }
 
-/** The loaded rows the list has in the DOM (it is virtual: the ones on screen and a margin). */
-export async function renderedRows(frame: Frame): Promise<RenderedRow[]> {
+/** The loaded rows the list has in the DOM (it is virtual: the ones on screen and a margin), read by column. */
+export async function renderedRows(frame: Frame): Promise<(RenderedRow & { selected: boolean; starred: boolean })[]> {
   const raw = await frame.$$eval('.kfs-data-row:not(.kfs-loading)', (els) =>
-    els.map((e) => ({ index: Number((e as HTMLElement).dataset.index), cells: [...e.children].map((c) => c.textContent ?? '') })),
+    els.map((e) => ({
+      index: Number((e as HTMLElement).dataset.index),
+      selected: e.getAttribute('aria-selected') === 'true',
+      starred: e.classList.contains('kfs-starred'),
+      // Cells by column key; the full value where a cell shows a cut one (its tooltip).
+      cells: Object.fromEntries([...e.children].map((c) => [(c as HTMLElement).dataset.col ?? '', ((c as HTMLElement).dataset.col === 'pod' || (c as HTMLElement).dataset.col === 'container' || (c as HTMLElement).dataset.col === 'namespace') && (c as HTMLElement).title ? (c as HTMLElement).title : (c.textContent ?? '')])),
+    })),
   );
   return raw
-    .filter((r) => r.cells.length >= 8)
-    .map(({ index, cells }) => ({
+    .map(({ index, selected, starred, cells }) => ({
       index,
-      time: cells[0]!,
-      source: cells[1]!,
-      event: cells[2]!,
-      namespace: cells[3]!,
-      pod: cells[4]!,
-      container: cells[5]!,
-      severity: cells[6]!,
-      summary: cells[7]!,
+      selected,
+      starred,
+      time: cells.time ?? '',
+      source: cells.source ?? '',
+      event: cells.event ?? '',
+      namespace: cells.namespace ?? '',
+      pod: cells.pod ?? '',
+      container: cells.container ?? '',
+      severity: cells.severity ?? '',
+      summary: cells.summary ?? '',
     }))
     .sort((a, b) => a.index - b.index);
 }

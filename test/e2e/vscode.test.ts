@@ -5,7 +5,7 @@
 // share one workbench: each scenario starts where the previous one left the window.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Frame } from 'playwright-core';
@@ -227,19 +227,26 @@ scenario('5. timeline: filtered to that container; another container; cleared; t
     await waitStatus(frame, { shown: n, total: all.length });
     const rows = await renderedRows(frame);
     assert.ok(rows.length > 0);
-    for (const r of rows) assert.deepEqual([r.namespace, r.pod, r.container], [c.namespace, c.pod, c.container]);
+    // The container's rows and its pod's pod-level rows (the pod's findings, its Scheduled event).
+    for (const r of rows) assert.ok(r.namespace === c.namespace && r.pod === c.pod && (r.container === c.container || r.container === ''), JSON.stringify(r));
   };
 
   // Opened by Show in Timeline: exactly the privileged pod's container.
   await chip(PRIVILEGED).waitFor();
   await expectOnly(PRIVILEGED);
+  // The screenshot with the side bar at a usual width: the Summary must be readable as it opens.
+  await wb.widenSideBar(300);
+  const summary = (await frame.locator('.kfs-header [data-col="summary"]').boundingBox())!;
+  assert.ok(summary.width >= 318, `the Summary column is readable without resizing anything (${summary.width}px)`);
   await wb.screenshot('timeline-dark');
 
-  // Another container from the container filter, then drop the first: only the new one's rows.
-  await pick(frame, 'container', 'nginx', `${WEB.namespace}/${WEB.pod}/${WEB.container}`);
+  // Another container from the container picker ("nginx" + Enter: the real container): it replaces the first.
+  const input = frame.locator('#kfs-container-picker input');
+  await input.click();
+  await input.fill('nginx');
+  await frame.locator('#kfs-container-picker-list .kfs-picker-item').first().waitFor();
+  await input.press('Enter');
   await chip(WEB).waitFor();
-  await waitStatus(frame, { shown: only(all, { containers: [PRIVILEGED, WEB] }).length });
-  await chip(PRIVILEGED).getByRole('button').click();
   await chip(PRIVILEGED).waitFor({ state: 'detached' });
   await expectOnly(WEB);
 
@@ -274,6 +281,41 @@ scenario('5. timeline: filtered to that container; another container; cleared; t
   await frame.getByRole('button', { name: 'Close' }).click();
   await frame.locator('#kfs-clear').click();
   await waitStatus(frame, { shown: all.length });
+});
+
+scenario('5b. Show in Timeline on a finding: its row selected among what happened around it; a star kept in the case file and shown again in a new panel', async () => {
+  assert.ok(demoBundle, 'needs the bundle of scenario 2');
+  const finding = wb.treeItem(/^Privileged container$/);
+  await finding.waitFor();
+  await finding.click();
+  const frame = await timelineFrame(wb.page, /^Bundle: aks-prod-weu/);
+  await frame.locator('[data-chip="time"]').waitFor();
+  const selected = frame.locator('.kfs-data-row.kfs-selected');
+  await selected.waitFor();
+  const row = (await renderedRows(frame)).find((r) => r.selected)!;
+  assert.deepEqual([row.event, row.namespace, row.pod], ['Finding', PRIVILEGED.namespace, PRIVILEGED.pod], JSON.stringify(row));
+  await frame.locator('.kfs-json', { hasText: '"EventType": "Finding"' }).waitFor();
+  // Around the finding: the exploit request in the web frontend's log, minutes before the pod was made.
+  const around = await renderedRows(frame);
+  assert.ok(around.length > 0);
+  await frame.locator('#kfs-text input').fill('__kfsPwned');
+  await frame.locator('.kfs-data-row', { hasText: 'onerror' }).first().waitFor();
+  await frame.locator('.kfs-data-row', { hasText: 'onerror' }).first().locator('.kfs-star').click();
+  await frame.locator('.kfs-data-row.kfs-starred', { hasText: 'onerror' }).waitFor();
+  const caseFile = `${demoBundle}.case.json`;
+  const saved = await until('the case file beside the bundle', async () => (await readFile(caseFile, 'utf8').catch(() => '')) || undefined);
+  const starredIds = Object.entries((JSON.parse(saved) as { marks: Record<string, { starred: boolean }> }).marks).filter(([, m]) => m.starred);
+  assert.equal(starredIds.length, 1);
+  assert.equal((await verifyBundle(demoBundle)).ok, true, 'the sealed bundle is untouched by the marks');
+  // Close the panel (its webview state goes with it) and open the timeline again: the star is read back.
+  await wb.runCommand('View: Close All Editors');
+  await wb.runCommand('KubeForenSys: Open Timeline');
+  const again = await timelineFrame(wb.page, /^Bundle: aks-prod-weu/);
+  await again.locator('#kfs-marks-dropdown').click();
+  await again.locator('#kfs-marks-dropdown vscode-option', { hasText: 'Starred (1)' }).click();
+  await waitStatus(again, { shown: 1 });
+  await again.locator('.kfs-data-row.kfs-starred', { hasText: 'onerror' }).waitFor();
+  await again.locator('#kfs-clear').click();
 });
 
 scenario('screenshots: the tree and the timeline in the light theme', async () => {

@@ -307,3 +307,15 @@ async function until<T>(ok: () => T | undefined | false, ms = 10_000): Promise<T
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+test('in a narrow panel the other columns give way and the Summary keeps a readable width', async () => {
+  const { page, errors } = await openTimeline(browser, served, new FakeHost(timelineFromRows(rows)), { width: 900, height: 700 });
+  await waitStatus(page, OPEN);
+  const summary = await box(page, '.kfs-header [data-col="summary"]');
+  assert.ok(summary.width >= 318, `Summary ${summary.width}px`);
+  const time = await box(page, '.kfs-header [data-col="time"]');
+  assert.ok(time.width >= 186, 'the time is never cut');
+  const list = await box(page, '.kfs-list');
+  assert.ok(summary.x + summary.width <= list.x + list.width + 1, 'nothing runs off the right edge');
+  await assertClean(page, errors);
+});
