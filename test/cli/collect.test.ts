@@ -165,10 +165,10 @@ test('the manifest SHA-256 printed by collect and verify is the file\'s; sha256s
   const table = join(bundle, 'tables', 'podinventory_CL.jsonl');
   await rm(table, { force: true });
   assert.equal(spawnSync('mkfifo', [table]).status, 0);
-  const fifo = await runCli(['verify', bundle], { timeoutMs: 20_000 });
+  const fifo = await runCli(['verify', bundle], { timeoutMs: 120_000 });
   assert.equal(fifo.code, 1, 'verify does not open the FIFO');
   assert.match(fifo.stdout, /tables\/podinventory_CL\.jsonl: not a regular file/);
-  const timeline = await runCli(['timeline', bundle], { timeoutMs: 20_000 });
+  const timeline = await runCli(['timeline', bundle], { timeoutMs: 120_000 });
   assert.equal(timeline.code, 2, 'the timeline does not open the FIFO');
   assert.match(timeline.stderr, /podinventory_CL\.jsonl is not a regular file; run verify on the bundle\./);
   await rm(table);

@@ -67,7 +67,7 @@ test('11: --out that is a device, a file, under a file or on /proc is refused be
     [join(file, 'below'), /cannot be created: .*a-file is a file, not a folder/],
     ['/proc/x', /--out \/proc\/x is on \/proc, a kernel file system/],
   ] as const) {
-    const res = await runCli(['collect', '--kubeconfig', kubeconfig, '--out', out], { timeoutMs: 20_000 });
+    const res = await runCli(['collect', '--kubeconfig', kubeconfig, '--out', out], { timeoutMs: 120_000 });
     assert.equal(res.code, 2, `${out}: ${res.stderr}`);
     assertOneSentence(res, why);
   }
@@ -99,10 +99,10 @@ test('11: verify on a missing path, on manifest.json, on broken manifests; timel
   }
 });
 
-test('11: a table line longer than any row is one sentence, not a RangeError', { timeout: 120_000 }, async () => {
+test('11: a table line longer than any row is one sentence, not a RangeError', { timeout: 600_000 }, async () => {
   const bundle = await smallBundle();
   await appendFile(join(bundle, tableFile(containerLogs.name)), Buffer.alloc(MAX_TABLE_LINE_BYTES + 1024, 0x61));
-  const res = await runCli(['timeline', bundle], { timeoutMs: 100_000 });
+  const res = await runCli(['timeline', bundle], { timeoutMs: 300_000 });
   assert.equal(res.code, 2);
   assertOneSentence(res, /kubelogs_CL\.jsonl line 2 is longer than 128 MiB, more than any row KubeForenSys writes; run verify/);
 });
@@ -151,7 +151,7 @@ test('12: Ctrl+C while connecting exits 4 and writes no bundle', async () => {
   }
 });
 
-test('12: Ctrl+C during collection exits 4 with a bundle that verifies; twice exits 130, unsealed', { timeout: 120_000 }, async () => {
+test('12: Ctrl+C during collection exits 4 with a bundle that verifies; twice exits 130, unsealed', { timeout: 600_000 }, async () => {
   const undo = emu.faults.add({ type: 'latency', ms: 30_000, path: '^.*/log$' });
   try {
     const collect = async (out: string, twice: boolean) => {
@@ -194,7 +194,7 @@ test('13: a usage error is one sentence and where to read more; --since shows it
   assert.match(help.stdout, /--since <duration> +log window, e\.g\. 90m, 24h, 7d \(default: 24h\)/);
 });
 
-test('13: tables fit an 80-column terminal; --json and jsonl keep the full values', { timeout: 120_000 }, async () => {
+test('13: tables fit an 80-column terminal; --json and jsonl keep the full values', { timeout: 600_000 }, async () => {
   const out = join(work, 'narrow');
   const res = await runCli(['collect', '--kubeconfig', kubeconfig, '--out', out], { env: { COLUMNS: '80' } });
   assert.equal(res.code, 3, res.stderr);

@@ -31,8 +31,8 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult
     child.stderr.on('data', (d: Buffer) => err.push(d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      fail(new Error(`kubeforensys ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 60_000} ms`));
-    }, opts.timeoutMs ?? 60_000);
+      fail(new Error(`kubeforensys ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 180_000} ms`));
+    }, opts.timeoutMs ?? 180_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const stdoutBytes = Buffer.concat(out);
@@ -77,7 +77,7 @@ export function assertTerminalSafe(bytes: Buffer | string, what: string): void {
 }
 
 /** Waits until `ok()` holds, polling. */
-export async function until(ok: () => boolean, what: string, ms = 30_000): Promise<void> {
+export async function until(ok: () => boolean, what: string, ms = 180_000): Promise<void> {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
