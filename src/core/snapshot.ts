@@ -162,7 +162,7 @@ async function deriveTables(
 ): Promise<Manifest['tables']> {
   const started = performance.now();
   // The index is read back from disk: the derivation sees exactly what an examiner will.
-  await writer.raw.flushIndex();
+  await writer.raw.flush();
   // From the header the manifest is made of: the seal derives exactly as verify --derived will.
   const input = await deriveInputOf(writer.dir, writer.header);
   const tables: Manifest['tables'] = {};

@@ -74,7 +74,7 @@ export async function collectAndDerive(api: ClusterApi, artifacts: ArtifactId | 
     if (!signal.aborted) throw err;
     cancelled = err;
   }
-  await store.flushIndex();
+  await store.flush();
   const entries = await readAcquisitionIndex(dir);
   const input: DeriveInput = {
     bundleDir: dir,

@@ -26,6 +26,7 @@ import {
 } from '@kubernetes/client-node';
 import WebSocket from 'ws';
 import type { KubeObject, ListableKind } from '../collectors/types.js';
+import type { BodyRef } from '../evidence/raw.js';
 import type { ClusterApi, ExecRequest, ExecResult, ListRequest, LogFetch, LogRequest } from './api.js';
 import { CLUSTER_SCOPED_KINDS } from './api.js';
 import { KubeApiError, fromStatus, isAbort, parseStatus, toKubeApiError, type CallTarget } from './errors.js';
@@ -137,8 +138,8 @@ interface LogAttempt {
   status: number;
   bytes: number;
   error: KubeApiError | null;
-  /** The raw file of a 2xx stream that was cut, to find where to resume. */
-  cutFile: string | null;
+  /** Where the body of a 2xx stream that was cut is kept, to find where to resume. */
+  cut: BodyRef | null;
 }
 
 /** 400 answers that mean "there is no such log", not a failure. */
@@ -323,7 +324,7 @@ export class KubeClusterApi implements ClusterApi {
       const seq = this.recorder.begin();
       const startedAt = new Date().toISOString();
       const chunks: Buffer[] = [];
-      const out: LogAttempt = { status: 0, bytes: 0, error: null, cutFile: null };
+      const out: LogAttempt = { status: 0, bytes: 0, error: null, cut: null };
       let complete = false;
       try {
         complete = await this.streamInto('/version', what, signal, { write: async (c) => void chunks.push(c) }, out);
@@ -386,8 +387,8 @@ export class KubeClusterApi implements ClusterApi {
       if (r.status === 400 && isNoLog(err)) return { outcome: 'no-log', bytes, attempts: attempt, message: '' };
       if (r.status === 403) return { outcome: 'forbidden', bytes, attempts: attempt, message: err.message };
       // A cut stream resumes after the lines it delivered whole; the rest is asked for again.
-      if (r.cutFile) state = resumeAfter(await this.recorder.readBack(r.cutFile), state);
-      const retry = attempt < this.retryPolicy.maxAttempts && (r.cutFile !== null || isTransient(err));
+      if (r.cut) state = resumeAfter(await this.recorder.readBack(r.cut), state);
+      const retry = attempt < this.retryPolicy.maxAttempts && (r.cut !== null || isTransient(err));
       const wait = retry ? retryDelay(attempt, this.retryPolicy, err) : 0;
       if (!retry || !this.retryBudget.take(wait)) {
         const outcome = bytes > 0 ? 'partial' : 'failed';
@@ -407,8 +408,8 @@ export class KubeClusterApi implements ClusterApi {
     const path = `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/log?${q.toString()}`;
     const seq = this.recorder.begin();
     const startedAt = new Date().toISOString();
-    const out: LogAttempt = { status: 0, bytes: 0, error: null, cutFile: null };
-    const file = await this.recorder.stream('log');
+    const out: LogAttempt = { status: 0, bytes: 0, error: null, cut: null };
+    const file = this.recorder.stream('log');
     let complete = false;
     try {
       complete = await this.streamInto(path, what, req.signal, file, out);
@@ -417,7 +418,7 @@ export class KubeClusterApi implements ClusterApi {
     }
     if (!complete && out.error === null) out.error = new KubeApiError(0, 'ECONNRESET', `${what} was cut off`);
     const entry = await this.recorder.finish(seq, file, attemptEntry({ method: 'GET', path, attempt, startedAt, status: out.status, complete, error: out.error, ref }));
-    if (!complete && out.status >= 200 && out.status < 300 && entry?.file) out.cutFile = entry.file;
+    if (!complete && out.status >= 200 && out.status < 300 && entry?.file) out.cut = entry;
     return out;
   }
 

@@ -2,8 +2,7 @@
 // and an entry to the acquisition index. The connection is opened (version, who we are)
 // before the bundle exists, so what is recorded before a store is attached is held in memory
 // and written when it is.
-import { readFile } from 'node:fs/promises';
-import type { AcquisitionEntry, NewEntry, RawFile, RawStore } from '../evidence/raw.js';
+import type { AcquisitionEntry, BodyRef, NewEntry, RawBody, RawStore } from '../evidence/raw.js';
 
 type Ext = 'json' | 'log' | 'bin';
 
@@ -38,24 +37,19 @@ export class Recorder {
     else this.held.push({ seq, ext, body, entry });
   }
 
-  /** A body file to stream into (log streams); null when no bundle is attached (nothing is kept). */
-  async stream(ext: Ext): Promise<RawFile | null> {
+  /** A body to stream into (log streams); null when no bundle is attached (nothing is kept). */
+  stream(ext: Ext): RawBody | null {
     return this.store ? this.store.body(ext) : null;
   }
 
   /** The bytes of a body already recorded (a cut log stream, to see where to resume). */
-  async readBack(rel: string): Promise<Buffer> {
-    if (!this.store) return Buffer.alloc(0);
-    return readFile(this.store.abs(rel));
+  async readBack(body: BodyRef): Promise<Buffer> {
+    return this.store ? this.store.read(body) : Buffer.alloc(0);
   }
 
-  /** Closes a streamed body and records its attempt. */
-  async finish(seq: number, file: RawFile | null, entry: NewEntry): Promise<AcquisitionEntry | null> {
-    if (!this.store) {
-      await file?.close();
-      return null;
-    }
-    return this.store.record(seq, file, entry);
+  /** Ends a streamed body and records its attempt. */
+  async finish(seq: number, body: RawBody | null, entry: NewEntry): Promise<AcquisitionEntry | null> {
+    return this.store ? this.store.record(seq, body, entry) : null;
   }
 }
 

@@ -3,14 +3,12 @@
 // memory at a time, rows handed out in batches. This runs for the timeline, ingestion and the
 // exports (log rows are not materialized), so the per-line work is kept to byte scans, one
 // string per column and one object literal.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { START, kubeletTime, stitchSegment, timestampEnd, type ResumeState } from '../cluster/logFormat.js';
 import { MAX_LINE_BYTES, summarize } from '../cluster/lines.js';
 import { containerLogs } from '../schema/tables.js';
 import type { RowByTable } from '../schema/tables.js';
-import type { AcquisitionEntry } from '../evidence/raw.js';
+import { readRawBody, type AcquisitionEntry } from '../evidence/raw.js';
 import type { ContainerKind } from '../collectors/common.js';
 
 type LogRow = RowByTable[typeof containerLogs.name];
@@ -59,7 +57,7 @@ export async function readStreamLines(bundleDir: string, stream: LogStream, sink
   const served = stream.attempts.filter((a) => a.status >= 200 && a.status <= 299 && a.file);
   let state: ResumeState = START;
   for (let i = 0; i < served.length; i++) {
-    const buf = await readFile(join(bundleDir, ...served[i]!.file!.split('/')));
+    const buf = await readRawBody(bundleDir, served[i]!);
     state = stitchSegment(buf, state, (start, end) => sink(buf, start, end), i === served.length - 1);
   }
 }
@@ -100,13 +98,17 @@ export async function* deriveLogRows(ctx: LogRowContext, streams: readonly LogSt
   if (batch.length > 0) yield batch;
 }
 
+/** One row's worth of a line: the whole line, or one piece of a line over MAX_LINE_BYTES. */
 interface Piece {
   buf: Buffer;
   end: number;
   /** Where the message starts (after the timestamp and its space, on a line's first piece). */
   msgStart: number;
-  time: string | null;
+  /** The line's timestamp bytes buf[tsStart, tsEnd), or tsEnd -1 when it has none. */
+  tsStart: number;
+  tsEnd: number;
   part: number;
+  lineNo: number;
 }
 
 /** Where a line's content ends: a trailing CR is the line ending's, not the message's. */
@@ -115,11 +117,49 @@ export const contentEnd = (buf: Buffer, start: number, end: number): number => (
 /** How many rows a line becomes: one, or one per piece of a line over MAX_LINE_BYTES. */
 export const rowsOfLine = (buf: Buffer, start: number, end: number): number => Math.max(1, Math.ceil((contentEnd(buf, start, end) - start) / MAX_LINE_BYTES));
 
-/** Turns one stream's lines into rows: line numbers, times, pieces of over-long lines. */
-class LineBuilder {
+/**
+ * Splits one stream's lines into the pieces that become rows (line numbers, the timestamp's
+ * place, pieces of over-long lines). The row builder and the columnar builder below both walk
+ * lines through here, so they cannot disagree on what a row is.
+ */
+class LineWalker {
   private lineNo = 0;
+  private readonly piece: Piece = { buf: Buffer.alloc(0), end: 0, msgStart: 0, tsStart: 0, tsEnd: -1, part: 0, lineNo: 0 };
+
+  /** Calls `emit` once per row of the line buf[start, end); the piece object is reused. */
+  walk(buf: Buffer, start: number, end: number, emit: (p: Piece) => void): void {
+    end = contentEnd(buf, start, end);
+    const tsEnd = timestampEnd(buf, start, end);
+    const p = this.piece;
+    p.buf = buf;
+    p.tsStart = start;
+    p.tsEnd = tsEnd;
+    p.lineNo = ++this.lineNo;
+    const msgStart = tsEnd === -1 ? start : tsEnd + 1;
+    if (end - start <= MAX_LINE_BYTES) {
+      p.end = end;
+      p.msgStart = msgStart;
+      p.part = 0;
+      emit(p);
+      return;
+    }
+    // Pieces after the first are never parsed for a time: a container cannot forge one there.
+    let part = 1;
+    for (let q = start; q < end; q += MAX_LINE_BYTES, part++) {
+      p.end = Math.min(end, q + MAX_LINE_BYTES);
+      p.msgStart = part === 1 ? msgStart : q;
+      p.part = part;
+      emit(p);
+    }
+  }
+}
+
+/** Turns one stream's lines into rows. */
+class LineBuilder {
+  private readonly walker = new LineWalker();
   /** The time of the last timestamped line: untimed lines are dated by it (TimestampParsed false). */
   private lastTime: string | null = null;
+  private lineTime: string | null = null;
   constructor(
     private readonly s: LogStream,
     private readonly info: ContainerInfo,
@@ -127,24 +167,15 @@ class LineBuilder {
   ) {}
 
   rows(ctx: LogRowContext, buf: Buffer, start: number, end: number, push: (r: LogRow) => void): void {
-    end = contentEnd(buf, start, end);
-    const tsEnd = timestampEnd(buf, start, end);
-    const time = tsEnd === -1 ? null : kubeletTime(buf, start, tsEnd);
-    const msgStart = tsEnd === -1 ? start : tsEnd + 1;
-    this.lineNo++;
-    if (end - start <= MAX_LINE_BYTES) {
-      push(this.row(ctx, { buf, end, msgStart, time, part: 0 }));
-      return;
-    }
-    // Pieces after the first are never parsed for a time: a container cannot forge one there.
-    let part = 1;
-    for (let p = start; p < end; p += MAX_LINE_BYTES, part++) {
-      push(this.row(ctx, { buf, end: Math.min(end, p + MAX_LINE_BYTES), msgStart: part === 1 ? msgStart : p, time, part }));
-    }
+    this.walker.walk(buf, start, end, (p) => {
+      // A line's pieces share the time of its timestamp (parsed once, on the first piece).
+      if (p.part <= 1) this.lineTime = p.tsEnd === -1 ? null : kubeletTime(p.buf, p.tsStart, p.tsEnd);
+      push(this.row(ctx, p, this.lineTime));
+    });
   }
 
-  private row(ctx: LogRowContext, p: Piece): LogRow {
-    if (p.time) this.lastTime = p.time;
+  private row(ctx: LogRowContext, p: Piece, time: string | null): LogRow {
+    if (time) this.lastTime = time;
     const n = this.next();
     const bytes = p.buf.subarray(p.msgStart, p.end);
     const utf8 = isUtf8(bytes);
@@ -153,11 +184,11 @@ class LineBuilder {
     // One literal in schema column order (the JSON key order of every export and upload).
     return {
       TimeGenerated: ctx.timeGenerated,
-      EventTime: p.time ?? this.lastTime ?? ctx.timeGenerated,
-      RecordId: `${ctx.snapshotId}/${containerLogs.name}/${String(n).padStart(9, '0')}`,
+      EventTime: time ?? this.lastTime ?? ctx.timeGenerated,
+      RecordId: logRecordId(ctx.snapshotId, n),
       SnapshotId: ctx.snapshotId,
       Cluster: ctx.cluster,
-      EventType: 'LogLine',
+      EventType: LOG_EVENT_TYPE,
       Namespace: s.namespace,
       PodName: s.pod,
       ContainerName: s.container,
@@ -169,11 +200,99 @@ class LineBuilder {
       ContainerKind: this.info.kind,
       Image: this.info.image,
       NodeName: this.info.node,
-      LineNumber: this.lineNo,
-      TimestampParsed: p.time !== null && p.part <= 1,
+      LineNumber: p.lineNo,
+      TimestampParsed: time !== null && p.part <= 1,
       NonUtf8: !utf8,
       MessageBase64: utf8 ? '' : bytes.toString('base64'),
       LinePart: p.part,
     };
+  }
+}
+
+/** The EventType of every log row. */
+export const LOG_EVENT_TYPE = 'LogLine';
+
+/** The RecordId prefix of a snapshot's log rows; the row's number follows, padded to 9 digits. */
+export const logRecordPrefix = (snapshotId: string) => `${snapshotId}/${containerLogs.name}/`;
+export const logRecordId = (snapshotId: string, n: number) => `${logRecordPrefix(snapshotId)}${String(n).padStart(9, '0')}`;
+
+// ---- the columnar path: the same rows as deriveLogRows, as column values handed to a sink, for
+// the local timeline (a million rows without a million objects).
+
+/** The time of a log row as a TimeKey (timeline/timeKey.ts): the day and the clock of its canonical form. */
+export interface LogTimeKey {
+  day: number;
+  clock: number;
+}
+
+/** Receives the log table column by column, rows in derivation order (RecordId n is the n-th call of line). */
+export interface LogColumnSink {
+  /** The stream whose lines follow, with its container's details. */
+  stream(s: LogStream, info: ContainerInfo): void;
+  /**
+   * One row. `time` is EventTime's key (reused between calls: copy it); `parsed` is
+   * TimestampParsed; `base64` is MessageBase64 ('' for UTF-8 lines).
+   */
+  line(time: LogTimeKey, message: string, lineNumber: number, parsed: boolean, base64: string, part: number): void;
+}
+
+/** How EventTime's canonical string becomes a key (the timeline's parser, passed in to keep derive free of it). */
+export type TimeKeyParser = {
+  fromString: (canonical: string) => LogTimeKey | null;
+  fromKubelet: (buf: Uint8Array, start: number, tsEnd: number, out: LogTimeKey) => boolean;
+};
+
+/** The container log table, column by column, into `sink`: the rows deriveLogRows yields, value for value. */
+export async function deriveLogColumns(ctx: LogRowContext, streams: readonly LogStream[], sink: LogColumnSink, keys: TimeKeyParser, signal?: AbortSignal): Promise<void> {
+  const collected = keys.fromString(ctx.timeGenerated);
+  for (const s of streams) {
+    signal?.throwIfAborted();
+    const info = ctx.containers.get(containerKey(s.namespace, s.pod, s.container)) ?? { kind: '', image: '', node: '' };
+    sink.stream(s, info);
+    const lines = new ColumnLineBuilder(sink, keys, collected);
+    await readStreamLines(ctx.bundleDir, s, (buf, start, end) => lines.line(buf, start, end));
+  }
+}
+
+/** An unknown time (day 0 sorts before every date): what an empty EventTime becomes. */
+const NO_TIME: LogTimeKey = Object.freeze({ day: 0, clock: 0 });
+
+/** LineBuilder's rules (times, pieces) with keys instead of strings and no row object. */
+class ColumnLineBuilder {
+  private readonly walker = new LineWalker();
+  private readonly time: LogTimeKey = { day: 0, clock: 0 };
+  private readonly last: LogTimeKey = { day: 0, clock: 0 };
+  private hasLast = false;
+  private lineHasTime = false;
+  constructor(
+    private readonly sink: LogColumnSink,
+    private readonly keys: TimeKeyParser,
+    private readonly collected: LogTimeKey | null,
+  ) {}
+
+  line(buf: Buffer, start: number, end: number): void {
+    this.walker.walk(buf, start, end, (p) => {
+      if (p.part <= 1) this.lineHasTime = p.tsEnd !== -1 && this.parseTime(p);
+      if (this.lineHasTime) {
+        this.last.day = this.time.day;
+        this.last.clock = this.time.clock;
+        this.hasLast = true;
+      }
+      const when = this.lineHasTime || this.hasLast ? this.last : (this.collected ?? NO_TIME);
+      const bytes = p.buf.subarray(p.msgStart, p.end);
+      const utf8 = isUtf8(bytes);
+      this.sink.line(when, bytes.toString('utf8'), p.lineNo, this.lineHasTime && p.part <= 1, utf8 ? '' : bytes.toString('base64'), p.part);
+    });
+  }
+
+  /** The line's time into this.time, as kubeletTime would give it; false when it has none. */
+  private parseTime(p: Piece): boolean {
+    if (this.keys.fromKubelet(p.buf, p.tsStart, p.tsEnd, this.time)) return true;
+    const t = kubeletTime(p.buf, p.tsStart, p.tsEnd);
+    const k = t === null ? null : this.keys.fromString(t);
+    if (!k) return false;
+    this.time.day = k.day;
+    this.time.clock = k.clock;
+    return true;
   }
 }

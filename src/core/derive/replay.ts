@@ -3,13 +3,11 @@
 // (attempts, retries, 410 restarts and refusals included). Running a collector against it is
 // how its rows are derived: the same code that chose what to ask now reads what came back,
 // so the rows follow from the raw evidence alone, deterministically.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ClusterApi, ExecRequest, ExecResult, ExecOutcome, ListRequest, LogFetch } from '../cluster/api.js';
 import { unseenObjects } from '../cluster/client.js';
 import { KubeApiError } from '../cluster/errors.js';
 import type { KubeObject, ListableKind } from '../collectors/types.js';
-import type { AcquisitionEntry } from '../evidence/raw.js';
+import { readRawBody, type AcquisitionEntry } from '../evidence/raw.js';
 
 type ListEntry = AcquisitionEntry & { ref: { kind: 'list' } };
 type ExecEntry = AcquisitionEntry & { ref: { kind: 'exec' } };
@@ -90,7 +88,7 @@ export class ReplayClusterApi implements ClusterApi {
   }
 
   private async read(e: AcquisitionEntry): Promise<Buffer> {
-    return e.file ? readFile(join(this.bundleDir, ...e.file.split('/'))) : Buffer.alloc(0);
+    return readRawBody(this.bundleDir, e);
   }
 }
 

@@ -56,6 +56,8 @@ export interface AcquisitionEntry {
   bytes: number;
   sha256: string;
   file: string | null;
+  /** Where the body starts in `file`: 0 for a file of its own, the position in a pack otherwise. */
+  offset: number;
   /** False when the body was cut short (reset, timeout, cancel). */
   complete: boolean;
   /** Why the attempt failed, when it did. */
@@ -124,7 +126,81 @@ export class RawFile {
   }
 }
 
-export type NewEntry = Omit<AcquisitionEntry, 'seq' | 'file' | 'bytes' | 'sha256'>;
+export type NewEntry = Omit<AcquisitionEntry, 'seq' | 'file' | 'offset' | 'bytes' | 'sha256'>;
+
+/** Bodies up to this size are kept in memory until they end and then appended to a pack. */
+const SMALL_BODY = 256 * 1024;
+/** A pack is closed and a new one begun past this size (files stay easy to copy and hash). */
+const PACK_MAX = 256 * 1024 * 1024;
+
+/**
+ * One response body as it arrives. Most bodies are small (an exec listing, a list page, the log
+ * of a quiet container): those stay in memory and go into a shared pack when they end, because
+ * creating a file costs more than everything else a small request does. A body that outgrows
+ * SMALL_BODY gets a file of its own and is streamed into it from then on.
+ */
+export class RawBody {
+  private readonly hash: Hash = createHash('sha256');
+  private chunks: Buffer[] = [];
+  private own: Promise<RawFile> | null = null;
+  size = 0;
+
+  constructor(
+    private readonly openOwn: () => Promise<RawFile>,
+  ) {}
+
+  async write(chunk: Buffer): Promise<void> {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    if (!this.own && this.size <= SMALL_BODY) {
+      this.chunks.push(chunk);
+      return;
+    }
+    if (!this.own) {
+      this.own = this.openOwn();
+      const held = this.chunks;
+      this.chunks = [];
+      const f = await this.own;
+      for (const c of held) await f.write(c);
+    }
+    await (await this.own).write(chunk);
+  }
+
+  /** The body's own file, closed; null when the body is small enough for a pack. */
+  async closeOwn(): Promise<FileEntry | null> {
+    return this.own ? (await this.own).close() : null;
+  }
+
+  /** The whole body, when it was kept in memory. */
+  held(): Buffer {
+    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+/** A body's place in raw/: the file that holds it and where in that file. */
+export type BodyRef = Pick<AcquisitionEntry, 'file' | 'offset' | 'bytes'>;
+
+/** Reads one recorded body from a bundle (its own file, or its slice of a pack). */
+export async function readRawBody(bundleDir: string, e: BodyRef): Promise<Buffer> {
+  if (!e.file || e.bytes === 0) return Buffer.alloc(0);
+  const fh = await open(join(bundleDir, ...e.file.split('/')), 'r');
+  try {
+    const buf = Buffer.allocUnsafe(e.bytes);
+    let got = 0;
+    while (got < e.bytes) {
+      const { bytesRead } = await fh.read(buf, got, e.bytes - got, (e.offset ?? 0) + got);
+      if (bytesRead === 0) throw new Error(`${e.file} ends before the ${e.bytes} bytes the acquisition index records at offset ${e.offset ?? 0}; run verify on the bundle.`);
+      got += bytesRead;
+    }
+    return buf;
+  } finally {
+    await fh.close();
+  }
+}
 
 
 /**
@@ -139,6 +215,10 @@ export class RawStore {
   bytes = 0;
   private readonly closed: FileEntry[] = [];
   private indexFile: Promise<RawFile> | null = null;
+  /** The pack small bodies are appended to now (opened on first use, replaced when full). */
+  private pack: RawFile | null = null;
+  private openingPack: Promise<RawFile> | null = null;
+  private readonly closingPacks: Promise<FileEntry>[] = [];
   private sealed = false;
 
   constructor(private readonly bundleDir: string) {}
@@ -154,33 +234,74 @@ export class RawStore {
     return this.indexFile;
   }
 
-  /** A new opaque body file; `ext` says what it holds (json, log, bin). */
-  async body(ext: 'json' | 'log' | 'bin'): Promise<RawFile> {
+  /** A new opaque file in raw/; `ext` says what it holds (json, log, bin, pack). */
+  private async newFile(ext: 'json' | 'log' | 'bin' | 'pack'): Promise<RawFile> {
     if (this.sealed) throw new Error('the evidence bundle is already sealed');
     const rel = `${RAW_DIR}/${String(this.nextFile++).padStart(6, '0')}.${ext}`;
     return new RawFile(rel, await open(join(this.bundleDir, rel), 'wx', FILE_MODE));
   }
 
-  /** Closes an attempt's body and records the attempt in the index. */
-  async record(seq: number, file: RawFile | null, entry: NewEntry): Promise<AcquisitionEntry> {
-    const fe = file ? await file.close() : null;
-    if (fe) {
-      this.closed.push(fe);
-      this.bytes += fe.size;
-    }
-    const full: AcquisitionEntry = { seq, ...entry, bytes: fe?.size ?? 0, sha256: fe?.sha256 ?? EMPTY_SHA256, file: fe?.path ?? null };
+  /** A body to stream an answer into; `ext` names its file should it outgrow a pack. */
+  body(ext: 'json' | 'log' | 'bin'): RawBody {
+    if (this.sealed) throw new Error('the evidence bundle is already sealed');
+    return new RawBody(() => this.newFile(ext));
+  }
+
+  /** Ends an attempt's body (into its own file or a pack) and records the attempt in the index. */
+  async record(seq: number, body: RawBody | null, entry: NewEntry): Promise<AcquisitionEntry> {
+    const place = body && body.size > 0 ? await this.place(body) : { file: null, offset: 0 };
+    const bytes = body?.size ?? 0;
+    this.bytes += bytes;
+    const full: AcquisitionEntry = { seq, ...entry, bytes, sha256: body ? body.digest() : EMPTY_SHA256, ...place };
     await this.appendIndex(JSON.stringify(full) + '\n');
     return full;
   }
 
-  /** Records a whole body held in memory (list pages, small answers). */
+  /** Records a whole body held in memory (list pages, exec output, errors). */
   async recordBody(seq: number, ext: 'json' | 'log' | 'bin', body: Buffer, entry: NewEntry): Promise<AcquisitionEntry> {
-    // An empty answer (most execs: nothing listed, nothing found) needs no file: the entry's
-    // bytes 0 and the SHA-256 of nothing say all there is, and the bundle has thousands fewer files.
-    if (body.length === 0) return this.record(seq, null, entry);
-    const f = await this.body(ext);
-    await f.write(body);
-    return this.record(seq, f, entry);
+    const b = this.body(ext);
+    if (body.length > 0) await b.write(body);
+    return this.record(seq, b, entry);
+  }
+
+  /** Where an ended body is kept. An empty body needs no file: bytes 0 and the SHA-256 of nothing say it all. */
+  private async place(body: RawBody): Promise<Pick<AcquisitionEntry, 'file' | 'offset'>> {
+    const own = await body.closeOwn();
+    if (own) {
+      this.closed.push(own);
+      return { file: own.path, offset: 0 };
+    }
+    const pack = await this.packWithRoom();
+    // The offset is taken and the write queued in one step: concurrent bodies cannot interleave.
+    const offset = pack.size;
+    await pack.write(body.held());
+    return { file: pack.relPath, offset };
+  }
+
+  /** The pack to append to: the current one, or a new one when it is full (never two at once). */
+  private async packWithRoom(): Promise<RawFile> {
+    for (;;) {
+      const current = this.pack;
+      if (current && current.size < PACK_MAX) return current;
+      if (current) {
+        this.pack = null;
+        this.closingPacks.push(current.close());
+      }
+      this.openingPack ??= this.newFile('pack').then((f) => {
+        this.pack = f;
+        this.openingPack = null;
+        return f;
+      });
+      const f = await this.openingPack;
+      if (f.size < PACK_MAX) return f;
+    }
+  }
+
+  /** A recorded body's bytes (a cut log stream, to see where to resume); flushes the pack first. */
+  async read(e: BodyRef): Promise<Buffer> {
+    if (e.file === this.pack?.relPath) await this.pack.sync();
+    else await Promise.all(this.closingPacks);
+    return readRawBody(this.bundleDir, e);
   }
 
   private async appendIndex(line: string): Promise<void> {
@@ -188,14 +309,21 @@ export class RawStore {
     await (await this.index()).write(Buffer.from(line, 'utf8'));
   }
 
-  /** Puts the index lines written so far on disk (the derivation reads it before the seal). */
-  async flushIndex(): Promise<void> {
+  /** Puts every body and index line written so far on disk (the derivation reads them before the seal). */
+  async flush(): Promise<void> {
+    await this.openingPack;
+    await Promise.all(this.closingPacks);
+    await this.pack?.sync();
     if (this.indexFile) await (await this.indexFile).sync();
   }
 
   /** Closes the index; returns every raw file (bodies and index) for the manifest. */
   async seal(): Promise<FileEntry[]> {
     this.sealed = true;
+    await this.openingPack;
+    if (this.pack) this.closingPacks.push(this.pack.close());
+    this.pack = null;
+    this.closed.push(...(await Promise.all(this.closingPacks)));
     // Written even when nothing was requested: an empty index says so.
     const index = await (await this.index()).close();
     return [...this.closed, index];

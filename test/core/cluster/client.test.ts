@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -15,7 +15,7 @@ import { KubeApiError } from '../../../src/core/cluster/errors.js';
 import type { ClusterApi, LogRequest } from '../../../src/core/cluster/api.js';
 import { KubeClusterApi } from '../../../src/core/cluster/client.js';
 import { timestampEnd } from '../../../src/core/cluster/logFormat.js';
-import { RAW_DIR, RawStore } from '../../../src/core/evidence/raw.js';
+import { RAW_DIR, RawStore, readRawBody, type AcquisitionEntry } from '../../../src/core/evidence/raw.js';
 import { readAcquisitionIndex } from '../../../src/core/derive/index.js';
 import { logStreams, readStreamLines } from '../../../src/core/derive/logs.js';
 
@@ -129,7 +129,7 @@ test('cancelling a call in flight rejects it as aborted', async () => {
 /** Fetches a log into the raw evidence, then reads its lines back as the derivation does. */
 async function readLog(req: Omit<LogRequest, 'signal'>) {
   const fetched = await api.fetchLog({ ...req, signal });
-  await store.flushIndex();
+  await store.flush();
   const stream = logStreams(await readAcquisitionIndex(rawDir))
     .filter((s) => s.namespace === req.namespace && s.pod === req.pod && s.container === req.container && s.previous === req.previous)
     .at(-1)!;
@@ -139,7 +139,7 @@ async function readLog(req: Omit<LogRequest, 'signal'>) {
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const rawBody = (file: string | null) => readFile(join(rawDir, ...file!.split('/')));
+const rawBody = (entry: AcquisitionEntry) => readRawBody(rawDir, entry);
 
 test('logs stream into the raw evidence as served: a 1.5 MB line and non-UTF-8 bytes arrive intact', async () => {
   const { fetched, stream, lines } = await readLog({ namespace: 'default', pod: 'p00', container: 'c', previous: false });
@@ -149,9 +149,11 @@ test('logs stream into the raw evidence as served: a 1.5 MB line and non-UTF-8 b
   assert.equal(entry!.status, 200);
   assert.equal(entry!.complete, true);
   assert.match(entry!.path, /\/api\/v1\/namespaces\/default\/pods\/p00\/log\?.*timestamps=true/);
-  const body = await rawBody(entry!.file);
+  const body = await rawBody(entry!);
   assert.equal(body.length, fetched.bytes, 'every byte received is in the raw file');
   assert.equal(entry!.sha256, sha256(body), 'the index holds the hash of the raw file');
+  assert.match(entry!.file!, /^raw\/\d{6}\.log$/, 'a stream too big for the pack has a file of its own');
+  assert.equal(entry!.offset, 0);
   await emu.settled();
   const served = emu.requests.filter((q) => q.path === entry!.path).at(-1)!;
   assert.deepEqual([served.bytes, served.sha256], [body.length, entry!.sha256], 'the raw file is the body the server sent');
@@ -175,7 +177,7 @@ test('asking for a previous log that does not exist is a 400 whose Status messag
   assert.equal(entry.ref.previous, true);
   assert.match(entry.path, /previous=true/);
   assert.match(entry.error ?? '', /previous terminated container "c" in pod "p00" not found/);
-  const status = JSON.parse((await rawBody(entry.file)).toString('utf8')) as { kind: string; code: number; message: string };
+  const status = JSON.parse((await rawBody(entry)).toString('utf8')) as { kind: string; code: number; message: string };
   assert.equal(status.kind, 'Status');
   assert.equal(status.code, 400);
   assert.match(status.message, /previous terminated container "c" in pod "p00" not found/, 'the raw body is the Status the server sent');

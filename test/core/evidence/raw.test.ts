@@ -21,7 +21,7 @@ import { verifyBundle } from '../../../src/core/evidence/verify.js';
 import { assertOutsideBundle } from '../../../src/core/evidence/writer.js';
 import { readAcquisitionIndex } from '../../../src/core/derive/index.js';
 import { MANIFEST_FILE, computeManifestDigest, tableFile } from '../../../src/core/evidence/manifest.js';
-import type { AcquisitionEntry } from '../../../src/core/evidence/raw.js';
+import { readRawBody, type AcquisitionEntry } from '../../../src/core/evidence/raw.js';
 import { containerLogs, podInventory } from '../../../src/core/schema/tables.js';
 
 const signal = new AbortController().signal;
@@ -91,7 +91,7 @@ test('every raw file holds the bytes the server sent, and every request it saw i
   const entries = await readAcquisitionIndex(bundleDir);
   const indexed = new Map<string, string[]>();
   for (const e of entries) {
-    const body = e.file ? await readFile(join(bundleDir, e.file)) : Buffer.alloc(0);
+    const body = await readRawBody(bundleDir, e);
     assert.equal(sha(body), e.sha256, `${e.file} hashes as the index says`);
     assert.equal(body.length, e.bytes);
     indexed.set(norm(e.path), [...(indexed.get(norm(e.path)) ?? []), e.sha256]);
@@ -110,7 +110,10 @@ test('every raw file holds the bytes the server sent, and every request it saw i
   assert.equal(manifest.acquisition?.serverVersion?.startsWith('v1.'), true);
   assert.ok(manifest.acquisition?.commandLine.length);
   // Raw file names are opaque: nothing from the cluster names a file.
-  for (const e of entries) if (e.file) assert.match(e.file, /^raw\/\d{6}\.(json|log|bin)$/);
+  for (const e of entries) if (e.file) assert.match(e.file, /^raw\/\d{6}\.(json|log|bin|pack)$/);
+  // Small answers share a pack (no file each); each keeps its own place and hash in the index.
+  const packed = entries.filter((e) => e.file?.endsWith('.pack'));
+  assert.ok(packed.length >= 10 && packed.some((e) => e.offset > 0), `small bodies are packed (${packed.length})`);
 });
 
 test('the same raw evidence derives byte-identical rows; verify --derived re-derives the tables', async () => {
