@@ -90,7 +90,7 @@ test('a missing resource group is a settings problem with the settings one click
 });
 
 test('right after an ingest the workspace timeline says how much has arrived and offers Refresh, which queries again', async () => {
-  emu.limits.ingestionDelayMs = 1000;
+  emu.limits.ingestionDelayMs = 4000;
   try {
     const { dir } = await writeFixtureBundle();
     const cc = context({ 'kubeforensys.azure.resourceGroup': 'rg-arrival' });
@@ -102,7 +102,7 @@ test('right after an ingest the workspace timeline says how much has arrived and
     assert.ok(note, cc.ui.shown.map((s) => s.message).join('\n'));
     assert.match(note.message, /^KubeForenSys: ingested 15 rows at .*; the workspace shows \d+ so far: Log Analytics can take up to 15 minutes/);
     assert.ok(early.source.size < 15);
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, 4100));
     const refresh = cc.timeline.opened.at(-1)!.source;
     assert.equal(refresh.kind, 'workspace');
     assert.ok(refresh.kind === 'workspace' && typeof refresh.refresh === 'number', 'Refresh asks for the workspace again');

@@ -73,7 +73,7 @@ test('an empty result is 204 No Content, which the tool reads as no rows (the SD
 
 test('rows become queryable only after the ingestion delay; the arrival count says how many the workspace shows so far', async () => {
   {
-    const e2 = await startAzureEmulator({ ingestionDelayMs: 1500 });
+    const e2 = await startAzureEmulator({ ingestionDelayMs: 4000 });
     try {
       const conn = emulatorConnection(e2);
       const s2 = await provisionState(conn, 'rg-delay');
@@ -81,9 +81,9 @@ test('rows become queryable only after the ingestion delay; the arrival count sa
       const last = { snapshotId: (await import('../../../src/core/evidence/reader.js').then((m) => m.readManifest(bundle))).snapshotId, rows: r.delivered, at: '2026-12-01T12:00:00Z' };
       const early = await workspaceArrival(conn, s2.workspaceCustomerId, last);
       assert.equal(early.complete, false);
-      assert.equal(early.message, `ingested 33 rows at 2026-12-01T12:00:00Z; the workspace shows 0 so far: Log Analytics can take up to 15 minutes to make new data queryable, refresh in a few minutes.`);
+      assert.equal(early.message, `ingested ${TABLES.length * 3} rows at 2026-12-01T12:00:00Z; the workspace shows 0 so far: Log Analytics can take up to 15 minutes to make new data queryable, refresh in a few minutes.`);
       assert.deepEqual((await queryWorkspaceTimeline(conn, s2.workspaceCustomerId, { filter: emptyFilter() })).rows, [], 'nothing yet (a 204)');
-      await new Promise((r2) => setTimeout(r2, 1600));
+      await new Promise((r2) => setTimeout(r2, 4100));
       assert.equal((await workspaceArrival(conn, s2.workspaceCustomerId, last)).complete, true);
       assert.deepEqual((await queryWorkspaceTimeline(conn, s2.workspaceCustomerId, { filter: emptyFilter() })).rows, await localTimeline(bundle, emptyFilter()));
     } finally {
