@@ -19,7 +19,7 @@ import { ContainerContentScanner, logCitation } from '../detections/contentRules
 import { suspiciousPodRow } from '../detections/rows.js';
 import { ReplayClusterApi } from './replay.js';
 import { RowStamper, type StampSource } from './stamp.js';
-import { containerKey, deriveLogRows, logStreams, readStreamLines, rowsOfLine, type ContainerInfo, type LogStream } from './logs.js';
+import { containerKey, deriveLogRows, logStreams, readStreamLines, rowsOfLine, type ContainerInfo, type LogRowContext, type LogStream } from './logs.js';
 
 /** Goes up whenever the same raw evidence would give different rows. */
 export const DERIVATION_VERSION = 3;
@@ -174,10 +174,14 @@ async function scanStream(bundleDir: string, s: LogStream, scanner: ContainerCon
 /** The container log table, derived from the raw streams, streaming, in batches. */
 export async function* deriveLogBatches(input: DeriveInput, signal?: AbortSignal): AsyncGenerator<RowByTable[typeof containerLogs.name][]> {
   const sig = signal ?? new AbortController().signal;
+  yield* deriveLogRows(await logRowContext(input, sig), logStreams(input.entries), sig);
+}
+
+/** What every log row carries besides its line (the local timeline's columnar path reads the streams with it too). */
+export async function logRowContext(input: DeriveInput, signal: AbortSignal): Promise<LogRowContext> {
   const { objects } = replay(input);
-  const containers = await containerInfo(objects, sig).catch(() => new Map<string, ContainerInfo>());
-  const ctx = { bundleDir: input.bundleDir, snapshotId: input.stamp.snapshotId, cluster: input.stamp.cluster, timeGenerated: input.stamp.timeGenerated, containers };
-  yield* deriveLogRows(ctx, logStreams(input.entries), sig);
+  const containers = await containerInfo(objects, signal).catch(() => new Map<string, ContainerInfo>());
+  return { bundleDir: input.bundleDir, snapshotId: input.stamp.snapshotId, cluster: input.stamp.cluster, timeGenerated: input.stamp.timeGenerated, containers };
 }
 
 /** The container log table row by row. */
