@@ -5,6 +5,7 @@ import { registerCollectCommands, EXIT, UsageError } from './collect.js';
 import { registerScanCommand } from './scan.js';
 import { registerAzureCommands } from './azure.js';
 import { registerExportCommand } from './export.js';
+import { registerCaseCommand } from './case.js';
 import { cliStreams, safeText } from './format.js';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerScanCommand(program);
   registerExportCommand(program);
   registerAzureCommands(program, { stdout, stderr });
+  registerCaseCommand(program, { stdout, stderr });
   // A usage error is one sentence and where to read more, not thirty lines of help.
   program.showHelpAfterError('(see kubeforensys --help)');
   for (const cmd of program.commands) cmd.showHelpAfterError(`(see kubeforensys ${cmd.name()} --help)`);
@@ -30,7 +32,7 @@ export function buildProgram(): Command {
  * bundle) exit 2; everything else 1. No stack traces unless asked.
  */
 function exitCodeForError(err: Error): number {
-  if (['KubeconfigError', 'BundleError', 'UsageError'].includes(err.name)) return EXIT.usage;
+  if (['KubeconfigError', 'BundleError', 'UsageError', 'CaseFileError'].includes(err.name)) return EXIT.usage;
   if (err.name === 'KubeApiError' && (err as Error & { status?: number }).status === 401) return EXIT.usage;
   return EXIT.failed;
 }

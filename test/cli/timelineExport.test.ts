@@ -3,12 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { registerAzureCommands } from '../../src/cli/azure.js';
-import { applyMarkEdit, loadCase, saveCase } from '../../src/core/timeline/caseFile.js';
+import { applyMarkEdit, emptyCase, loadCase, parseCase, saveCase, serializeCase } from '../../src/core/timeline/caseFile.js';
+import { registerCaseCommand } from '../../src/cli/case.js';
 import { writeFixtureBundle, MALICIOUS } from '../extension/bundleFixture.js';
 import { tempDir } from '../extension/tmp.js';
 
@@ -43,4 +44,26 @@ test('timeline --format timesketch prints Timesketch JSONL with the case file\'s
   assert.equal(prov.filterDescription, 'text "onerror"');
   assert.equal(prov.source.snapshotId, manifest.snapshotId);
   assert.match(written.err, new RegExp(`Wrote 1 rows .* sha256 ${prov.sha256}`));
+});
+
+test('case merge unites two analysts\' case files of one bundle and refuses files of different bundles', async () => {
+  const dir = await tempDir('kfs-cli-case-');
+  const a = applyMarkEdit(emptyCase('snap', 'dig'), 'r1', { op: 'star', starred: true }, 'alice');
+  const b = applyMarkEdit(emptyCase('snap', 'dig'), 'r1', { op: 'addTag', tag: 'evidence' }, 'bob');
+  await writeFile(join(dir, 'a.json'), serializeCase(a));
+  await writeFile(join(dir, 'b.json'), serializeCase(b));
+  await writeFile(join(dir, 'other.json'), serializeCase(emptyCase('other-snap', 'dig')));
+  const runCase = async (...args: string[]) => {
+    let out = '';
+    const program = new Command('kubeforensys').exitOverride();
+    registerCaseCommand(program, { stdout: new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }), stderr: new Writable({ write: (_c, _e, cb) => cb() }) });
+    await program.parseAsync(['node', 'kubeforensys', 'case', 'merge', ...args]);
+    return out;
+  };
+  const out = await runCase(join(dir, 'a.json'), join(dir, 'b.json'), '--out', join(dir, 'm.json'));
+  const merged = parseCase(await readFile(join(dir, 'm.json'), 'utf8'));
+  assert.equal(merged.digestOk, true);
+  assert.deepEqual(merged.case.marks.r1, { starred: true, tags: ['evidence'], comments: [] });
+  assert.match(out, /^Merged 1 marked rows and 0 views into .*m\.json \(sha256 [0-9a-f]{64}\)\.\n$/);
+  await assert.rejects(runCase(join(dir, 'a.json'), join(dir, 'other.json'), '--out', join(dir, 'x.json')), { name: 'CaseFileError', message: /different bundles/ });
 });

@@ -70,7 +70,7 @@ export function deleteView(c: CaseFile, name: string, now = new Date()): CaseFil
  */
 export function mergeCases(a: CaseFile, b: CaseFile): CaseFile {
   if (a.snapshotId !== b.snapshotId || a.manifestDigest !== b.manifestDigest)
-    throw new Error(`the case files are about different bundles (snapshot ${a.snapshotId} and ${b.snapshotId})`);
+    throw new CaseFileError(`the case files are about different bundles (snapshot ${a.snapshotId} and ${b.snapshotId})`);
   const marks: Record<string, RowMark> = {};
   for (const id of new Set([...Object.keys(a.marks), ...Object.keys(b.marks)])) {
     const x = a.marks[id];
