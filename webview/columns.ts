@@ -27,12 +27,12 @@ export interface ColumnLayout {
 export const MIN_WIDTH = 36;
 /** The Summary never gets less than this: in a narrow panel the other columns give way first. */
 export const SUMMARY_MIN = 320;
-/** Columns that never shrink below their width (a cut time or star is no use). */
-const RIGID: ReadonlySet<ColumnKey> = new Set(['mark', 'time']);
+/** In a panel too narrow for every column, these give way first (in this order): rows are tinted by source and summaries name the event. */
+export const AUTO_HIDE_ORDER: readonly ColumnKey[] = ['source', 'event', 'namespace', 'technique', 'cluster', 'timeSource', 'tags', 'container', 'severity'];
 
 export const COLUMN_DEFS: readonly ColumnDef[] = [
   { key: 'mark', title: '★', width: 36, text: () => '' },
-  { key: 'time', title: 'Time', width: 188, sort: 'Time', text: (r) => r.Time },
+  { key: 'time', title: 'Time', width: 212, sort: 'Time', text: (r) => r.Time },
   { key: 'source', title: 'Source', width: 100, sort: 'SourceTable', middle: true, text: (r) => r.SourceTable },
   { key: 'event', title: 'Event', width: 88, sort: 'EventType', middle: true, text: (r) => r.EventType },
   { key: 'namespace', title: 'Namespace', width: 88, sort: 'Namespace', middle: true, text: (r) => r.Namespace },
@@ -72,15 +72,30 @@ export function visibleColumns(layout: readonly ColumnLayout[]): ColumnLayout[] 
   return layout.filter((c) => !c.hidden || c.key === 'summary');
 }
 
-/** The CSS grid template: each column at its width (shrinking when the panel is narrow), the Summary taking what is left. */
-export function gridTemplate(layout: readonly ColumnLayout[]): string {
-  return visibleColumns(layout)
-    .map((c) => {
-      if (c.key === 'summary') return `minmax(${SUMMARY_MIN}px, 1fr)`;
-      const w = c.width ?? columnDef(c.key).width;
-      return RIGID.has(c.key) ? `${w}px` : `minmax(${Math.min(w, 48)}px, ${w}px)`;
-    })
-    .join(' ');
+const widthOf = (c: ColumnLayout) => (c.key === 'summary' ? SUMMARY_MIN : (c.width ?? columnDef(c.key).width));
+
+/**
+ * The columns that fit `available` pixels with the Summary at its minimum: the visible ones, less
+ * those that give way first (AUTO_HIDE_ORDER). The saved layout is not changed: a wider panel shows them again.
+ */
+export function fitColumns(layout: readonly ColumnLayout[], available: number): { shown: ColumnLayout[]; autoHidden: ColumnKey[] } {
+  let shown = visibleColumns(layout);
+  let total = shown.reduce((s, c) => s + widthOf(c), 0);
+  const autoHidden: ColumnKey[] = [];
+  for (const key of AUTO_HIDE_ORDER) {
+    if (total <= available) break;
+    const c = shown.find((x) => x.key === key);
+    if (!c) continue;
+    autoHidden.push(key);
+    total -= widthOf(c);
+    shown = shown.filter((x) => x.key !== key);
+  }
+  return { shown, autoHidden };
+}
+
+/** The CSS grid template: each shown column at its width, the Summary taking what is left. */
+export function gridTemplate(shown: readonly ColumnLayout[]): string {
+  return shown.map((c) => (c.key === 'summary' ? `minmax(${SUMMARY_MIN}px, 1fr)` : `${widthOf(c)}px`)).join(' ');
 }
 
 export function resizeColumn(layout: readonly ColumnLayout[], key: ColumnKey, width: number): ColumnLayout[] {

@@ -9,7 +9,7 @@ import { TABLES } from '../src/core/schema/tables.js';
 import type { TimelineSort } from '../src/core/timeline/source.js';
 import type { RowMark } from '../src/core/timeline/marks.js';
 import { el } from './dom.js';
-import { columnDef, gridTemplate, resizeColumn, visibleColumns, type ColumnKey, type ColumnLayout } from './columns.js';
+import { columnDef, fitColumns, gridTemplate, resizeColumn, type ColumnKey, type ColumnLayout } from './columns.js';
 import { formatTime, middleTruncate, timeMark, zoneLabel, type TimeZoneMode } from './format.js';
 
 export const ROW_HEIGHT = 22;
@@ -54,6 +54,9 @@ export class VirtualList {
   private selectedRecordId: string | null = null;
   private frame = 0;
   private layout: ColumnLayout[] = [];
+  /** The columns on screen: the layout's visible ones that fit the width. */
+  private shown: ColumnLayout[] = [];
+  private autoHidden: ColumnKey[] = [];
   private sort: TimelineSort | undefined;
   private zone: TimeZoneMode = 'utc';
   private marks: Readonly<Record<string, RowMark>> = {};
@@ -79,14 +82,27 @@ export class VirtualList {
     this.scroller.addEventListener('keydown', (e) => this.onKey(e));
     this.layer.addEventListener('click', (e) => this.onClick(e));
     this.layer.addEventListener('contextmenu', (e) => this.onContextMenu(e));
-    new ResizeObserver(() => this.schedule()).observe(this.scroller);
+    new ResizeObserver(() => {
+      this.fit();
+      this.schedule();
+    }).observe(this.scroller);
   }
 
   // ---- configuration
 
   setLayout(layout: ColumnLayout[]): void {
     this.layout = layout;
-    this.root.style.setProperty('--kfs-grid', gridTemplate(layout));
+    this.fit(true);
+  }
+
+  /** Fits the columns to the grid's width; rebuilds the header and rows when the set of shown columns changed. */
+  private fit(force = false): void {
+    const { shown, autoHidden } = fitColumns(this.layout, (this.root.clientWidth || 1400) - 20);
+    const changed = force || shown.map((c) => c.key).join() !== this.shown.map((c) => c.key).join();
+    this.shown = shown;
+    this.autoHidden = autoHidden;
+    this.root.style.setProperty('--kfs-grid', gridTemplate(shown));
+    if (!changed) return;
     this.renderHeader();
     this.pool = [];
     this.layer.replaceChildren();
@@ -213,8 +229,10 @@ export class VirtualList {
   // ---- header: sort and resize
 
   private renderHeader(): void {
-    const cells = visibleColumns(this.layout).map((c) => this.headerCell(c));
+    const cells = this.shown.map((c) => this.headerCell(c));
     this.header.replaceChildren(...cells);
+    const summary = this.header.querySelector<HTMLElement>('[data-col="summary"]');
+    if (summary && this.autoHidden.length) summary.title = `Hidden to fit this width: ${this.autoHidden.map((k) => columnDef(k).title).join(', ')} (widen the panel, or choose columns with Columns…)`;
   }
 
   private headerCell(c: ColumnLayout): HTMLElement {
@@ -254,13 +272,15 @@ export class VirtualList {
     handle.addEventListener('pointermove', (e) => {
       if (!start) return;
       this.layout = resizeColumn(this.layout, key, start.width + e.clientX - start.x);
-      this.root.style.setProperty('--kfs-grid', gridTemplate(this.layout));
+      this.shown = this.shown.map((c) => this.layout.find((x) => x.key === c.key) ?? c);
+      this.root.style.setProperty('--kfs-grid', gridTemplate(this.shown));
       this.schedule();
     });
     const end = () => {
       if (!start) return;
       start = undefined;
       this.cb.layoutChanged(this.layout);
+      this.fit();
     };
     handle.addEventListener('pointerup', end);
     handle.addEventListener('pointercancel', end);
@@ -351,7 +371,7 @@ export class VirtualList {
   }
 
   private makeRow(): HTMLElement {
-    const cells = visibleColumns(this.layout).map((c) => el('div', { class: `kfs-cell kfs-col-${c.key}`, attrs: { role: 'gridcell', 'data-col': c.key } }));
+    const cells = this.shown.map((c) => el('div', { class: `kfs-cell kfs-col-${c.key}`, attrs: { role: 'gridcell', 'data-col': c.key } }));
     return el('div', { class: 'kfs-row kfs-data-row', attrs: { role: 'row' } }, ...cells);
   }
 
@@ -370,7 +390,7 @@ export class VirtualList {
     rowEl.classList.toggle('kfs-state', !!mark?.state);
     rowEl.classList.toggle('kfs-continuation', row?.TimeSource === 'previous-line');
     rowEl.classList.toggle('kfs-starred', !!(row && this.marks[row.RecordId]?.starred));
-    const cols = visibleColumns(this.layout);
+    const cols = this.shown;
     for (let c = 0; c < cols.length; c++) {
       const cell = rowEl.children[c] as HTMLElement;
       cell.classList.toggle('kfs-cell-focus', selected && cols[c]!.key === this.focusedColumn);
@@ -486,7 +506,7 @@ export class VirtualList {
     }
     if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
       e.preventDefault();
-      const keys = visibleColumns(this.layout).map((c) => c.key);
+      const keys = this.shown.map((c) => c.key);
       const i = keys.indexOf(this.focusedColumn);
       this.focusedColumn = keys[Math.max(0, Math.min(keys.length - 1, (i < 0 ? keys.length - 1 : i) + (e.key === 'ArrowLeft' ? -1 : 1)))]!;
       this.render();

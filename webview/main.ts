@@ -436,6 +436,7 @@ function setCase(marks: Record<string, RowMark>, views: SavedView[], note: strin
     { value: 'commented', label: 'Commented' },
   ]);
   caseStatus.textContent = note;
+  caseStatus.title = note;
   if (S.detailsRow) details.setMark(marks[S.detailsRow.RecordId]);
   // A "starred only" view follows the stars as they change.
   if (S.markFilter) {
