@@ -4,7 +4,7 @@
 import { tableByName } from '../schema/tables.js';
 import { TEXT_SEARCH_COLUMNS, detailText, textDetailColumns } from './rows.js';
 import { LOG, type Store } from './store.js';
-import { SUMMARY_DIFFERS, type LogTextColumn } from './logRows.js';
+import { NON_UTF8, SUMMARY_DIFFERS, type LogTextColumn } from './logRows.js';
 
 type TextColumn = (typeof TEXT_SEARCH_COLUMNS)[number];
 type RowTest = (p: number) => boolean;
@@ -13,6 +13,7 @@ type RowTest = (p: number) => boolean;
 export class TextCaches {
   genericSummary?: string[];
   genericDetails?: string[];
+  genericTables?: string[];
   logMessage?: string[];
 }
 
@@ -20,9 +21,10 @@ const FIELD_SEPARATOR = '\u0000';
 
 export function textMatcher(s: Store, caches: TextCaches, text: string): RowTest {
   const needle = text.toLowerCase();
-  const columns = TEXT_SEARCH_COLUMNS.map((c) => COLUMN_TESTS[c](s, caches, needle));
+  // A column none of whose values holds the text is left out (the usual case for interned ones).
+  const columns = TEXT_SEARCH_COLUMNS.map((c) => COLUMN_TESTS[c](s, caches, needle)).filter((t): t is RowTest => t !== null);
   const generic = genericDetailsTest(s, caches, needle);
-  const log = logDetailsTest(s, caches, needle);
+  const log = logDetailsTest(s, needle);
   const { kind, ref } = s.cols;
   return (p) => {
     for (const t of columns) if (t(p)) return true;
@@ -33,15 +35,16 @@ export function textMatcher(s: Store, caches: TextCaches, text: string): RowTest
 const flagsOf = (values: readonly string[], needle: string) => Uint8Array.from(values, (v) => (v.toLowerCase().includes(needle) ? 1 : 0));
 
 function interned(values: (s: Store) => readonly string[], ids: (s: Store) => Uint32Array) {
-  return (s: Store, _c: TextCaches, needle: string): RowTest => {
+  return (s: Store, _c: TextCaches, needle: string): RowTest | null => {
     const flags = flagsOf(values(s), needle);
+    if (!flags.includes(1)) return null;
     const col = ids(s);
     return (p) => flags[col[p]!] === 1;
   };
 }
 
 // Every text column has its test; the Record type makes a new one in the schema fail to compile here.
-const COLUMN_TESTS: Record<TextColumn, (s: Store, c: TextCaches, needle: string) => RowTest> = {
+const COLUMN_TESTS: Record<TextColumn, (s: Store, c: TextCaches, needle: string) => RowTest | null> = {
   SourceTable: interned((s) => s.dicts.table.values, (s) => s.cols.table),
   EventType: interned((s) => s.dicts.eventType.values, (s) => s.cols.eventType),
   Cluster: interned((s) => s.dicts.cluster.values, (s) => s.cols.cluster),
@@ -71,7 +74,7 @@ function logMessagesLower(s: Store, caches: TextCaches): string[] {
 
 /** Details of generic rows: every text value of the row, lowercased and joined once. */
 function genericDetailsTest(s: Store, caches: TextCaches, needle: string): (ref: number) => boolean {
-  const tables = s.generic.details.length ? detailTables(s) : [];
+  const tables = (caches.genericTables ??= detailTables(s));
   if (needle.includes(FIELD_SEPARATOR)) return (r) => detailValues(s, tables[r]!, r).some((v) => v.toLowerCase().includes(needle));
   const joined = (caches.genericDetails ??= s.generic.details.map((_, r) => detailValues(s, tables[r]!, r).join(FIELD_SEPARATOR).toLowerCase()));
   return (r) => joined[r]!.includes(needle);
@@ -96,25 +99,27 @@ function detailValues(s: Store, table: string, r: number): string[] {
   return out;
 }
 
-/** Details of log rows: the message per row, the container's values once per stream. */
-function logDetailsTest(s: Store, caches: TextCaches, needle: string): (ref: number) => boolean {
-  const messages = logMessagesLower(s, caches);
+/**
+ * Details of log rows: the container's values once per stream, the exact bytes only on rows that
+ * are not UTF-8. The Message is the Summary test's (a log row's Summary is built from it).
+ */
+function logDetailsTest(s: Store, needle: string): (ref: number) => boolean {
   const streams = s.logs.streams;
   const perStream = (get: (i: number) => string) => flagsOf(streams.map((_, i) => get(i)), needle);
-  const tests: Record<LogTextColumn, (r: number) => boolean> = {
-    Message: (r) => messages[r]!.includes(needle),
+  const tests: Record<LogTextColumn, ((r: number) => boolean) | 'summary' | null> = {
+    Message: 'summary',
     ContainerKind: streamFlag(s, perStream((i) => streams[i]!.info.kind)),
     Image: streamFlag(s, perStream((i) => streams[i]!.info.image)),
     NodeName: streamFlag(s, perStream((i) => streams[i]!.info.node)),
-    MessageBase64: (r) => (s.logs.base64.get(r) ?? '').toLowerCase().includes(needle),
+    MessageBase64: (r) => (s.logs.flags(r) & NON_UTF8) !== 0 && (s.logs.base64.get(r) ?? '').toLowerCase().includes(needle),
   };
-  const list = Object.values(tests);
+  const list = Object.values(tests).filter((t): t is (r: number) => boolean => typeof t === 'function');
   return (r) => {
     for (const t of list) if (t(r)) return true;
     return false;
   };
 }
 
-function streamFlag(s: Store, flags: Uint8Array): (r: number) => boolean {
-  return (r) => flags[s.logs.streamIndex(r)] === 1;
+function streamFlag(s: Store, flags: Uint8Array): ((r: number) => boolean) | null {
+  return flags.includes(1) ? (r) => flags[s.logs.streamIndex(r)] === 1 : null;
 }
