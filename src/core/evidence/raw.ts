@@ -3,6 +3,7 @@
 // index that records every request attempt: what was asked, what came back, where it is kept.
 // This is what an examiner checks; nothing here is rewritten after it is written.
 import { createHash, type Hash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileEntry } from './manifest.js';
@@ -13,6 +14,7 @@ export const RAW_INDEX_FILE = `${RAW_DIR}/index.jsonl`;
 const FILE_MODE = 0o600;
 /** Writes are gathered to at least this size: one syscall per 64 KB, not one per chunk. */
 const WRITE_BATCH = 64 * 1024;
+const PACK_WRITE_BATCH = 1024 * 1024;
 
 /** What kind of request an index entry is, and what the derivation needs to know of it. */
 export type AcquisitionRef =
@@ -77,6 +79,7 @@ export class RawFile {
   constructor(
     readonly relPath: string,
     private readonly fh: FileHandle,
+    private readonly batch = WRITE_BATCH,
   ) {}
 
   /** Queues bytes; resolves when the queue is small enough to accept more (backpressure). */
@@ -86,7 +89,7 @@ export class RawFile {
     this.size += chunk.length;
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= WRITE_BATCH) {
+    if (this.pendingBytes >= this.batch) {
       const prior = this.writing;
       this.flush();
       // At most one batch waits behind the one being written.
@@ -96,14 +99,20 @@ export class RawFile {
 
   private flush(): void {
     if (this.pendingBytes === 0) return;
-    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    const bufs = this.pending;
+    const total = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
     this.writing = this.writing.then(async () => {
       if (this.failure) return;
       try {
-        let off = 0;
-        while (off < buf.length) off += (await this.fh.write(buf, off, buf.length - off)).bytesWritten;
+        // writev: the gathered chunks go out in one call without being copied together first.
+        const { bytesWritten } = await this.fh.writev(bufs);
+        if (bytesWritten < total) {
+          const rest = Buffer.concat(bufs, total).subarray(bytesWritten);
+          let off = 0;
+          while (off < rest.length) off += (await this.fh.write(rest, off, rest.length - off)).bytesWritten;
+        }
       } catch (err) {
         this.failure = err;
       }
@@ -184,24 +193,63 @@ export class RawBody {
 /** A body's place in raw/: the file that holds it and where in that file. */
 export type BodyRef = Pick<AcquisitionEntry, 'file' | 'offset' | 'bytes'>;
 
-/** Reads one recorded body from a bundle (its own file, or its slice of a pack). */
-export async function readRawBody(bundleDir: string, e: BodyRef): Promise<Buffer> {
-  if (!e.file || e.bytes === 0) return Buffer.alloc(0);
-  const fh = await open(join(bundleDir, ...e.file.split('/')), 'r');
-  try {
-    const buf = Buffer.allocUnsafe(e.bytes);
-    let got = 0;
-    while (got < e.bytes) {
-      const { bytesRead } = await fh.read(buf, got, e.bytes - got, (e.offset ?? 0) + got);
-      if (bytesRead === 0) throw new Error(`${e.file} ends before the ${e.bytes} bytes the acquisition index records at offset ${e.offset ?? 0}; run verify on the bundle.`);
-      got += bytesRead;
-    }
-    return buf;
-  } finally {
+/** Read-only, never through a link, never blocking on a FIFO put where a raw file was. */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/** How long an open raw file is kept for the next read: a derivation reads one pack thousands of times. */
+const HANDLE_IDLE_MS = 250;
+
+const handles = new Map<string, { fh: Promise<FileHandle>; timer: NodeJS.Timeout | null }>();
+
+async function openRaw(abs: string, rel: string): Promise<FileHandle> {
+  const fh = await open(abs, READ_FLAGS);
+  if (!(await fh.stat()).isFile()) {
     await fh.close();
+    throw new Error(`${rel} is not a regular file; run verify on the bundle.`);
+  }
+  return fh;
+}
+
+/**
+ * An open handle on a raw file, shared by the reads that follow one another and closed once
+ * none came for HANDLE_IDLE_MS (opening a file costs more than reading a small body from it).
+ */
+async function withRaw<T>(abs: string, rel: string, use: (fh: FileHandle) => Promise<T>): Promise<T> {
+  let h = handles.get(abs);
+  if (!h) {
+    h = { fh: openRaw(abs, rel), timer: null };
+    handles.set(abs, h);
+    h.fh.catch(() => handles.delete(abs));
+  }
+  if (h.timer) clearTimeout(h.timer);
+  const held = h;
+  held.timer = null;
+  try {
+    return await use(await held.fh);
+  } finally {
+    held.timer = setTimeout(() => {
+      if (handles.get(abs) === held) handles.delete(abs);
+      void held.fh.then((fh) => fh.close()).catch(() => undefined);
+    }, HANDLE_IDLE_MS);
+    held.timer.unref();
   }
 }
 
+/** Reads one recorded body from a bundle (its own file, or its slice of a pack). */
+export async function readRawBody(bundleDir: string, e: BodyRef): Promise<Buffer> {
+  if (!e.file || e.bytes === 0) return Buffer.alloc(0);
+  const rel = e.file;
+  const offset = e.offset ?? 0; // format-2 bundles written before packs have no offset
+  return withRaw(join(bundleDir, ...rel.split('/')), rel, async (fh) => {
+    const buf = Buffer.allocUnsafe(e.bytes);
+    let got = 0;
+    while (got < e.bytes) {
+      const { bytesRead } = await fh.read(buf, got, e.bytes - got, offset + got);
+      if (bytesRead === 0) throw new Error(`${rel} ends before the ${e.bytes} bytes the acquisition index records at offset ${offset}; run verify on the bundle.`);
+      got += bytesRead;
+    }
+    return buf;
+  });
+}
 
 /**
  * The raw/ folder of one bundle. Callers open a body file per attempt, stream into it, and
@@ -238,7 +286,8 @@ export class RawStore {
   private async newFile(ext: 'json' | 'log' | 'bin' | 'pack'): Promise<RawFile> {
     if (this.sealed) throw new Error('the evidence bundle is already sealed');
     const rel = `${RAW_DIR}/${String(this.nextFile++).padStart(6, '0')}.${ext}`;
-    return new RawFile(rel, await open(join(this.bundleDir, rel), 'wx', FILE_MODE));
+    // One pack takes every small body: larger writes, fewer hand-offs to the thread pool.
+    return new RawFile(rel, await open(join(this.bundleDir, rel), 'wx', FILE_MODE), ext === 'pack' ? PACK_WRITE_BATCH : WRITE_BATCH);
   }
 
   /** A body to stream an answer into; `ext` names its file should it outgrow a pack. */
