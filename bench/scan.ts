@@ -2,11 +2,14 @@
 // folder (a `kubectl get -o yaml` List export, and a chart-like folder of multi-document files
 // with anchors and merge keys), then runs `scan` over them in a child process and prints the
 // throughput (MB/s), the wall time and the child's peak RSS. --json writes the export as JSON.
+// --content instead times the content rules per log line over ordinary log lines (the derivation's
+// hot path: most lines match nothing) and over lines that pass the gate.
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanPaths } from '../src/cli/scan.js';
+import { contentHits } from '../src/core/detections/contentRules.js';
 
 const MB = 1024 * 1024;
 
@@ -138,8 +141,33 @@ async function child(dir: string): Promise<void> {
   process.stdout.write(JSON.stringify({ seconds, cpuSeconds, findings: r.findings.length, files: r.files, errors: r.errors.length, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 }
 
+const ORDINARY = [
+  'I1127 02:10:00.123456       1 reflector.go:359] Caches populated for *v1.Node from k8s.io/client-go/informers/factory.go:160',
+  '10.244.0.1 - - [27/Nov/2026:02:10:00 +0000] "GET /api/v1/products?page=2 HTTP/1.1" 200 612 "-" "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0"',
+  '{"level":"info","ts":1732673400.123,"caller":"server/handler.go:88","msg":"request served","path":"/healthz","status":200,"latency":"1.2ms"}',
+  '2026-11-27 02:10:00.123 INFO 1 --- [nio-8080-exec-3] c.e.api.OrderController : order 48213 created for customer 991 in 12 ms',
+];
+const GATED = ['W1127 02:10:00.1 1 sync.go:120] connection to node aks-nodepool1-12345678-vmss000001 lost, retrying', '[2026-11-27T02:10:00Z] connected to redis at 10.0.0.5:6379 after 1 attempts'];
+
+/** Nanoseconds per line of contentHits('log'), best of five passes over fresh (flat) strings. */
+function perLine(samples: string[], n = 200_000): number {
+  const lines = Array.from({ length: n }, (_, i) => Buffer.from(`${samples[i % samples.length]} ${i}`).toString('utf8'));
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const t = process.hrtime.bigint();
+    for (const l of lines) contentHits('log', l);
+    best = Math.min(best, Number(process.hrtime.bigint() - t) / n);
+  }
+  return best;
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(process.argv[3]!);
+  if (process.argv.includes('--content')) {
+    console.log(`content rules: ${perLine(ORDINARY).toFixed(0)} ns per ordinary log line, ${perLine(GATED).toFixed(0)} ns per line that passes the gate`);
+    console.log(`load average: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
+    return;
+  }
   const mb = Number(process.argv.slice(2).find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 50);
   const json = process.argv.includes('--json');
   const dir = await mkdtemp(join(tmpdir(), 'kfs-bench-scan-'));

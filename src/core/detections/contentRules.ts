@@ -170,47 +170,6 @@ const WORKLOAD_RULES = new Set<RuleMeta>([
 ]);
 const WORKLOAD_PATTERNS = HISTORY_PATTERNS.filter((p) => WORKLOAD_RULES.has(p.rule));
 
-const SCANNER = /\b(?:sqlmap|nikto|nuclei|masscan|zgrab\d?|gobuster|wfuzz|dirbuster|feroxbuster|wpscan|acunetix|netsparker|openvas|commix|jaeles|arachni|skipfish|w3af|whatweb|zmap|xsstrike|hydra)\b|Fuzz Faster U Fool|Nmap Scripting Engine|\b[\w-]+\.(?:oast\.(?:fun|me|pro|live|site|online)|interact\.sh|burpcollaborator\.net|dnslog\.cn)\b/i;
-const REQUEST_TARGET = /\b(?:GET|POST|PUT|HEAD|DELETE|PATCH|OPTIONS)\s+(\S{1,4096})/;
-const SEP = String.raw`(?:\s|%20|\+)`;
-const INJECTION = new RegExp(
-  [
-    String.raw`(?:\.\.|%2e%2e|%252e%252e)(?:/|%2f|%252f|\\|%5c)(?:\.\.|%2e%2e|%252e%252e)`,
-    String.raw`(?:/|%2f)etc(?:/|%2f)(?:passwd|shadow)\b`,
-    String.raw`(?:;|%3b|\||%7c|&&|%26%26|\x60|%60|\$\(|%24%28)${SEP}*(?:id|whoami|uname|cat${SEP}+(?:/|%2f)etc|wget|curl|nc|bash|sh)\b`,
-    String.raw`[?&](?:cmd|exec|command|shell|execute)=${SEP}*(?:id|whoami|uname|ls|pwd|cat|wget|curl|bash|sh|nc|ncat|python\d?|perl|echo|powershell|cmd(?:\.exe)?)\b`,
-    String.raw`union${SEP}+(?:all${SEP}+)?select\b`,
-    String.raw`'${SEP}*or${SEP}*'?1'?${SEP}*=${SEP}*'?1`,
-    String.raw`<script|%3cscript`,
-    String.raw`\{\{${SEP}*\d+${SEP}*\*${SEP}*\d+${SEP}*\}\}|%7b%7b\d+\*\d+%7d%7d`,
-  ].join('|'),
-  'i',
-);
-
-/** Log rules in groups, each behind a cheap test of its own: a line that passes the gate runs only the groups it can match. */
-const LOG_GROUPS: { gate: RegExp; patterns: Pattern[] }[] = [
-  { gate: /uid=0\(/, patterns: [re(CONTENT_RULES.rootOutput, /\buid=0\([^)\s]{0,32}\)\s+gid=\d/)] },
-  { gate: /\b(?:curl|wget)\b/i, patterns: [re(CONTENT_RULES.logDownload, new RegExp(String.raw`\b(?:curl|wget)\b[^\n]{0,1000}?\b(?:https?|ftp)://${IPV4}\b`, 'i'))] },
-  {
-    gate: /Transformer|TemplatesImpl|ysoserial|jndi/i,
-    patterns: [re(CONTENT_RULES.deserialization, /\b(?:org\.apache\.commons\.collections4?\.functors\.(?:InvokerTransformer|ChainedTransformer|InstantiateTransformer)|com\.sun\.org\.apache\.xalan\.internal\.xsltc\.trax\.TemplatesImpl|ysoserial)\b|\$\{jndi:|%24%7bjndi:/i)],
-  },
-  // Pool URLs and pool domains only: the pool-port pattern of the pod rules matches ordinary host:port text in logs.
-  { gate: /stratum|pool|miner|xmr|nicehash|ethermine/i, patterns: MINER_ARG.slice(0, 2).map((r) => re(CONTENT_RULES.miner, r)) },
-  { gate: /\/dev\/|\/inet\/|\bnc\b|ncat|netcat|socat|mkfifo|mknod|sh -i|socket|telnet|openssl|\|\s*(?:\/bin\/)?(?:ba)?sh\b/i, patterns: SHELL_PATTERNS },
-  { gate: /\d\.\d{1,3}:\d/, patterns: [c2(C2_LOG)] },
-  { gate: /./, patterns: [re(CONTENT_RULES.scanner, SCANNER)] },
-  { gate: /\b(?:GET|POST|PUT|HEAD|DELETE|PATCH|OPTIONS) /, patterns: [{ rule: CONTENT_RULES.injection, find: (t) => { const m = REQUEST_TARGET.exec(t); return m && INJECTION.test(m[1]!) ? m[0] : null; } }] },
-];
-/** Every log rule, for tests and the rule catalogue. */
-export const LOG_RULES: readonly RuleMeta[] = [...new Set(LOG_GROUPS.flatMap((g) => g.patterns.map((p) => p.rule)))];
-
-function runLog(text: string): ContentHit[] {
-  const hits: ContentHit[] = [];
-  for (const g of LOG_GROUPS) if (g.gate.test(text)) hits.push(...run(g.patterns, text).filter((h) => !hits.some((x) => x.rule === h.rule)));
-  return hits;
-}
-
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
@@ -234,6 +193,57 @@ function prefixTrie(words: readonly string[]): string {
   };
   return emit(root);
 }
+
+/** Words at word starts, and marks anywhere, as one case-insensitive trie regex. */
+function wordGate(words: readonly string[], marks: readonly string[] = []): RegExp {
+  return new RegExp(`\\b${prefixTrie(words)}${marks.length ? `|${prefixTrie(marks)}` : ''}`, 'i');
+}
+
+const SCANNER_WORDS = ['sqlmap', 'nikto', 'nuclei', 'masscan', 'zgrab', 'gobuster', 'wfuzz', 'dirbuster', 'feroxbuster', 'wpscan', 'acunetix', 'netsparker', 'openvas', 'commix', 'jaeles', 'arachni', 'skipfish', 'w3af', 'whatweb', 'zmap', 'xsstrike', 'hydra', 'fuzz faster', 'nmap', 'oast', 'interact', 'burpcollaborator', 'dnslog'];
+const SCANNER = /\b(?:sqlmap|nikto|nuclei|masscan|zgrab\d?|gobuster|wfuzz|dirbuster|feroxbuster|wpscan|acunetix|netsparker|openvas|commix|jaeles|arachni|skipfish|w3af|whatweb|zmap|xsstrike|hydra)\b|Fuzz Faster U Fool|Nmap Scripting Engine|\b[\w-]+\.(?:oast\.(?:fun|me|pro|live|site|online)|interact\.sh|burpcollaborator\.net|dnslog\.cn)\b/i;
+const REQUEST_TARGET = /\b(?:GET|POST|PUT|HEAD|DELETE|PATCH|OPTIONS)\s+(\S{1,4096})/;
+const SEP = String.raw`(?:\s|%20|\+)`;
+const INJECTION = new RegExp(
+  [
+    String.raw`(?:\.\.|%2e%2e|%252e%252e)(?:/|%2f|%252f|\\|%5c)(?:\.\.|%2e%2e|%252e%252e)`,
+    String.raw`(?:/|%2f)etc(?:/|%2f)(?:passwd|shadow)\b`,
+    String.raw`(?:;|%3b|\||%7c|&&|%26%26|\x60|%60|\$\(|%24%28)${SEP}*(?:id|whoami|uname|cat${SEP}+(?:/|%2f)etc|wget|curl|nc|bash|sh)\b`,
+    String.raw`[?&](?:cmd|exec|command|shell|execute)=${SEP}*(?:id|whoami|uname|ls|pwd|cat|wget|curl|bash|sh|nc|ncat|python\d?|perl|echo|powershell|cmd(?:\.exe)?)\b`,
+    String.raw`union${SEP}+(?:all${SEP}+)?select\b`,
+    String.raw`'${SEP}*or${SEP}*'?1'?${SEP}*=${SEP}*'?1`,
+    String.raw`<script|%3cscript`,
+    String.raw`\{\{${SEP}*\d+${SEP}*\*${SEP}*\d+${SEP}*\}\}|%7b%7b\d+\*\d+%7d%7d`,
+  ].join('|'),
+  'i',
+);
+
+/** Log rules in groups, each behind a cheap test of its own: a line that passes the gate runs only the groups it can match. */
+const LOG_GROUPS: { gate: RegExp; patterns: Pattern[] }[] = [
+  { gate: /uid=0\(/, patterns: [re(CONTENT_RULES.rootOutput, /\buid=0\([^)\s]{0,32}\)\s+gid=\d/)] },
+  { gate: wordGate(['curl', 'wget']), patterns: [re(CONTENT_RULES.logDownload, new RegExp(String.raw`\b(?:curl|wget)\b[^\n]{0,1000}?\b(?:https?|ftp)://${IPV4}\b`, 'i'))] },
+  {
+    gate: /Transformer|TemplatesImpl|ysoserial|jndi/i,
+    patterns: [re(CONTENT_RULES.deserialization, /\b(?:org\.apache\.commons\.collections4?\.functors\.(?:InvokerTransformer|ChainedTransformer|InstantiateTransformer)|com\.sun\.org\.apache\.xalan\.internal\.xsltc\.trax\.TemplatesImpl|ysoserial)\b|\$\{jndi:|%24%7bjndi:/i)],
+  },
+  // Pool URLs and pool domains only: the pool-port pattern of the pod rules matches ordinary host:port text in logs.
+  { gate: wordGate(['stratum', 'supportxmr', 'nanopool', 'minexmr', '2miners', 'f2pool', 'hashvault', 'moneroocean', 'nicehash', 'ethermine', 'c3pool', 'herominers', 'minergate', 'unmineable', 'xmrpool', 'monerohash', 'dwarfpool', 'xmrig']), patterns: MINER_ARG.slice(0, 2).map((r) => re(CONTENT_RULES.miner, r)) },
+  {
+    gate: wordGate(['nc', 'ncat', 'netcat', 'socat', 'mkfifo', 'mknod', 'socket', 'fsockopen', 'TCPSocket', 'telnet', 'openssl', 'sh -i', 'bash -i'], ['/dev/tcp', '/dev/udp', '/inet/tcp', '|sh', '| sh', '|bash', '| bash', '|/bin/', '| /bin/']),
+    patterns: SHELL_PATTERNS,
+  },
+  { gate: /\d\.\d{1,3}:\d/, patterns: [c2(C2_LOG)] },
+  { gate: wordGate(SCANNER_WORDS), patterns: [re(CONTENT_RULES.scanner, SCANNER)] },
+  { gate: /\b(?:GET|POST|PUT|HEAD|DELETE|PATCH|OPTIONS) /, patterns: [{ rule: CONTENT_RULES.injection, find: (t) => { const m = REQUEST_TARGET.exec(t); return m && INJECTION.test(m[1]!) ? m[0] : null; } }] },
+];
+/** Every log rule, for tests and the rule catalogue. */
+export const LOG_RULES: readonly RuleMeta[] = [...new Set(LOG_GROUPS.flatMap((g) => g.patterns.map((p) => p.rule)))];
+
+function runLog(text: string): ContentHit[] {
+  const hits: ContentHit[] = [];
+  for (const g of LOG_GROUPS) if (g.gate.test(text)) hits.push(...run(g.patterns, text).filter((h) => !hits.some((x) => x.rule === h.rule)));
+  return hits;
+}
+
 
 /** Words at least one of which every log rule needs (each at a word start). */
 const GATE_WORDS = [
@@ -262,9 +272,8 @@ const SEPARATED_COMMAND = String.raw`(?:;|\||\x60|\$\(|&&)\s*(?:/bin/|/usr/bin/)
  * every log rule needs, decide whether any rule's own regex runs; the rules then run in groups
  * behind a cheap test of their own. Words are anchored at word starts and written as a trie.
  */
-const GATE_WORD_RE = new RegExp(`\\b${prefixTrie(GATE_WORDS)}`, 'i');
-const GATE_MARK_RE = new RegExp(`${prefixTrie(GATE_MARKS)}|${SEPARATED_COMMAND}`, 'i');
-const logGate = (t: string): boolean => GATE_WORD_RE.test(t) || GATE_MARK_RE.test(t);
+const LOG_GATE = new RegExp(`\\b${prefixTrie(GATE_WORDS)}|${prefixTrie(GATE_MARKS)}|${SEPARATED_COMMAND}`, 'i');
+const logGate = (t: string): boolean => LOG_GATE.test(t);
 
 /** A miner binary run as a command word (`./xmrig -o ...`, `/tmp/kinsing`). */
 function minerCommand(text: string): string | null {
