@@ -2,7 +2,7 @@
 // computed once per column and then filtered by the matches of any filter (one pass). Interned
 // columns sort by counting (their values are ranked once); Summary and RecordId, whose values are
 // all different, by a multikey quicksort that reads characters without building new strings.
-import type { SortColumn } from '../schema/timeline.js';
+import { TL, type SortColumn } from '../schema/timeline.js';
 import type { TimelineSort } from './source.js';
 import { matchAt, matchCount, type Matches } from './positions.js';
 import { rankOf } from './order.js';
@@ -15,7 +15,7 @@ export class ColumnOrders {
   /** The matches in the sort's order; descending is the exact reverse of ascending. */
   sorted(m: Matches, sort: TimelineSort): Matches {
     const total = matchCount(m);
-    if (sort.column === 'Time') return sort.descending ? { kind: 'list', pos: reversed(m, total) } : m;
+    if (sort.column === TL.Time) return sort.descending ? { kind: 'list', pos: reversed(m, total) } : m;
     const order = this.order(sort.column);
     const inMatch = new Uint8Array(this.s.cols.n);
     for (let k = 0; k < total; k++) inMatch[matchAt(m, k)] = 1;
@@ -45,8 +45,8 @@ export class ColumnOrders {
       Severity: () => countingSort(c.severity, rankOf(d.severity.values)),
       TechniqueId: () => countingSort(c.technique, rankOf(d.technique.values)),
     };
-    if (column === 'Summary') return stringSort(this.s.cols.n, summaryKeys(this.s));
-    if (column === 'RecordId') return recordIdOrder(this.s);
+    if (column === TL.Summary) return stringSort(this.s.cols.n, summaryKeys(this.s));
+    if (column === TL.RecordId) return recordIdOrder(this.s);
     return byValue[column]();
   }
 }

@@ -3,12 +3,13 @@
 // the line had its own timestamp, and whether its time is the collection time. The rule is the
 // schema's; the columnar test (test/core/timeline/columnar.test.ts) holds this to the row path.
 import { containerLogs } from '../schema/tables.js';
+import { COMMON } from '../schema/columns.js';
 import { EVENT_TIME_COLUMN, type TimeSource } from '../schema/timeline.js';
 import { timeSourceOf } from './rows.js';
 import { parseTimeKey, type TimeKey } from './timeKey.js';
 
 const PARSED_COLUMN = 'TimestampParsed' satisfies (typeof containerLogs.specific)[number]['name'];
-const COLLECTED_COLUMN = 'TimeGenerated';
+const COLLECTED_COLUMN = COMMON.TimeGenerated;
 
 export interface LogTimeSources {
   /** The distinct sources, indexed by `of`. */

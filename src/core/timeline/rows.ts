@@ -14,6 +14,7 @@ import {
   TIME_SOURCE_RULES,
   TIMELINE_COLUMNS,
   TIMELINE_PASSTHROUGH,
+  TL,
   type TimeSource,
   type TimeSourceTest,
   type TimelineColumnName,
@@ -64,7 +65,7 @@ function cmp(a: string, b: string): number {
  * The timeline columns free text searches besides Details: every text column except the ids and
  * the time-source flag (RecordId and TimeSource are identifiers, not text).
  */
-export const TEXT_SEARCH_COLUMNS = TIMELINE_COLUMNS.filter((c) => c.type === 'string' && c.name !== 'RecordId' && c.name !== 'TimeSource').map(
+export const TEXT_SEARCH_COLUMNS = TIMELINE_COLUMNS.filter((c) => c.type === 'string' && c.name !== TL.RecordId && c.name !== TL.TimeSource).map(
   (c) => c.name,
 ) as Exclude<TimelineColumnName, 'Time' | 'Details' | 'RecordId' | 'TimeSource'>[];
 
