@@ -4,7 +4,7 @@
 // This is what an examiner checks; nothing here is rewritten after it is written.
 import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileEntry } from './manifest.js';
 
@@ -198,15 +198,32 @@ const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBL
 /** How long an open raw file is kept for the next read: a derivation reads one pack thousands of times. */
 const HANDLE_IDLE_MS = 250;
 
-const handles = new Map<string, { fh: Promise<FileHandle>; timer: NodeJS.Timeout | null }>();
+interface OpenRaw {
+  fh: FileHandle;
+  ino: number;
+  dev: number;
+}
 
-async function openRaw(abs: string, rel: string): Promise<FileHandle> {
+const handles = new Map<string, { open: Promise<OpenRaw>; timer: NodeJS.Timeout | null }>();
+
+async function openRaw(abs: string, rel: string): Promise<OpenRaw> {
   const fh = await open(abs, READ_FLAGS);
-  if (!(await fh.stat()).isFile()) {
+  const st = await fh.stat();
+  if (!st.isFile()) {
     await fh.close();
     throw new Error(`${rel} is not a regular file; run verify on the bundle.`);
   }
-  return fh;
+  return { fh, ino: st.ino, dev: st.dev };
+}
+
+/** True while the path still names the file that is open (a regular file, not a link). */
+async function samePath(abs: string, held: Promise<OpenRaw>): Promise<boolean> {
+  try {
+    const [now, o] = await Promise.all([lstat(abs), held]);
+    return now.isFile() && now.ino === o.ino && now.dev === o.dev;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -215,20 +232,26 @@ async function openRaw(abs: string, rel: string): Promise<FileHandle> {
  */
 async function withRaw<T>(abs: string, rel: string, use: (fh: FileHandle) => Promise<T>): Promise<T> {
   let h = handles.get(abs);
+  // A handle is only reused while the path still names the file it has open (one lstat, not
+  // an open): a file replaced, linked or turned into a FIFO since is opened, and refused, anew.
+  if (h && !(await samePath(abs, h.open))) {
+    if (handles.get(abs) === h) handles.delete(abs);
+    h = undefined;
+  }
   if (!h) {
-    h = { fh: openRaw(abs, rel), timer: null };
+    h = { open: openRaw(abs, rel), timer: null };
     handles.set(abs, h);
-    h.fh.catch(() => handles.delete(abs));
+    h.open.catch(() => handles.delete(abs));
   }
   if (h.timer) clearTimeout(h.timer);
   const held = h;
   held.timer = null;
   try {
-    return await use(await held.fh);
+    return await use((await held.open).fh);
   } finally {
     held.timer = setTimeout(() => {
       if (handles.get(abs) === held) handles.delete(abs);
-      void held.fh.then((fh) => fh.close()).catch(() => undefined);
+      void held.open.then((o) => o.fh.close()).catch(() => undefined);
     }, HANDLE_IDLE_MS);
     held.timer.unref();
   }

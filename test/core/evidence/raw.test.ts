@@ -277,6 +277,19 @@ test('verify never follows a link, never opens a FIFO, and refuses manifest path
     for await (const _ of (await openBundle(bundleDir)).readTable(podInventory.name)) void _;
   }, /not a regular file/);
 
+  // The same for raw evidence: a FIFO or a link in place of the pack is refused, never waited on.
+  const pack = (await readAcquisitionIndex(bundleDir)).find((e) => e.file?.endsWith('.pack'))!.file!;
+  await rm(join(bundleDir, pack));
+  assert.equal(spawnSync('mkfifo', [join(bundleDir, pack)]).status, 0);
+  await assert.rejects(async () => {
+    for await (const _ of (await openBundle(bundleDir)).readTable(containerLogs.name)) void _;
+  }, new RegExp(`${pack.replace('.', '\\.')} is not a regular file`));
+  await rm(join(bundleDir, pack));
+  await symlink('/etc/hostname', join(bundleDir, pack));
+  await assert.rejects(async () => {
+    for await (const _ of (await openBundle(bundleDir)).readTable(containerLogs.name)) void _;
+  }, /ELOOP|not a regular file/);
+
   const mPath = join(bundleDir, MANIFEST_FILE);
   const m = JSON.parse(await readFile(mPath, 'utf8'));
   m.files.push({ path: '../../etc/hostname', size: 1, sha256: 'x' });
