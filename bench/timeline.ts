@@ -1,5 +1,6 @@
 // npm run bench:timeline [-- rows] [--bundle | --raw]: builds a 1,000,000-row timeline through the real
-// loader and prints load time, memory and the median time of the queries the webview asks.
+// loader and prints load time, memory, and the time of the queries the webview asks: filters,
+// free-text search and sorts by a column (first sort of every row, then sorted filters).
 // By default the rows come from memory as JSONL lines (JSON.parse per line, as the bundle
 // reader does, minus the disk); --bundle writes a real sealed bundle first and loads it from disk.
 // --webview then opens the real webview in headless Chromium on the loaded timeline and
@@ -7,7 +8,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BundleWriter, newSnapshotId } from '../test/support/v1BundleWriter.js';
 import { openBundle } from '../src/core/evidence/reader.js';
@@ -16,6 +17,7 @@ import { generateLargeScenario, startKubeEmulator } from '../test/emulators/kube
 import { loadLocalTimeline, type TableSource } from '../src/core/timeline/local.js';
 import { emptyFilter, type TimelineFilter } from '../src/core/timeline/filter.js';
 import { clusterEvents, containerLogs, podInventory, type TableName } from '../src/core/schema/tables.js';
+import { TL, type SortColumn } from '../src/core/schema/timeline.js';
 
 const fromDisk = process.argv.includes('--bundle');
 // --raw: a format-2 bundle collected from the Kubernetes API emulator; its log rows are derived
@@ -121,6 +123,7 @@ function timeIt(make: (run: number) => TimelineFilter, fn: (f: TimelineFilter) =
   return median(times);
 }
 
+console.log(`(load average before loading: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores)`);
 const t0 = performance.now();
 const tl = await loadLocalTimeline(source);
 const loadMs = performance.now() - t0;
@@ -140,6 +143,18 @@ const firstTextFilterMs = performance.now() - t1;
 t1 = performance.now();
 tl.facets();
 const facetsMs = performance.now() - t1;
+/** The first sort by a column of every row (the engine keeps the column's order for the next ones). */
+const firstSortMs = (column: SortColumn, descending = false): number => {
+  const t = performance.now();
+  tl.query(emptyFilter(), { offset: 0, limit: 200, sort: { column, descending } });
+  return performance.now() - t;
+};
+const sorts = {
+  sortSummaryFirstMs: firstSortMs(TL.Summary),
+  sortNamespaceFirstMs: firstSortMs(TL.Namespace),
+  sortRecordIdFirstMs: firstSortMs(TL.RecordId),
+  sortTimeDescMs: firstSortMs(TL.Time, true),
+};
 const results = {
   source: fromRaw ? 'format-2 bundle (log rows derived from raw/)' : fromDisk ? 'bundle on disk' : 'JSONL lines in memory',
   rows: tl.size,
@@ -159,9 +174,14 @@ const results = {
   histogramContainerMs: timeIt(container, (f) => tl.histogram(f, 200)),
   facetsMs,
   detailsOfShownRowMs: timeIt(container, (f) => tl.row(tl.query(f, window).rows[5].RecordId)),
+  ...sorts,
+  // A new filter sorted by a column already sorted once: the filter, then one pass over that order.
+  sortedContainerMs: timeIt(container, (f) => tl.query(f, { ...window, sort: { column: TL.Summary, descending: true } })),
+  sortedTextMs: timeIt((run) => ({ ...emptyFilter(), text: `items/${run}3` }), (f) => tl.query(f, { ...window, sort: { column: TL.Namespace, descending: false } })),
   detailsColdLookupMs: timeIt(() => emptyFilter(), (_f) => tl.row(`${containerLogs.name}:90:${Math.floor(total * 0.8)}`)),
 };
 for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(22)} ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : v}`);
+console.log(`(load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
 if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
 
 if (withWebview) {

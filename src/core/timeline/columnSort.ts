@@ -1,7 +1,7 @@
 // Sorting by a column: every position ordered by the column's value, ties in timeline order,
 // computed once per column and then filtered by the matches of any filter (one pass). Interned
-// columns sort by counting (their values are ranked once); Summary and RecordId, whose values are
-// all different, by a multikey quicksort that reads characters without building new strings.
+// columns sort by counting (their values are ranked once); Summary, whose values are all
+// different, by a comparison sort; RecordId mostly by the log rows' own numbering.
 import { TL, type SortColumn } from '../schema/timeline.js';
 import type { TimelineSort } from './source.js';
 import { matchAt, matchCount, type Matches } from './positions.js';
@@ -73,65 +73,19 @@ function summaryKeys(s: Store): string[] {
   return out;
 }
 
-/** Positions ordered by keys[p] (code units), ties by position: a 3-way radix quicksort. */
+/**
+ * Positions ordered by keys[p] (code units), ties by position. The engine's comparison sort:
+ * V8 compares flat strings natively, which measured several times faster than a radix
+ * quicksort in JavaScript on log lines that share long prefixes.
+ */
 export function stringSort(n: number, keys: readonly string[]): Uint32Array {
-  const a = new Uint32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  const stack: number[] = [0, n, 0];
-  while (stack.length) {
-    const d = stack.pop()!;
-    const hi = stack.pop()!;
-    const lo = stack.pop()!;
-    if (hi - lo < 2) continue;
-    if (hi - lo < 16) {
-      insertionSort(a, lo, hi, keys, d);
-      continue;
-    }
-    const pivot = charAt(keys[a[(lo + hi) >>> 1]!]!, d);
-    let lt = lo;
-    let gt = hi - 1;
-    let i = lo;
-    while (i <= gt) {
-      const ch = charAt(keys[a[i]!]!, d);
-      if (ch < pivot) swap(a, lt++, i++);
-      else if (ch > pivot) swap(a, i, gt--);
-      else i++;
-    }
-    stack.push(lo, lt, d, gt + 1, hi, d);
-    // Keys that ended together are equal: they go in position order.
-    if (pivot < 0) a.subarray(lt, gt + 1).sort();
-    else stack.push(lt, gt + 1, d + 1);
-  }
-  return a;
-}
-
-const charAt = (s: string, d: number) => (d < s.length ? s.charCodeAt(d) : -1);
-
-function swap(a: Uint32Array, i: number, j: number): void {
-  const t = a[i]!;
-  a[i] = a[j]!;
-  a[j] = t;
-}
-
-function insertionSort(a: Uint32Array, lo: number, hi: number, keys: readonly string[], d: number): void {
-  for (let i = lo + 1; i < hi; i++) {
-    const v = a[i]!;
-    let j = i - 1;
-    while (j >= lo && greater(keys, a[j]!, v, d)) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = v;
-  }
-}
-
-/** keys[x] after keys[y], comparing from character d (the characters before are equal), ties by position. */
-function greater(keys: readonly string[], x: number, y: number, d: number): boolean {
-  const kx = keys[x]!;
-  const ky = keys[y]!;
-  const sx = d === 0 ? kx : kx.slice(d);
-  const sy = d === 0 ? ky : ky.slice(d);
-  return sx !== sy ? sx > sy : x > y;
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((x, y) => {
+    const a = keys[x]!;
+    const b = keys[y]!;
+    return a < b ? -1 : a > b ? 1 : x - y;
+  });
+  return Uint32Array.from(order);
 }
 
 /**

@@ -60,11 +60,15 @@ function comparator(x: OrderInput): Cmp {
   };
 }
 
-/** Each value's rank in code-unit order (how rows.ts compares table names). */
+/** Each value's rank in code-unit order (how rows.ts compares strings); equal values share a rank. */
 export function rankOf(values: readonly string[]): Uint32Array {
   const ids = values.map((_, id) => id).sort((a, b) => (values[a]! < values[b]! ? -1 : values[a]! > values[b]! ? 1 : 0));
   const rank = new Uint32Array(values.length);
-  ids.forEach((id, i) => (rank[id] = i));
+  let r = 0;
+  ids.forEach((id, i) => {
+    if (i > 0 && values[id] !== values[ids[i - 1]!]) r++;
+    rank[id] = r;
+  });
   return rank;
 }
 

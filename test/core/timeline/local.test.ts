@@ -7,7 +7,7 @@ import { loadLocalTimeline, timelineFromRows, type TableSource } from '../../../
 import { compareTimelineRows, matchesFilter, toTimelineRow } from '../../../src/core/timeline/rows.js';
 import { emptyFilter, type TimelineFilter } from '../../../src/core/timeline/filter.js';
 import { TABLES, clusterEvents, containerLogs, suspiciousPods, type TableName } from '../../../src/core/schema/tables.js';
-import { SEVERITIES, type TimelineRow } from '../../../src/core/schema/timeline.js';
+import { SEVERITIES, SORT_COLUMNS, type TimelineRow } from '../../../src/core/schema/timeline.js';
 import { BundleWriter, newSnapshotId } from '../../support/v1BundleWriter.js';
 import { openBundle } from '../../../src/core/evidence/reader.js';
 
@@ -151,6 +151,12 @@ test('indexed answers equal the brute-force filter and order over the same rows,
       assert.equal(s.counts.reduce((a, b) => a + b, 0), dated.filter((x) => x.SourceTable === table).length);
     }
     assert.equal(h.series.length, new Set(dated.map((x) => x.SourceTable)).size);
+    // Sorted by a column: by its value, ties in timeline order; descending is the exact reverse.
+    const column = SORT_COLUMNS[i % SORT_COLUMNS.length]!;
+    const value = (x: TimelineRow) => String(x[column]);
+    const byColumn = expected.map((x, k) => ({ x, k })).sort((a, b) => (value(a.x) < value(b.x) ? -1 : value(a.x) > value(b.x) ? 1 : a.k - b.k)).map((e) => e.x);
+    const descending = i % 2 === 1;
+    assert.deepEqual(tl.query(f, { offset: 0, limit: 1e9, sort: { column, descending } }).rows, descending ? byColumn.reverse() : byColumn, `sorted by ${column}`);
     if (expected.length > 0 && expected.length < expectedAll.length) nonTrivial++;
   }
   assert.ok(nonTrivial > 100, `most random filters select a proper subset (${nonTrivial})`);
