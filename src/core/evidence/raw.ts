@@ -204,7 +204,14 @@ interface OpenRaw {
   dev: number;
 }
 
-const handles = new Map<string, { open: Promise<OpenRaw>; timer: NodeJS.Timeout | null }>();
+interface Held {
+  open: Promise<OpenRaw>;
+  /** Reads using it now: it is closed only when none is and none came for HANDLE_IDLE_MS. */
+  users: number;
+  timer: NodeJS.Timeout | null;
+}
+
+const handles = new Map<string, Held>();
 
 async function openRaw(abs: string, rel: string): Promise<OpenRaw> {
   const fh = await open(abs, READ_FLAGS);
@@ -231,29 +238,51 @@ async function samePath(abs: string, held: Promise<OpenRaw>): Promise<boolean> {
  * none came for HANDLE_IDLE_MS (opening a file costs more than reading a small body from it).
  */
 async function withRaw<T>(abs: string, rel: string, use: (fh: FileHandle) => Promise<T>): Promise<T> {
-  let h = handles.get(abs);
-  // A handle is only reused while the path still names the file it has open (one lstat, not
-  // an open): a file replaced, linked or turned into a FIFO since is opened, and refused, anew.
-  if (h && !(await samePath(abs, h.open))) {
-    if (handles.get(abs) === h) handles.delete(abs);
-    h = undefined;
+  const held = acquire(abs, rel);
+  try {
+    // Reused only while the path still names the file that is open (one lstat, not an open):
+    // a file replaced, linked or turned into a FIFO since is opened, and refused, anew.
+    if (await samePath(abs, held.open)) return await use((await held.open).fh);
+    if (handles.get(abs) === held) handles.delete(abs);
+    return await withFresh(abs, rel, use);
+  } finally {
+    release(abs, held);
   }
+}
+
+function acquire(abs: string, rel: string): Held {
+  let h = handles.get(abs);
   if (!h) {
-    h = { open: openRaw(abs, rel), timer: null };
+    h = { open: openRaw(abs, rel), users: 0, timer: null };
     handles.set(abs, h);
-    h.open.catch(() => handles.delete(abs));
+    const created = h;
+    created.open.catch(() => {
+      if (handles.get(abs) === created) handles.delete(abs);
+    });
   }
   if (h.timer) clearTimeout(h.timer);
-  const held = h;
-  held.timer = null;
+  h.timer = null;
+  h.users++;
+  return h;
+}
+
+function release(abs: string, h: Held): void {
+  if (--h.users > 0) return;
+  h.timer = setTimeout(() => {
+    if (h.users > 0) return;
+    if (handles.get(abs) === h) handles.delete(abs);
+    void h.open.then((o) => o.fh.close()).catch(() => undefined);
+  }, HANDLE_IDLE_MS);
+  h.timer.unref();
+}
+
+/** A stale handle was found: forget it and read through a handle of the file there now. */
+async function withFresh<T>(abs: string, rel: string, use: (fh: FileHandle) => Promise<T>): Promise<T> {
+  const o = await openRaw(abs, rel);
   try {
-    return await use((await held.open).fh);
+    return await use(o.fh);
   } finally {
-    held.timer = setTimeout(() => {
-      if (handles.get(abs) === held) handles.delete(abs);
-      void held.open.then((o) => o.fh.close()).catch(() => undefined);
-    }, HANDLE_IDLE_MS);
-    held.timer.unref();
+    await o.fh.close();
   }
 }
 
