@@ -321,6 +321,13 @@ export class Workbench {
   async widenSideBar(width: number): Promise<void> {
     const box = await this.sideBar().boundingBox();
     if (!box || box.width >= width) return;
+    await this.resizeSideBar(width);
+  }
+
+  /** Drags the side bar's sash to `width` (either way), e.g. back to a usual width before a timeline screenshot. */
+  async resizeSideBar(width: number): Promise<void> {
+    const box = await this.sideBar().boundingBox();
+    if (!box) return;
     const edge = box.x + box.width;
     for (const sash of await this.page.locator('.monaco-sash.vertical').all()) {
       const s = await sash.boundingBox();

@@ -70,7 +70,13 @@ export async function renderedRows(frame: Frame): Promise<(RenderedRow & { selec
       selected: e.getAttribute('aria-selected') === 'true',
       starred: e.classList.contains('kfs-starred'),
       // Cells by column key; the full value where a cell shows a cut one (its tooltip).
-      cells: Object.fromEntries([...e.children].map((c) => [(c as HTMLElement).dataset.col ?? '', ((c as HTMLElement).dataset.col === 'pod' || (c as HTMLElement).dataset.col === 'container' || (c as HTMLElement).dataset.col === 'namespace') && (c as HTMLElement).title ? (c as HTMLElement).title : (c.textContent ?? '')])),
+      cells: Object.fromEntries(
+        [...e.children].map((c) => {
+          const col = (c as HTMLElement).dataset.col ?? '';
+          const cut = col !== 'time' && col !== 'summary' && col !== 'mark' && (c as HTMLElement).title;
+          return [col, cut ? (c as HTMLElement).title : (c.textContent ?? '')];
+        }),
+      ),
     })),
   );
   return raw
