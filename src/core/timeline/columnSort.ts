@@ -103,6 +103,19 @@ function recordIdOrder(s: Store): Uint32Array {
   }
   const ids = genericPos.map((p) => recordIdAt(s, p));
   const g = stringSort(genericPos.length, ids);
+  // An id that does not start with the log prefix P compares with every P+digits as it does
+  // with P itself: the log rows then go in one block, with no id built for them.
+  const prefix = s.logs.prefix;
+  if (!ids.some((id) => id.startsWith(prefix))) {
+    const out = new Uint32Array(n);
+    let o = 0;
+    let k = 0;
+    while (k < g.length && ids[g[k]!]! < prefix) out[o++] = genericPos[g[k++]!]!;
+    out.set(logPos, o);
+    o += logPos.length;
+    while (k < g.length) out[o++] = genericPos[g[k++]!]!;
+    return out;
+  }
   const out = new Uint32Array(n);
   let i = 0;
   let j = 0;

@@ -34,7 +34,8 @@ export class LogRows {
   readonly base64 = new Map<number, string>();
   /** LinePart of the pieces of over-long lines, by row (0 elsewhere). */
   readonly linePart = new Map<number, number>();
-  private readonly prefix: string;
+  /** What every log RecordId of this snapshot starts with. */
+  readonly prefix: string;
 
   constructor(private readonly snapshotId: string) {
     this.prefix = logRecordPrefix(snapshotId);

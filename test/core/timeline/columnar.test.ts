@@ -93,4 +93,6 @@ test('filters, free text and sorts over the columnar rows answer as the row sema
   const bySummary = [...expected].sort((a, b) => (a.Summary < b.Summary ? -1 : a.Summary > b.Summary ? 1 : 0));
   assert.deepEqual(tl.query(emptyFilter(), { offset: 0, limit: 1e6, sort: { column: 'Summary', descending: false } }).rows, bySummary);
   assert.deepEqual(tl.query(emptyFilter(), { offset: 0, limit: 1e6, sort: { column: 'Summary', descending: true } }).rows, [...bySummary].reverse());
+  const byRecordId = [...expected].sort((a, b) => (a.RecordId < b.RecordId ? -1 : a.RecordId > b.RecordId ? 1 : 0));
+  assert.deepEqual(tl.query(emptyFilter(), { offset: 0, limit: 1e6, sort: { column: 'RecordId', descending: false } }).rows, byRecordId, 'log rows and the other tables by RecordId');
 });
