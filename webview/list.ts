@@ -367,7 +367,8 @@ export class VirtualList {
     if (!ctx) return;
     ctx.font = getComputedStyle(this.scroller).font;
     const w = ctx.measureText('abcdefghijklmnopqrstuvwxyz0123456789-').width / 37;
-    if (w > 3 && w < 20) this.charWidth = w + 0.01;
+    // A little above the average: names are not all lowercase, and a cut that still overflows gets a second, end ellipsis.
+    if (w > 3 && w < 20) this.charWidth = w * 1.12;
   }
 
   private makeRow(): HTMLElement {

@@ -117,7 +117,7 @@ test('columns can be hidden and moved from the column menu, and long names are c
   await page.locator('#kfs-text input').fill('long pod line');
   await waitStatus(page, 1);
   const [r] = await renderedRows(page);
-  assert.match(r!.cells.pod!, /^payments.*….*x2k9p-zq$/, `cut in the middle, its distinguishing end kept: ${r!.cells.pod}`);
+  assert.match(r!.cells.pod!, /^paym.*….*k9p-zq$/, `cut in the middle, its distinguishing end kept: ${r!.cells.pod}`);
   assert.equal(r!.titles.pod, LONG_POD);
   await page.locator('.kfs-data-row [data-col="pod"]').first().click({ button: 'right' });
   await page.locator('#kfs-menu-copy-cell').click();
