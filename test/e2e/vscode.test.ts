@@ -403,7 +403,7 @@ scenario('3. cancellation on a large cluster: the bundle on disk verifies and is
   await wb.runCommand('KubeForenSys: Collect Forensic Snapshot');
   await seen;
   // Wait until the container logs are being read, so the cancel lands mid-collection.
-  await progress.locator('.notification-list-item-message', { hasText: /Container logs \(\d\/\d\): [\d,]+\/[\d,]+/ }).waitFor({ timeout: 60_000 });
+  await progress.locator('.notification-list-item-message', { hasText: /Container logs \(\d+\/\d+\): [\d,]+\/[\d,]+/ }).waitFor({ timeout: 60_000 });
   await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
 
   const summary = wb.notification(/Collection cancelled; the bundle holds what was collected/);
