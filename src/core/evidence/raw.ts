@@ -202,6 +202,7 @@ interface OpenRaw {
   fh: FileHandle;
   ino: number;
   dev: number;
+  size: number;
 }
 
 interface Held {
@@ -220,16 +221,16 @@ async function openRaw(abs: string, rel: string): Promise<OpenRaw> {
     await fh.close();
     throw new Error(`${rel} is not a regular file; run verify on the bundle.`);
   }
-  return { fh, ino: st.ino, dev: st.dev };
+  return { fh, ino: st.ino, dev: st.dev, size: st.size };
 }
 
-/** True while the path still names the file that is open (a regular file, not a link). */
-async function samePath(abs: string, held: Promise<OpenRaw>): Promise<boolean> {
+/** The file's size now while the path still names the file that is open (a regular file, not a link); null otherwise. */
+async function sizeIfSame(abs: string, held: Promise<OpenRaw>): Promise<number | null> {
   try {
     const [now, o] = await Promise.all([lstat(abs), held]);
-    return now.isFile() && now.ino === o.ino && now.dev === o.dev;
+    return now.isFile() && now.ino === o.ino && now.dev === o.dev ? now.size : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -237,12 +238,13 @@ async function samePath(abs: string, held: Promise<OpenRaw>): Promise<boolean> {
  * An open handle on a raw file, shared by the reads that follow one another and closed once
  * none came for HANDLE_IDLE_MS (opening a file costs more than reading a small body from it).
  */
-async function withRaw<T>(abs: string, rel: string, use: (fh: FileHandle) => Promise<T>): Promise<T> {
+async function withRaw<T>(abs: string, rel: string, use: (fh: FileHandle, size: number) => Promise<T>): Promise<T> {
   const held = acquire(abs, rel);
   try {
     // Reused only while the path still names the file that is open (one lstat, not an open):
     // a file replaced, linked or turned into a FIFO since is opened, and refused, anew.
-    if (await samePath(abs, held.open)) return await use((await held.open).fh);
+    const size = await sizeIfSame(abs, held.open);
+    if (size !== null) return await use((await held.open).fh, size);
     if (handles.get(abs) === held) handles.delete(abs);
     return await withFresh(abs, rel, use);
   } finally {
@@ -277,10 +279,10 @@ function release(abs: string, h: Held): void {
 }
 
 /** A stale handle was found: forget it and read through a handle of the file there now. */
-async function withFresh<T>(abs: string, rel: string, use: (fh: FileHandle) => Promise<T>): Promise<T> {
+async function withFresh<T>(abs: string, rel: string, use: (fh: FileHandle, size: number) => Promise<T>): Promise<T> {
   const o = await openRaw(abs, rel);
   try {
-    return await use(o.fh);
+    return await use(o.fh, o.size);
   } finally {
     await o.fh.close();
   }
@@ -291,7 +293,12 @@ export async function readRawBody(bundleDir: string, e: BodyRef): Promise<Buffer
   if (!e.file || e.bytes === 0) return Buffer.alloc(0);
   const rel = e.file;
   const offset = e.offset ?? 0; // format-2 bundles written before packs have no offset
-  return withRaw(join(bundleDir, ...rel.split('/')), rel, async (fh) => {
+  return withRaw(join(bundleDir, ...rel.split('/')), rel, async (fh, size) => {
+    // The index is checked against the file before anything is allocated: an index edited to
+    // claim terabytes gets a sentence, not an allocation failure.
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(e.bytes) || offset < 0 || offset + e.bytes > size) {
+      throw new Error(`${rel} holds ${size} bytes, not the ${e.bytes} bytes at offset ${offset} the acquisition index records; run verify on the bundle.`);
+    }
     const buf = Buffer.allocUnsafe(e.bytes);
     let got = 0;
     while (got < e.bytes) {

@@ -299,6 +299,18 @@ test('verify never follows a link, never opens a FIFO, and refuses manifest path
   assert.ok(r.problems.some((p) => p.kind === 'manifest' && /outside the bundle/.test(p.detail)));
 });
 
+test('an acquisition index edited to claim more bytes than its raw file holds gets a sentence, not an allocation failure', async () => {
+  const { bundleDir } = await snapshot();
+  const indexPath = join(bundleDir, 'raw', 'index.jsonl');
+  const lines = (await readFile(indexPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as AcquisitionEntry);
+  const log = lines.find((e) => e.ref.kind === 'log' && e.bytes > 0)!;
+  log.bytes = 1e12;
+  await writeFile(indexPath, lines.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  await assert.rejects(async () => {
+    for await (const _ of (await openBundle(bundleDir)).readTable(containerLogs.name)) void _;
+  }, new RegExp(`holds \\d+ bytes, not the 1000000000000 bytes at offset \\d+ the acquisition index records`));
+});
+
 test('a bundle from a newer format is refused in one sentence', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kfs-future-'));
   await writeFile(join(dir, MANIFEST_FILE), JSON.stringify({ formatVersion: 9, files: [] }));
