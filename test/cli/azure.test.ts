@@ -4,8 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Command } from 'commander';
-import { registerAzureCommands } from '../../src/cli/azure.js';
+import { runAzureCommands } from './run.js';
 import { TABLES } from '../../src/core/schema/tables.js';
 import { startAzureEmulator, type AzureEmulator } from '../emulators/azure/server.js';
 import { TEST_ENDPOINTS_ENV } from '../../src/core/azure/testEndpoints.js';
@@ -27,15 +26,7 @@ after(async () => {
   await emu.close();
 });
 
-async function run(...args: string[]): Promise<{ out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) => new Writable({ write: (c, _e, cb) => (append(String(c)), cb()) });
-  const program = new Command('kubeforensys').exitOverride();
-  registerAzureCommands(program, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
-  await program.parseAsync(['node', 'kubeforensys', ...args]);
-  return { out, err };
-}
+const run = runAzureCommands;
 
 test('provision, ingest, then `timeline --workspace` prints the same rows as `timeline BUNDLE` (jsonl and csv)', async () => {
   const plan = await run('provision', '--plan', '--resource-group', 'rg-cli');

@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { Command } from 'commander';
+import { registerAzureCommands } from '../../src/cli/azure.js';
 
 export const CLI = resolve('src/cli/main.ts');
 
@@ -83,4 +86,15 @@ export async function until(ok: () => boolean, what: string, ms = 180_000): Prom
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The Azure and timeline subcommands run in this process, their output captured (for tests that talk to the in-process Azure emulator). */
+export async function runAzureCommands(...args: string[]): Promise<{ out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void) => new Writable({ write: (c, _e, cb) => (append(String(c)), cb()) });
+  const program = new Command('kubeforensys').exitOverride();
+  registerAzureCommands(program, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
+  await program.parseAsync(['node', 'kubeforensys', ...args]);
+  return { out, err };
 }

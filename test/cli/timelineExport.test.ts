@@ -7,21 +7,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { registerAzureCommands } from '../../src/cli/azure.js';
+import { runAzureCommands } from './run.js';
 import { applyMarkEdit, emptyCase, loadCase, parseCase, saveCase, serializeCase } from '../../src/core/timeline/caseFile.js';
 import { registerCaseCommand } from '../../src/cli/case.js';
 import { writeFixtureBundle, MALICIOUS } from '../extension/bundleFixture.js';
 import { tempDir } from '../extension/tmp.js';
 
-async function run(...args: string[]): Promise<{ out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) => new Writable({ write: (c, _e, cb) => (append(String(c)), cb()) });
-  const program = new Command('kubeforensys').exitOverride();
-  registerAzureCommands(program, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
-  await program.parseAsync(['node', 'kubeforensys', ...args]);
-  return { out, err };
-}
+const run = runAzureCommands;
 
 test('timeline --format timesketch prints Timesketch JSONL with the case file\'s tags; --out writes the file and its provenance', async () => {
   const { dir, manifest } = await writeFixtureBundle();

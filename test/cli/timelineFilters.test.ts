@@ -3,17 +3,11 @@
 // --workload names a template's findings, --record narrows to the starred rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
-import { Command } from 'commander';
-import { registerAzureCommands } from '../../src/cli/azure.js';
+import { runAzureCommands } from './run.js';
 import { writeFixtureBundle } from '../extension/bundleFixture.js';
 
 async function rows(...args: string[]): Promise<Record<string, unknown>[]> {
-  let out = '';
-  const sink = (append: (s: string) => void) => new Writable({ write: (c, _e, cb) => (append(String(c)), cb()) });
-  const program = new Command('kubeforensys').exitOverride();
-  registerAzureCommands(program, { stdout: sink((s) => (out += s)), stderr: sink(() => {}) });
-  await program.parseAsync(['node', 'kubeforensys', 'timeline', ...args, '--format', 'jsonl']);
+  const { out } = await runAzureCommands('timeline', ...args, '--format', 'jsonl');
   return out.trim() === '' ? [] : out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
