@@ -4,7 +4,7 @@ import type { KubeObject } from '../collectors/types.js';
 import { normalizeTime } from '../schema/time.js';
 import { EXPOSURE_RULES, POD_RULES } from './rules.js';
 import { isPlaceholder, isSecretName, maskedValue, secretValueKind } from './secrets.js';
-import { technique } from './techniques.js';
+import { findingHead } from './techniques.js';
 import { oneLine, type Finding, type RuleMeta, type Severity } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -13,14 +13,8 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function finding(o: KubeObject, meta: RuleMeta, severity: Severity, fieldPath: string, fieldValue: string, explanation: string, baseline = false): Finding {
-  const tech = technique(meta.techniqueId);
   return {
-    ruleId: meta.id,
-    title: meta.title,
-    severity,
-    techniqueId: tech.id,
-    techniqueName: tech.name,
-    tactics: [...tech.tactics],
+    ...findingHead(meta, severity),
     resource: { kind: o.kind ?? '', namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '', container: '' },
     podName: '',
     fieldPath,

@@ -6,7 +6,7 @@
 import { MINER_ARG, MINER_IMAGE } from './miners.js';
 import { maskSecrets } from './secrets.js';
 import { CONTENT_RULES } from './rules.js';
-import { technique } from './techniques.js';
+import { findingHead } from './techniques.js';
 import { oneLine, type Finding, type RuleMeta } from './types.js';
 
 export type ContentSource = 'history' | 'log';
@@ -317,15 +317,9 @@ function bounded(s: string, max: number): string {
 }
 
 function stamp(source: ContentSource, text: string, origin: ContentOrigin, hit: ContentHit): Finding {
-  const tech = technique(hit.rule.techniqueId);
   const what = source === 'history' ? 'A command in the shell history' : 'A log line';
   return {
-    ruleId: hit.rule.id,
-    title: hit.rule.title,
-    severity: hit.rule.severity,
-    techniqueId: tech.id,
-    techniqueName: tech.name,
-    tactics: [...tech.tactics],
+    ...findingHead(hit.rule, hit.rule.severity),
     resource: { kind: 'Pod', namespace: origin.namespace, name: origin.pod, container: origin.container },
     podName: origin.pod,
     fieldPath: origin.fieldPath,
@@ -376,15 +370,9 @@ export class ContainerContentScanner {
   capFinding(): Finding | null {
     if (this.dropped === 0) return null;
     const meta = CONTENT_RULES.capped;
-    const tech = technique(meta.techniqueId);
     const where = `container ${JSON.stringify(this.where.container)} in Pod ${this.where.namespace}/${this.where.pod}`;
     return {
-      ruleId: meta.id,
-      title: meta.title,
-      severity: 'info',
-      techniqueId: tech.id,
-      techniqueName: tech.name,
-      tactics: [...tech.tactics],
+      ...findingHead(meta, 'info'),
       resource: { kind: 'Pod', namespace: this.where.namespace, name: this.where.pod, container: this.where.container },
       podName: this.where.pod,
       fieldPath: `${this.source === 'log' ? 'log' : 'history:'}(cap)`,

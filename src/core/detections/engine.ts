@@ -5,7 +5,7 @@ import { podTargets, type PodTarget } from './podTargets.js';
 import { evaluatePodTarget, type PodRuleContext } from './podRules.js';
 import { effectivePermissions, type RbacObjects } from './rbacAnalysis.js';
 import { rbacFindings, riskyServiceAccounts } from './rbacRules.js';
-import { technique } from './techniques.js';
+import { findingHead } from './techniques.js';
 import { configMapFindings, exposureFindings } from './configRules.js';
 import { oneLine, severityRank, type Finding } from './types.js';
 
@@ -24,14 +24,8 @@ export interface PodDetectExtras {
 }
 
 function stamp(t: PodTarget, baseline: boolean, raw: ReturnType<typeof evaluatePodTarget>[number]): Finding {
-  const tech = technique(raw.rule.techniqueId);
   return {
-    ruleId: raw.rule.id,
-    title: raw.rule.title,
-    severity: raw.severity ?? raw.rule.severity,
-    techniqueId: tech.id,
-    techniqueName: tech.name,
-    tactics: [...tech.tactics],
+    ...findingHead(raw.rule, raw.severity ?? raw.rule.severity),
     resource: { kind: t.kind, namespace: t.namespace, name: t.name, container: raw.container },
     podName: t.podName,
     fieldPath: raw.fieldPath,

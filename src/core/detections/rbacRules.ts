@@ -3,7 +3,7 @@
 // resource of every group) only the cluster-admin or wildcard finding is reported for that scope:
 // the narrower rules (secrets, exec, ...) are implied and would only bury it.
 import { RBAC_RULES } from './rules.js';
-import { technique } from './techniques.js';
+import { findingHead } from './techniques.js';
 import { oneLine, type Finding, type RuleMeta, type Severity } from './types.js';
 import type { BaselineRbac } from './baseline.js';
 import { BUILT_IN_CLUSTER_ROLES, isDefaultBinding } from './builtinRbac.js';
@@ -163,15 +163,9 @@ function makeFinding(
   explanation: string,
   opts: RbacRuleOptions,
 ): Finding {
-  const tech = technique(meta.techniqueId);
   const primary = latest(grants);
   return {
-    ruleId: meta.id,
-    title: meta.title,
-    severity,
-    techniqueId: tech.id,
-    techniqueName: tech.name,
-    tactics: [...tech.tactics],
+    ...findingHead(meta, severity),
     resource: { kind: primary.binding.kind, namespace: primary.binding.namespace, name: primary.binding.name, container: '' },
     podName: '',
     fieldPath,
@@ -244,14 +238,8 @@ function missingRoleFindings(p: SubjectPermissions, opts: RbacRuleOptions, repor
     const label = bindingLabelOf(m.binding);
     if (reported.has(label)) continue;
     reported.add(label);
-    const tech = technique(RBAC_RULES.roleNotFound.techniqueId);
     out.push({
-      ruleId: RBAC_RULES.roleNotFound.id,
-      title: RBAC_RULES.roleNotFound.title,
-      severity: 'info',
-      techniqueId: tech.id,
-      techniqueName: tech.name,
-      tactics: [...tech.tactics],
+      ...findingHead(RBAC_RULES.roleNotFound, 'info'),
       resource: { kind: m.binding.kind, namespace: m.binding.namespace, name: m.binding.name, container: '' },
       podName: '',
       fieldPath: 'roleRef',
