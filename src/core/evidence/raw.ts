@@ -330,11 +330,6 @@ export class RawStore {
 
   constructor(private readonly bundleDir: string) {}
 
-  /** Where a body is on disk (the collector reads a cut stream back to see where to resume). */
-  abs(rel: string): string {
-    return join(this.bundleDir, rel);
-  }
-
   /** The index file, opened on first use. */
   private index(): Promise<RawFile> {
     this.indexFile ??= open(join(this.bundleDir, RAW_INDEX_FILE), 'wx', FILE_MODE).then((fh) => new RawFile(RAW_INDEX_FILE, fh));
