@@ -3,15 +3,8 @@
 // and seals it with a manifest that reports every gap. A cancelled or partly forbidden
 // snapshot still produces a bundle that verifies.
 import { ARTIFACTS, type ArtifactId } from './schema/artifacts.js';
-import {
-  DEFAULT_COLLECT_OPTIONS,
-  SILENT_LOGGER,
-  type Collector,
-  type CollectOptions,
-  type Gap,
-  type Logger,
-  type ObjectCache,
-} from './collectors/types.js';
+import { DEFAULT_COLLECT_OPTIONS, type Collector, type CollectOptions, type ObjectCache } from './collectors/types.js';
+import { SILENT_LOGGER, type Gap, type Logger } from './model.js';
 import { setMaxListeners } from 'node:events';
 import { hostname, userInfo } from 'node:os';
 import type { ClusterApi } from './cluster/api.js';

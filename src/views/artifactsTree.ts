@@ -4,7 +4,7 @@
 // subjects. src/views/treeView.ts adapts it to vscode.TreeDataProvider.
 import { ARTIFACTS, artifactDef, type ArtifactId } from '../core/schema/artifacts.js';
 import { artifactRows, rowsElsewhere, type ArtifactReport, type ArtifactStatus } from '../core/evidence/manifest.js';
-import type { Gap } from '../core/collectors/types.js';
+import type { Gap } from '../core/model.js';
 import { Emitter } from '../commands/emitter.js';
 import type { Disposable } from '../commands/seam.js';
 import type { ExtensionState } from '../commands/state.js';

@@ -1,7 +1,7 @@
 // The artifacts tree's nodes and the VS Code-free description of a tree item. Commands invoked
 // from the tree's context menus receive these nodes as their first argument.
 import type { ArtifactId } from '../core/schema/artifacts.js';
-import type { Gap } from '../core/collectors/types.js';
+import type { Gap } from '../core/model.js';
 import type { FindingView, RbacSubject, SuspiciousResource } from './bundleFindings.js';
 
 export interface ContextInfo {

@@ -7,7 +7,7 @@ import { HashedFile, createBundleDir, newSnapshotId } from '../../src/core/evide
 import type { TableName } from '../../src/core/schema/tables.js';
 import { tableByName } from '../../src/core/schema/tables.js';
 import { normalizeTime } from '../../src/core/schema/time.js';
-import type { CollectedRow } from '../../src/core/collectors/types.js';
+import type { CollectedRow } from '../../src/core/model.js';
 import {
   COLLECTION_LOG_FILE,
   MANIFEST_FILE,

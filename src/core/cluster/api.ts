@@ -1,7 +1,7 @@
 // The cluster access layer the collectors use: paginated lists, streamed logs and exec over
 // the real @kubernetes/client-node, each call taking an AbortSignal. Everything it returns came
 // from the cluster and is attacker-controlled text.
-import type { KubeObject, ListableKind } from '../collectors/types.js';
+import type { KubeObject, ListableKind } from '../model.js';
 import type { RawStore } from '../evidence/raw.js';
 
 export interface ListRequest {

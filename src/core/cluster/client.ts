@@ -25,7 +25,7 @@ import {
   type V1Status,
 } from '@kubernetes/client-node';
 import WebSocket from 'ws';
-import type { KubeObject, ListableKind } from '../collectors/types.js';
+import type { KubeObject, ListableKind } from '../model.js';
 import type { BodyRef } from '../evidence/raw.js';
 import type { ClusterApi, ExecRequest, ExecResult, ListRequest, LogFetch, LogRequest } from './api.js';
 import { CLUSTER_SCOPED_KINDS } from './api.js';

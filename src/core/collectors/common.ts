@@ -5,7 +5,8 @@ import pLimit from 'p-limit';
 import type { ArtifactId } from '../schema/artifacts.js';
 import { normalizeTime } from '../schema/time.js';
 import type { CommonRow } from '../schema/columns.js';
-import type { Collector, CollectedRow, StampedColumn, CollectorContext, CollectorEvent, Gap, KubeObject, ListableKind, ListOutcome } from './types.js';
+import type { Collector, CollectorContext, CollectorEvent, ListOutcome } from './types.js';
+import type { CollectedRow, StampedColumn, Gap, KubeObject, ListableKind } from '../model.js';
 import type { TableName } from '../schema/tables.js';
 import { summarize } from '../cluster/lines.js';
 

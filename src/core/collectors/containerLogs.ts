@@ -1,7 +1,8 @@
 // Container logs: every container of every pod (init and ephemeral included), the current log
 // and the previous one when the container restarted or terminated, with timestamps=true so
 // every line keeps its original time. Each stream goes from the API to its raw file as served.
-import type { Collector, CollectorContext, CollectorEvent, KubeObject } from './types.js';
+import type { Collector, CollectorContext, CollectorEvent } from './types.js';
+import type { KubeObject } from '../model.js';
 import { gapEvent, listWithGaps, mergeBounded, meta, num, obj, podContainers, str, type PodContainer } from './common.js';
 
 interface Target {

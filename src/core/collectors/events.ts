@@ -3,7 +3,8 @@
 // after about an hour by default.
 import { clusterEvents } from '../schema/tables.js';
 import { normalizeTime } from '../schema/time.js';
-import type { Collector, CollectorContext, CollectorEvent, KubeObject } from './types.js';
+import type { Collector, CollectorContext, CollectorEvent } from './types.js';
+import type { KubeObject } from '../model.js';
 import { common, listWithGaps, meta, num, obj, rowEvent, str } from './common.js';
 
 /** The container a core/v1 fieldPath like "spec.containers{web}" points at. */

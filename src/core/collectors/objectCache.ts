@@ -6,7 +6,8 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { CLUSTER_SCOPED_KINDS, type ClusterApi } from '../cluster/api.js';
 import { isAbort, isForbidden } from '../cluster/errors.js';
-import type { CollectOptions, KubeObject, ListableKind, ListOutcome, ObjectCache } from './types.js';
+import type { CollectOptions, ListOutcome, ObjectCache } from './types.js';
+import type { KubeObject, ListableKind } from '../model.js';
 
 type GapLike = ListOutcome['gaps'][number];
 

@@ -3,7 +3,8 @@
 // status records (scheduled, container started/terminated, last termination before a
 // restart, deletion requested) so the timeline shows them.
 import { podInventory } from '../schema/tables.js';
-import type { CollectedRow, Collector, CollectorContext, CollectorEvent, KubeObject } from './types.js';
+import type { Collector, CollectorContext, CollectorEvent } from './types.js';
+import type { CollectedRow, KubeObject } from '../model.js';
 import { arr, common, listWithGaps, meta, num, obj, podContainers, rowEvent, str, type PodContainer } from './common.js';
 
 type Row = CollectedRow<typeof podInventory.name>;

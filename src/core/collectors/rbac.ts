@@ -1,7 +1,8 @@
 // RBAC: roles and cluster roles with their rules, role bindings and cluster role bindings with
 // one row per subject (a ClusterRoleBinding is labelled as one), then the findings over them.
 import { rbacBindings, rbacRoles } from '../schema/tables.js';
-import type { Collector, CollectorContext, CollectorEvent, KubeObject } from './types.js';
+import type { Collector, CollectorContext, CollectorEvent } from './types.js';
+import type { KubeObject } from '../model.js';
 import { arr, common, listWithGaps, meta, obj, rowEvent, str } from './common.js';
 import { rbacFindingEvents } from './rbacFindings.js';
 

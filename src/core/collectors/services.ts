@@ -3,7 +3,8 @@
 // the dashboard facing the network) into suspiciouspods_CL.
 import { services, suspiciousPods } from '../schema/tables.js';
 import { exposureFindings, suspiciousPodRow } from '../detections/index.js';
-import type { Collector, CollectorContext, CollectorEvent, KubeObject } from './types.js';
+import type { Collector, CollectorContext, CollectorEvent } from './types.js';
+import type { KubeObject } from '../model.js';
 import { arr, common, listWithGaps, meta, obj, rowEvent, str } from './common.js';
 import { withKind } from './suspiciousPods.js';
 

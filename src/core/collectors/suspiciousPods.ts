@@ -4,7 +4,8 @@
 // listed that one rule is skipped and the gap says so.
 import { suspiciousPods } from '../schema/tables.js';
 import { detectPodFindingGroups, detectRbacFindings, riskyServiceAccounts, suspiciousPodRow, type DetectOptions } from '../detections/index.js';
-import type { Collector, CollectorContext, CollectorEvent, KubeObject, ListableKind } from './types.js';
+import type { Collector, CollectorContext, CollectorEvent } from './types.js';
+import type { KubeObject, ListableKind } from '../model.js';
 import { gapEvent, listWithGaps, rowEvent } from './common.js';
 
 /** Kind of the items each list returns (API list items usually carry no kind of their own). */

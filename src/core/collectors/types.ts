@@ -1,65 +1,13 @@
-// Contracts between the snapshot orchestrator, the collectors and the evidence bundle.
+// Contracts between the snapshot orchestrator and the collectors (the shared model types are in ../model.ts).
 import type { ArtifactId } from '../schema/artifacts.js';
-import type { RowByTable, TableName } from '../schema/tables.js';
-
-/** A Kubernetes object as plain JSON, exactly as `kubectl get -o json` shows it (timestamps are strings). */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    creationTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: { apiVersion?: string; kind: string; name: string; uid?: string; controller?: boolean }[];
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
-
-/** Columns the bundle writer stamps on every row; collectors leave them out. */
-export type StampedColumn = 'TimeGenerated' | 'RecordId' | 'SnapshotId' | 'Cluster';
-export type CollectedRow<T extends TableName> = Omit<RowByTable[T], StampedColumn>;
-
-export type GapStatus = 'partial' | 'forbidden' | 'failed' | 'skipped';
-
-/** Something that could not be collected. Gaps are reported, never hidden, and never abort the snapshot. */
-export interface Gap {
-  artifact: ArtifactId;
-  /** What was not collected, e.g. "pods in namespace prod", "exec into default/web/nginx". */
-  scope: string;
-  status: GapStatus;
-  /** One sentence saying what failed and why (HTTP reason included when there is one). */
-  message: string;
-}
+import type { TableName } from '../schema/tables.js';
+import type { CollectedRow, Gap, KubeObject, ListableKind, Logger } from '../model.js';
 
 export type CollectorEvent =
   | { kind: 'row'; table: TableName; row: CollectedRow<TableName> }
   | { kind: 'gap'; gap: Gap }
   /** Units of work for the progress display, e.g. containers done of total. */
   | { kind: 'progress'; done: number; total: number };
-
-export type ListableKind =
-  | 'namespaces'
-  | 'pods'
-  | 'events'
-  | 'eventsV1'
-  | 'serviceaccounts'
-  | 'roles'
-  | 'clusterroles'
-  | 'rolebindings'
-  | 'clusterrolebindings'
-  | 'cronjobs'
-  | 'jobs'
-  | 'deployments'
-  | 'daemonsets'
-  | 'statefulsets'
-  | 'replicasets'
-  | 'networkpolicies'
-  | 'services'
-  | 'ingresses';
 
 export interface ListOutcome {
   items: KubeObject[];
@@ -97,15 +45,6 @@ export const DEFAULT_COLLECT_OPTIONS: Omit<CollectOptions, 'now' | 'artifacts'> 
   historyMaxBytes: 1024 * 1024,
   platformRegistries: ['mcr.microsoft.com/', 'registry.k8s.io/', 'k8s.gcr.io/'],
 };
-
-export interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
-
-/** A logger that drops everything. */
-export const SILENT_LOGGER: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** What every collector receives. `cluster` is the API access layer in ../cluster. */
 export interface CollectorContext {

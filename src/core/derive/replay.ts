@@ -6,7 +6,7 @@
 import type { ClusterApi, ExecRequest, ExecResult, ExecOutcome, ListRequest, LogFetch } from '../cluster/api.js';
 import { unseenObjects } from '../cluster/client.js';
 import { KubeApiError } from '../cluster/errors.js';
-import type { KubeObject, ListableKind } from '../collectors/types.js';
+import type { KubeObject, ListableKind } from '../model.js';
 import { readRawBody, type AcquisitionEntry } from '../evidence/raw.js';
 
 type ListEntry = AcquisitionEntry & { ref: { kind: 'list' } };

@@ -3,7 +3,7 @@
 // manifests folder binds to cluster-admin without shipping it); the default bindings are the only
 // grants baselined as the platform's own, matched on name, role and subjects, never on a prefix.
 import data from './data/defaultRbac.json' with { type: 'json' };
-import type { KubeObject } from '../collectors/types.js';
+import type { KubeObject } from '../model.js';
 
 export interface DefaultBinding {
   kind: 'ClusterRoleBinding' | 'RoleBinding';

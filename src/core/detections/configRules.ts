@@ -1,6 +1,6 @@
 // Rules over objects that are neither pods nor RBAC: config maps holding credentials, and
 // Services and Ingresses exposing sensitive interfaces. Every value is attacker-controlled JSON.
-import type { KubeObject } from '../collectors/types.js';
+import type { KubeObject } from '../model.js';
 import { normalizeTime } from '../schema/time.js';
 import { EXPOSURE_RULES, POD_RULES } from './rules.js';
 import { isPlaceholder, isSecretName, maskedValue, secretValueKind } from './secrets.js';

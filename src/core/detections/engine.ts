@@ -1,5 +1,5 @@
 // Runs the rules over a set of Kubernetes objects: the one entry point for the collectors and `scan`.
-import type { KubeObject } from '../collectors/types.js';
+import type { KubeObject } from '../model.js';
 import { DEFAULT_BASELINE, matchesBaseline, type Baseline } from './baseline.js';
 import { podTargets, type PodTarget } from './podTargets.js';
 import { evaluatePodTarget, type PodRuleContext } from './podRules.js';

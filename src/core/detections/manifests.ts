@@ -7,7 +7,7 @@
 // YAML to js-yaml document by document (measured: over twenty times the `yaml` package's document
 // API, which also kept every node of the file in memory); lines come from a scan of the text.
 import jsyaml from 'js-yaml';
-import type { KubeObject } from '../collectors/types.js';
+import type { KubeObject } from '../model.js';
 
 export interface LoadedObject {
   object: KubeObject;

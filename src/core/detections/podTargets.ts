@@ -6,7 +6,7 @@
 // whose owner is not in the input). A ReplicaSet owned by a Deployment that is also in the input,
 // and a Job owned by a CronJob in the input, are skipped: their template is their owner's.
 // So a Deployment's privileged container yields one finding on the Deployment and one per pod.
-import type { KubeObject } from '../collectors/types.js';
+import type { KubeObject } from '../model.js';
 import { normalizeTime } from '../schema/time.js';
 
 export type PodSpec = Record<string, unknown>;

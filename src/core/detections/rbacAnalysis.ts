@@ -1,6 +1,6 @@
 // Effective RBAC permissions per subject: bindings resolved to their roles' rules, ClusterRole
 // aggregation resolved through label selectors, grouped by subject and scope (namespace or cluster).
-import type { KubeObject } from '../collectors/types.js';
+import type { KubeObject } from '../model.js';
 import { normalizeTime, timeMillis } from '../schema/time.js';
 import { BUILT_IN_CLUSTER_ROLES, isBuiltInObject } from './builtinRbac.js';
 

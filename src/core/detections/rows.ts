@@ -1,5 +1,5 @@
 // Findings as bundle rows (suspiciouspods_CL and rbacfindings_CL), so they flow to Log Analytics and the timeline.
-import type { CollectedRow } from '../collectors/types.js';
+import type { CollectedRow } from '../model.js';
 import type { Finding } from './types.js';
 
 /** The event type of every finding row (the schema's EventType column). */

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { ArtifactId } from '../schema/artifacts.js';
 import type { TableName } from '../schema/tables.js';
-import type { Gap } from '../collectors/types.js';
+import type { Gap } from '../model.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const COLLECTION_LOG_FILE = 'collection.log';

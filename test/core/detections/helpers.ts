@@ -1,5 +1,5 @@
 // Builders for detection fixtures: a pod or workload from a partial spec, and rule look-ups.
-import type { KubeObject } from '../../../src/core/collectors/types.js';
+import type { KubeObject } from '../../../src/core/model.js';
 import { detectAll, type DetectOptions, type Finding } from '../../../src/core/detections/index.js';
 
 export const NOW = new Date('2026-11-27T03:00:00Z');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../../src/core/collectors/types.js';
+import type { KubeObject } from '../../../src/core/model.js';
 import { POD_RULES, TECHNIQUES } from '../../../src/core/detections/index.js';
 import { byRule, container, findings, pod, restrictedPodWith, restrictedSpec } from './helpers.js';
 

@@ -3,7 +3,7 @@
 // and group subjects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../../src/core/collectors/types.js';
+import type { KubeObject } from '../../../src/core/model.js';
 import { byRule, findings, pod } from './helpers.js';
 
 type Rule = { apiGroups?: string[]; resources?: string[]; verbs: string[]; resourceNames?: string[]; nonResourceURLs?: string[] };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../../src/core/collectors/types.js';
+import type { KubeObject } from '../../../src/core/model.js';
 import { DEFAULT_BASELINE, RBAC_RULES, effectivePermissions, mergeBaselines, parseBaseline } from '../../../src/core/detections/index.js';
 import { byRule, findings } from './helpers.js';
 

@@ -2,7 +2,7 @@
 // exposure through Services and Ingresses: each fires on its fixture and stays silent on a near miss.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../../src/core/collectors/types.js';
+import type { KubeObject } from '../../../src/core/model.js';
 import { maskSecrets, secretValueKind } from '../../../src/core/detections/index.js';
 import { byRule, container, findings, pod } from './helpers.js';
 

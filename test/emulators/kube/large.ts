@@ -3,7 +3,7 @@
 // exist in memory at once (on the server side either). Times are whole milliseconds
 // (`…:05.120Z` prints as `…:05.12Z` with timestamps=true) and every tenth line repeats the
 // previous line's time.
-import type { KubeObject } from '../../../src/core/collectors/types.js';
+import type { KubeObject } from '../../../src/core/model.js';
 import { DEFAULT_AUTH, containerKey, formatTime, type ContainerData, type LogLine, type Scenario } from './scenario.js';
 
 export interface LargeScenarioSize {

@@ -3,7 +3,7 @@
 // container logs, container files, binaries, the token and faults. README.md documents the format.
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../../src/core/collectors/types.js';
+import type { KubeObject } from '../../../src/core/model.js';
 import { checkFault, type FaultSpec } from './faults.js';
 import { parseRfc3339, type BooleanParsing } from './params.js';
 

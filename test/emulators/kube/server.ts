@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../../src/core/collectors/types.js';
+import type { KubeObject } from '../../../src/core/model.js';
 import { ServedBody } from './body.js';
 import { execProtocolFor, runExec } from './exec.js';
 import { FaultControl, type FaultSpec } from './faults.js';

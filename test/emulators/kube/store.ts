@@ -1,7 +1,7 @@
 // The objects of a scenario, indexed per resource in etcd key order (namespace, then name), with
 // the list semantics of a real API server: label and field selectors, limit/continue pages.
 import { randomUUID } from 'node:crypto';
-import type { KubeObject } from '../../../src/core/collectors/types.js';
+import type { KubeObject } from '../../../src/core/model.js';
 import { RESOURCES, groupVersion, resourceKey, resourceOfObject, type ResourceDef } from './resources.js';
 
 type Obj = KubeObject & { metadata: NonNullable<KubeObject['metadata']> };
