@@ -3,18 +3,18 @@
 // the Kubernetes client are only loaded when a command first needs them.
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import { resolveContext, settingsOf, type CommandContext } from './commands/context.js';
-import { DOCUMENT_SCHEME, TIMELINE_VIEW_TYPE } from './commands/ids.js';
+import { resolveContext, settingsOf, type CommandContext } from './host/context.js';
+import { DOCUMENT_SCHEME, TIMELINE_VIEW_TYPE } from './host/ids.js';
 import { registerCommands } from './commands/registerCommands.js';
-import { defaultCoreServices } from './commands/services.js';
-import { defaultArtifacts, SECTION } from './commands/settings.js';
-import { ExtensionState } from './commands/state.js';
+import { defaultCoreServices } from './host/services.js';
+import { defaultArtifacts, SECTION } from './host/settings.js';
+import { ExtensionState } from './host/state.js';
 import { ArtifactsTree } from './views/artifactsTree.js';
 import { createEvidenceDocumentProvider } from './views/evidenceDocumentProvider.js';
 import { createContextStatusBar } from './views/statusBar.js';
 import { TimelinePanelHost } from './views/timelinePanel.js';
 import { createArtifactsTreeView } from './views/treeView.js';
-import { createUiHost, kubernetesExtensionKubeconfig, microsoftAuth, workspaceInfo } from './views/vscodeHost.js';
+import { createUiHost, kubernetesExtensionKubeconfig, microsoftAuth, workspaceInfo } from './host/vscodeHost.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('KubeForenSys', { log: true });

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { artifactDef } from '../core/schema/artifacts.js';
 import { MANIFEST_FILE, type Manifest } from '../core/evidence/manifest.js';
 import type { ProgressEvent, SnapshotResult } from '../core/snapshot.js';
-import { CMD } from './ids.js';
-import { errorMessage, resolveContext, settingsOf, type CommandContext } from './context.js';
-import { defaultArtifacts } from './settings.js';
+import { CMD } from '../host/ids.js';
+import { errorMessage, resolveContext, settingsOf, type CommandContext } from '../host/context.js';
+import { defaultArtifacts } from '../host/settings.js';
 
 export const SUMMARY_BUTTONS = { openTimeline: 'Open Timeline', reveal: 'Reveal Bundle', showLog: 'Show Log' } as const;
 

@@ -1,7 +1,7 @@
 // KubeForenSys: Copy Timeline KQL. Puts the unified union query (with the open panel's filter) on
 // the clipboard, for the Azure portal's Logs blade.
 import { emptyFilter } from '../core/timeline/filter.js';
-import { settingsOf, type CommandContext } from './context.js';
+import { settingsOf, type CommandContext } from '../host/context.js';
 
 export async function copyTimelineKql(cc: CommandContext): Promise<string> {
   const s = settingsOf(cc);

@@ -9,7 +9,7 @@ import { EXPORT_FORMATS, FORMAT_INFO, describeFilter, exportTimelineFile, isExpo
 import { caseDigest, loadCase } from '../core/timeline/caseFile.js';
 import type { TimelineSource } from '../core/timeline/source.js';
 import type { Manifest } from '../core/evidence/manifest.js';
-import { errorMessage, type CommandContext } from './context.js';
+import { errorMessage, type CommandContext } from '../host/context.js';
 import { bundleDirOrAsk } from './openBundle.js';
 
 export { csvField } from '../core/timeline/export.js';

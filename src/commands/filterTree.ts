@@ -1,6 +1,6 @@
 // Filter… (tree only): which finding severities the Artifacts view shows.
 import { SEVERITIES, type Severity } from '../core/schema/timeline.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../host/context.js';
 
 export async function filterTree(cc: CommandContext): Promise<Severity[] | undefined> {
   const current = cc.state.treeSeverities;

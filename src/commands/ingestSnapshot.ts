@@ -1,7 +1,7 @@
 // KubeForenSys: Ingest Snapshot into Log Analytics. Pushes the open bundle through the Logs
 // Ingestion API in a cancellable notification; a re-run resumes from the bundle's checkpoint.
-import { isAbortError, showFailure, type CommandContext } from './context.js';
-import type { IngestOutcome } from './azureServices.js';
+import { isAbortError, showFailure, type CommandContext } from '../host/context.js';
+import type { IngestOutcome } from '../host/azureServices.js';
 import { bundleDirOrAsk } from './openBundle.js';
 
 export async function ingestSnapshot(cc: CommandContext, arg?: unknown): Promise<IngestOutcome | undefined> {

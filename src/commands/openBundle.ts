@@ -1,5 +1,5 @@
 // KubeForenSys: Open Evidence Bundle. A folder picker; the bundle's manifest fills the tree.
-import { errorMessage, settingsOf, type CommandContext } from './context.js';
+import { errorMessage, settingsOf, type CommandContext } from '../host/context.js';
 
 export async function openEvidenceBundle(cc: CommandContext, dir?: string): Promise<string | undefined> {
   const folder =

@@ -1,7 +1,7 @@
 // KubeForenSys: Open Timeline. The open bundle's timeline (the local source, no Azure needed);
 // with no bundle open, asks for one or for the Log Analytics workspace.
 import type { TimelineFilter } from '../core/timeline/filter.js';
-import type { CommandContext, TimelineSourceSpec } from './context.js';
+import type { CommandContext, TimelineSourceSpec } from '../host/context.js';
 import { openEvidenceBundle } from './openBundle.js';
 
 export async function openTimeline(cc: CommandContext, arg?: unknown, filter?: TimelineFilter): Promise<TimelineSourceSpec | undefined> {

@@ -1,7 +1,7 @@
 // KubeForenSys: Provision Log Analytics Resources. Workspace, custom tables and the data
 // collection rule, idempotently (a second run changes nothing and says so).
-import { isAbortError, settingsOf, showFailure, type CommandContext } from './context.js';
-import type { ProvisionOutcome } from './azureServices.js';
+import { isAbortError, settingsOf, showFailure, type CommandContext } from '../host/context.js';
+import type { ProvisionOutcome } from '../host/azureServices.js';
 
 export async function provisionAzure(cc: CommandContext): Promise<ProvisionOutcome | undefined> {
   const settings = settingsOf(cc).azure;

@@ -3,16 +3,16 @@
 // are logged and shown once, here, instead of in every handler.
 import type { TimelineFilter } from '../core/timeline/filter.js';
 import { collectSnapshot } from './collectSnapshot.js';
-import { errorMessage, type CommandContext } from './context.js';
+import { errorMessage, type CommandContext } from '../host/context.js';
 import { copyTimelineKql } from './copyTimelineKql.js';
 import { exportTimeline } from './exportTimeline.js';
 import { filterTree } from './filterTree.js';
-import { CMD, type CommandId } from './ids.js';
+import { CMD, type CommandId } from '../host/ids.js';
 import { ingestSnapshot } from './ingestSnapshot.js';
 import { openEvidenceBundle } from './openBundle.js';
 import { openTimeline } from './openTimeline.js';
 import { provisionAzure } from './provisionAzure.js';
-import type { Disposable } from './seam.js';
+import type { Disposable } from '../host/seam.js';
 import { selectContext } from './selectContext.js';
 import { showCommandHistory, showLogs } from './showEvidence.js';
 import { showInTimeline } from './showInTimeline.js';

@@ -1,9 +1,9 @@
 // KubeForenSys: Select Cluster Context. A QuickPick of the kubeconfig's contexts (label context,
 // description cluster, detail user). The choice is kept in the extension's state: the user's
 // kubeconfig file is never written.
-import type { PickItem } from './seam.js';
-import { resolveContext, type CommandContext } from './context.js';
-import type { KubeContext } from './services.js';
+import type { PickItem } from '../host/seam.js';
+import { resolveContext, type CommandContext } from '../host/context.js';
+import type { KubeContext } from '../host/services.js';
 
 interface ContextPick extends PickItem {
   context: KubeContext;

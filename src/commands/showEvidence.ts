@@ -1,8 +1,8 @@
 // Show Logs and Show Command History (tree only, on a container): open the collected lines in a
 // read-only editor through the kubeforensys: document provider.
-import { evidenceUri, type EvidenceKind } from '../views/evidenceDocuments.js';
-import type { TreeNode } from '../views/treeNodes.js';
-import type { CommandContext } from './context.js';
+import { evidenceUri, type EvidenceKind } from '../host/evidenceDocuments.js';
+import type { TreeNode } from '../host/treeNodes.js';
+import type { CommandContext } from '../host/context.js';
 
 type ContainerNode = Extract<TreeNode, { kind: 'container' }>;
 

@@ -4,8 +4,8 @@
 // followed are on one screen. A workload, a subject: what names them.
 import { normalizeTime } from '../core/schema/time.js';
 import { emptyFilter, type TimelineFilter } from '../core/timeline/filter.js';
-import type { TreeNode } from '../views/treeNodes.js';
-import type { CommandContext } from './context.js';
+import type { TreeNode } from '../host/treeNodes.js';
+import type { CommandContext } from '../host/context.js';
 
 /** Minutes either side of a finding. */
 export const FINDING_WINDOW_MINUTES = 30;

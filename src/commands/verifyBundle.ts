@@ -1,7 +1,7 @@
 // KubeForenSys: Verify Evidence Bundle. Recomputes every SHA-256 and names each modified, missing
 // or extra file (in the log, and the first few in the message).
 import type { VerifyReport } from '../core/evidence/verify.js';
-import { errorMessage, isAbortError, type CommandContext } from './context.js';
+import { errorMessage, isAbortError, type CommandContext } from '../host/context.js';
 import { bundleDirOrAsk } from './openBundle.js';
 
 export async function verifyEvidenceBundle(cc: CommandContext, dirArg?: unknown): Promise<VerifyReport | undefined> {

@@ -5,13 +5,13 @@
 import { ARTIFACTS, artifactDef, type ArtifactId } from '../core/schema/artifacts.js';
 import { artifactRows, rowsElsewhere, type ArtifactReport, type ArtifactStatus } from '../core/evidence/manifest.js';
 import type { Gap } from '../core/model.js';
-import { Emitter } from '../commands/emitter.js';
-import type { Disposable } from '../commands/seam.js';
-import type { ExtensionState } from '../commands/state.js';
-import { CMD } from '../commands/ids.js';
+import { Emitter } from '../host/emitter.js';
+import type { Disposable } from '../host/seam.js';
+import type { ExtensionState } from '../host/state.js';
+import { CMD } from '../host/ids.js';
 import { SEVERITIES } from '../core/schema/timeline.js';
-import { severityRank, type BundleFindings, type FindingView, type SuspiciousResource } from './bundleFindings.js';
-import { VIEW_ITEM, type ContextInfo, type TreeItemModel, type TreeNode } from './treeNodes.js';
+import { severityRank, type BundleFindings, type FindingView, type SuspiciousResource } from '../core/evidence/findings.js';
+import { VIEW_ITEM, type ContextInfo, type TreeItemModel, type TreeNode } from '../host/treeNodes.js';
 
 export interface ArtifactsTreeDeps {
   state: ExtensionState;

@@ -1,7 +1,7 @@
 // The kubeforensys: scheme's content provider: collected logs and command history, read-only.
 import * as vscode from 'vscode';
-import type { CoreServices } from '../commands/services.js';
-import { parseEvidenceQuery, renderEvidence } from './evidenceDocuments.js';
+import type { CoreServices } from '../host/services.js';
+import { parseEvidenceQuery, renderEvidence } from '../host/evidenceDocuments.js';
 
 export function createEvidenceDocumentProvider(core: CoreServices): vscode.TextDocumentContentProvider {
   return {

@@ -1,7 +1,7 @@
 // The status bar item: the context the next collection uses; clicking it opens the picker.
 import * as vscode from 'vscode';
-import { CMD } from '../commands/ids.js';
-import type { ContextInfo } from './treeNodes.js';
+import { CMD } from '../host/ids.js';
+import type { ContextInfo } from '../host/treeNodes.js';
 
 export function createContextStatusBar(): { item: vscode.StatusBarItem; update(ctx: ContextInfo | undefined, error?: string): void } {
   const item = vscode.window.createStatusBarItem('kubeforensys.context', vscode.StatusBarAlignment.Left, 10);

@@ -7,7 +7,7 @@ import type { TimelineFilter } from '../core/timeline/filter.js';
 import type { ExportFormat, HostToWebview, SourceInfo } from '../core/timeline/messages.js';
 import { handleWebviewMessage, initMessage } from '../core/timeline/serve.js';
 import type { TimelineSource } from '../core/timeline/source.js';
-import type { Disposable, Event } from '../commands/seam.js';
+import type { Disposable, Event } from '../host/seam.js';
 import type { CaseSnapshot, CaseStore } from './caseStore.js';
 
 /** The part of vscode.Webview the controller uses. */

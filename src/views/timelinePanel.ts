@@ -8,8 +8,8 @@ import { basename } from 'node:path';
 import { emptyFilter, type TimelineFilter } from '../core/timeline/filter.js';
 import { makeNonce, timelineHtml } from '../core/timeline/webviewHtml.js';
 import type { TimelineSource } from '../core/timeline/source.js';
-import { CMD, TIMELINE_VIEW_TYPE } from '../commands/ids.js';
-import type { CommandContext, TimelinePanels, TimelineSourceSpec } from '../commands/context.js';
+import { CMD, TIMELINE_VIEW_TYPE } from '../host/ids.js';
+import type { CommandContext, TimelinePanels, TimelineSourceSpec } from '../host/context.js';
 import { TimelineController, type LoadedSource } from './timelineController.js';
 import { loadTimelineSource } from './timelineSources.js';
 

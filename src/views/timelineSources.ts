@@ -2,7 +2,7 @@
 // workspace's unified KQL query result into the same engine, so the webview is answered alike.
 import { basename } from 'node:path';
 import { emptyFilter } from '../core/timeline/filter.js';
-import { settingsOf, type CommandContext, type TimelineSourceSpec } from '../commands/context.js';
+import { settingsOf, type CommandContext, type TimelineSourceSpec } from '../host/context.js';
 import type { LoadedSource } from './timelineController.js';
 import { CaseStore } from './caseStore.js';
 import { userInfo } from 'node:os';

@@ -2,10 +2,10 @@
 // extension state), and the view's description showing the current context.
 import * as vscode from 'vscode';
 import type { ArtifactId } from '../core/schema/artifacts.js';
-import { VIEW_ID } from '../commands/ids.js';
-import type { ExtensionState } from '../commands/state.js';
+import { VIEW_ID } from '../host/ids.js';
+import type { ExtensionState } from '../host/state.js';
 import type { ArtifactsTree } from './artifactsTree.js';
-import type { TreeItemModel, TreeNode } from './treeNodes.js';
+import type { TreeItemModel, TreeNode } from '../host/treeNodes.js';
 
 const COLLAPSIBLE = {
   none: vscode.TreeItemCollapsibleState.None,

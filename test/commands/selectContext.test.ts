@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectContext } from '../../src/commands/selectContext.js';
-import { resolveContext } from '../../src/commands/context.js';
-import { readSettings, resolveKubeconfig } from '../../src/commands/settings.js';
+import { resolveContext } from '../../src/host/context.js';
+import { readSettings, resolveKubeconfig } from '../../src/host/settings.js';
 import { testContext, FakeConfig } from '../extension/fakes.js';
 import { kubeconfigYaml, TWO_CONTEXTS, writeKubeconfig } from '../extension/kubeconfigFixture.js';
 

@@ -7,7 +7,7 @@ import { filterTree } from '../../src/commands/filterTree.js';
 import { openTimeline } from '../../src/commands/openTimeline.js';
 import { openEvidenceBundle } from '../../src/commands/openBundle.js';
 import { verifyEvidenceBundle } from '../../src/commands/verifyBundle.js';
-import { parseEvidenceQuery, renderEvidence } from '../../src/views/evidenceDocuments.js';
+import { parseEvidenceQuery, renderEvidence } from '../../src/host/evidenceDocuments.js';
 import { emptyFilter } from '../../src/core/timeline/filter.js';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
-import { CMD, DOCUMENT_SCHEME, TIMELINE_VIEW_TYPE, VIEW_ID } from '../../src/commands/ids.js';
+import { CMD, DOCUMENT_SCHEME, TIMELINE_VIEW_TYPE, VIEW_ID } from '../../src/host/ids.js';
 import { extensionContext, recorder, TreeItemCheckboxState, type TreeItem } from './fakeVscode.js';
 import { writeFixtureBundle } from './bundleFixture.js';
 import { TWO_CONTEXTS, writeKubeconfig } from './kubeconfigFixture.js';
@@ -88,7 +88,7 @@ test('opening a bundle fills the tree with real TreeItems; ticking a checkbox is
 test('Show Logs resolves through the registered kubeforensys: provider', async () => {
   const { dir } = await writeFixtureBundle();
   await recorder.commands.get(CMD.openBundle)!(dir);
-  const { evidenceUri } = await import('../../src/views/evidenceDocuments.js');
+  const { evidenceUri } = await import('../../src/host/evidenceDocuments.js');
   const { Uri } = await import('./fakeVscode.js');
   const uri = Uri.parse(evidenceUri({ kind: 'logs', bundleDir: dir, namespace: 'default', pod: 'node-debugger', container: 'debugger' }));
   const text = await recorder.schemes.get(DOCUMENT_SCHEME).provideTextDocumentContent(uri, { onCancellationRequested: () => ({ dispose() {} }) });

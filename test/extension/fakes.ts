@@ -1,4 +1,4 @@
-// Test doubles for the seam (src/commands/seam.ts): a UI that records what it showed and answers
+// Test doubles for the seam (src/host/seam.ts): a UI that records what it showed and answers
 // from scripted handlers, settings with user/workspace scopes, an in-memory state store.
 import type {
   CancellationTokenLike,
@@ -11,11 +11,11 @@ import type {
   StateStore,
   UiHost,
   WorkspaceInfo,
-} from '../../src/commands/seam.js';
-import type { CommandContext, TimelinePanels, TimelineSourceSpec } from '../../src/commands/context.js';
-import { defaultCoreServices, type CoreServices } from '../../src/commands/services.js';
-import { ExtensionState } from '../../src/commands/state.js';
-import { Emitter } from '../../src/commands/emitter.js';
+} from '../../src/host/seam.js';
+import type { CommandContext, TimelinePanels, TimelineSourceSpec } from '../../src/host/context.js';
+import { defaultCoreServices, type CoreServices } from '../../src/host/services.js';
+import { ExtensionState } from '../../src/host/state.js';
+import { Emitter } from '../../src/host/emitter.js';
 import type { TimelineFilter } from '../../src/core/timeline/filter.js';
 import type { TimelineSource } from '../../src/core/timeline/source.js';
 

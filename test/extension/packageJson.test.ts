@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
-import { CMD, TREE_ONLY_COMMANDS, TIMELINE_VIEW_TYPE, VIEW_CONTAINER_ID, VIEW_ID } from '../../src/commands/ids.js';
+import { CMD, TREE_ONLY_COMMANDS, TIMELINE_VIEW_TYPE, VIEW_CONTAINER_ID, VIEW_ID } from '../../src/host/ids.js';
 import { commandHandlers } from '../../src/commands/registerCommands.js';
-import { RESTRICTED_SETTINGS, SECTION, SETTING_KEYS } from '../../src/commands/settings.js';
-import { VIEW_ITEM } from '../../src/views/treeNodes.js';
+import { RESTRICTED_SETTINGS, SECTION, SETTING_KEYS } from '../../src/host/settings.js';
+import { VIEW_ITEM } from '../../src/host/treeNodes.js';
 import { ARTIFACT_IDS } from '../../src/core/schema/artifacts.js';
 import { DEFAULT_COLLECT_OPTIONS } from '../../src/core/collectors/types.js';
 

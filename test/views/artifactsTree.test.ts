@@ -4,11 +4,11 @@ import { ARTIFACTS, ARTIFACT_IDS } from '../../src/core/schema/artifacts.js';
 import { suspiciousPods } from '../../src/core/schema/tables.js';
 import { openBundle } from '../../src/core/evidence/reader.js';
 import { ArtifactsTree } from '../../src/views/artifactsTree.js';
-import { loadBundleFindings } from '../../src/views/bundleFindings.js';
-import type { ContextInfo, TreeNode } from '../../src/views/treeNodes.js';
-import { VIEW_ITEM } from '../../src/views/treeNodes.js';
-import { ExtensionState } from '../../src/commands/state.js';
-import { CMD } from '../../src/commands/ids.js';
+import { loadBundleFindings } from '../../src/core/evidence/findings.js';
+import type { ContextInfo, TreeNode } from '../../src/host/treeNodes.js';
+import { VIEW_ITEM } from '../../src/host/treeNodes.js';
+import { ExtensionState } from '../../src/host/state.js';
+import { CMD } from '../../src/host/ids.js';
 import { MemoryStore } from '../extension/fakes.js';
 import { FORBIDDEN_MESSAGE, writeFixtureBundle } from '../extension/bundleFixture.js';
 

@@ -4,7 +4,7 @@ import { openBundle } from '../../src/core/evidence/reader.js';
 import { loadLocalTimeline } from '../../src/core/timeline/local.js';
 import { emptyFilter, type TimelineFilter } from '../../src/core/timeline/filter.js';
 import { parseHostMessage, type HostToWebview } from '../../src/core/timeline/messages.js';
-import { Emitter } from '../../src/commands/emitter.js';
+import { Emitter } from '../../src/host/emitter.js';
 import { TimelineController, type LoadedSource } from '../../src/views/timelineController.js';
 import { loadTimelineSource } from '../../src/views/timelineSources.js';
 import { MALICIOUS, writeFixtureBundle } from '../extension/bundleFixture.js';

@@ -2,9 +2,9 @@
 // are on (pods first, then pod templates), RBAC findings grouped by subject, and the containers of
 // each pod (from the pod inventory). Everything here is attacker-controlled text: it is only ever
 // shown as plain labels and tooltips.
-import type { Bundle } from '../core/evidence/reader.js';
-import { podInventory, rbacFindings, suspiciousPods, type RbacFindingRow, type SuspiciousPodRow } from '../core/schema/tables.js';
-import { SEVERITIES } from '../core/schema/timeline.js';
+import type { Bundle } from './reader.js';
+import { podInventory, rbacFindings, suspiciousPods, type RbacFindingRow, type SuspiciousPodRow } from '../schema/tables.js';
+import { SEVERITIES } from '../schema/timeline.js';
 
 export interface FindingView {
   recordId: string;

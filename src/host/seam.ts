@@ -1,5 +1,5 @@
 // The few VS Code window/workspace functions the commands and views use, as plain interfaces.
-// The extension host implements them with the real `vscode` API (src/views/vscodeHost.ts);
+// The extension host implements them with the real `vscode` API (src/host/vscodeHost.ts);
 // tests implement them with a fake. Nothing here imports `vscode`: a node test cannot load it.
 
 export interface Disposable {

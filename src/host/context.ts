@@ -2,7 +2,7 @@
 // src/extension.ts builds the real one; tests build one around fakes.
 import type { TimelineFilter } from '../core/timeline/filter.js';
 import type { TimelineSource } from '../core/timeline/source.js';
-import type { ContextInfo } from '../views/treeNodes.js';
+import type { ContextInfo } from './treeNodes.js';
 import type { CoreServices, KubeContext } from './services.js';
 import { kubeconfigPathForCore, readSettings, resolveKubeconfig, type KfsSettings, type KubeconfigChoice } from './settings.js';
 import type { LogChannel, UiHost, WorkspaceInfo } from './seam.js';

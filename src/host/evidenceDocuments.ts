@@ -3,7 +3,7 @@
 // query (JSON), so a document reopened after a reload still resolves.
 import type { Bundle } from '../core/evidence/reader.js';
 import { commandHistory, containerLogs, type CommandHistoryRow, type ContainerLogRow } from '../core/schema/tables.js';
-import { DOCUMENT_SCHEME } from '../commands/ids.js';
+import { DOCUMENT_SCHEME } from './ids.js';
 
 export type EvidenceKind = 'logs' | 'history';
 

@@ -2,7 +2,7 @@
 // from the tree's context menus receive these nodes as their first argument.
 import type { ArtifactId } from '../core/schema/artifacts.js';
 import type { Gap } from '../core/model.js';
-import type { FindingView, RbacSubject, SuspiciousResource } from './bundleFindings.js';
+import type { FindingView, RbacSubject, SuspiciousResource } from '../core/evidence/findings.js';
 
 export interface ContextInfo {
   name: string;

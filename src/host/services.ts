@@ -7,7 +7,7 @@ import type { VerifyReport } from '../core/evidence/verify.js';
 import type { LoadOptions, LocalTimeline, TableSource } from '../core/timeline/local.js';
 import type { TimelineFilter } from '../core/timeline/filter.js';
 import type { TimelineRow } from '../core/schema/timeline.js';
-import type { BundleFindings } from '../views/bundleFindings.js';
+import type { BundleFindings } from '../core/evidence/findings.js';
 import type { AzureServices } from './azureServices.js';
 
 export interface KubeContext {
@@ -45,7 +45,7 @@ export function defaultCoreServices(): CoreServices {
     loadLocalTimeline: async (bundle, opts) => (await import('../core/timeline/local.js')).loadLocalTimeline(bundle, opts),
     timelineFromRows: async (rows) => (await import('../core/timeline/local.js')).timelineFromRows(rows),
     loadFindings: async (dir) => {
-      const [{ openBundle }, { loadBundleFindings }] = await Promise.all([import('../core/evidence/reader.js'), import('../views/bundleFindings.js')]);
+      const [{ openBundle }, { loadBundleFindings }] = await Promise.all([import('../core/evidence/reader.js'), import('../core/evidence/findings.js')]);
       return loadBundleFindings(await openBundle(dir));
     },
     timelineKql: async (filter, opts = {}) => {

@@ -2,9 +2,9 @@
 // extension's kubeconfig, implemented with the `vscode` API. Kept thin on purpose: everything
 // with logic lives behind the seam where node tests reach it.
 import * as vscode from 'vscode';
-import type { AzureAuth } from '../commands/context.js';
-import type { CancellationTokenLike, ConfigReader, PickItem, QuickPickOptions, UiHost, WorkspaceInfo } from '../commands/seam.js';
-import { effectiveValue } from '../commands/settings.js';
+import type { AzureAuth } from './context.js';
+import type { CancellationTokenLike, ConfigReader, PickItem, QuickPickOptions, UiHost, WorkspaceInfo } from './seam.js';
+import { effectiveValue } from './settings.js';
 import { inertLinks } from './inertText.js';
 
 export function createUiHost(): UiHost {
