@@ -1,5 +1,5 @@
 // Every rule's id, title, default severity, Threat Matrix technique and help text.
-// The rule logic lives in podRules.ts and rbacRules.ts; this catalogue is what SARIF and the docs list.
+// The rule logic lives in podRules.ts, rbacRules.ts, configRules.ts, contentRules.ts and azure/; this catalogue is what SARIF and the docs list.
 import type { RuleMeta } from './types.js';
 import { technique } from './techniques.js';
 
@@ -156,7 +156,61 @@ export const CONTENT_RULES = {
     'The log names a known exploit gadget (commons-collections InvokerTransformer or ChainedTransformer, TemplatesImpl, ysoserial) or a ${jndi: lookup: an attempted or successful remote code execution through deserialization or Log4Shell.'),
 } as const;
 
-export const ALL_RULES: readonly RuleMeta[] = [...Object.values(POD_RULES), ...Object.values(RBAC_RULES), ...Object.values(EXPOSURE_RULES), ...Object.values(CONTENT_RULES)];
+/** Rules over the AKS control-plane audit log (azure/auditRules.ts): who did it, from where. */
+export const AUDIT_RULES = {
+  exec: r('AUDIT-POD-EXEC', 'Exec or attach into a pod', 'high', 'MS-TA9006',
+    'The audit log records an allowed exec or attach into a pod: the identity, its source address and its client ran commands inside the container. Read the container\'s history and logs around that time.'),
+  portForward: r('AUDIT-POD-PORT-FORWARD', 'Port-forward into a pod', 'medium', 'MS-TA9034',
+    'The audit log records an allowed port-forward into a pod: a tunnel from the client to the pod, past services and network policies.'),
+  secrets: r('AUDIT-SECRETS-READ', 'Secrets read outside the control plane', 'high', 'MS-TA9025',
+    'An identity that is not one of the control plane\'s own read secrets (get; list and watch return every value in the scope). Check what the secrets unlock and rotate them.'),
+  binding: r('AUDIT-POWERFUL-BINDING', 'Binding to a powerful role created or changed', 'high', 'MS-TA9019',
+    'A RoleBinding or ClusterRoleBinding was created or changed that grants cluster-admin, every permission, or bind, escalate or impersonate: the subjects can take over the cluster. Check who made it and remove it if unknown.'),
+  anonymous: r('AUDIT-ANONYMOUS-ALLOWED', 'Anonymous request allowed', 'high', 'MS-TA9005',
+    'A request by system:anonymous or system:unauthenticated was allowed beyond the public health and version endpoints: the API server grants something to anyone who can reach it.'),
+  privilegedPod: r('AUDIT-USER-PRIVILEGED-POD', 'Privileged or host-access pod created by a user', 'high', 'MS-TA9018',
+    'A pod was created directly by a user (not by a workload controller) with privileged containers, host namespaces or host paths: the usual way to break out to the node. The finding names the pod rule that matched the request body.'),
+  tokenRequest: r('AUDIT-SA-TOKEN-REQUEST', 'Service account token requested', 'medium', 'MS-TA9016',
+    'An identity outside the control plane minted a service account token (serviceaccounts/token): whoever holds it acts as that service account until it expires.'),
+  deleteEvents: r('AUDIT-EVENTS-DELETED', 'Kubernetes events deleted', 'medium', 'MS-TA9022',
+    'Events were deleted by an identity outside the control plane: someone erased the cluster\'s record of what happened.'),
+  kubeSystemWorkload: r('AUDIT-KUBE-SYSTEM-WORKLOAD', 'CronJob or DaemonSet created in kube-system', 'high', 'MS-TA9012',
+    'A CronJob or DaemonSet was created in kube-system by an identity outside the control plane: a backdoor or persistence hidden among the platform\'s workloads (a DaemonSet runs on every node).'),
+  fromPod: r('AUDIT-REQUEST-FROM-POD', 'API request from a pod address', 'medium', 'MS-TA9029',
+    'A request to the API server came from a pod\'s address with an identity that is not that pod\'s own (or not known to be): a stolen token or kubeconfig used from inside the cluster.'),
+  scriptedClient: r('AUDIT-SCRIPTED-CLIENT', 'API request by a scripting or download tool', 'medium', 'MS-TA9029',
+    'The request\'s user agent is curl, wget, python, a raw HTTP library or a shell tool rather than kubectl or a controller: an attacker calling the API by hand with a stolen credential.'),
+} as const;
+
+/** Rules over the Azure Activity Log of the cluster and its node resource group (azure/activityRules.ts). */
+export const ACTIVITY_RULES = {
+  adminCredential: r('ARM-ADMIN-CREDENTIAL', 'Cluster admin credentials fetched', 'high', 'MS-TA9003',
+    'listClusterAdminCredential returned the local cluster-admin kubeconfig (a client certificate in system:masters that bypasses Entra ID and Kubernetes RBAC): whoever called it can do anything in the cluster. Rotate the cluster certificates if the caller is unknown.'),
+  userCredential: r('ARM-USER-CREDENTIAL', 'Cluster user credentials fetched', 'low', 'MS-TA9003',
+    'listClusterUserCredential (or the monitoring user or an access profile) returned a kubeconfig for the cluster. With local accounts enabled and no Entra ID, a user kubeconfig is an admin one.'),
+  runCommand: r('ARM-RUN-COMMAND', 'Command run in the cluster through Azure', 'high', 'T1651',
+    'managedClusters/runCommand (az aks command invoke) ran a command inside the cluster as cluster-admin from Azure, without a kubeconfig. It leaves a command-<id> pod in the aks-command namespace.'),
+  vmRunCommand: r('ARM-NODE-RUN-COMMAND', 'Command run on a node through Azure', 'high', 'T1651',
+    'A run command on a node\'s scale set instance or virtual machine ran a script as root on the node from Azure: node takeover without touching the Kubernetes API.'),
+  vmExtension: r('ARM-NODE-EXTENSION-WRITE', 'Node extension written', 'medium', 'T1651',
+    'An extension was written on a node scale set or virtual machine: a custom script extension runs arbitrary code as root on every node it reaches. AKS writes its own extensions on upgrades: check the caller.'),
+  diagnostics: r('ARM-DIAGNOSTIC-SETTINGS-CHANGED', 'Diagnostic settings deleted or changed', 'high', 'T1562.008',
+    'A diagnostic setting on the cluster was deleted or rewritten: the control-plane audit log may no longer be sent anywhere. High for a delete, medium for a change.'),
+  roleAssignment: r('ARM-ROLE-ASSIGNMENT', 'Role assignment written on the cluster', 'high', 'T1098.003',
+    'An Azure role assignment was created or deleted at the cluster\'s scope (or its node resource group): with Azure RBAC for Kubernetes or the cluster admin role, a new assignment is a new way in.'),
+} as const;
+
+/** Microsoft Defender for Cloud alerts on the cluster, as findings (azure/alertRules.ts). */
+export const ALERT_RULES = {
+  control: r('DEFENDER-K8S-ALERT', 'Defender for Containers alert (control plane)', 'medium', 'MS-TA9029',
+    'Microsoft Defender for Cloud raised a K8S_* alert from the cluster\'s audit log. The severity and technique follow the alert; read its description and remediation steps.'),
+  node: r('DEFENDER-K8S-NODE-ALERT', 'Defender for Containers alert (node runtime)', 'medium', 'MS-TA9007',
+    'Microsoft Defender for Cloud raised a K8S.NODE_* alert from a node\'s runtime sensor (a process, file or connection in a container or on the node). The severity and technique follow the alert.'),
+  other: r('DEFENDER-ALERT', 'Defender for Cloud alert on the cluster', 'medium', 'MS-TA9029',
+    'Microsoft Defender for Cloud raised an alert whose resources include the cluster or its nodes.'),
+} as const;
+
+export const ALL_RULES: readonly RuleMeta[] = [...Object.values(POD_RULES), ...Object.values(RBAC_RULES), ...Object.values(EXPOSURE_RULES), ...Object.values(CONTENT_RULES), ...Object.values(AUDIT_RULES), ...Object.values(ACTIVITY_RULES), ...Object.values(ALERT_RULES)];
 
 export function ruleMeta(id: string): RuleMeta | undefined {
   return ALL_RULES.find((m) => m.id === id);
