@@ -1,6 +1,10 @@
 // Fault injection for the Azure emulator: scripted faults (the next N matching requests fail a
 // given way) and seeded random faults (each matching request fails with a probability).
-export type FaultTarget = 'arm' | 'ingest' | 'query' | 'any';
+/**
+ * Where a fault applies: all ARM requests, ingestion, queries, or one AKS evidence source alone
+ * (those are ARM requests too, so an 'arm' fault hits them as well).
+ */
+export type FaultTarget = 'arm' | 'ingest' | 'query' | 'managedClusters' | 'diagnosticSettings' | 'activityLog' | 'alerts' | 'any';
 export type FaultKind = 'forbidden' | 'throttle' | 'unavailable' | 'reset' | 'slow';
 
 export interface FaultRule {
@@ -53,16 +57,18 @@ export class Faults {
     this.random = null;
   }
 
-  /** The fault to apply to this request, if any. */
-  pick(target: Exclude<FaultTarget, 'any'>): FaultRule | null {
-    const rule = this.rules.find((r) => r.left > 0 && (r.target === target || r.target === 'any'));
+  /** The fault to apply to this request, if any; `targets` are the names the request goes by (most specific first). */
+  pick(...targets: Exclude<FaultTarget, 'any'>[]): FaultRule | null {
+    const target = targets[0]!;
+    const hits = (t: FaultTarget) => t === 'any' || targets.includes(t as Exclude<FaultTarget, 'any'>);
+    const rule = this.rules.find((r) => r.left > 0 && hits(r.target));
     if (rule) {
       rule.left--;
       this.injected.push({ target, kind: rule.kind });
       return rule;
     }
     const r = this.random;
-    if (r && (r.target === target || r.target === 'any') && (r.max === undefined || r.injected < r.max) && r.next() < r.probability) {
+    if (r && hits(r.target) && (r.max === undefined || r.injected < r.max) && r.next() < r.probability) {
       r.injected++;
       const kind = r.kinds[Math.floor(r.next() * r.kinds.length)]!;
       this.injected.push({ target, kind });

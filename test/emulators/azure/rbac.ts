@@ -39,6 +39,12 @@ const within = (resource: string, scope: string) => {
   return r === s || r.startsWith(`${s}/`);
 };
 
+function grants(role: RoleDefinition, operation: string, kind: 'action' | 'data'): boolean {
+  const allow = kind === 'action' ? role.Actions : role.DataActions;
+  const deny = kind === 'action' ? role.NotActions : role.NotDataActions;
+  return (allow ?? []).some((x) => matches(x, operation)) && !(deny ?? []).some((x) => matches(x, operation));
+}
+
 export class Rbac {
   private readonly byToken = new Map<string, Principal>();
 
@@ -59,11 +65,11 @@ export class Rbac {
   }
 
   can(p: Principal, resource: string, operation: string, kind: 'action' | 'data' = 'action'): boolean {
-    return p.assignments.some((a) => {
-      if (!within(resource, a.scope)) return false;
-      const allow = kind === 'action' ? a.role.Actions : a.role.DataActions;
-      const deny = kind === 'action' ? a.role.NotActions : a.role.NotDataActions;
-      return (allow ?? []).some((x) => matches(x, operation)) && !(deny ?? []).some((x) => matches(x, operation));
-    });
+    return p.assignments.some((a) => within(resource, a.scope) && grants(a.role, operation, kind));
+  }
+
+  /** True when an assignment strictly below `scope` grants the operation (ARM then filters a list instead of refusing it). */
+  grantsWithin(p: Principal, scope: string, operation: string, kind: 'action' | 'data' = 'action'): boolean {
+    return p.assignments.some((a) => within(a.scope, scope) && grants(a.role, operation, kind));
   }
 }

@@ -13,7 +13,14 @@ import { gunzipSync } from 'node:zlib';
 import { writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { Faults } from './faults.js';
+import { Faults, type FaultTarget } from './faults.js';
+import { armError, json, readBody } from './http.js';
+import { AksStore, type AksTrail, type ArmBody, type RouteContext, type TrailWorkspace } from './aksState.js';
+import { isManagedClustersPath, managedClusters } from './managedClusters.js';
+import { diagnosticSettings, isDiagnosticSettingsPath } from './diagnosticSettings.js';
+import { activityLog, isActivityLogPath } from './activityLog.js';
+import { isSecurityAlertsPath, securityAlerts } from './securityAlerts.js';
+import { AKS_TABLES } from './auditWorkspace.js';
 import { Rbac, type Principal, type RoleAssignment } from './rbac.js';
 import { evaluate, KDate, KqlEvalError, toJson, kustoDatetimeText, type Value, type Row } from './kqlEval.js';
 import { validateKql, type DeclaredTable } from './kustoValidate.js';
@@ -63,6 +70,13 @@ export interface EmulatorOptions {
   ingestionDelayMs?: number;
   /** Raw result bytes above which a query answers a partial error (the service's ~100 MB). */
   maxQueryBytes?: number;
+  /** AKS evidence: managed clusters, diagnostic settings, audit workspaces, Activity Log, alerts. */
+  aks?: AksTrail;
+  /** Items per page of managed clusters, Activity Log events and alerts (default 50). */
+  armPageSize?: number;
+  /** The subscription the endpoints name (default: the trail's, else a fixed test id). */
+  subscriptionId?: string;
+  tenantId?: string;
 }
 
 /** Where an ingestion request arrived: a rule's own host, a data collection endpoint's, or ARM's. */
@@ -89,7 +103,9 @@ export interface AzureEmulator {
   faults: Faults;
   stats: EmulatorStats;
   /** Service limits and timings that tests may change. */
-  limits: { maxQueryRows: number; maxQueryBytes: number; ingestionDelayMs: number };
+  limits: { maxQueryRows: number; maxQueryBytes: number; ingestionDelayMs: number; armPageSize: number };
+  /** The AKS evidence the emulator serves; change it at any time. */
+  aks: AksHandle;
   /** A principal with only these role assignments; returns its bearer token. */
   addPrincipal(assignments: RoleAssignment[]): string;
   /** Adds a role assignment to the principal of `token` (e.g. Monitoring Metrics Publisher on a rule). */
@@ -101,6 +117,27 @@ export interface AzureEmulator {
   /** The endpoints file; `token` makes it sign in as another principal (default: an Owner). */
   writeEndpointsFile(path: string, token?: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Changes to the AKS evidence after start (the same shapes as AksTrail). */
+export interface AksHandle {
+  addCluster(body: ArmBody): void;
+  setDiagnosticSettings(resourceId: string, settings: ArmBody[]): void;
+  addActivity(events: Record<string, unknown>[]): void;
+  addAlerts(alerts: ArmBody[]): void;
+  /** Registers an existing workspace (GET answers it; the query API serves its rows); returns its customer id. */
+  addWorkspace(ws: TrailWorkspace): string;
+  /** Adds rows to one workspace's table (AKSAudit, AzureDiagnostics, ...). */
+  seedWorkspace(workspaceResourceId: string, table: string, rows: Record<string, unknown>[]): void;
+}
+
+/** The fault target of an ARM path: the AKS evidence source it reads, if any. */
+function armSource(path: string): Exclude<FaultTarget, 'any'>[] {
+  if (isManagedClustersPath(path)) return ['managedClusters', 'arm'];
+  if (isDiagnosticSettingsPath(path)) return ['diagnosticSettings', 'arm'];
+  if (isActivityLogPath(path)) return ['activityLog', 'arm'];
+  if (isSecurityAlertsPath(path)) return ['alerts', 'arm'];
+  return ['arm'];
 }
 
 function makeCert(): { key: string; cert: string } {
@@ -120,12 +157,6 @@ function makeCert(): { key: string; cert: string } {
   return { key: pems.private, cert: pems.cert };
 }
 
-const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': randomUUID(), ...headers });
-  res.end(text);
-};
-const armError = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
 /** The rule service's shape: a generic top-level message, the reason in details[]. */
 const ruleError = (res: ServerResponse, code: string, message: string) =>
   json(res, 400, { error: { code: 'InvalidPayload', message: 'Data collection rule is invalid', details: [{ code, message, target: 'properties' }] } });
@@ -135,12 +166,6 @@ const VISIBLE_AT = Symbol('visibleAt');
 type StoredRow = Record<string, unknown> & { [VISIBLE_AT]?: number };
 const MAX_FIELD_BYTES = 64 * 1024;
 const DAY_MS = 86_400_000;
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
 
 const LA_TYPES = new Set(['string', 'int', 'long', 'real', 'boolean', 'datetime', 'dynamic', 'guid']);
 /** Column names Log Analytics reserves (matched case-insensitively). */
@@ -169,7 +194,8 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
   const extraServers: Server[] = [];
   const operations = new Map<string, { pollsLeft: number }>();
   const missingRgs = new Set((opts.missingResourceGroups ?? []).map((s) => s.toLowerCase()));
-  const limits = { maxQueryRows: opts.maxQueryRows ?? 500_000, maxQueryBytes: opts.maxQueryBytes ?? 100 * 1024 * 1024, ingestionDelayMs: opts.ingestionDelayMs ?? 0 };
+  const limits = { maxQueryRows: opts.maxQueryRows ?? 500_000, maxQueryBytes: opts.maxQueryBytes ?? 100 * 1024 * 1024, ingestionDelayMs: opts.ingestionDelayMs ?? 0, armPageSize: opts.armPageSize ?? 50 };
+  const store = new AksStore();
   let base = '';
   let propagationFailures = 0;
 
@@ -180,8 +206,9 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     });
   });
 
-  async function applyFault(target: 'arm' | 'ingest' | 'query', req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const f = faults.pick(target);
+  async function applyFault(targets: Exclude<FaultTarget, 'any'>[], req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const f = faults.pick(...targets);
+    const target = targets[targets.length - 1];
     if (!f) return false;
     const retry: Record<string, string> = f.retryAfterSeconds === null ? {} : { 'retry-after': String(f.retryAfterSeconds ?? 0) };
     switch (f.kind) {
@@ -228,18 +255,18 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     const path = url.pathname;
     if (/^\/dataCollectionRules\//i.test(path)) {
       const who = await authenticate(req, res, 'ingest');
-      if (!who || (await applyFault('ingest', req, res))) return;
+      if (!who || (await applyFault(['ingest'], req, res))) return;
       return ingest(req, res, url, who, host);
     }
     if (host.kind !== 'none') return armError(res, 404, 'NotFound', `no route for ${path} on an ingestion endpoint`);
     if (/^\/v1\/workspaces\//i.test(path)) {
       const who = await authenticate(req, res, 'query');
-      if (!who || (await applyFault('query', req, res))) return;
+      if (!who || (await applyFault(['query'], req, res))) return;
       return query(req, res, url, who);
     }
     if (/^\/subscriptions\//i.test(path)) {
       const who = await authenticate(req, res, 'arm');
-      if (!who || (await applyFault('arm', req, res))) return;
+      if (!who || (await applyFault(armSource(path), req, res))) return;
       return arm(req, res, url, who);
     }
     armError(res, 404, 'NotFound', `no route for ${path}`);
@@ -274,6 +301,8 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     const raw = await readBody(req);
     const body = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
     const p = url.pathname;
+    const ctx: RouteContext = { base, who, rbac, store, pageSize: limits.armPageSize, denied: (r, action, scope) => denied(r, who, action, scope) };
+    if (managedClusters(ctx, method, url, res) || diagnosticSettings(ctx, method, url, res) || activityLog(ctx, method, url, res) || securityAlerts(ctx, method, url, res)) return;
     // What the caller may do at a scope: everyone may read their own permissions.
     let m = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+(?:\/providers\/[^/]+(?:\/+[^/]+)+?)?)\/providers\/Microsoft\.Authorization\/permissions$/i.exec(p);
     if (m) {
@@ -634,7 +663,10 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
    * or the data action workspaces/tables/data/read) it does not resolve in the caller's queries.
    */
   function declaredTables(ws: Workspace, who: Principal): DeclaredTable[] {
-    const all = [...[...ws.tables.values()].map((t) => ({ name: t.name, columns: t.columns })), ...INSIGHTS_TABLES.filter((t) => ws.rows.has(t.name))];
+    // Azure's own tables are declared when they hold rows; the full AKS schemas win over the
+    // timeline's subset in INSIGHTS_TABLES.
+    const aks = AKS_TABLES.filter((t) => ws.rows.has(t.name));
+    const all = [...[...ws.tables.values()].map((t) => ({ name: t.name, columns: t.columns })), ...aks, ...INSIGHTS_TABLES.filter((t) => ws.rows.has(t.name) && !aks.some((a) => a.name === t.name))];
     const dataRead = rbac.can(who, ws.id, 'Microsoft.OperationalInsights/workspaces/tables/data/read', 'data');
     return all.filter((t) => dataRead || rbac.can(who, ws.id, `Microsoft.OperationalInsights/workspaces/query/${t.name}/read`));
   }
@@ -779,15 +811,44 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     queryEndpoint: base,
     ca: cert,
     token,
-    tenantId: '00000000-0000-0000-0000-00000000e7e7',
-    subscriptionId: '00000000-0000-0000-0000-00000000cafe',
+    tenantId: opts.tenantId ?? opts.aks?.tenantId ?? '00000000-0000-0000-0000-00000000e7e7',
+    subscriptionId: opts.subscriptionId ?? opts.aks?.subscriptionId ?? '00000000-0000-0000-0000-00000000cafe',
   };
+  /** An existing workspace (as if created in the portal): GET answers it, the query API serves its rows. */
+  function addWorkspace(t: TrailWorkspace): string {
+    const key = t.id.toLowerCase();
+    const existing = workspaces.get(key);
+    const ws: Workspace = existing ?? {
+      id: t.id, name: t.id.split('/').pop()!, location: t.location, customerId: t.customerId ?? randomUUID(),
+      body: { location: t.location, properties: { retentionInDays: 30 } }, tables: new Map(), rows: new Map(),
+    };
+    workspaces.set(key, ws);
+    for (const [table, rows] of Object.entries(t.tables ?? {})) ws.rows.set(table, [...(ws.rows.get(table) ?? []), ...rows]);
+    return ws.customerId;
+  }
+  const aks: AksHandle = {
+    addCluster: (b) => store.addCluster(b),
+    setDiagnosticSettings: (id, settings) => store.setDiagnosticSettings(id, settings),
+    addActivity: (e) => store.addActivity(e),
+    addAlerts: (a) => store.addAlerts(a),
+    addWorkspace,
+    seedWorkspace(id, table, rows) {
+      const ws = workspaces.get(id.toLowerCase());
+      if (!ws) throw new Error(`no workspace ${id}: addWorkspace first`);
+      ws.rows.set(table, [...(ws.rows.get(table) ?? []), ...rows]);
+    },
+  };
+  if (opts.aks) {
+    for (const w of opts.aks.workspaces ?? []) addWorkspace(w);
+    store.load(opts.aks);
+  }
   return {
     url: base,
     endpoints,
     faults,
     stats,
     limits,
+    aks,
     rows(table) {
       return [...workspaces.values()].flatMap((w) => w.rows.get(table) ?? []);
     },
