@@ -57,13 +57,21 @@ const secrets: AuditRule = (v, env) => {
   };
 };
 
+/**
+ * A subject only the platform binds: system: users and groups, kube-system service accounts. The
+ * control plane writing such a binding (bootstrap reconciliation, add-ons) is its own business; the
+ * same identity granting power to anyone else is not, and is reported.
+ */
+const isPlatformSubject = (s: { kind: string; name: string; namespace: string }) =>
+  s.kind === 'ServiceAccount' ? s.namespace === 'kube-system' : s.name.startsWith('system:');
+
 const binding: AuditRule = (v, env) => {
   if (v.apiGroup !== 'rbac.authorization.k8s.io' || !['rolebindings', 'clusterrolebindings'].includes(v.resource) || v.subresource || !['create', 'update', 'patch'].includes(v.verb)) return undefined;
   const b = env.rbac.binding(v);
   if (!b) return undefined;
   const clusterScoped = v.resource === 'clusterrolebindings';
   const got = env.rbac.power(b, clusterScoped);
-  if (!got) return undefined;
+  if (!got || (isControlPlane(v, env.platform) && got.subjects.every(isPlatformSubject))) return undefined;
   const kind = clusterScoped ? 'ClusterRoleBinding' : 'RoleBinding';
   const name = v.name || String(b.metadata?.name ?? '');
   const roleRef = b.roleRef as { kind?: unknown; name?: unknown };
