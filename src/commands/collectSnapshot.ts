@@ -1,12 +1,12 @@
 // KubeForenSys: Collect Forensic Snapshot. Runs core's takeSnapshot in a cancellable progress
 // notification (cancel aborts the AbortSignal core receives), then opens the new bundle in the
-// tree and offers Open Timeline, Reveal Bundle and Show Log.
+// tree and offers Open Timeline, Reveal Bundle and Show Log. A failure is shown by the registrar.
 import { join } from 'node:path';
 import { artifactDef } from '../core/schema/artifacts.js';
 import { MANIFEST_FILE, type Manifest } from '../core/evidence/manifest.js';
 import type { ProgressEvent, SnapshotResult } from '../core/snapshot.js';
 import { CMD } from '../host/ids.js';
-import { errorMessage, resolveContext, settingsOf, type CommandContext } from '../host/context.js';
+import { resolveContext, settingsOf, type CommandContext } from '../host/context.js';
 import { defaultArtifacts } from '../host/settings.js';
 
 export const SUMMARY_BUTTONS = { openTimeline: 'Open Timeline', reveal: 'Reveal Bundle', showLog: 'Show Log' } as const;
@@ -36,48 +36,36 @@ export async function collectSnapshot(cc: CommandContext): Promise<SnapshotResul
   const outDir = settings.evidenceFolder ?? cc.defaultEvidenceFolder;
   cc.log.info(`collecting ${artifacts.join(', ')} from context ${context} (kubeconfig ${resolved.kubeconfig.origin}: ${resolved.kubeconfig.paths.join(', ')}) into ${outDir}`);
 
-  let result: SnapshotResult;
-  try {
-    result = await cc.ui.withProgress({ title: `KubeForenSys: collecting from ${context}`, cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => {
-        cc.log.warn('collection cancelled by the user; sealing what was collected');
-        abort.abort();
-      });
-      if (token.isCancellationRequested) abort.abort();
-      const step = 100 / artifacts.length;
-      try {
-        return await cc.core.takeSnapshot(
-          {
-            kubeconfig: resolved.kubeconfigPath,
-            context,
-            outDir,
-            options: {
-              artifacts,
-              sinceSeconds: Math.round(settings.sinceHours * 3600),
-              concurrency: settings.concurrency,
-              excludeNamespaces: settings.excludeNamespaces,
-              execEnabled: settings.execEnabled,
-            },
-            // The manifest's record of what started the collection (the host's argv says nothing useful).
-            commandLine: ['vscode', 'kubeforensys.collectSnapshot', `--context=${context ?? ''}`],
+  const step = 100 / artifacts.length;
+  // A cancel does not throw: core seals what it has, and the summary says the bundle is cancelled.
+  const result = await cc.ui.withCancellable(
+    `KubeForenSys: collecting from ${context}`,
+    (report, signal) => {
+      signal.addEventListener('abort', () => cc.log.warn('collection cancelled by the user; sealing what was collected'), { once: true });
+      return cc.core.takeSnapshot(
+        {
+          kubeconfig: resolved.kubeconfigPath,
+          context,
+          outDir,
+          options: {
+            artifacts,
+            sinceSeconds: Math.round(settings.sinceHours * 3600),
+            concurrency: settings.concurrency,
+            excludeNamespaces: settings.excludeNamespaces,
+            execEnabled: settings.execEnabled,
           },
-          {
-            signal: abort.signal,
-            log: { info: (m) => cc.log.info(m), warn: (m) => cc.log.warn(m), error: (m) => cc.log.error(m) },
-            onProgress: (e) => progress.report({ message: progressMessage(e, artifacts.indexOf(e.artifact) + 1, artifacts.length), increment: e.phase === 'end' ? step : undefined }),
-          },
-        );
-      } finally {
-        sub.dispose();
-      }
-    });
-  } catch (err) {
-    cc.log.error(`collection failed: ${errorMessage(err)}`);
-    const choice = await cc.ui.showErrorMessage(`KubeForenSys: collection from ${context} failed: ${errorMessage(err)}`, SUMMARY_BUTTONS.showLog);
-    if (choice === SUMMARY_BUTTONS.showLog) cc.log.show();
-    return undefined;
-  }
+          // The manifest's record of what started the collection (the host's argv says nothing useful).
+          commandLine: ['vscode', 'kubeforensys.collectSnapshot', `--context=${context ?? ''}`],
+        },
+        {
+          signal,
+          log: { info: (m) => cc.log.info(m), warn: (m) => cc.log.warn(m), error: (m) => cc.log.error(m) },
+          onProgress: (e) => report({ message: progressMessage(e, artifacts.indexOf(e.artifact) + 1, artifacts.length), increment: e.phase === 'end' ? step : undefined }),
+        },
+      );
+    },
+    { failed: `collection from ${context} failed` },
+  );
 
   await cc.state.setBundle({ dir: result.bundleDir, manifest: result.manifest });
   void showSummary(cc, result);

@@ -92,26 +92,19 @@ export async function exportTimeline(cc: CommandContext, formatArg?: unknown, fi
     filters: { [info.label]: [info.extension] },
   });
   if (!path) return undefined;
-  try {
-    const { origin, marks } = await originOf(cc, t);
-    const res = await cc.ui.withProgress({ title: 'KubeForenSys: exporting timeline', cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      try {
-        progress.report({ message: `writing ${path}` });
-        return await exportTimelineFile({ source: data, filter, format, path, origin, marks, signal: abort.signal });
-      } finally {
-        sub.dispose();
-      }
-    });
-    const p = res.provenance;
-    cc.log.info(`exported ${p.rows} timeline rows of ${t.name} (${p.filterDescription}) to ${path}, sha256 ${p.sha256}; provenance ${res.provenancePath}`);
-    const leftOut = p.rowsLeftOut ? ` ${p.rowsLeftOut.toLocaleString('en-US')} rows without a time were left out (Timesketch needs one).` : '';
-    const choice = await cc.ui.showInformationMessage(`KubeForenSys: exported ${p.rows.toLocaleString('en-US')} rows to ${path}, with ${basename(res.provenancePath)} beside it.${leftOut}`, 'Open');
-    if (choice === 'Open') await cc.ui.openFile(path);
-    return path;
-  } catch (err) {
-    void cc.ui.showErrorMessage(`KubeForenSys: export failed: ${errorMessage(err)}`);
-    return undefined;
-  }
+  const { origin, marks } = await originOf(cc, t);
+  const res = await cc.ui.withCancellable(
+    'KubeForenSys: exporting timeline',
+    (report, signal) => {
+      report({ message: `writing ${path}` });
+      return exportTimelineFile({ source: data, filter, format, path, origin, marks, signal });
+    },
+    { failed: 'export failed' },
+  );
+  const p = res.provenance;
+  cc.log.info(`exported ${p.rows} timeline rows of ${t.name} (${p.filterDescription}) to ${path}, sha256 ${p.sha256}; provenance ${res.provenancePath}`);
+  const leftOut = p.rowsLeftOut ? ` ${p.rowsLeftOut.toLocaleString('en-US')} rows without a time were left out (Timesketch needs one).` : '';
+  const choice = await cc.ui.showInformationMessage(`KubeForenSys: exported ${p.rows.toLocaleString('en-US')} rows to ${path}, with ${basename(res.provenancePath)} beside it.${leftOut}`, 'Open');
+  if (choice === 'Open') await cc.ui.openFile(path);
+  return path;
 }

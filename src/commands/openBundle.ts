@@ -7,15 +7,18 @@ export async function openEvidenceBundle(cc: CommandContext, dir?: string): Prom
       ? dir
       : await cc.ui.pickFolder({ title: 'KubeForenSys: Open Evidence Bundle', openLabel: 'Open Bundle', defaultPath: settingsOf(cc).evidenceFolder ?? cc.defaultEvidenceFolder });
   if (!folder) return undefined;
+  // A folder that is not a bundle is said here, not by the registrar: Ingest, Verify and Export
+  // ask through this function and then simply stop.
+  let bundle;
   try {
-    const bundle = await cc.core.openBundle(folder);
-    await cc.state.setBundle({ dir: folder, manifest: bundle.manifest });
-    cc.log.info(`opened bundle ${bundle.manifest.snapshotId} (${bundle.manifest.cluster.context}, ${bundle.manifest.status}) from ${folder}`);
-    return folder;
+    bundle = await cc.core.openBundle(folder);
   } catch (err) {
     void cc.ui.showErrorMessage(`KubeForenSys: ${errorMessage(err)}`);
     return undefined;
   }
+  await cc.state.setBundle({ dir: folder, manifest: bundle.manifest });
+  cc.log.info(`opened bundle ${bundle.manifest.snapshotId} (${bundle.manifest.cluster.context}, ${bundle.manifest.status}) from ${folder}`);
+  return folder;
 }
 
 /** The open bundle's folder, or asks for one. */

@@ -2,10 +2,11 @@
 // with no bundle open, asks for one or for the Log Analytics workspace.
 import type { TimelineFilter } from '../core/timeline/filter.js';
 import type { CommandContext, TimelineSourceSpec } from '../host/context.js';
+import { isTreeNode } from '../host/treeNodes.js';
 import { openEvidenceBundle } from './openBundle.js';
 
-export async function openTimeline(cc: CommandContext, arg?: unknown, filter?: TimelineFilter): Promise<TimelineSourceSpec | undefined> {
-  let source = sourceFromArg(arg);
+/** `source`: from the tree's snapshot item or a caller (timelineSourceArg); else the open bundle or a choice. */
+export async function openTimeline(cc: CommandContext, source?: TimelineSourceSpec, filter?: TimelineFilter): Promise<TimelineSourceSpec | undefined> {
   if (!source) {
     const bundle = cc.state.bundle;
     const workspace = await cc.core.hasWorkspace(cc.env).catch(() => false);
@@ -32,12 +33,12 @@ export async function openTimeline(cc: CommandContext, arg?: unknown, filter?: T
   return source;
 }
 
-function sourceFromArg(arg: unknown): TimelineSourceSpec | undefined {
+/** A timeline source argument: a source spec, or the tree's snapshot item; anything else is none. */
+export function timelineSourceArg(arg: unknown): TimelineSourceSpec | undefined {
+  if (isTreeNode(arg, ['snapshot'])) return { kind: 'local', bundleDir: arg.dir };
   if (!arg || typeof arg !== 'object') return undefined;
   const o = arg as Record<string, unknown>;
   if (o.kind === 'workspace') return { kind: 'workspace' };
   if (o.kind === 'local' && typeof o.bundleDir === 'string') return { kind: 'local', bundleDir: o.bundleDir };
-  // The snapshot item of the tree.
-  if (o.kind === 'snapshot' && typeof o.dir === 'string') return { kind: 'local', bundleDir: o.dir };
   return undefined;
 }

@@ -4,20 +4,17 @@
 // followed are on one screen. A workload, a subject: what names them.
 import { normalizeTime } from '../core/schema/time.js';
 import { emptyFilter, type TimelineFilter } from '../core/timeline/filter.js';
-import type { TreeNode } from '../host/treeNodes.js';
+import type { NodeOf } from '../host/treeNodes.js';
 import type { CommandContext } from '../host/context.js';
 
 /** Minutes either side of a finding. */
 export const FINDING_WINDOW_MINUTES = 30;
 
-type FindingNode = Extract<TreeNode, { kind: 'finding' }>;
+/** The tree items this command understands; the registrar checks the argument is one (isTreeNode). */
+export const TIMELINE_NODE_KINDS = ['container', 'resource', 'finding', 'subject'] as const;
+export type TimelineNode = NodeOf<(typeof TIMELINE_NODE_KINDS)[number]>;
 
-const NODE_KINDS = new Set<TreeNode['kind']>(['container', 'resource', 'finding', 'subject']);
-
-/** A tree node this command understands (a typed guard, not a cast: the argument comes from any caller). */
-export function isTimelineNode(v: unknown): v is TreeNode {
-  return !!v && typeof v === 'object' && NODE_KINDS.has((v as { kind?: TreeNode['kind'] }).kind!);
-}
+type FindingNode = NodeOf<'finding'>;
 
 function aroundFinding(node: FindingNode): TimelineFilter | undefined {
   const t = normalizeTime(node.finding.time);
@@ -29,7 +26,7 @@ function aroundFinding(node: FindingNode): TimelineFilter | undefined {
   return { ...emptyFilter(), from: iso(ms - span), to: iso(ms + span), hideBaseline: !node.finding.baseline };
 }
 
-export function filterForNode(node: TreeNode): TimelineFilter | undefined {
+export function filterForNode(node: TimelineNode): TimelineFilter {
   const f = emptyFilter();
   switch (node.kind) {
     case 'container':
@@ -50,18 +47,16 @@ export function filterForNode(node: TreeNode): TimelineFilter | undefined {
     case 'subject':
       f.text = node.subject.name;
       return f;
-    default:
-      return undefined;
   }
 }
 
-export async function showInTimeline(cc: CommandContext, node?: unknown): Promise<TimelineFilter | undefined> {
+export async function showInTimeline(cc: CommandContext, node?: TimelineNode): Promise<TimelineFilter | undefined> {
   const bundle = cc.state.bundle;
-  const filter = isTimelineNode(node) ? filterForNode(node) : undefined;
-  if (!bundle || !filter || !isTimelineNode(node)) {
+  if (!bundle || !node) {
     void cc.ui.showWarningMessage('KubeForenSys: choose a pod, container or finding of an open bundle in the Artifacts view.');
     return undefined;
   }
+  const filter = filterForNode(node);
   await cc.timeline.open({ kind: 'local', bundleDir: bundle.dir }, filter, node.kind === 'finding' ? node.finding.recordId : undefined);
   return filter;
 }

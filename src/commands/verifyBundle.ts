@@ -1,28 +1,16 @@
 // KubeForenSys: Verify Evidence Bundle. Recomputes every SHA-256 and names each modified, missing
 // or extra file (in the log, and the first few in the message).
 import type { VerifyReport } from '../core/evidence/verify.js';
-import { errorMessage, isAbortError, type CommandContext } from '../host/context.js';
+import type { CommandContext } from '../host/context.js';
 import { bundleDirOrAsk } from './openBundle.js';
 
-export async function verifyEvidenceBundle(cc: CommandContext, dirArg?: unknown): Promise<VerifyReport | undefined> {
-  const dir = typeof dirArg === 'string' ? dirArg : isSnapshotNode(dirArg) ? dirArg.dir : await bundleDirOrAsk(cc);
+/** `bundleDir`: a path or the tree's snapshot item; else the open bundle, else a folder picker. */
+export async function verifyEvidenceBundle(cc: CommandContext, bundleDir?: string): Promise<VerifyReport | undefined> {
+  const dir = bundleDir ?? (await bundleDirOrAsk(cc));
   if (!dir) return undefined;
-  let report: VerifyReport;
-  try {
-    report = await cc.ui.withProgress({ title: 'KubeForenSys: verifying evidence bundle', cancellable: true }, async (_p, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      try {
-        return await cc.core.verifyBundle(dir, abort.signal);
-      } finally {
-        sub.dispose();
-      }
-    });
-  } catch (err) {
-    if (isAbortError(err)) return undefined;
-    void cc.ui.showErrorMessage(`KubeForenSys: cannot verify ${dir}: ${errorMessage(err)}`);
-    return undefined;
-  }
+  const report = await cc.ui.withCancellable('KubeForenSys: verifying evidence bundle', (_report, signal) => cc.core.verifyBundle(dir, signal), {
+    failed: `cannot verify ${dir}`,
+  });
   if (report.ok) {
     cc.log.info(`verify ${dir}: OK, ${report.checked} files match their SHA-256`);
     void cc.ui.showInformationMessage(`KubeForenSys: bundle verified: ${report.checked} files match the manifest's SHA-256 hashes.`);
@@ -36,6 +24,3 @@ export async function verifyEvidenceBundle(cc: CommandContext, dirArg?: unknown)
   return report;
 }
 
-function isSnapshotNode(v: unknown): v is { kind: 'snapshot'; dir: string } {
-  return !!v && typeof v === 'object' && (v as { kind?: unknown }).kind === 'snapshot' && typeof (v as { dir?: unknown }).dir === 'string';
-}

@@ -87,10 +87,6 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-export function isAbortError(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
-}
-
 /** Shows a failure once: settings problems offer the settings, everything else the log. */
 export async function showFailure(cc: CommandContext, what: string, err: unknown): Promise<void> {
   cc.log.error(`${what}: ${errorMessage(err)}`);

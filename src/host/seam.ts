@@ -1,6 +1,7 @@
 // The few VS Code window/workspace functions the commands and views use, as plain interfaces.
 // The extension host implements them with the real `vscode` API (src/host/vscodeHost.ts);
 // tests implement them with a fake. Nothing here imports `vscode`: a node test cannot load it.
+import type { CancellableOptions, CancellableTask } from './cancellable.js';
 
 export interface Disposable {
   dispose(): void;
@@ -38,6 +39,11 @@ export interface FileFilter {
 }
 
 export interface UiHost {
+  /**
+   * The one way commands run long work: a cancellable notification whose Cancel aborts `signal`
+   * (src/host/cancellable.ts; both hosts implement it with runCancellable over withProgress).
+   */
+  withCancellable<T>(title: string, task: CancellableTask<T>, opts?: CancellableOptions): Promise<T>;
   /** A cancellable notification (location Notification) when `cancellable`, else a window progress. */
   withProgress<T>(
     opts: { title: string; cancellable: boolean },

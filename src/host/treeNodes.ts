@@ -55,3 +55,35 @@ export interface TreeItemModel {
   icon?: { id: string; color?: string };
   command?: { command: string; title: string; arguments?: unknown[] };
 }
+
+// ---- typed guards: a command's argument can come from any caller (a menu, a keybinding, another
+// extension's executeCommand), so a node is only trusted once its fields have been checked.
+
+export type NodeKind = TreeNode['kind'];
+export type NodeOf<K extends NodeKind> = Extract<TreeNode, { kind: K }>;
+
+type Fields = Record<string, unknown>;
+const isObj = (v: unknown): v is Fields => !!v && typeof v === 'object' && !Array.isArray(v);
+const strings = (o: unknown, ...keys: string[]): boolean => isObj(o) && keys.every((k) => typeof o[k] === 'string');
+const finding = (f: unknown): boolean =>
+  strings(f, 'recordId', 'time', 'severity', 'title', 'namespace', 'pod', 'container', 'resourceKind', 'resourceName') && typeof (f as Fields).baseline === 'boolean';
+
+/** What each node kind must carry before a command reads it. */
+const SHAPES: { [K in NodeKind]: (o: Fields) => boolean } = {
+  context: (o) => strings(o.context, 'name', 'cluster', 'user'),
+  artifactChoice: (o) => typeof o.artifact === 'string',
+  snapshot: (o) => typeof o.dir === 'string',
+  artifactResult: (o) => typeof o.artifact === 'string',
+  gap: (o) => typeof o.artifact === 'string' && isObj(o.gap),
+  more: (o) => typeof o.parent === 'string' && typeof o.hidden === 'number',
+  resource: (o) => strings(o.resource, 'kind', 'namespace', 'name') && typeof (o.resource as Fields).isPod === 'boolean',
+  finding: (o) => finding(o.finding) && typeof o.parentId === 'string',
+  container: (o) => strings(o, 'namespace', 'pod', 'container'),
+  subject: (o) => strings(o.subject, 'kind', 'namespace', 'name'),
+};
+
+/** True when `v` is a tree node of one of `kinds` with the fields that kind carries. */
+export function isTreeNode<K extends NodeKind>(v: unknown, kinds: readonly K[]): v is NodeOf<K> {
+  if (!isObj(v) || typeof v.kind !== 'string' || !(kinds as readonly string[]).includes(v.kind)) return false;
+  return SHAPES[v.kind as K](v);
+}

@@ -6,18 +6,21 @@ import type { AzureAuth } from './context.js';
 import type { CancellationTokenLike, ConfigReader, PickItem, QuickPickOptions, UiHost, WorkspaceInfo } from './seam.js';
 import { effectiveValue } from './settings.js';
 import { inertLinks } from './inertText.js';
+import { runCancellable } from './cancellable.js';
 
 export function createUiHost(): UiHost {
   const showQuickPick = (async <T extends PickItem>(items: readonly T[], opts?: QuickPickOptions) =>
     vscode.window.showQuickPick(items as T[], { ...opts, ignoreFocusOut: true })) as UiHost['showQuickPick'];
-  return {
-    withProgress: (opts, task) =>
-      Promise.resolve(
-        vscode.window.withProgress(
-          { location: opts.cancellable ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: opts.title, cancellable: opts.cancellable },
-          (progress, token) => task(progress, token as CancellationTokenLike),
-        ),
+  const withProgress: UiHost['withProgress'] = (opts, task) =>
+    Promise.resolve(
+      vscode.window.withProgress(
+        { location: opts.cancellable ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: opts.title, cancellable: opts.cancellable },
+        (progress, token) => task(progress, token as CancellationTokenLike),
       ),
+    );
+  return {
+    withProgress,
+    withCancellable: (title, task, opts) => runCancellable(withProgress, title, task, opts),
     showInformationMessage: async (m, ...b) => vscode.window.showInformationMessage(inertLinks(m), ...b),
     showWarningMessage: async (m, ...b) => vscode.window.showWarningMessage(inertLinks(m), ...b),
     showErrorMessage: async (m, ...b) => vscode.window.showErrorMessage(inertLinks(m), ...b),

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { startAzureEmulator, type AzureEmulator } from '../emulators/azure/server.js';
 import { loadAzureServices, extensionConnection } from '../../src/host/azureServices.js';
 import { provisionAzure } from '../../src/commands/provisionAzure.js';
-import { ingestSnapshot } from '../../src/commands/ingestSnapshot.js';
 import { loadTimelineSource } from '../../src/views/timelineSources.js';
 import { openTimeline } from '../../src/commands/openTimeline.js';
 import { defaultCoreServices } from '../../src/host/services.js';
@@ -15,7 +14,9 @@ import { loadLocalTimeline } from '../../src/core/timeline/local.js';
 import { emptyFilter } from '../../src/core/timeline/filter.js';
 import { containerLogs } from '../../src/core/schema/tables.js';
 import { writeFixtureBundle } from '../extension/bundleFixture.js';
-import { testContext } from '../extension/fakes.js';
+import { runCommand, testContext } from '../extension/fakes.js';
+import { CMD } from '../../src/host/ids.js';
+import type { IngestOutcome } from '../../src/host/azureServices.js';
 import { tempDir } from '../extension/tmp.js';
 
 let emu: AzureEmulator;
@@ -53,7 +54,7 @@ test('provision twice (the second changes nothing), ingest the bundle, and the w
   assert.match(cc.ui.shown.at(-1)!.message, /already in place.*nothing changed/);
   assert.equal(cc.ui.progress[0]!.cancellable, true);
 
-  const ingested = await ingestSnapshot(cc, { kind: 'snapshot', dir });
+  const ingested = (await runCommand(cc, CMD.ingest, { kind: 'snapshot', dir })) as IngestOutcome | undefined;
   assert.equal(ingested?.rows, 15, cc.ui.shown.map((s) => s.message).join('\n'));
   assert.equal(emu.rows(containerLogs.name).length, 4);
   const reports = cc.ui.progress[2]!.reports;
@@ -61,7 +62,7 @@ test('provision twice (the second changes nothing), ingest the bundle, and the w
   assert.equal(Math.round(reports.reduce((s, r) => s + (r.increment ?? 0), 0)), 100, 'the bar reaches 100%');
 
   // A second ingestion resumes from the checkpoint and sends nothing twice.
-  const again = await ingestSnapshot(cc, { kind: 'snapshot', dir });
+  const again = (await runCommand(cc, CMD.ingest, { kind: 'snapshot', dir })) as IngestOutcome | undefined;
   assert.equal(again?.rows, 0);
   assert.match(cc.ui.shown.at(-1)!.message, /15 already delivered by an earlier run/);
   assert.equal(emu.rows(containerLogs.name).length, 4);
@@ -83,7 +84,7 @@ test('provision twice (the second changes nothing), ingest the bundle, and the w
 test('a missing resource group is a settings problem with the settings one click away', async () => {
   const cc = context({});
   cc.ui.answer = (s) => s.buttons[0];
-  assert.equal(await provisionAzure(cc), undefined);
+  assert.equal(await runCommand(cc, CMD.provision), undefined);
   assert.deepEqual(cc.ui.shown[0]!.buttons, ['Open Settings']);
   assert.match(cc.ui.shown[0]!.message, /set kubeforensys\.azure\.resourceGroup/);
   assert.deepEqual(cc.ui.commands, [{ id: 'workbench.action.openSettings', args: ['kubeforensys.azure'] }]);
@@ -95,7 +96,7 @@ test('right after an ingest the workspace timeline says how much has arrived and
     const { dir } = await writeFixtureBundle();
     const cc = context({ 'kubeforensys.azure.resourceGroup': 'rg-arrival' });
     await provisionAzure(cc);
-    assert.ok((await ingestSnapshot(cc, { kind: 'snapshot', dir }))?.rows);
+    assert.ok((await runCommand(cc, CMD.ingest, { kind: 'snapshot', dir }) as IngestOutcome | undefined)?.rows);
     cc.ui.answer = (s) => (s.buttons.includes('Refresh') ? 'Refresh' : undefined);
     const early = await loadTimelineSource(cc, { kind: 'workspace' });
     const note = cc.ui.shown.find((s) => s.buttons.includes('Refresh'));

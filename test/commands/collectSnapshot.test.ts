@@ -10,7 +10,8 @@ import type { ClusterApi } from '../../src/core/cluster/api.js';
 import { ReplayClusterApi } from '../../src/core/derive/replay.js';
 import { collectSnapshot, SUMMARY_BUTTONS } from '../../src/commands/collectSnapshot.js';
 import { MANIFEST_FILE } from '../../src/core/evidence/manifest.js';
-import { testContext, type TestContext } from '../extension/fakes.js';
+import { runCommand, testContext, type TestContext } from '../extension/fakes.js';
+import { CMD } from '../../src/host/ids.js';
 import { TWO_CONTEXTS, writeKubeconfig } from '../extension/kubeconfigFixture.js';
 import { tempDir } from '../extension/tmp.js';
 
@@ -156,7 +157,7 @@ test('a collection failure is shown once with the log at hand', async () => {
     throw new Error('Cannot reach https://127.0.0.1:6443 (context kind-lab): connect ECONNREFUSED.');
   };
   cc.ui.answer = () => SUMMARY_BUTTONS.showLog;
-  assert.equal(await collectSnapshot(cc), undefined);
+  assert.equal(await runCommand(cc, CMD.collect), undefined);
   assert.equal(cc.ui.shown.length, 1);
   assert.match(cc.ui.shown[0]!.message, /collection from kind-lab failed: Cannot reach/);
   assert.equal(cc.log.shown, 1);

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { tableFile } from '../../src/core/evidence/manifest.js';
 import { containerLogs } from '../../src/core/schema/tables.js';
 import { MALICIOUS, writeFixtureBundle } from '../extension/bundleFixture.js';
-import { testContext } from '../extension/fakes.js';
+import { runCommand, testContext } from '../extension/fakes.js';
+import { CMD } from '../../src/host/ids.js';
 
 const container = { kind: 'container', namespace: 'prod-web', pod: 'web-frontend-7d9f8b6c5d-x2k9p', container: 'nginx' } as const;
 
@@ -77,8 +78,8 @@ test('Show in Timeline on a container opens the bundle\'s timeline filtered to t
 
 test('tree commands called without a tree item (e.g. from a keybinding) explain instead of failing', async () => {
   const cc = testContext();
-  assert.equal(await showLogs(cc, undefined), undefined);
-  assert.equal(await showInTimeline(cc, { kind: 'artifactChoice', artifact: 'events' }), undefined);
+  assert.equal(await runCommand(cc, CMD.showLogs, undefined), undefined);
+  assert.equal(await runCommand(cc, CMD.showInTimeline, { kind: 'artifactChoice', artifact: 'events' }), undefined);
   assert.equal(cc.ui.shown.length, 2);
   assert.ok(cc.ui.shown.every((s) => s.level === 'warning'));
   assert.deepEqual(cc.timeline.opened, []);

@@ -13,6 +13,9 @@ import type {
   WorkspaceInfo,
 } from '../../src/host/seam.js';
 import type { CommandContext, TimelinePanels, TimelineSourceSpec } from '../../src/host/context.js';
+import { runCancellable, type CancellableOptions, type CancellableTask } from '../../src/host/cancellable.js';
+import { commandHandlers, guarded } from '../../src/commands/registerCommands.js';
+import type { CommandId } from '../../src/host/ids.js';
 import { defaultCoreServices, type CoreServices } from '../../src/host/services.js';
 import { ExtensionState } from '../../src/host/state.js';
 import { Emitter } from '../../src/host/emitter.js';
@@ -54,6 +57,9 @@ export class FakeUi implements UiHost {
   /** Called once the progress task has started, with its token (to cancel it mid-way). */
   onProgressStart: (token: FakeToken, title: string) => void = () => undefined;
 
+  withCancellable<T>(title: string, task: CancellableTask<T>, opts?: CancellableOptions): Promise<T> {
+    return runCancellable((o, t) => this.withProgress(o, t), title, task, opts);
+  }
   async withProgress<T>(opts: { title: string; cancellable: boolean }, task: (p: ProgressReporter, t: CancellationTokenLike) => Promise<T>): Promise<T> {
     const token = new FakeToken();
     const entry = { ...opts, reports: [] as { message?: string; increment?: number }[], token };
@@ -195,4 +201,12 @@ export function testContext(opts: { core?: Partial<CoreServices>; trusted?: bool
     config,
     store,
   };
+}
+
+/**
+ * Runs a command the way VS Code does once it is registered: arguments unwrapped and checked,
+ * failures and cancels reported by the registrar (src/commands/registerCommands.ts).
+ */
+export function runCommand(cc: CommandContext, id: CommandId, ...args: unknown[]): Promise<unknown> {
+  return guarded(cc, id, commandHandlers({ refresh: () => undefined })[id])(...args);
 }
