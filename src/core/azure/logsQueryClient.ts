@@ -2,6 +2,7 @@
 // @azure/monitor-query-logs has the same LogsQueryClient API): swapping the package changes
 // only the import below.
 import { LogsQueryClient, LogsQueryResultStatus } from '@azure/monitor-query';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { clientOptions, type AzureConnection } from './credentials.js';
 
 export interface RawTable {
@@ -17,9 +18,11 @@ export async function runWorkspaceQuery(
   conn: AzureConnection,
   workspaceId: string,
   query: string,
-  opts: { signal?: AbortSignal; serverTimeoutInSeconds?: number } = {},
+  /** `capture`: a per-retry policy that sees every answer (the Azure evidence sources record them as raw evidence). */
+  opts: { signal?: AbortSignal; serverTimeoutInSeconds?: number; capture?: PipelinePolicy } = {},
 ): Promise<RawQueryResult> {
-  const client = new LogsQueryClient(conn.credential, { ...clientOptions(conn), endpoint: conn.queryEndpoint });
+  const additionalPolicies = opts.capture ? [{ policy: opts.capture, position: 'perRetry' as const }] : undefined;
+  const client = new LogsQueryClient(conn.credential, { ...clientOptions(conn), endpoint: conn.queryEndpoint, additionalPolicies });
   // No timespan: the query's own time filter on EventTime applies, not one on TimeGenerated.
   let rawBody: string | undefined;
   let res;

@@ -26,6 +26,8 @@ export class Recorder {
   /** Starts writing to `store`, first the entries held so far. */
   async attach(store: RawStore): Promise<void> {
     this.store = store;
+    // Azure sources record into the same store: their requests take numbers from this counter too.
+    store.shareSequence(() => this.begin());
     const held = this.held;
     this.held = [];
     for (const h of held) await store.recordBody(h.seq, h.ext, h.body, h.entry);

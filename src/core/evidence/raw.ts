@@ -22,7 +22,28 @@ export type AcquisitionRef =
   | { kind: 'log'; namespace: string; pod: string; container: string; previous: boolean; stream: number; resume: LogResume | null }
   | { kind: 'exec'; namespace: string; pod: string; container: string; command: string[]; exec: ExecRecord }
   | { kind: 'version' }
-  | { kind: 'review' };
+  | { kind: 'review' }
+  | AzureRef;
+
+/** The Azure-side evidence sources (src/core/azure/sources). */
+export type AzureSourceId = 'cluster' | 'diagnostics' | 'audit' | 'activity' | 'alerts';
+
+/**
+ * An Azure request: which source asked and for what. A query's text, workspace and time window
+ * are kept here because they travel in the POST body, not the URL.
+ */
+export interface AzureRef {
+  kind: 'azure';
+  source: AzureSourceId;
+  /** e.g. managedClusters.get, diagnosticSettings.list, activityLogs.list, alerts.listByResourceGroup, query. */
+  operation: string;
+  /** The resource, resource group or subscription asked about (for a query: the workspace resource id). */
+  scope: string;
+  /** Queries: the workspace table, the half-open window [from, to) and the KQL as sent. */
+  table?: string;
+  window?: { from: string; to: string };
+  query?: string;
+}
 
 /** Where a re-requested log stream picks up: lines before `at`, and the first `skip` at `at`, are already held. */
 export interface LogResume {
@@ -328,7 +349,23 @@ export class RawStore {
   private readonly closingPacks: Promise<FileEntry>[] = [];
   private sealed = false;
 
-  constructor(private readonly bundleDir: string) {}
+  /** Hands out sequence numbers; the cluster recorder replaces it with its own counter when it attaches. */
+  private sequence: () => number;
+
+  constructor(private readonly bundleDir: string) {
+    let next = 1;
+    this.sequence = () => next++;
+  }
+
+  /** A sequence number for a request about to start (one counter for every source of the bundle). */
+  nextSeq(): number {
+    return this.sequence();
+  }
+
+  /** Makes `next` the bundle's one sequence (requests started before the store existed keep theirs). */
+  shareSequence(next: () => number): void {
+    this.sequence = next;
+  }
 
   /** The index file, opened on first use. */
   private index(): Promise<RawFile> {

@@ -212,6 +212,95 @@ export const services = defineTable({
   ],
 });
 
+/** Identity and source address columns the three Azure-side tables share, so the timeline shows who and from where alike. */
+const WHO_COLUMNS = [
+  s('Identity', 'Who did it: the audit user (username), the Activity Log caller, or the account an alert names.'),
+  s('SourceIp', 'Where from: the first audit source IP, the Activity Log client IP, or the address an alert names.'),
+] as const satisfies readonly ColumnDef[];
+
+export const kubeAudit = defineTable({
+  name: 'kubeaudit_CL',
+  description: 'AKS control-plane audit events (audit.k8s.io/v1) read from the workspaces the cluster\'s diagnostic settings send them to.',
+  columns: [
+    ...WHO_COLUMNS,
+    s('AuditId', 'auditID of the request (one per request; each stage is a row).'),
+    s('Stage', 'RequestReceived, ResponseStarted, ResponseComplete or Panic.'),
+    s('Level', 'Metadata, Request or RequestResponse.'),
+    s('Verb', 'Kubernetes verb (get, list, create, ...) or the HTTP method of a non-resource request.'),
+    s('RequestUri', 'Request URI as sent by the client.'),
+    dyn('UserGroups', 'Groups of the authenticated user.'),
+    dyn('UserExtra', 'Extra attributes of the authenticated user (e.g. the Entra object id).'),
+    s('ImpersonatedUser', 'Username impersonated through Impersonate-User, when any.'),
+    dyn('SourceIps', 'Every source IP of the request (client first, then proxies).'),
+    s('UserAgent', 'User agent of the client.'),
+    s('ObjectResource', 'objectRef.resource (pods, secrets, clusterrolebindings, ...).'),
+    s('ObjectSubresource', 'objectRef.subresource (exec, attach, portforward, log, token, ...).'),
+    s('ObjectApiGroup', 'objectRef.apiGroup.'),
+    s('ObjectName', 'objectRef.name.'),
+    int('ResponseCode', 'HTTP status the API server answered.'),
+    dyn('ResponseStatus', 'responseStatus in full.'),
+    dt('RequestReceivedTime', 'requestReceivedTimestamp.'),
+    dt('StageTime', 'stageTimestamp.'),
+    dyn('Annotations', 'Audit annotations (authorization decision and reason, pod security).'),
+    dyn('RequestObject', 'Request body at level Request or RequestResponse.'),
+    dyn('ResponseObject', 'Response body at level RequestResponse.'),
+    s('AuditCategory', 'kube-audit or kube-audit-admin.'),
+    s('WorkspaceTable', 'Workspace table the event was read from: AKSAudit, AKSAuditAdmin or AzureDiagnostics.'),
+    s('WorkspaceId', 'Resource id of the Log Analytics workspace the event was read from.'),
+  ],
+});
+
+export const azureActivity = defineTable({
+  name: 'azureactivity_CL',
+  description: 'Azure Activity Log (administrative) entries of the cluster resource and of its node resource group.',
+  columns: [
+    ...WHO_COLUMNS,
+    s('OperationName', 'operationName.value, e.g. Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action.'),
+    s('OperationDisplayName', 'operationName.localizedValue.'),
+    s('ActivityStatus', 'status.value: Started, Accepted, Succeeded, Failed, ...'),
+    s('ActivitySubStatus', 'subStatus.value (e.g. the HTTP status name).'),
+    s('Level', 'Critical, Error, Warning, Informational or Verbose.'),
+    s('CorrelationId', 'correlationId: the entries of one operation share it.'),
+    s('EventDataId', 'eventDataId: unique id of the entry.'),
+    s('OperationId', 'operationId.'),
+    s('ResourceId', 'Resource the operation was on.'),
+    s('ResourceGroup', 'Resource group of the resource.'),
+    s('ActivityCategory', 'category.value (Administrative, ...).'),
+    dyn('Claims', 'JWT claims of the caller (appid, idtyp, ipaddr, name, upn, ...).'),
+    dyn('Authorization', 'action, role and scope that authorized the call.'),
+    dyn('HttpRequest', 'clientRequestId, clientIpAddress and method.'),
+    dyn('Properties', 'properties of the entry (request and response bodies for some operations).'),
+    dt('SubmissionTime', 'submissionTimestamp: when the entry became available.'),
+    s('LogScope', 'cluster or node-resource-group: which query found the entry.'),
+  ],
+});
+
+export const securityAlerts = defineTable({
+  name: 'securityalerts_CL',
+  description: 'Microsoft Defender for Cloud alerts whose resources or entities include the cluster.',
+  columns: [
+    ...WHO_COLUMNS,
+    s('AlertType', 'alertType: K8S_* (control plane) or K8S.NODE_* (runtime).'),
+    s('AlertDisplayName', 'alertDisplayName.'),
+    s('AlertSeverity', 'severity as Defender gives it: Informational, Low, Medium or High.'),
+    s('AlertStatus', 'Active, InProgress, Resolved or Dismissed.'),
+    s('Intent', 'Kill chain intent(s) Defender assigns.'),
+    s('CompromisedEntity', 'compromisedEntity.'),
+    s('Description', 'description.'),
+    dyn('RemediationSteps', 'remediationSteps.'),
+    dyn('Entities', 'entities in full (pods, containers, processes, hosts, addresses).'),
+    dyn('ResourceIdentifiers', 'resourceIdentifiers.'),
+    dyn('ExtendedProperties', 'extendedProperties.'),
+    dyn('AlertTechniques', 'MITRE ATT&CK techniques Defender assigns.'),
+    s('SystemAlertId', 'systemAlertId.'),
+    s('AlertId', 'Resource id of the alert.'),
+    dt('StartTime', 'startTimeUtc.'),
+    dt('EndTime', 'endTimeUtc.'),
+    dt('AlertTimeGenerated', 'timeGeneratedUtc: when Defender raised it.'),
+    s('AlertUri', 'alertUri: the alert in the portal.'),
+  ],
+});
+
 /** Every table, in the order the bundle, provisioning and the timeline list them. */
 export const TABLES = [
   clusterEvents,
@@ -226,6 +315,9 @@ export const TABLES = [
   cronJobs,
   networkPolicies,
   services,
+  kubeAudit,
+  azureActivity,
+  securityAlerts,
 ] as const;
 
 export type AnyTable = (typeof TABLES)[number];
@@ -243,6 +335,9 @@ export type RbacRoleRow = CommonRow & RowOf<typeof rbacRoles.specific>;
 export type CronJobRow = CommonRow & RowOf<typeof cronJobs.specific>;
 export type NetworkPolicyRow = CommonRow & RowOf<typeof networkPolicies.specific>;
 export type ServiceRow = CommonRow & RowOf<typeof services.specific>;
+export type KubeAuditRow = CommonRow & RowOf<typeof kubeAudit.specific>;
+export type AzureActivityRow = CommonRow & RowOf<typeof azureActivity.specific>;
+export type SecurityAlertRow = CommonRow & RowOf<typeof securityAlerts.specific>;
 
 /** Maps a table name to its row type, for code that is generic over tables. */
 export interface RowByTable {
@@ -258,6 +353,9 @@ export interface RowByTable {
   cronjobs_CL: CronJobRow;
   networkpolicies_CL: NetworkPolicyRow;
   kubeservices_CL: ServiceRow;
+  kubeaudit_CL: KubeAuditRow;
+  azureactivity_CL: AzureActivityRow;
+  securityalerts_CL: SecurityAlertRow;
 }
 
 export function tableByName(name: string): AnyTable | undefined {

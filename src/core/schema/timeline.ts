@@ -11,6 +11,9 @@ import {
   networkPolicies,
   podInventory,
   services,
+  kubeAudit,
+  azureActivity,
+  securityAlerts,
   rbacBindings,
   rbacFindings,
   rbacRoles,
@@ -165,6 +168,10 @@ export const TIME_SOURCE_RULES: Readonly<Record<TableName, TimeSourceRule>> = {
   [cronJobs.name]: rule(cronJobs, [], 'creation'),
   [networkPolicies.name]: rule(networkPolicies, [], 'creation'),
   [services.name]: rule(services, [], 'creation'),
+  // Audit events, Activity Log entries and alerts are dated by the service that recorded them.
+  [kubeAudit.name]: rule(kubeAudit, [], 'event'),
+  [azureActivity.name]: rule(azureActivity, [], 'event'),
+  [securityAlerts.name]: rule(securityAlerts, [], 'event'),
 };
 
 // ---- columns the timeline's filters read from Details, found through the schema.
