@@ -176,8 +176,8 @@ export const AUDIT_RULES = {
     'Events were deleted by an identity outside the control plane: someone erased the cluster\'s record of what happened.'),
   kubeSystemWorkload: r('AUDIT-KUBE-SYSTEM-WORKLOAD', 'CronJob or DaemonSet created in kube-system', 'high', 'MS-TA9012',
     'A CronJob or DaemonSet was created in kube-system by an identity outside the control plane: a backdoor or persistence hidden among the platform\'s workloads (a DaemonSet runs on every node).'),
-  fromPod: r('AUDIT-REQUEST-FROM-POD', 'API request from a pod address', 'medium', 'MS-TA9029',
-    'A request to the API server came from a pod\'s address with an identity that is not that pod\'s own (or not known to be): a stolen token or kubeconfig used from inside the cluster.'),
+  fromPod: r('AUDIT-REQUEST-FROM-POD', 'API request from a pod address', 'high', 'MS-TA9029',
+    'A request to the API server came from a pod\'s address with an identity that is not that pod\'s own (a person\'s identity, or another pod\'s service account): a stolen token or kubeconfig used from inside the cluster.'),
   scriptedClient: r('AUDIT-SCRIPTED-CLIENT', 'API request by a scripting or download tool', 'medium', 'MS-TA9029',
     'The request\'s user agent is curl, wget, python, a raw HTTP library or a shell tool rather than kubectl or a controller: an attacker calling the API by hand with a stolen credential.'),
 } as const;

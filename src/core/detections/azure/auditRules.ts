@@ -178,13 +178,14 @@ const fromPod: AuditRule = (v, env) => {
   const src = sourcePod(v, env);
   if (!src) return undefined;
   const sa = serviceAccountOf(v.impersonated || v.username);
-  // A pod calling the API as its own service account is what in-cluster clients do.
-  if (src.pod && sa === `${src.pod.namespace}/${src.pod.serviceAccount}`) return undefined;
-  const severity: Severity = !sa || src.pod ? 'high' : 'medium';
+  // A pod calling the API as its own service account is what in-cluster clients do. Without the
+  // pod's identity (only the CIDR known) a service account is presumed its own pod's: every
+  // operator would fire otherwise. A person's identity from a pod address never is.
+  if (sa && (!src.pod || sa === `${src.pod.namespace}/${src.pod.serviceAccount}`)) return undefined;
   const from = src.pod ? `pod ${nsName(src.pod.namespace, src.pod.name)} (${src.ip}, service account ${src.pod.serviceAccount})` : `pod address ${src.ip}`;
   return {
     hit: {
-      rule: AUDIT_RULES.fromPod, severity, key: `${who(v)}\u0000${src.ip}`,
+      rule: AUDIT_RULES.fromPod, severity: AUDIT_RULES.fromPod.severity, key: `${who(v)}\u0000${src.ip}`,
       resource: src.pod ? { kind: 'Pod', namespace: src.pod.namespace, name: src.pod.name, container: '' } : { kind: 'Address', namespace: '', name: src.ip, container: '' },
       podName: src.pod?.name ?? '',
       fieldPath: 'audit:sourceIPs', fieldValue: src.ip, what: `API requests as ${who(v)} from ${from}`, note: identityNote(v.username),

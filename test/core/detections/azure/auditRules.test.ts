@@ -164,12 +164,14 @@ test('a CronJob in kube-system carries the CronJob persistence technique', () =>
   assert.equal(f?.techniqueId, 'MS-TA9014');
 });
 
-test('requests from a pod address: a user identity is high, an unknown pod\'s service account medium, with only the CIDR known', () => {
+test('requests from a pod address with only the CIDR known: a user identity is high, a service account is presumed its own pod\'s', () => {
   const ctx: AzureDetectContext = { podCidrs: ['10.244.0.0/16', 'fd00:10:244::/56'] };
   const user = auditFindings(cited([audit({ verb: 'list', resource: 'nodes', ips: ['10.244.3.9'] })]), ctx).find((f) => f.ruleId === AUDIT_RULES.fromPod.id);
   assert.equal(user?.severity, 'high');
   const sa = auditFindings(cited([audit({ verb: 'list', resource: 'nodes', ips: ['fd00:10:244:0:0:0:0:9'], user: 'system:serviceaccount:app:runner' })]), ctx).find((f) => f.ruleId === AUDIT_RULES.fromPod.id);
-  assert.equal(sa?.severity, 'medium');
+  assert.equal(sa, undefined);
+  const user6 = auditFindings(cited([audit({ verb: 'list', resource: 'nodes', ips: ['fd00:10:244::9'] })]), ctx).find((f) => f.ruleId === AUDIT_RULES.fromPod.id);
+  assert.equal(user6?.severity, 'high', 'the short and long IPv6 forms are one address');
   assert.equal(auditFindings(cited([audit({ verb: 'list', resource: 'nodes', ips: ['10.245.0.1'] })]), ctx).filter((f) => f.ruleId === AUDIT_RULES.fromPod.id).length, 0);
 });
 
