@@ -5,6 +5,7 @@
 // body is EventData as the REST API returns it (camelCase).
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { stableGuid } from './managedClusters.js';
 import { json } from './http.js';
 import { pageOf } from './paging.js';
 import type { RouteContext } from './aksState.js';
@@ -152,7 +153,7 @@ function resourceTypeOf(id: string): string {
 
 /** One EventData record: the operation's id parts, caller, claims, HTTP request and status. */
 export function activityEvent(spec: ActivitySpec): Record<string, unknown> {
-  const eventDataId = randomUUID();
+  const eventDataId = stableGuid(`${spec.resourceId}/${spec.operation}/${spec.status}/${spec.time.toISOString()}`);
   const ticks = (BigInt(spec.time.getTime()) + 62135596800000n) * 10000n;
   const parts = spec.resourceId.split('/');
   const rg = parts[3]?.toLowerCase() === 'resourcegroups' ? parts[4]! : '';
@@ -170,7 +171,7 @@ export function activityEvent(spec: ActivitySpec): Record<string, unknown> {
     eventDataId,
     eventName: pair(spec.status === 'Started' ? 'BeginRequest' : 'EndRequest'),
     category: pair('Administrative'),
-    httpRequest: { clientRequestId: randomUUID(), clientIpAddress: spec.clientIp, method: spec.httpMethod ?? 'POST' },
+    httpRequest: { clientRequestId: stableGuid(`${eventDataId}/request`), clientIpAddress: spec.clientIp, method: spec.httpMethod ?? 'POST' },
     id: `${spec.resourceId}/events/${eventDataId}/ticks/${ticks}`,
     level: spec.level ?? 'Informational',
     resourceGroupName: rg,

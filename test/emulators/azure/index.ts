@@ -8,3 +8,4 @@ export { activityEvent, parseActivityFilter, READ_ACTIVITY, type ActivitySpec } 
 export { securityAlert, READ_ALERTS, type AlertSpec } from './securityAlerts.js';
 export { AKS_TABLES, routeToWorkspaces, type AuditEvent, type ControlPlaneLine } from './auditWorkspace.js';
 export type { FaultRule, FaultTarget, FaultKind } from './faults.js';
+export { demoAksTrail, DEMO_AKS, type DemoAksOptions } from './scenarios/demoAks.js';

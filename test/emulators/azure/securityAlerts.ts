@@ -2,10 +2,10 @@
 // with nextLink paging, and a builder for an alert resource in the 2022-01-01 shape (alertType
 // K8S_* for the control plane, K8S.NODE_* for runtime; resourceIdentifiers naming the cluster).
 import type { ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { json } from './http.js';
 import { pageOf } from './paging.js';
 import type { ArmBody, RouteContext } from './aksState.js';
+import { stableGuid } from './managedClusters.js';
 
 /** The operation Security Reader grants for alerts (Microsoft.Security/*\/read covers it). */
 export const READ_ALERTS = 'Microsoft.Security/locations/alerts/read';
@@ -74,7 +74,7 @@ export interface AlertSpec {
 export function securityAlert(spec: AlertSpec): ArmBody {
   const ticks = (BigInt(spec.start.getTime()) + 62135596800000n) * 10000n;
   // The service names alerts by the time reversed (newest sorts first) and a GUID.
-  const name = `${3155378975999999999n - ticks}_${randomUUID()}`;
+  const name = `${3155378975999999999n - ticks}_${stableGuid(`${spec.clusterId}/${spec.alertType}/${spec.start.toISOString()}`)}`;
   const end = spec.end ?? spec.start;
   const generated = new Date(end.getTime() + 90_000);
   return {

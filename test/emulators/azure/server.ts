@@ -24,7 +24,7 @@ import { AKS_TABLES } from './auditWorkspace.js';
 import { Rbac, type Principal, type RoleAssignment } from './rbac.js';
 import { evaluate, KDate, KqlEvalError, toJson, kustoDatetimeText, type Value, type Row } from './kqlEval.js';
 import { validateKql, type DeclaredTable } from './kustoValidate.js';
-import { INSIGHTS_TABLES } from '../../../src/core/azure/insightsTables.js';
+import { INSIGHTS_TABLES } from '../../../src/core/schema/insightsTables.js';
 import type { TestEndpoints } from '../../../src/core/azure/testEndpoints.js';
 
 export const MAX_BODY_BYTES = 1_000_000;
@@ -251,7 +251,8 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, host: IngestionHost = { kind: 'none' }): Promise<void> {
-    const url = new URL(req.url ?? '/', base);
+    // SDKs that take a resource id with its leading slash send //subscriptions/…; ARM accepts it.
+    const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), base);
     const path = url.pathname;
     if (/^\/dataCollectionRules\//i.test(path)) {
       const who = await authenticate(req, res, 'ingest');
