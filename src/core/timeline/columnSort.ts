@@ -1,21 +1,35 @@
-// Sorting by a column: every position ordered by the column's value, ties in timeline order,
-// computed once per column and then filtered by the matches of any filter (one pass). Interned
-// columns sort by counting (their values are ranked once); Summary, whose values are all
-// different, by a comparison sort; RecordId mostly by the log rows' own numbering.
+// Sorting by a column: the matches ordered by the column's value, ties in timeline order.
+// Interned columns sort by counting (their values are ranked once, the order of all rows kept
+// and filtered by each new match set); the text columns (Summary, RecordId) by an order refined
+// as the grid reads it (stringOrder.ts), so the first window of a million rows costs one pass.
 import { TL, type SortColumn } from '../schema/timeline.js';
 import type { TimelineSort } from './source.js';
-import { matchAt, matchCount, type Matches } from './positions.js';
+import { matchAt, matchCount, type Matches, type SortedMatches } from './positions.js';
 import { rankOf } from './order.js';
 import { LOG, recordIdAt, summaryAt, type Store } from './store.js';
+import { Concat, LazyStringOrder, ListOrder, Reversed, type Ordered } from './stringOrder.js';
+
+type TextColumn = typeof TL.Summary | typeof TL.RecordId;
+type IdColumn = Exclude<SortColumn, 'Time' | TextColumn>;
 
 export class ColumnOrders {
-  private readonly orders = new Map<SortColumn, Uint32Array>();
+  private readonly orders = new Map<IdColumn, Uint32Array>();
+  /** The text orders of all rows, kept while they are refined (sorting the whole timeline again reuses them). */
+  private readonly allRows = new Map<TextColumn, Ordered>();
+  private logPositions: Uint32Array | undefined;
   constructor(private readonly s: Store) {}
 
   /** The matches in the sort's order; descending is the exact reverse of ascending. */
-  sorted(m: Matches, sort: TimelineSort): Matches {
+  sorted(m: Matches, sort: TimelineSort): SortedMatches {
     const total = matchCount(m);
     if (sort.column === TL.Time) return sort.descending ? { kind: 'list', pos: reversed(m, total) } : m;
+    if (sort.column === TL.Summary || sort.column === TL.RecordId) {
+      const all = total === this.s.cols.n;
+      let order = all ? this.allRows.get(sort.column) : undefined;
+      if (!order) order = sort.column === TL.Summary ? new LazyStringOrder(positionsOf(m), (p) => summaryAt(this.s, p)) : this.recordIdOrder(m);
+      if (all) this.allRows.set(sort.column, order);
+      return { kind: 'ordered', order: sort.descending ? new Reversed(order) : order };
+    }
     const order = this.order(sort.column);
     const inMatch = new Uint8Array(this.s.cols.n);
     for (let k = 0; k < total; k++) inMatch[matchAt(m, k)] = 1;
@@ -26,15 +40,15 @@ export class ColumnOrders {
     return { kind: 'list', pos: out };
   }
 
-  private order(column: Exclude<SortColumn, 'Time'>): Uint32Array {
+  private order(column: IdColumn): Uint32Array {
     let o = this.orders.get(column);
     if (!o) this.orders.set(column, (o = this.compute(column)));
     return o;
   }
 
-  private compute(column: Exclude<SortColumn, 'Time'>): Uint32Array {
+  private compute(column: IdColumn): Uint32Array {
     const { cols: c, dicts: d } = this.s;
-    const byValue: Record<Exclude<SortColumn, 'Time' | 'Summary' | 'RecordId'>, () => Uint32Array> = {
+    const byValue: Record<IdColumn, () => Uint32Array> = {
       TimeSource: () => countingSort(c.timeSource, rankOf(d.timeSource.values)),
       SourceTable: () => countingSort(c.table, rankOf(d.table.values)),
       EventType: () => countingSort(c.eventType, rankOf(d.eventType.values)),
@@ -45,9 +59,51 @@ export class ColumnOrders {
       Severity: () => countingSort(c.severity, rankOf(d.severity.values)),
       TechniqueId: () => countingSort(c.technique, rankOf(d.technique.values)),
     };
-    if (column === TL.Summary) return stringSort(this.s.cols.n, summaryKeys(this.s));
-    if (column === TL.RecordId) return recordIdOrder(this.s);
     return byValue[column]();
+  }
+
+  /**
+   * RecordId order of the matches. Log rows all share one prefix and number in 9 digits (their
+   * own order), so only the other rows' ids are ordered as strings; an id that does not start
+   * with the log prefix P compares with every P+digits as it does with P itself, so the log rows
+   * go in one block between the ids below P and the others (no id string built per log row).
+   */
+  private recordIdOrder(m: Matches): Ordered {
+    const s = this.s;
+    const total = matchCount(m);
+    const inMatch = new Uint8Array(s.cols.n);
+    const before: number[] = [];
+    const after: number[] = [];
+    const prefix = s.logs.prefix;
+    let clash = false;
+    for (let k = 0; k < total; k++) {
+      const p = matchAt(m, k);
+      if (s.cols.kind[p] === LOG) inMatch[p] = 1;
+      else {
+        const id = recordIdAt(s, p);
+        clash ||= id.startsWith(prefix);
+        (id < prefix ? before : after).push(p);
+      }
+    }
+    const logs = this.logsInIdOrder(inMatch);
+    const text = (p: number) => recordIdAt(s, p);
+    if (!clash) return new Concat([new LazyStringOrder(Uint32Array.from(before), text), new ListOrder(logs), new LazyStringOrder(Uint32Array.from(after), text)]);
+    // Another row's id starts like a log row's (not one this tool writes): merge the two orders id by id.
+    const generic = new LazyStringOrder(Uint32Array.from([...before, ...after].sort((a, b) => a - b)), text);
+    return new ListOrder(mergeById(s, generic, logs));
+  }
+
+  /** The matched log rows by their index, which is their RecordId order. */
+  private logsInIdOrder(inMatch: Uint8Array): Uint32Array {
+    if (!this.logPositions) {
+      const { kind, ref, n } = this.s.cols;
+      const pos = new Uint32Array(this.s.logs.length);
+      for (let p = 0; p < n; p++) if (kind[p] === LOG) pos[ref[p]!] = p;
+      this.logPositions = pos;
+    }
+    const out: number[] = [];
+    for (const p of this.logPositions) if (inMatch[p]) out.push(p);
+    return Uint32Array.from(out);
   }
 }
 
@@ -67,66 +123,27 @@ function countingSort(ids: Uint32Array, rank: Uint32Array): Uint32Array {
   return out;
 }
 
-function summaryKeys(s: Store): string[] {
-  const out = new Array<string>(s.cols.n);
-  for (let p = 0; p < s.cols.n; p++) out[p] = summaryAt(s, p);
-  return out;
-}
-
-/**
- * Positions ordered by keys[p] (code units), ties by position. The engine's comparison sort:
- * V8 compares flat strings natively, which measured several times faster than a radix
- * quicksort in JavaScript on log lines that share long prefixes.
- */
-export function stringSort(n: number, keys: readonly string[]): Uint32Array {
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((x, y) => {
-    const a = keys[x]!;
-    const b = keys[y]!;
-    return a < b ? -1 : a > b ? 1 : x - y;
-  });
-  return Uint32Array.from(order);
-}
-
-/**
- * RecordId order: log rows all share one prefix and number in 9 digits (their own order), so
- * only the other rows' ids are sorted as strings, and the two lists are merged.
- */
-function recordIdOrder(s: Store): Uint32Array {
-  const n = s.cols.n;
-  const genericPos: number[] = [];
-  // A log row's index is its RecordId's number: positions by index are in RecordId order.
-  const logPos = new Uint32Array(s.logs.length);
-  for (let p = 0; p < n; p++) {
-    if (s.cols.kind[p] === LOG) logPos[s.cols.ref[p]!] = p;
-    else genericPos.push(p);
-  }
-  const ids = genericPos.map((p) => recordIdAt(s, p));
-  const g = stringSort(genericPos.length, ids);
-  // An id that does not start with the log prefix P compares with every P+digits as it does
-  // with P itself: the log rows then go in one block, with no id built for them.
-  const prefix = s.logs.prefix;
-  if (!ids.some((id) => id.startsWith(prefix))) {
-    const out = new Uint32Array(n);
-    let o = 0;
-    let k = 0;
-    while (k < g.length && ids[g[k]!]! < prefix) out[o++] = genericPos[g[k++]!]!;
-    out.set(logPos, o);
-    o += logPos.length;
-    while (k < g.length) out[o++] = genericPos[g[k++]!]!;
-    return out;
-  }
-  const out = new Uint32Array(n);
+/** Merges the generic rows' RecordId order with the log rows' (ties: the earlier position first). */
+function mergeById(s: Store, generic: Ordered, logs: Uint32Array): Uint32Array {
+  const out = new Uint32Array(generic.length + logs.length);
   let i = 0;
   let j = 0;
   let o = 0;
-  while (i < g.length && j < logPos.length) {
-    const gp = genericPos[g[i]!]!;
-    const a = ids[g[i]!]!;
-    const b = recordIdAt(s, logPos[j]!);
-    out[o++] = a < b || (a === b && gp < logPos[j]!) ? (i++, gp) : logPos[j++]!;
+  while (i < generic.length && j < logs.length) {
+    const gp = generic.at(i);
+    const a = recordIdAt(s, gp);
+    const b = recordIdAt(s, logs[j]!);
+    out[o++] = a < b || (a === b && gp < logs[j]!) ? (i++, gp) : logs[j++]!;
   }
-  while (i < g.length) out[o++] = genericPos[g[i++]!]!;
-  while (j < logPos.length) out[o++] = logPos[j++]!;
+  while (i < generic.length) out[o++] = generic.at(i++);
+  while (j < logs.length) out[o++] = logs[j++]!;
+  return out;
+}
+
+/** The matched positions as an ascending array. */
+function positionsOf(m: Matches): Uint32Array {
+  if (m.kind === 'list') return m.pos;
+  const out = new Uint32Array(m.hi - m.lo);
+  for (let k = 0; k < out.length; k++) out[k] = m.lo + k;
   return out;
 }

@@ -11,7 +11,7 @@ import { ColumnOrders } from './columnSort.js';
 import { facetsOf } from './facets.js';
 import { histogramOf } from './histogram.js';
 import { computeMatches, Indexes, type MatchContext } from './matching.js';
-import { matchAt, matchCount, timeLowerBound, type Matches } from './positions.js';
+import { matchAt, matchCount, timeLowerBound, type Matches, type SortedMatches } from './positions.js';
 import type { Histogram, QueryResult, QueryWindow, TimeRange, TimelineFacets, TimelineSource, TimelineSort } from './source.js';
 import { StoreBuilder } from './storeBuilder.js';
 import { GENERIC, LOG, rowAt, type Store } from './store.js';
@@ -50,7 +50,7 @@ class ColumnarTimeline implements LocalTimeline {
   private readonly orders: ColumnOrders;
   /** Position of the first row with a known Time (unknown times sort first). */
   private readonly firstDated: number;
-  private readonly cache = new Map<string, Matches>();
+  private readonly cache = new Map<string, SortedMatches>();
   private facetCache: TimelineFacets | undefined;
   private genericIds: Map<string, number[]> | undefined;
   private logPositions: Uint32Array | undefined;
@@ -117,7 +117,9 @@ class ColumnarTimeline implements LocalTimeline {
   }
 
   /** The matching positions for a filter (and order), cached for the last few (scrolling re-asks the same one). */
-  private match(filter: TimelineFilter, sort?: TimelineSort): Matches {
+  private match(filter: TimelineFilter): Matches;
+  private match(filter: TimelineFilter, sort: TimelineSort | undefined): SortedMatches;
+  private match(filter: TimelineFilter, sort?: TimelineSort): SortedMatches {
     const f = normalizeFilterTimes(filter);
     const key = JSON.stringify([f.from ?? '', f.to ?? '', f.namespaces, f.pods, f.containers, f.workloads, f.sourceTables, f.eventTypes, f.severities, f.text, f.hideBaseline, f.recordIds, sort ?? null]);
     const hit = this.cache.get(key);
@@ -126,7 +128,7 @@ class ColumnarTimeline implements LocalTimeline {
       this.cache.set(key, hit);
       return hit;
     }
-    const unsorted = sort ? this.match(f) : computeMatches(this.ctx, f);
+    const unsorted: Matches = sort ? this.match(f) : computeMatches(this.ctx, f);
     const m = sort ? this.orders.sorted(unsorted, sort) : unsorted;
     this.cache.set(key, m);
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);

@@ -1,5 +1,6 @@
 // Row positions grouped by value, and binary searches over sorted positions: what turns a
 // filter click into a slice of an array instead of a scan.
+import type { Ordered } from './stringOrder.js';
 
 /** Positions of value id k are pos[start[k]..start[k+1]), ascending (compressed sparse rows). */
 export interface PositionIndex {
@@ -41,9 +42,11 @@ export function timeLowerBound(day: Uint32Array, clock: Float64Array, d: number,
   return lo;
 }
 
-/** The rows a filter matches: a plain position range, or an explicit ascending list. */
+/** The rows a filter matches, in timeline order: a plain position range, or an explicit ascending list. */
 export type Matches = { kind: 'range'; lo: number; hi: number } | { kind: 'list'; pos: Uint32Array };
+/** Matches in a column's order: a list, or an order refined as its indices are read (stringOrder.ts). */
+export type SortedMatches = Matches | { kind: 'ordered'; order: Ordered };
 
-export const matchCount = (m: Matches): number => (m.kind === 'range' ? m.hi - m.lo : m.pos.length);
-export const matchAt = (m: Matches, k: number): number => (m.kind === 'range' ? m.lo + k : m.pos[k]!);
+export const matchCount = (m: SortedMatches): number => (m.kind === 'range' ? m.hi - m.lo : m.kind === 'list' ? m.pos.length : m.order.length);
+export const matchAt = (m: SortedMatches, k: number): number => (m.kind === 'range' ? m.lo + k : m.kind === 'list' ? m.pos[k]! : m.order.at(k));
 export const NO_MATCH: Matches = { kind: 'list', pos: new Uint32Array(0) };
