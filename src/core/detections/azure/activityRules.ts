@@ -85,5 +85,5 @@ export function activityHit(v: ActivityView, ctx: AzureDetectContext): Hit | und
   };
 }
 
-/** A record of an operation that failed outright counts for nothing; Started/Accepted/Succeeded do. */
-export const activityCounts = (v: ActivityView): boolean => v.status.toLowerCase() !== 'failed';
+/** A Failed record: its operation did not happen, whatever its Started record said. */
+export const activityFailed = (v: ActivityView): boolean => v.status.toLowerCase() === 'failed';

@@ -21,7 +21,7 @@ export interface AuditEnv {
 }
 
 export interface AuditHit { hit: Hit; detail?: string }
-type AuditRule = (v: AuditView, env: AuditEnv) => AuditHit | undefined;
+type AuditRule = (v: AuditView, env: AuditEnv, refused: boolean) => AuditHit | undefined;
 
 const who = (v: AuditView) => identityOf(v);
 const nsName = (ns: string, name: string) => (ns ? `${ns}/${name}` : name);
@@ -199,20 +199,25 @@ const DOWNLOAD_TOOL = /^(curl|wget|httpie|powershell|libwww-perl|lwp-request|nc|
 /** Scripting HTTP libraries and the Kubernetes Python client: a person's script unless the identity is the platform's. */
 const SCRIPTING = /^(python-requests|python-urllib|python-httpx|python\/|aiohttp|OpenAPI-Generator\/[^/]*\/python|Go-http-client|node-fetch|axios|undici|okhttp|PostmanRuntime|Ruby|Java\/|Apache-HttpClient|kube-hunter|peirates|kubiscan)/i;
 
-const scriptedClient: AuditRule = (v, env) => {
+/** Refused requests by a download tool are evidence too (a stolen token tried): their own finding, one step lower. */
+const scriptedClient: AuditRule = (v, env, refused) => {
   const ua = v.userAgent.trim();
   if (!ua || isPublicInfo(v)) return undefined;
   const download = DOWNLOAD_TOOL.test(ua);
   if (!download && (!SCRIPTING.test(ua) || isControlPlane(v, env.platform))) return undefined;
   const product = ua.split(/[\s/]/)[0] ?? ua;
+  const severity: Severity = download ? (refused ? 'medium' : 'high') : refused ? 'low' : 'medium';
   return {
     hit: {
-      rule: AUDIT_RULES.scriptedClient, severity: download ? 'high' : 'medium', key: `${who(v)}\u0000${product.toLowerCase()}`,
+      rule: AUDIT_RULES.scriptedClient, severity, key: `${who(v)}\u0000${product.toLowerCase()}\u0000${refused ? 'refused' : 'allowed'}`,
       resource: { kind: 'Client', namespace: '', name: product, container: '' },
-      fieldPath: 'audit:userAgent', fieldValue: ua, what: `API requests by ${product}`, note: identityNote(v.username),
+      fieldPath: 'audit:userAgent', fieldValue: ua, what: `${refused ? 'Refused API requests' : 'API requests'} by ${product}`, note: identityNote(v.username),
     },
     detail: `${v.verb} ${cut(uriPath(v.requestURI))}`,
   };
 };
 
-export const AUDIT_RULE_FUNCTIONS: readonly AuditRule[] = [exec, secrets, binding, anonymous, privilegedPod, tokenRequest, deleteEvents, kubeSystemWorkload, fromPod, scriptedClient];
+export const AUDIT_RULE_FUNCTIONS: readonly { fn: AuditRule; seesRefused: boolean }[] = [
+  ...[exec, secrets, binding, anonymous, privilegedPod, tokenRequest, deleteEvents, kubeSystemWorkload, fromPod].map((fn) => ({ fn, seesRefused: false })),
+  { fn: scriptedClient, seesRefused: true },
+];

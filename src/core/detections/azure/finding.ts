@@ -55,6 +55,8 @@ export interface Occurrence {
   userAgent: string;
   /** False for a record that only accompanies the request (e.g. its RequestReceived stage): cited, not counted alone. */
   counts: boolean;
+  /** The request or operation failed (an Activity Log record with status Failed): none of its records count. */
+  refused?: boolean;
 }
 
 interface Group {
@@ -86,7 +88,8 @@ export class Grouper {
 
   findings(): AzureFinding[] {
     return [...this.groups.values()].flatMap((g) => {
-      const counted = new Set(g.occ.filter((o) => o.counts).map((o) => o.requestId));
+      const refused = new Set(g.occ.filter((o) => o.refused).map((o) => o.requestId));
+      const counted = new Set(g.occ.filter((o) => o.counts && !refused.has(o.requestId)).map((o) => o.requestId));
       if (counted.size === 0) return [];
       const occ = g.occ.filter((o) => counted.has(o.requestId));
       return [build(g, occ, counted.size)];

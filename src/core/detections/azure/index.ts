@@ -6,7 +6,7 @@ import type { AzureDetectContext, KnownPod } from './context.js';
 import { Grouper, type AzureFinding } from './finding.js';
 import { AUDIT_RULE_FUNCTIONS, type AuditEnv } from './auditRules.js';
 import { RbacMemory } from './bindings.js';
-import { activityCounts, activityHit, viewActivity } from './activityRules.js';
+import { activityFailed, activityHit, viewActivity } from './activityRules.js';
 import { alertAccount, alertHit, alertIps, viewAlert } from './alertRules.js';
 import { ipKey, parseCidr, type Cidr } from './net.js';
 import { identityOf, outcome, viewAudit } from './read.js';
@@ -41,7 +41,8 @@ function auditEnv(ctx: AzureDetectContext): AuditEnv {
 /**
  * Findings over audit events, in input order (oldest first gives a binding's role before the
  * binding). Hits of one rule on one identity and target fold into one finding; its count is the
- * number of distinct allowed requests (auditID) among the cited events, denied ones are left out.
+ * number of distinct requests (auditID) among the cited events. Refused requests (code >= 400) are
+ * left out, except by the scripted-client rule, which reports them as refused attempts of their own.
  */
 export function auditFindings(events: Iterable<CitedAuditEvent>, ctx: AzureDetectContext): AzureFinding[] {
   const env = auditEnv(ctx);
@@ -49,27 +50,30 @@ export function auditFindings(events: Iterable<CitedAuditEvent>, ctx: AzureDetec
   for (const item of events) {
     const v = viewAudit((item as Partial<CitedAuditEvent> | null)?.event);
     const state = outcome(v);
-    if (state === 'denied') continue;
     if (state === 'allowed') env.rbac.remember(v);
-    const occ = { cite: String(item?.cite ?? ''), requestId: v.auditID, time: v.time, identity: identityOf(v), sourceIps: v.sourceIPs, userAgent: v.userAgent, counts: state === 'allowed' };
+    const occ = { cite: String(item?.cite ?? ''), requestId: v.auditID, time: v.time, identity: identityOf(v), sourceIps: v.sourceIPs, userAgent: v.userAgent, counts: state !== 'unknown' };
     for (const rule of AUDIT_RULE_FUNCTIONS) {
-      const got = rule(v, env);
+      // A refused request did nothing: only the rules whose evidence is the attempt itself see it.
+      if (state === 'denied' && !rule.seesRefused) continue;
+      const got = rule.fn(v, env, state === 'denied');
       if (got) grouper.add(got.hit, occ, got.detail);
     }
   }
   return grouper.findings();
 }
 
-/** Findings over Activity Log events; one per rule, caller and resource, counting distinct operations (correlation id) that did not fail. */
+/**
+ * Findings over Activity Log events; one per rule, caller and resource, counting distinct operations
+ * (correlation id) none of whose records failed (a Started record whose operation then failed is no success).
+ */
 export function activityFindings(events: Iterable<CitedActivityEvent>, ctx: AzureDetectContext): AzureFinding[] {
   const grouper = new Grouper();
   for (const item of events) {
     const v = viewActivity((item as Partial<CitedActivityEvent> | null)?.event);
     const hit = activityHit(v, ctx);
     if (!hit) continue;
-    const counts = activityCounts(v);
-    if (!counts) continue;
-    grouper.add(hit, { cite: String(item?.cite ?? ''), requestId: v.requestId, time: normalizeTime(v.time || null), identity: v.caller, sourceIps: v.ip ? [v.ip] : [], userAgent: '', counts });
+    const failed = activityFailed(v);
+    grouper.add(hit, { cite: String(item?.cite ?? ''), requestId: v.requestId, time: normalizeTime(v.time || null), identity: v.caller, sourceIps: v.ip ? [v.ip] : [], userAgent: '', counts: !failed, refused: failed });
   }
   return grouper.findings();
 }

@@ -55,3 +55,11 @@ test('a diagnostic setting change is medium, a delete high; role assignments in 
   const rg = activityFindings(citedActivity([activity({ op: 'Microsoft.Authorization/roleAssignments/write', resourceId: `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/${NODE_RG}/providers/Microsoft.Authorization/roleAssignments/2` })]), CTX)[0];
   assert.equal(rg?.ruleId, ACTIVITY_RULES.roleAssignment.id);
 });
+
+test('an operation whose Started record is followed by a Failed one did not happen: no finding, nothing cited', () => {
+  const started = activity({ op: `${CS}/runCommand/action`, status: 'Started', correlationId: 'corr-9' });
+  const failed = activity({ op: `${CS}/runCommand/action`, status: 'Failed', correlationId: 'corr-9' });
+  assert.deepEqual(ids([started, failed]), []);
+  const accepted = activity({ op: `${CS}/runCommand/action`, status: 'Accepted', correlationId: 'corr-10' });
+  assert.deepEqual(activityFindings(citedActivity([started, failed, accepted]), CTX).map((f) => [f.ruleId, f.count, f.cites]), [[ACTIVITY_RULES.runCommand.id, 1, ['snap/azureactivity_CL/000000003']]]);
+});

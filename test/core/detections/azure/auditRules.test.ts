@@ -189,3 +189,12 @@ test('platform identities from the context are the platform\'s own', () => {
   assert.equal(auditFindings(cited([ev]), CTX).length, 1);
   assert.equal(auditFindings(cited([ev]), { ...CTX, platformIdentities: ['system:serviceaccount:flux-system:*'] }).length, 0);
 });
+
+test('refused requests by curl are their own finding, one step lower: the stolen token tried', () => {
+  const refused = audit({ verb: 'list', resource: 'secrets', namespace: 'kube-system', ua: 'curl/8.5.0', code: 403, user: 'system:serviceaccount:prod-web:web-frontend' });
+  const allowed = audit({ verb: 'get', resource: 'namespaces', ua: 'curl/8.5.0', user: 'system:serviceaccount:prod-web:web-frontend' });
+  const found = auditFindings(cited([refused, allowed]), CTX).filter((f) => f.ruleId === AUDIT_RULES.scriptedClient.id);
+  assert.deepEqual(found.map((f) => [f.severity, f.count, f.explanation.startsWith('Refused')]), [['medium', 1, true], ['high', 1, false]]);
+  // The refused list of secrets is no secrets finding.
+  assert.equal(auditFindings(cited([refused]), CTX).filter((f) => f.ruleId === AUDIT_RULES.secrets.id).length, 0);
+});
