@@ -186,8 +186,8 @@ export const AUDIT_RULES = {
 export const ACTIVITY_RULES = {
   adminCredential: r('ARM-ADMIN-CREDENTIAL', 'Cluster admin credentials fetched', 'high', 'MS-TA9003',
     'listClusterAdminCredential returned the local cluster-admin kubeconfig (a client certificate in system:masters that bypasses Entra ID and Kubernetes RBAC): whoever called it can do anything in the cluster. Rotate the cluster certificates if the caller is unknown.'),
-  userCredential: r('ARM-USER-CREDENTIAL', 'Cluster user credentials fetched', 'low', 'MS-TA9003',
-    'listClusterUserCredential (or the monitoring user or an access profile) returned a kubeconfig for the cluster. With local accounts enabled and no Entra ID, a user kubeconfig is an admin one.'),
+  userCredential: r('ARM-USER-CREDENTIAL', 'Cluster user credentials fetched', 'info', 'MS-TA9003',
+    'listClusterUserCredential (or the monitoring user or an access profile) returned a kubeconfig for the cluster: an everyday step with Entra ID (the kubeconfig holds no credential), listed so the timeline shows who reached for the cluster. Without Entra ID a user kubeconfig is an admin one.'),
   runCommand: r('ARM-RUN-COMMAND', 'Command run in the cluster through Azure', 'high', 'T1651',
     'managedClusters/runCommand (az aks command invoke) ran a command inside the cluster as cluster-admin from Azure, without a kubeconfig. It leaves a command-<id> pod in the aks-command namespace.'),
   vmRunCommand: r('ARM-NODE-RUN-COMMAND', 'Command run on a node through Azure', 'high', 'T1651',

@@ -73,14 +73,15 @@ function technique(v: AlertView): string {
   return byIntent ?? (v.type.toUpperCase().startsWith('K8S.NODE_') ? ALERT_RULES.node.techniqueId : ALERT_RULES.control.techniqueId);
 }
 
-/** The pod an alert's entities name (K8s-pod, its namespace by reference or inline). */
-function podOf(v: AlertView): { namespace: string; name: string } | undefined {
-  const pod = v.entities.find((e) => typeOf(e) === 'k8s-pod');
-  if (!pod) return undefined;
-  const nsRef = rec(pod.Namespace ?? pod.namespace);
+/** The pod or controller an alert's entities name (K8s-pod, K8s-controller), its namespace by reference or inline. */
+function workloadOf(v: AlertView): { kind: string; namespace: string; name: string } | undefined {
+  const w = v.entities.find((e) => typeOf(e) === 'k8s-pod') ?? v.entities.find((e) => typeOf(e) === 'k8s-controller');
+  if (!w) return undefined;
+  const kind = typeOf(w) === 'k8s-pod' ? 'Pod' : field(w, 'controllerType') || 'Controller';
+  const nsRef = rec(w.Namespace ?? w.namespace);
   const byRef = nsRef && str(nsRef.$ref) ? v.entities.find((e) => str(e.$id) === str(nsRef.$ref)) : undefined;
-  const nsEntity = byRef ?? nsRef ?? v.entities.find((e) => typeOf(e) === 'k8s-namespace');
-  return { namespace: nsEntity ? field(nsEntity, 'name') : '', name: field(pod, 'name') };
+  const nsEntity = byRef ?? (nsRef && field(nsRef, 'name') ? nsRef : undefined) ?? v.entities.find((e) => typeOf(e) === 'k8s-namespace');
+  return { kind, namespace: nsEntity ? field(nsEntity, 'name') : '', name: field(w, 'name') };
 }
 
 /** Addresses the alert's ip entities name. */
@@ -94,14 +95,14 @@ export const alertAccount = (v: AlertView): string => {
 export function alertHit(v: AlertView): Hit {
   const upper = v.type.toUpperCase();
   const meta = upper.startsWith('K8S.NODE_') ? ALERT_RULES.node : upper.startsWith('K8S_') ? ALERT_RULES.control : ALERT_RULES.other;
-  const pod = podOf(v);
+  const pod = workloadOf(v);
   const status = v.status && v.status.toLowerCase() !== 'active' ? ` Its status is ${v.status}.` : '';
   return {
     rule: { id: meta.id, title: v.name, techniqueId: technique(v) }, severity: v.severity, key: v.id || `${v.type}\u0000${v.time}\u0000${v.entity}`,
-    resource: pod ? { kind: 'Pod', namespace: pod.namespace, name: pod.name, container: '' } : { kind: 'AzureResource', namespace: '', name: v.entity, container: '' },
-    podName: pod?.name ?? '',
+    resource: pod ? { kind: pod.kind, namespace: pod.namespace, name: pod.name, container: '' } : { kind: 'AzureResource', namespace: '', name: v.entity, container: '' },
+    podName: pod?.kind === 'Pod' ? pod.name : '',
     fieldPath: 'alert:alertType', fieldValue: v.type,
-    what: `Defender alert ${JSON.stringify(v.name)} on ${pod ? `pod ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}` : v.entity || 'the cluster'}: ${cut(v.description)}`,
+    what: `Defender alert ${JSON.stringify(v.name)} on ${pod ? `${pod.kind} ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}` : v.entity || 'the cluster'}: ${cut(v.description)}`,
     note: status,
   };
 }
