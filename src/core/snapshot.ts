@@ -12,8 +12,12 @@ import { BundleWriter, assertOutsideBundle, newSnapshotId } from './evidence/wri
 import { RAW_INDEX_FILE } from './evidence/raw.js';
 import type { Acquisition, ArtifactReport, ArtifactStatus, ClusterIdentity, Manifest, SnapshotStatus } from './evidence/manifest.js';
 import type { TableName } from './schema/tables.js';
-import { DERIVATION_VERSION, ON_DEMAND_TABLES, deriveInputOf, deriveMaterialized } from './derive/index.js';
+import { DERIVATION_VERSION, ON_DEMAND_TABLES, deriveInputOf, deriveMaterialized, type DerivedSource } from './derive/index.js';
 import { TOOL_VERSION } from './version.js';
+import type { AzureConnection } from './azure/credentials.js';
+import type { AzureCoverage } from './azure/sources/coverage.js';
+import { AZURE_SOURCE } from './derive/index.js';
+import { SOURCE_TABLES, emptySource } from './azure/sources/coverage.js';
 
 export interface SnapshotRequest {
   /** Explicit kubeconfig file; otherwise KUBECONFIG, then ~/.kube/config (as kubectl). */
@@ -24,6 +28,15 @@ export interface SnapshotRequest {
   options?: Partial<CollectOptions>;
   /** What started the collection, for the manifest (default: this process's argv). */
   commandLine?: string[];
+  /** Also collect the AKS cluster's Azure-side evidence (control-plane audit, Activity Log, Defender alerts). */
+  azure?: AzureSourcesRequest;
+}
+
+export interface AzureSourcesRequest {
+  /** The Azure sign-in; a function is called once the Kubernetes collection has started (a slow sign-in holds up nothing). */
+  connection: AzureConnection | (() => Promise<AzureConnection>);
+  aksResourceId?: string;
+  subscriptionId?: string;
 }
 
 export interface ProgressEvent {
@@ -89,6 +102,7 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
       now: options.now.toISOString(),
       historyMaxBytes: options.historyMaxBytes,
       platformRegistries: options.platformRegistries,
+      ...(req.azure ? { azure: { aksResourceId: req.azure.aksResourceId, subscriptionId: req.azure.subscriptionId } } : {}),
     },
     acquisition: acquisitionRecord(identity, req.commandLine ?? process.argv),
   });
@@ -102,6 +116,8 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   };
   both.info(`snapshot ${writer.header.snapshotId} of context ${identity.context} (${identity.server}) as ${identity.identity ?? identity.user}`);
 
+  // Azure runs beside the Kubernetes collection from here on, never before it: each source fails alone.
+  const azure = req.azure ? collectAzure(req.azure, identity.server, options, writer, run.signal, both) : null;
   const objects = d.createObjectCache(api, options);
   // Events first, alone: they expire soonest. Then the rest side by side: logs are bound by
   // bandwidth, exec (command history) by round trips, lists by neither, so they overlap well.
@@ -112,8 +128,10 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   await Promise.all(chosen.filter((a) => a.id !== 'events').map((def) => runOne(def.id)));
   // The manifest lists artifacts in their fixed order, whatever order they finished in.
   const reports: Partial<Record<ArtifactId, ArtifactReport>> = Object.fromEntries(chosen.map((def) => [def.id, done.get(def.id)!]));
-  const tables = await deriveTables(writer, reports, d.collectors, both);
+  const coverage = azure ? await azure : undefined;
+  const tables = await deriveTables(writer, reports, d.collectors, both, coverage);
   const manifest = await writer.seal({
+    azure: coverage,
     status: snapshotStatus(run.signal.aborted, Object.values(reports)),
     endedAt: new Date().toISOString(),
     artifacts: reports,
@@ -122,6 +140,33 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   });
   log.info(`bundle sealed at ${writer.dir} (${manifest.status})`);
   return { bundleDir: writer.dir, manifest };
+}
+
+/** The Azure sources beside the Kubernetes collection; a failure is a gap in the report, never a failed snapshot. */
+async function collectAzure(req: AzureSourcesRequest, server: string, options: CollectOptions, writer: BundleWriter, signal: AbortSignal, log: Logger): Promise<AzureCoverage> {
+  const { collectAzureSources } = await import('./azure/sources/index.js');
+  const to = options.now;
+  const from = new Date(to.getTime() - options.sinceSeconds * 1000);
+  try {
+    const conn = typeof req.connection === 'function' ? await req.connection() : req.connection;
+    const coverage = await collectAzureSources({ conn, server, aksResourceId: req.aksResourceId, subscriptionId: req.subscriptionId, from, to, signal }, writer.raw);
+    for (const s of coverage.sources) for (const g of s.gaps) log.warn(`azure ${s.source}: ${g.status}: ${g.scope}: ${g.message}`);
+    return coverage;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error(`azure: ${message}`);
+    const cluster = emptySource('cluster');
+    cluster.gaps.push({ scope: 'Azure sign-in', status: signal.aborted ? 'skipped' : 'failed', message });
+    return { identity: 'unknown', cluster: null, sources: [cluster] };
+  }
+}
+
+/** Each source's records are the rows its raw evidence derived into. */
+function countCoverage(coverage: AzureCoverage, tables: Manifest['tables']): void {
+  for (const s of coverage.sources) {
+    const table = SOURCE_TABLES[s.source];
+    if (table) s.records = tables[table]?.records ?? 0;
+  }
 }
 
 function acquisitionRecord(identity: ClusterIdentity, commandLine: string[]): Acquisition {
@@ -152,6 +197,7 @@ async function deriveTables(
   reports: Partial<Record<ArtifactId, ArtifactReport>>,
   collectors: Record<ArtifactId, Collector>,
   log: Logger,
+  coverage?: AzureCoverage,
 ): Promise<Manifest['tables']> {
   const started = performance.now();
   // The index is read back from disk: the derivation sees exactly what an examiner will.
@@ -159,8 +205,9 @@ async function deriveTables(
   // From the header the manifest is made of: the seal derives exactly as verify --derived will.
   const input = await deriveInputOf(writer.dir, writer.header);
   const tables: Manifest['tables'] = {};
-  const add = (artifact: ArtifactId, table: TableName, n: number) => {
+  const add = (artifact: DerivedSource, table: TableName, n: number) => {
     tables[table] = { records: (tables[table]?.records ?? 0) + n };
+    if (artifact === AZURE_SOURCE) return;
     const r = reports[artifact];
     if (!r) return;
     r.tables = { ...r.tables, [table]: (r.tables?.[table] ?? 0) + n };
@@ -182,6 +229,7 @@ async function deriveTables(
   } catch (err) {
     log.error(`deriving the tables from the raw evidence failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+  if (coverage) countCoverage(coverage, tables);
   for (const r of Object.values(reports)) if (r && r.status !== 'cancelled' && r.status !== 'failed') r.status = artifactStatus(r.records, r.gaps);
   log.info(`derived ${Object.values(tables).reduce((n, t) => n + (t?.records ?? 0), 0)} rows in ${Math.round(performance.now() - started)} ms`);
   return tables;

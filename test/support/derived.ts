@@ -11,7 +11,7 @@ import { COLLECTORS, createObjectCache } from '../../src/core/collectors/index.j
 import type { CollectOptions, CollectorEvent } from '../../src/core/collectors/types.js';
 import type { Gap, Logger } from '../../src/core/model.js';
 import { RAW_DIR, RawStore, type AcquisitionEntry } from '../../src/core/evidence/raw.js';
-import { deriveLogTable, deriveMaterialized, readAcquisitionIndex, type DeriveInput } from '../../src/core/derive/index.js';
+import { deriveLogTable, deriveMaterialized, readAcquisitionIndex, type DeriveInput, type DerivedSource } from '../../src/core/derive/index.js';
 import type { ArtifactId } from '../../src/core/schema/artifacts.js';
 import { containerLogs, type TableName } from '../../src/core/schema/tables.js';
 import { normalizeTime } from '../../src/core/schema/time.js';
@@ -28,7 +28,7 @@ export interface DerivedRun {
   gaps: Gap[];
   progress: { artifact: ArtifactId; done: number; total: number }[];
   /** Artifacts whose derivation stopped with an error. */
-  errors: { artifact: ArtifactId; message: string }[];
+  errors: { artifact: DerivedSource; message: string }[];
   /** The acquisition index as written to raw/index.jsonl. */
   entries: AcquisitionEntry[];
   /** The error that ended the collection after `signal` was aborted (null when it ran to the end). */

@@ -19,6 +19,8 @@ import { meta, podContainers, str } from '../collectors/common.js';
 import { ContainerContentScanner, logCitation } from '../detections/contentRules.js';
 import { suspiciousPodRow } from '../detections/rows.js';
 import { ReplayClusterApi } from './replay.js';
+import { deriveAzure } from './azure.js';
+import type { KnownPod } from '../detections/azure/index.js';
 import { RowStamper, type StampSource } from './stamp.js';
 import { containerKey, deriveLogRows, logStreams, readStreamLines, rowsOfLine, type ContainerInfo, type LogRowContext, type LogStream } from './logs.js';
 
@@ -67,14 +69,18 @@ function replay(input: DeriveInput): { api: ReplayClusterApi; objects: ObjectCac
   return { api, objects: createObjectCache(api, options), options };
 }
 
+/** What a derived row comes from: an artifact's raw evidence, or the Azure sources' (src/core/azure/sources). */
+export type DerivedSource = ArtifactId | typeof AZURE_SOURCE;
+export const AZURE_SOURCE = 'azure';
+
 export type Derived =
-  | { kind: 'row'; table: TableName; artifact: ArtifactId; row: Record<string, unknown> }
+  | { kind: 'row'; table: TableName; artifact: DerivedSource; row: Record<string, unknown> }
   /** Raw bytes the artifact's rows were derived from (a list shared by several counts for the first). */
   | { kind: 'bytes'; artifact: ArtifactId; bytes: number }
   /** Rows of an on-demand table, counted (not written) while its raw evidence was read. */
   | { kind: 'count'; table: TableName; artifact: ArtifactId; rows: number }
   /** The artifact's rows stop here: its replay failed (its rows so far are kept). */
-  | { kind: 'error'; artifact: ArtifactId; message: string };
+  | { kind: 'error'; artifact: DerivedSource; message: string };
 
 /**
  * Every materialized row, in a fixed order: artifact by artifact as the snapshot ran them; for
@@ -111,6 +117,32 @@ export async function* deriveMaterialized(input: DeriveInput, collectors: Record
     }
     if (artifact !== 'containerLogs') yield { kind: 'bytes', artifact, bytes: api.bytesServed - served };
   }
+  yield* azureDerived(input, objects, stamper, sig);
+}
+
+/** The Azure sources' rows and findings, after every artifact's (the rules are told the pods the snapshot listed). */
+async function* azureDerived(input: DeriveInput, objects: ObjectCache, stamper: RowStamper, signal: AbortSignal): AsyncGenerator<Derived> {
+  const pods = async () => knownPods(objects, signal).catch(() => []);
+  try {
+    for await (const d of deriveAzure(input.bundleDir, input.entries, (t, r) => stamper.stamp(t, r), pods, signal)) yield { kind: 'row', table: d.table, artifact: AZURE_SOURCE, row: d.row };
+  } catch (err) {
+    if (signal.aborted) throw err;
+    yield { kind: 'error', artifact: AZURE_SOURCE, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Pods with their addresses, from the pods as the raw evidence lists them (none when pods were not listed). */
+async function knownPods(objects: ObjectCache, signal: AbortSignal): Promise<KnownPod[]> {
+  const { items } = await objects.list('pods', signal);
+  return items.flatMap((pod) => {
+    const m = meta(pod);
+    const spec = (pod.spec ?? {}) as Record<string, unknown>;
+    const status = (pod.status ?? {}) as Record<string, unknown>;
+    const ips = [status.podIP, ...(Array.isArray(status.podIPs) ? status.podIPs.map((p) => (p as { ip?: unknown })?.ip) : [])].filter((ip): ip is string => typeof ip === 'string' && ip !== '');
+    // hostNetwork pods share the node's address: a request from it says nothing about the pod.
+    if (spec.hostNetwork === true) return [];
+    return [...new Set(ips)].map((ip) => ({ ip, namespace: str(m.namespace), name: str(m.name), serviceAccount: str(spec.serviceAccountName) || 'default' }));
+  });
 }
 
 /** Container details for log rows, from the pods as the raw evidence lists them. */

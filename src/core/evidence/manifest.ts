@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { ArtifactId } from '../schema/artifacts.js';
 import type { TableName } from '../schema/tables.js';
 import type { Gap } from '../model.js';
+import type { AzureCoverage } from '../azure/sources/coverage.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const COLLECTION_LOG_FILE = 'collection.log';
@@ -86,6 +87,8 @@ export interface Manifest {
     now?: string;
     historyMaxBytes?: number;
     platformRegistries?: string[];
+    /** The Azure sources, when they were asked for (collect --azure). */
+    azure?: { aksResourceId?: string; subscriptionId?: string };
   };
   /** Format 2. */
   acquisition?: Acquisition;
@@ -93,6 +96,8 @@ export interface Manifest {
   derivation?: { version: number; onDemand: TableName[] };
   artifacts: Partial<Record<ArtifactId, ArtifactReport>>;
   tables: Partial<Record<TableName, { records: number }>>;
+  /** The coverage report of the Azure-side sources (control-plane audit, Activity Log, Defender alerts), when they were asked for. */
+  azure?: AzureCoverage;
   files: FileEntry[];
   manifestDigest: string;
 }
@@ -150,6 +155,17 @@ function badArtifact(id: string, r: unknown): string | null {
   return null;
 }
 
+const SOURCE_FIELDS = { source: isString, label: isString, records: isCount, gaps: Array.isArray, where: arrayOf(isString) };
+
+function badCoverage(c: unknown): string | null {
+  const bad = firstBad(c, 'azure', { identity: isString, sources: Array.isArray });
+  if (bad) return bad;
+  const sources = (c as { sources: unknown[] }).sources;
+  const s = firstBadIn(sources, 'azure.sources', SOURCE_FIELDS);
+  if (s) return s;
+  return sources.map((x, i) => firstBadIn((x as { gaps: unknown[] }).gaps, `azure.sources[${i}].gaps`, GAP_FIELDS)).find(Boolean) ?? null;
+}
+
 /**
  * Names the first part of a parsed manifest that is not what KubeForenSys writes (the member's
  * path, e.g. `files[0].path`), or returns null when its shape is sound. Its formatVersion is
@@ -177,6 +193,7 @@ export function manifestShapeError(m: unknown): string | null {
     () => Object.entries(man.artifacts).map(([id, r]) => badArtifact(id, r)).find(Boolean) ?? null,
     () => Object.entries(man.tables).map(([t, r]) => firstBad(r, `tables.${t}`, { records: isCount })).find(Boolean) ?? null,
     () => (man.derivation === undefined ? null : firstBad(man.derivation, 'derivation', { version: isCount, onDemand: arrayOf(isString) })),
+    () => (man.azure === undefined ? null : badCoverage(man.azure)),
   ];
   for (const check of checks) {
     const bad = check();

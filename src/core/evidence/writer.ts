@@ -77,7 +77,7 @@ export interface BundleHeader {
 }
 
 /** What the caller supplies at seal time; files and the digest are the writer's. */
-export type ManifestBody = Pick<Manifest, 'status' | 'artifacts' | 'endedAt' | 'tables'> & { derivation: NonNullable<Manifest['derivation']> };
+export type ManifestBody = Pick<Manifest, 'status' | 'artifacts' | 'endedAt' | 'tables' | 'azure'> & { derivation: NonNullable<Manifest['derivation']> };
 
 export function newSnapshotId(at: Date): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -190,6 +190,8 @@ export class BundleWriter {
       derivation: body.derivation,
       artifacts: body.artifacts,
       tables: body.tables,
+      // Only when the Azure sources were asked for: manifests without them stay as they were.
+      ...(body.azure ? { azure: body.azure } : {}),
       files,
     };
     const manifest: Manifest = { ...unsigned, manifestDigest: computeManifestDigest(unsigned) };
