@@ -160,6 +160,8 @@ export const CONTENT_RULES = {
 export const AUDIT_RULES = {
   exec: r('AUDIT-POD-EXEC', 'Exec or attach into a pod', 'high', 'MS-TA9006',
     'The audit log records an allowed exec or attach into a pod: the identity, its source address and its client ran commands inside the container. Read the container\'s history and logs around that time.'),
+  debugContainer: r('AUDIT-EPHEMERAL-CONTAINER', 'Debug container added to a running pod', 'high', 'MS-TA9008',
+    'An ephemeral container was added to a running pod (kubectl debug, pods/ephemeralcontainers): a new container with the pod\'s service account, network and volumes, started by the identity named. Check its image and what it ran.'),
   portForward: r('AUDIT-POD-PORT-FORWARD', 'Port-forward into a pod', 'medium', 'MS-TA9034',
     'The audit log records an allowed port-forward into a pod: a tunnel from the client to the pod, past services and network policies.'),
   secrets: r('AUDIT-SECRETS-READ', 'Secrets read outside the control plane', 'high', 'MS-TA9025',

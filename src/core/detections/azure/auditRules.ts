@@ -43,6 +43,23 @@ const exec: AuditRule = (v) => {
   };
 };
 
+/** kubectl debug: an ephemeral container patched (or put) into a running pod; the platform never does it. */
+const debugContainer: AuditRule = (v) => {
+  if (v.resource !== 'pods' || v.subresource !== 'ephemeralcontainers' || !['patch', 'update'].includes(v.verb)) return undefined;
+  const spec = (RbacMemory.written(v) ?? v.requestObject)?.spec as { ephemeralContainers?: unknown } | undefined;
+  const added = Array.isArray(spec?.ephemeralContainers) ? spec.ephemeralContainers : [];
+  const images = added.flatMap((c) => (c && typeof c === 'object' && typeof (c as { image?: unknown }).image === 'string' ? [(c as { image: string }).image] : []));
+  return {
+    hit: {
+      rule: AUDIT_RULES.debugContainer, severity: AUDIT_RULES.debugContainer.severity, key: `${who(v)}\u0000${v.namespace}\u0000${v.name}`,
+      resource: { kind: 'Pod', namespace: v.namespace, name: v.name, container: '' }, podName: v.name,
+      fieldPath: `audit:${v.verb} pods/ephemeralcontainers`, fieldValue: images.join(', ') || v.requestURI,
+      what: `Ephemeral container added to pod ${nsName(v.namespace, v.name)}`, note: identityNote(v.username),
+    },
+    detail: images.length ? `image ${images.join(', ')}` : '',
+  };
+};
+
 const secrets: AuditRule = (v, env) => {
   if (v.resource !== 'secrets' || v.apiGroup !== '' || v.subresource || !['get', 'list', 'watch'].includes(v.verb) || isControlPlane(v, env.platform)) return undefined;
   const many = v.verb !== 'get' && !v.name;
@@ -218,6 +235,6 @@ const scriptedClient: AuditRule = (v, env, refused) => {
 };
 
 export const AUDIT_RULE_FUNCTIONS: readonly { fn: AuditRule; seesRefused: boolean }[] = [
-  ...[exec, secrets, binding, anonymous, privilegedPod, tokenRequest, deleteEvents, kubeSystemWorkload, fromPod].map((fn) => ({ fn, seesRefused: false })),
+  ...[exec, debugContainer, secrets, binding, anonymous, privilegedPod, tokenRequest, deleteEvents, kubeSystemWorkload, fromPod].map((fn) => ({ fn, seesRefused: false })),
   { fn: scriptedClient, seesRefused: true },
 ];
