@@ -33,7 +33,8 @@ export const AKS_TABLES: readonly DeclaredTable[] = [
 ];
 
 /** A Kubernetes audit event (audit.k8s.io/v1 Event, camelCase as kube-apiserver writes it). */
-export interface AuditEvent {
+// A type alias (not an interface) so it is assignable to shapes with an index signature.
+export type AuditEvent = {
   kind: 'Event';
   apiVersion: 'audit.k8s.io/v1';
   level: 'Metadata' | 'Request' | 'RequestResponse';
@@ -52,7 +53,7 @@ export interface AuditEvent {
   requestReceivedTimestamp: string;
   stageTimestamp: string;
   annotations?: Record<string, string>;
-}
+};
 
 /** Categories whose events a setting sends, by name or group ("audit" = kube-audit, kube-audit-admin, guard). */
 function enabledCategories(setting: ArmBody): Set<string> {

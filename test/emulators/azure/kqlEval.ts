@@ -1,32 +1,20 @@
 // A small KQL evaluator for the subset this project generates (the emulator's query engine):
-// union, where, extend, project, order/sort by, take/limit, count; expressions with
+// union, where, extend, project, order/sort by, take/limit, top, count, summarize; timespans
+// (1h, ago(), bin()), datetime arithmetic; expressions with
 // and/or/not, == != < <= > >=, in/!in, contains/!contains, has/!has, between, =~, + -,
 // member access and indexing, and the functions the timeline builder uses. Queries are
 // validated by the Kusto language service before they get here, so errors are blunt.
 
-export class KDate {
-  constructor(readonly iso: string) {}
-}
+import {
+  KDate, KSpan, KqlEvalError, cmpValues, dateMs, equal, kdateFromMs, kustoDatetimeText, spanUnitMs, toJson, toKqlString, truthy,
+  type Column, type Result, type Row, type Source, type Value,
+} from './kqlValues.js';
+import { summarize } from './kqlSummarize.js';
 
-export type Value = string | number | boolean | null | KDate | Value[] | { [k: string]: Value };
-export type Row = Record<string, Value>;
-export interface Column {
-  name: string;
-  type: string;
-}
-export interface Result {
-  columns: Column[];
-  rows: Row[];
-}
-export interface Source {
-  /** Rows of a table with datetimes as KDate, or undefined when the table does not exist. */
-  table(name: string): Result | undefined;
-}
-
-export class KqlEvalError extends Error {}
+export { KDate, KSpan, KqlEvalError, kustoDatetimeText, toJson, toKqlString, type Column, type Result, type Row, type Source, type Value };
 
 // ---------------------------------------------------------------- tokens
-type Tok = { k: 'id' | 'str' | 'num' | 'op' | 'raw' | 'eof'; v: string };
+type Tok = { k: 'id' | 'str' | 'num' | 'span' | 'op' | 'raw' | 'eof'; v: string };
 
 function decodeString(body: string, quote: string): string {
   let out = '';
@@ -96,8 +84,14 @@ function tokenize(q: string): Tok[] {
     }
     if (/[0-9]/.test(ch)) {
       const m = /^[0-9]+(\.[0-9]+)?/.exec(q.slice(i))!;
-      toks.push({ k: 'num', v: m[0] });
       i += m[0].length;
+      // A timespan literal: a number with its unit attached (1h, 30m, 2d, 500ms).
+      const unit = /^[A-Za-z]+/.exec(q.slice(i))?.[0];
+      const unitMs = unit === undefined ? undefined : spanUnitMs(unit);
+      if (unit !== undefined && unitMs !== undefined) {
+        toks.push({ k: 'span', v: String(Number(m[0]) * unitMs) });
+        i += unit.length;
+      } else toks.push({ k: 'num', v: m[0] });
       continue;
     }
     if (/[A-Za-z_]/.test(ch)) {
@@ -128,43 +122,6 @@ interface TypedExpr {
   type: (cols: Map<string, string>) => string;
   /** The column a bare reference names (for project without a new name). */
   name?: string;
-}
-
-const truthy = (v: Value) => v === true;
-
-function cmpValues(a: Value, b: Value): number | null {
-  if (a === null || b === null) return null;
-  if (a instanceof KDate && b instanceof KDate) return a.iso < b.iso ? -1 : a.iso > b.iso ? 1 : 0;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  return null;
-}
-
-function equal(a: Value, b: Value): boolean | null {
-  if (a === null || b === null) return null;
-  const c = cmpValues(a, b);
-  return c === null ? false : c === 0;
-}
-
-export function toKqlString(v: Value): string {
-  if (v === null) return '';
-  if (typeof v === 'string') return v;
-  if (v instanceof KDate) return kustoDatetimeText(v.iso);
-  if (typeof v === 'object') return JSON.stringify(toJson(v));
-  return String(v);
-}
-
-/** Kusto prints datetimes with trailing fractional zeros trimmed. */
-export function kustoDatetimeText(iso: string): string {
-  return iso.replace(/\.?0+Z$/, 'Z');
-}
-
-export function toJson(v: Value): unknown {
-  if (v instanceof KDate) return kustoDatetimeText(v.iso);
-  if (Array.isArray(v)) return v.map(toJson);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJson(x)]));
-  return v;
 }
 
 function hasTerm(hay: string, term: string): boolean {
@@ -200,6 +157,16 @@ const FUNCTIONS: Record<string, { type: (args: TypedExpr[], cols: Map<string, st
   not: { type: () => 'bool', fn: (a) => (a[0] === null ? null : !truthy(a[0]!)) },
   tolower: { type: () => 'string', fn: (a) => toKqlString(a[0]!).toLowerCase() },
   split: { type: () => 'dynamic', fn: (a) => toKqlString(a[0]!).split(toKqlString(a[1]!)) },
+  ago: { type: () => 'datetime', fn: (a) => (a[0] instanceof KSpan ? kdateFromMs(Date.now() - a[0].ms) : null) },
+  now: { type: () => 'datetime', fn: () => kdateFromMs(Date.now()) },
+  todatetime: { type: () => 'datetime', fn: (a) => toDate(a[0] ?? null) },
+  bin: { type: (a, c) => a[0]!.type(c), fn: (a) => bin(a[0] ?? null, a[1] ?? null) },
+  floor: { type: (a, c) => a[0]!.type(c), fn: (a) => bin(a[0] ?? null, a[1] ?? null) },
+  parse_json: { type: () => 'dynamic', fn: (a) => parseJson(a[0] ?? null) },
+  todynamic: { type: () => 'dynamic', fn: (a) => parseJson(a[0] ?? null) },
+  tolong: { type: () => 'long', fn: (a) => toNumber(a[0] ?? null) },
+  toint: { type: () => 'int', fn: (a) => toNumber(a[0] ?? null) },
+  strlen: { type: () => 'long', fn: (a) => toKqlString(a[0] ?? null).length },
   extract: {
     type: () => 'string',
     fn: (a) => {
@@ -214,6 +181,45 @@ const FUNCTIONS: Record<string, { type: (args: TypedExpr[], cols: Map<string, st
     },
   },
 };
+
+function toDate(v: Value): Value {
+  if (v instanceof KDate || v === null) return v;
+  const ms = Date.parse(toKqlString(v));
+  return Number.isNaN(ms) ? null : kdateFromMs(ms);
+}
+
+function toNumber(v: Value): Value {
+  const n = typeof v === 'number' ? v : Number(toKqlString(v));
+  return v === null || v === '' || Number.isNaN(n) ? null : Math.trunc(n);
+}
+
+function parseJson(v: Value): Value {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as Value;
+  } catch {
+    return v;
+  }
+}
+
+/** bin(value, size): datetimes by a timespan from the epoch, numbers by a number. */
+function bin(v: Value, size: Value): Value {
+  if (v instanceof KDate && size instanceof KSpan && size.ms > 0) return kdateFromMs(Math.floor(dateMs(v) / size.ms) * size.ms);
+  if (v instanceof KSpan && size instanceof KSpan && size.ms > 0) return new KSpan(Math.floor(v.ms / size.ms) * size.ms);
+  if (typeof v === 'number' && typeof size === 'number' && size > 0) return Math.floor(v / size) * size;
+  return null;
+}
+
+/** + and - over numbers, datetimes and timespans, as Kusto types them. */
+function arith(op: string, x: Value, y: Value): Value {
+  const sign = op === '+' ? 1 : -1;
+  if (typeof x === 'number' && typeof y === 'number') return x + sign * y;
+  if (x instanceof KDate && y instanceof KSpan) return kdateFromMs(dateMs(x) + sign * y.ms);
+  if (x instanceof KSpan && y instanceof KSpan) return new KSpan(x.ms + sign * y.ms);
+  if (op === '-' && x instanceof KDate && y instanceof KDate) return new KSpan(dateMs(x) - dateMs(y));
+  if (op === '+' && x instanceof KSpan && y instanceof KDate) return kdateFromMs(dateMs(y) + x.ms);
+  return null;
+}
 
 function pairs(a: Value[]): [string, Value][] {
   const out: [string, Value][] = [];
@@ -390,6 +396,20 @@ class Parser {
         }
         return { columns: cols.map((c) => ({ name: c, type: types.get(c) ?? 'string' })), rows };
       }
+      case 'summarize':
+        return summarize(this, input, types);
+      case 'top': {
+        const n = Number(this.next().v);
+        this.expectId('by');
+        const e = this.expr();
+        let desc = true;
+        if (this.isId('asc') || this.isId('desc')) desc = this.next().v === 'desc';
+        const rows = [...input.rows].sort((a, b) => {
+          const c = cmpValues(e.ev(a), e.ev(b));
+          return c === null ? 0 : desc ? -c : c;
+        });
+        return { columns: input.columns, rows: rows.slice(0, n) };
+      }
       case 'count':
         return { columns: [{ name: 'Count', type: 'long' }], rows: [{ Count: input.rows.length }] };
       default:
@@ -516,13 +536,13 @@ class Parser {
       const l = left;
       const r = this.postfix();
       left = {
-        ev: (row) => {
-          const x = l.ev(row);
-          const y = r.ev(row);
-          if (typeof x !== 'number' || typeof y !== 'number') return null;
-          return op === '+' ? x + y : x - y;
+        ev: (row) => arith(op, l.ev(row), r.ev(row)),
+        type: (c) => {
+          const a = l.type(c);
+          const b = r.type(c);
+          if (a === 'datetime' && b === 'datetime') return 'timespan';
+          return a === 'timespan' && b === 'datetime' ? 'datetime' : a;
         },
-        type: (c) => l.type(c),
       };
     }
     return left;
@@ -551,6 +571,11 @@ class Parser {
     if (t.k === 'str') {
       this.p++;
       return { ev: () => t.v, type: () => 'string' };
+    }
+    if (t.k === 'span') {
+      this.p++;
+      const span = new KSpan(Number(t.v));
+      return { ev: () => span, type: () => 'timespan' };
     }
     if (t.k === 'num') {
       this.p++;

@@ -22,7 +22,8 @@ import { activityLog, isActivityLogPath } from './activityLog.js';
 import { isSecurityAlertsPath, securityAlerts } from './securityAlerts.js';
 import { AKS_TABLES } from './auditWorkspace.js';
 import { Rbac, type Principal, type RoleAssignment } from './rbac.js';
-import { evaluate, KDate, KqlEvalError, toJson, kustoDatetimeText, type Value, type Row } from './kqlEval.js';
+import { evaluate, KDate, KSpan, KqlEvalError, toJson, kustoDatetimeText, type Value, type Row } from './kqlEval.js';
+import { spanText } from './kqlValues.js';
 import { validateKql, type DeclaredTable } from './kustoValidate.js';
 import { INSIGHTS_TABLES } from '../../../src/core/schema/insightsTables.js';
 import type { TestEndpoints } from '../../../src/core/azure/testEndpoints.js';
@@ -179,6 +180,22 @@ const STANDARD_COLUMNS = [
   { name: 'Type', type: 'string' },
   { name: '_ResourceId', type: 'string' },
 ];
+
+/** The [start, end) of an ISO 8601 interval as LogsQueryClient sends it: start/end, start/duration, duration/end, or a duration ending now. */
+export function timespanRange(text: string, now: number): [number, number] | null {
+  const dur = (d: string) => {
+    const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(d);
+    return m && d.length > 1 ? ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 60_000 + Number(m[4] ?? 0) * 1000 : null;
+  };
+  const [a, b] = text.split('/');
+  const t = (x: string | undefined) => (x && !Number.isNaN(Date.parse(x)) ? Date.parse(x) : null);
+  if (a && b === undefined) return dur(a) === null ? null : [now - dur(a)!, now];
+  if (t(a) !== null && t(b) !== null) return [t(a)!, t(b)!];
+  if (t(a) !== null && b && dur(b) !== null) return [t(a)!, t(a)! + dur(b)!];
+  if (a && dur(a) !== null && t(b) !== null) return [t(b)! - dur(a)!, t(b)!];
+  return null;
+}
+
 
 export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<AzureEmulator> {
   const { key, cert } = makeCert();
@@ -701,11 +718,7 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
         },
       });
     }
-    let span: [number, number] | null = null;
-    if (body.timespan) {
-      const [a, b] = body.timespan.split('/');
-      if (a && b && !Number.isNaN(Date.parse(a)) && !Number.isNaN(Date.parse(b))) span = [Date.parse(a), Date.parse(b)];
-    }
+    const span = body.timespan ? timespanRange(body.timespan, Date.now()) : null;
     let result;
     try {
       result = evaluate(body.query, {
@@ -800,6 +813,7 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
   /** A result cell on the wire: dynamic values as JSON strings, datetimes in Kusto's text form. */
   function wire(v: Value): unknown {
     if (v instanceof KDate) return kustoDatetimeText(v.iso);
+    if (v instanceof KSpan) return spanText(v);
     if (v !== null && typeof v === 'object') return JSON.stringify(toJson(v));
     return v;
   }
