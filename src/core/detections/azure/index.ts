@@ -3,13 +3,13 @@
 // supplies the records (normalised to the official shapes, shapes.ts) and their record ids.
 // Nothing here throws on a malformed record: a value of the wrong type reads as absent.
 import type { AzureDetectContext, KnownPod } from './context.js';
-import { Grouper, type AzureFinding } from './finding.js';
+import { Grouper, type AzureFinding, type Occurrence } from './finding.js';
 import { AUDIT_RULE_FUNCTIONS, type AuditEnv } from './auditRules.js';
 import { RbacMemory } from './bindings.js';
 import { activityFailed, activityHit, viewActivity } from './activityRules.js';
 import { alertAccount, alertHit, alertIps, viewAlert } from './alertRules.js';
 import { ipKey, parseCidr, type Cidr } from './net.js';
-import { identityOf, outcome, viewAudit } from './read.js';
+import { identityOf, outcome, timeOf, viewAudit } from './read.js';
 import { normalizeTime } from '../../schema/time.js';
 import type { ActivityLogEvent, AuditEvent, SecurityAlert } from './shapes.js';
 
@@ -51,12 +51,14 @@ export function auditFindings(events: Iterable<CitedAuditEvent>, ctx: AzureDetec
     const v = viewAudit((item as Partial<CitedAuditEvent> | null)?.event);
     const state = outcome(v);
     if (state === 'allowed') env.rbac.remember(v);
-    const occ = { cite: String(item?.cite ?? ''), requestId: v.auditID, time: v.time, identity: identityOf(v), sourceIps: v.sourceIPs, userAgent: v.userAgent, counts: state !== 'unknown' };
+    let occ: Occurrence | undefined;
     for (const rule of AUDIT_RULE_FUNCTIONS) {
       // A refused request did nothing: only the rules whose evidence is the attempt itself see it.
       if (state === 'denied' && !rule.seesRefused) continue;
       const got = rule.fn(v, env, state === 'denied');
-      if (got) grouper.add(got.hit, occ, got.detail);
+      if (!got) continue;
+      occ ??= { cite: String(item?.cite ?? ''), requestId: v.auditID, time: timeOf(v), identity: identityOf(v), sourceIps: v.sourceIPs, userAgent: v.userAgent, counts: state !== 'unknown' };
+      grouper.add(got.hit, occ, got.detail);
     }
   }
   return grouper.findings();

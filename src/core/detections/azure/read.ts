@@ -28,7 +28,8 @@ export interface AuditView {
   code: number | undefined;
   decision: string;
   auditID: string;
-  time: string | null;
+  /** requestReceivedTimestamp (or stageTimestamp) as written; normalised only for events that hit (timeOf). */
+  rawTime: string;
   requestObject: Obj | undefined;
   responseObject: Obj | undefined;
 }
@@ -55,11 +56,14 @@ export function viewAudit(e: unknown): AuditView {
     code: num(rec(ev.responseStatus)?.code),
     decision: str(ann?.['authorization.k8s.io/decision']),
     auditID: str(ev.auditID),
-    time: normalizeTime(str(ev.requestReceivedTimestamp) || str(ev.stageTimestamp) || null),
+    rawTime: str(ev.requestReceivedTimestamp) || str(ev.stageTimestamp),
     requestObject: rec(ev.requestObject),
     responseObject: rec(ev.responseObject),
   };
 }
+
+/** The event's time, normalised (most events hit no rule: only theirs are parsed). */
+export const timeOf = (v: AuditView): string | null => normalizeTime(v.rawTime || null);
 
 /**
  * Was the request let through? The response code says so; without one (an event of stage
