@@ -16,6 +16,8 @@ import type { Histogram, QueryResult, QueryWindow, TimeRange, TimelineFacets, Ti
 import { StoreBuilder } from './storeBuilder.js';
 import { GENERIC, LOG, rowAt, type Store } from './store.js';
 import { TextCaches } from './textSearch.js';
+import { EntryQueries } from './entryQuery.js';
+import { TL } from '../schema/timeline.js';
 
 export type { LoadOptions, LoadProgress, TableSource } from './loader.js';
 
@@ -48,6 +50,7 @@ class ColumnarTimeline implements LocalTimeline {
   readonly loadMs: number;
   private readonly ctx: MatchContext;
   private readonly orders: ColumnOrders;
+  private readonly entryQueries: EntryQueries;
   /** Position of the first row with a known Time (unknown times sort first). */
   private readonly firstDated: number;
   private readonly cache = new Map<string, SortedMatches>();
@@ -62,6 +65,7 @@ class ColumnarTimeline implements LocalTimeline {
   ) {
     this.ctx = { store: s, indexes: new Indexes(s), text: new TextCaches(), positionsOf: (id) => this.positionsOf(id) };
     this.orders = new ColumnOrders(s);
+    this.entryQueries = new EntryQueries(s, (id) => this.positionsOf(id));
     this.firstDated = timeLowerBound(s.cols.day, s.cols.clock, 1, 0);
     this.loadMs = performance.now() - started;
   }
@@ -71,13 +75,31 @@ class ColumnarTimeline implements LocalTimeline {
   }
 
   query(filter: TimelineFilter, window: QueryWindow): QueryResult {
+    const g = this.grouped(filter, window);
+    if (g) {
+      const [from, to] = bounds(window, g.pos.length);
+      return { total: g.pos.length, ...this.entryQueries.window(g, from, to), lines: g.lines, entryCount: g.entries };
+    }
     const m = this.match(filter, window.sort);
     const total = matchCount(m);
-    const from = Math.max(0, Math.floor(window.offset));
-    const to = Math.min(total, from + Math.max(0, Math.floor(window.limit)));
+    const [from, to] = bounds(window, total);
     const rows: TimelineRow[] = [];
     for (let k = from; k < to; k++) rows.push(rowAt(this.s, matchAt(m, k)));
     return { total, rows };
+  }
+
+  /** The grouped view a window asks for (entries in time order), or undefined for lines. */
+  private grouped(filter: TimelineFilter, window: Omit<QueryWindow, 'offset' | 'limit'>) {
+    if (!window.entries || (window.sort && window.sort.column !== TL.Time)) return undefined;
+    const f = normalizeFilterTimes(filter);
+    return this.entryQueries.view(filterKey(f), this.match(f), window.sort?.descending === true, window.entries.expanded);
+  }
+
+  locate(filter: TimelineFilter, recordId: string, window: Omit<QueryWindow, 'offset' | 'limit'>): number | undefined {
+    const g = this.grouped(filter, window);
+    if (!g) return undefined;
+    const [p] = this.positionsOf(recordId);
+    return p === undefined ? -1 : this.entryQueries.locate(g, this.match(normalizeFilterTimes(filter)), p);
   }
 
   histogram(filter: TimelineFilter, buckets: number): Histogram {
@@ -121,7 +143,7 @@ class ColumnarTimeline implements LocalTimeline {
   private match(filter: TimelineFilter, sort: TimelineSort | undefined): SortedMatches;
   private match(filter: TimelineFilter, sort?: TimelineSort): SortedMatches {
     const f = normalizeFilterTimes(filter);
-    const key = JSON.stringify([f.from ?? '', f.to ?? '', f.namespaces, f.pods, f.containers, f.workloads, f.sourceTables, f.eventTypes, f.severities, f.text, f.hideBaseline, f.recordIds, sort ?? null]);
+    const key = JSON.stringify([filterKey(f), sort ?? null]);
     const hit = this.cache.get(key);
     if (hit) {
       this.cache.delete(key);
@@ -134,4 +156,15 @@ class ColumnarTimeline implements LocalTimeline {
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return m;
   }
+}
+
+/** A normalized filter as a cache key. */
+function filterKey(f: TimelineFilter): string {
+  return JSON.stringify([f.from ?? '', f.to ?? '', f.namespaces, f.pods, f.containers, f.workloads, f.sourceTables, f.eventTypes, f.severities, f.text, f.hideBaseline, f.recordIds]);
+}
+
+/** The window's [from, to) within `total` rows. */
+function bounds(window: QueryWindow, total: number): [number, number] {
+  const from = Math.max(0, Math.floor(window.offset));
+  return [from, Math.min(total, from + Math.max(0, Math.floor(window.limit)))];
 }

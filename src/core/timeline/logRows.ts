@@ -29,6 +29,8 @@ export class LogRows {
   private readonly lineNumber = growU32();
   private readonly flag = growU8();
   private readonly streamOf = growU32();
+  /** The index of the first line of the entry each row belongs to (entries.ts). */
+  private readonly entryOf = growU32();
   readonly streams: LogStreamInfo[] = [];
   /** MessageBase64 of the (rare) rows that are not UTF-8, by row. */
   readonly base64 = new Map<number, string>();
@@ -60,6 +62,15 @@ export class LogRows {
     if (base64) this.base64.set(i, base64);
     if (part) this.linePart.set(i, part);
     return i;
+  }
+
+  /** Records which entry row i belongs to (its own index when it begins one); called once per row, in order. */
+  setEntry(head: number): void {
+    this.entryOf.push(head);
+  }
+
+  entryHead(i: number): number {
+    return this.entryOf.data[i]!;
   }
 
   flags(i: number): number {

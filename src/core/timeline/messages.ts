@@ -5,7 +5,12 @@
 import { TABLES, type TableName } from '../schema/tables.js';
 import { SEVERITIES, SORT_COLUMNS, TIME_SOURCES, type Severity, type SortColumn, type TimeSource, type TimelineRow } from '../schema/timeline.js';
 import type { ContainerRef, PodRef, TimelineFilter, WorkloadRef } from './filter.js';
-import type { Histogram, TimelineFacets, TimelineSort } from './source.js';
+import type { Histogram, RowGroup, TimelineFacets, TimelineSort } from './source.js';
+
+/** Multi-line entries shown grouped, these (first lines' RecordIds) expanded. */
+export interface EntryOptions {
+  expanded: string[];
+}
 import { EXPORT_FORMATS, type ExportFormat } from './formats.js';
 import type { ColumnLayout, MarkEdit, RowMark, SavedView } from './marks.js';
 
@@ -22,14 +27,14 @@ export interface SourceInfo {
 /** Messages the webview sends. `requestId` lets the webview drop answers to superseded requests. */
 export type WebviewToHost =
   | { type: 'ready' }
-  | { type: 'query'; requestId: number; filter: TimelineFilter; offset: number; limit: number; sort?: TimelineSort }
+  | { type: 'query'; requestId: number; filter: TimelineFilter; offset: number; limit: number; sort?: TimelineSort; entries?: EntryOptions }
   | { type: 'histogram'; requestId: number; filter: TimelineFilter; buckets: number }
   | { type: 'details'; requestId: number; recordId: string }
   /** The filter changed: the host keeps it (panel serializer, Copy KQL, Export). */
   | { type: 'setFilter'; filter: TimelineFilter }
   | { type: 'export'; format: ExportFormat; filter: TimelineFilter }
   /** Where `recordId` is in the rows of `filter` (and `sort`), so the page can scroll to it. */
-  | { type: 'locate'; requestId: number; filter: TimelineFilter; recordId: string; sort?: TimelineSort }
+  | { type: 'locate'; requestId: number; filter: TimelineFilter; recordId: string; sort?: TimelineSort; entries?: EntryOptions }
   /** Star, tag or comment a row (the host saves the case file beside the bundle). */
   | { type: 'mark'; recordId: string; edit: MarkEdit }
   | { type: 'saveView'; name: string; filter: TimelineFilter; columns: ColumnLayout[] }
@@ -41,7 +46,7 @@ export type WebviewToHost =
 export type HostToWebview =
   /** Answer to `ready`. `filter`, when present, wins over the webview's saved state (e.g. "Show in Timeline"). */
   | { type: 'init'; source: SourceInfo; facets: TimelineFacets; filter?: TimelineFilter; select?: string }
-  | { type: 'queryResult'; requestId: number; offset: number; total: number; rows: TimelineRow[] }
+  | { type: 'queryResult'; requestId: number; offset: number; total: number; rows: TimelineRow[]; groups?: (RowGroup | null)[]; lines?: number; entryCount?: number }
   | { type: 'histogramResult'; requestId: number; histogram: Histogram }
   | { type: 'detailsResult'; requestId: number; row: TimelineRow | null }
   /** Apply this filter in an open panel (e.g. "Show in Timeline" while the timeline is already open). */
@@ -188,6 +193,7 @@ export const validateFilter: Check<TimelineFilter> = (v, path) => {
 };
 
 const sortSpec: Check<TimelineSort> = obj({ column: oneOf<SortColumn>(SORT_COLUMNS), descending: bool });
+const entryOptions: Check<EntryOptions> = obj({ expanded: arr(name, LIMITS.maxListItems) });
 
 const sourceInfo: Check<SourceInfo> = obj({ kind: oneOf<SourceKind>(['local', 'workspace']), label: str(LIMITS.maxNameLength) });
 
@@ -215,6 +221,7 @@ const timelineRow: Check<TimelineRow> = obj({
 });
 
 const count = int(0, Number.MAX_SAFE_INTEGER);
+const rowGroup: Check<RowGroup> = obj({ entry: cell, role: oneOf<RowGroup['role']>(['entry', 'line']), lines: count, of: count, expanded: bool });
 const facetItems = <T>(item: Check<T>) => arr(item, LIMITS.maxFacetItems);
 const facets: Check<TimelineFacets> = obj({
   total: count,
@@ -277,13 +284,13 @@ const WEBVIEW_MESSAGES: Record<WebviewToHost['type'], Check<WebviewToHost>> = {
       offset: int(0, LIMITS.maxOffset),
       limit: int(0, LIMITS.maxWindow),
     },
-    { sort: sortSpec },
+    { sort: sortSpec, entries: entryOptions },
   ),
   histogram: obj({ type: oneOf(['histogram']), requestId, filter: validateFilter, buckets: int(1, LIMITS.maxBuckets) }),
   details: obj({ type: oneOf(['details']), requestId, recordId: name }),
   setFilter: obj({ type: oneOf(['setFilter']), filter: validateFilter }),
   export: obj({ type: oneOf(['export']), format: oneOf<ExportFormat>(EXPORT_FORMATS), filter: validateFilter }),
-  locate: obj({ type: oneOf(['locate']), requestId, filter: validateFilter, recordId: name }, { sort: sortSpec }),
+  locate: obj({ type: oneOf(['locate']), requestId, filter: validateFilter, recordId: name }, { sort: sortSpec, entries: entryOptions }),
   mark: obj({ type: oneOf(['mark']), recordId: name, edit: markEdit }),
   saveView: obj({ type: oneOf(['saveView']), name: viewName, filter: validateFilter, columns }),
   deleteView: obj({ type: oneOf(['deleteView']), name: viewName }),
@@ -292,13 +299,14 @@ const WEBVIEW_MESSAGES: Record<WebviewToHost['type'], Check<WebviewToHost>> = {
 
 const HOST_MESSAGES: Record<HostToWebview['type'], Check<HostToWebview>> = {
   init: obj({ type: oneOf(['init']), source: sourceInfo, facets }, { filter: validateFilter, select: name }),
-  queryResult: obj({
-    type: oneOf(['queryResult']),
-    requestId,
-    offset: int(0, LIMITS.maxOffset),
-    total: count,
-    rows: arr(timelineRow, LIMITS.maxWindow),
-  }),
+  queryResult: (v, path) => {
+    const r = obj(
+      { type: oneOf(['queryResult']), requestId, offset: int(0, LIMITS.maxOffset), total: count, rows: arr(timelineRow, LIMITS.maxWindow) },
+      { groups: arr((g, p) => (g === null ? null : rowGroup(g, p)), LIMITS.maxWindow), lines: count, entryCount: count },
+    )(v, path);
+    if (r.groups && r.groups.length !== r.rows.length) fail(`${path}.groups`, 'needs one entry per row');
+    return r;
+  },
   histogramResult: obj({ type: oneOf(['histogramResult']), requestId, histogram }),
   detailsResult: obj({ type: oneOf(['detailsResult']), requestId, row: (v, path) => (v === null ? null : timelineRow(v, path)) }),
   setFilter: obj({ type: oneOf(['setFilter']), filter: validateFilter }, { select: name }),

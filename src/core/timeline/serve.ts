@@ -18,15 +18,16 @@ export function answerRequest(source: TimelineSource, msg: WebviewToHost): HostT
   try {
     switch (msg.type) {
       case 'query': {
-        const r = source.query(msg.filter, { offset: msg.offset, limit: msg.limit, sort: msg.sort });
-        return { type: 'queryResult', requestId: msg.requestId, offset: msg.offset, total: r.total, rows: r.rows };
+        const r = source.query(msg.filter, { offset: msg.offset, limit: msg.limit, sort: msg.sort, entries: msg.entries });
+        const grouped = r.groups ? { groups: r.groups, lines: r.lines, entryCount: r.entryCount } : {};
+        return { type: 'queryResult', requestId: msg.requestId, offset: msg.offset, total: r.total, rows: r.rows, ...grouped };
       }
       case 'histogram':
         return { type: 'histogramResult', requestId: msg.requestId, histogram: source.histogram(msg.filter, msg.buckets) };
       case 'details':
         return { type: 'detailsResult', requestId: msg.requestId, row: source.row(msg.recordId) ?? null };
       case 'locate':
-        return { type: 'locateResult', requestId: msg.requestId, index: locateRow(source, msg.filter, msg.recordId, msg.sort) };
+        return { type: 'locateResult', requestId: msg.requestId, index: locateRow(source, msg.filter, msg.recordId, msg.sort, msg.entries) };
       default:
         return undefined;
     }

@@ -19,6 +19,25 @@ export interface QueryWindow {
   limit: number;
   /** Default: timeline order (Time, then source table, then RecordId). */
   sort?: TimelineSort;
+  /**
+   * Show multi-line log entries (stack traces) as one row each, with the lines of the entries
+   * named in `expanded` (their first line's RecordId) after them. Only in time order: a sort by
+   * another column shows lines. The filter still selects lines; grouping only arranges them.
+   */
+  entries?: { expanded: readonly string[] };
+}
+
+/** Where a row stands among multi-line entries (only on rows of entries of two or more lines). */
+export interface RowGroup {
+  /** RecordId of the entry's first line: the id to expand it by. */
+  entry: string;
+  /** `entry`: the row shown for the entry (its first matching line); `line`: one of its other lines, shown while it is expanded. */
+  role: 'entry' | 'line';
+  /** The entry's lines among the filter's rows. */
+  lines: number;
+  /** The entry's lines in the evidence, whatever the filter. */
+  of: number;
+  expanded: boolean;
 }
 
 export interface QueryResult {
@@ -26,6 +45,11 @@ export interface QueryResult {
   total: number;
   /** The matching rows at positions [offset, offset + limit) of the requested order. */
   rows: TimelineRow[];
+  /** With `entries`: one per row, null for a line that is an entry of its own; and the counts ("N lines in M entries"). */
+  groups?: (RowGroup | null)[];
+  /** With `entries`: `total` counts the rows shown (entries, plus the lines of expanded ones); `lines` the matching lines, `entryCount` the entries they make. */
+  lines?: number;
+  entryCount?: number;
 }
 
 export interface HistogramSeries {
@@ -109,4 +133,10 @@ export interface TimelineSource {
   facets(): TimelineFacets;
   /** The row with this RecordId, for the Details pane. */
   row(recordId: string): TimelineRow | undefined;
+  /**
+   * The index of the row with this RecordId in the window's order (-1 when the filter does not
+   * keep it); a line hidden in a collapsed entry is found as its entry's row. Optional: without
+   * it (or when it answers undefined), locate.ts scans windows.
+   */
+  locate?(filter: TimelineFilter, recordId: string, window: Omit<QueryWindow, 'offset' | 'limit'>): number | undefined;
 }

@@ -6,6 +6,7 @@ import type { TimeSource, TimelineRow } from '../schema/timeline.js';
 import { Interner, TupleInterner } from './interning.js';
 import { formatTimeKey } from './timeKey.js';
 import { LogRows } from './logRows.js';
+import type { EntryColumns } from './entries.js';
 
 /** Rows that arrived as timeline rows (small tables, a workspace result): their own values. */
 export interface GenericRows {
@@ -68,6 +69,8 @@ export interface Store {
   dicts: Dicts;
   generic: GenericRows;
   logs: LogRows;
+  /** Multi-line log entries over the positions (a view: the rows stay as they are). */
+  entries: EntryColumns;
 }
 
 export function summaryAt(s: Store, p: number): string {

@@ -8,6 +8,7 @@ import { LogRows } from './logRows.js';
 import { logTimeSources } from './logTimeSource.js';
 import { timelineOrder } from './order.js';
 import { Dicts, GENERIC, LOG, type GenericRows, type RowColumns, type Store } from './store.js';
+import { EntryGrouper, type EntryColumns } from './entries.js';
 import { parseTimeKey, timeKeyMillis } from './timeKey.js';
 
 const ID_COLUMNS = ['table', 'eventType', 'cluster', 'ns', 'pod', 'container', 'severity', 'technique', 'timeSource', 'workload', 'ref'] as const;
@@ -86,9 +87,11 @@ export class StoreBuilder {
     const sources = logTimeSources(ctx.timeGenerated);
     const sourceIds = sources.values.map((v: TimeSource) => d.timeSource.id(v));
     let stream = { eventType: 0, ns: '', pod: '', container: '' };
+    const grouper = new EntryGrouper();
     return {
       stream: (s: LogStream, info: ContainerInfo) => {
         this.cut();
+        grouper.reset();
         logs.addStream(s, info);
         stream = { eventType: d.eventType.id(LOG_EVENT_TYPE), ns: s.namespace, pod: s.pod, container: s.container };
       },
@@ -102,7 +105,9 @@ export class StoreBuilder {
         this.baseline.push(0);
         this.ids.workload.push(0);
         this.kind.push(LOG);
-        this.ids.ref.push(logs.add(message, lineNumber, parsed, base64, part));
+        const i = logs.add(message, lineNumber, parsed, base64, part);
+        this.ids.ref.push(i);
+        logs.setEntry(grouper.next(i, message, timeKeyMillis(time.day, time.clock), parsed, part));
       },
     };
   }
@@ -114,7 +119,7 @@ export class StoreBuilder {
     const clock = this.clock.view();
     const order = timelineOrder({ n, day, clock, table: this.ids.table.view(), kind: this.kind.view(), ref: this.ids.ref.view(), dicts: this.dicts, generic: this.generic, logs: this.logs }, this.segments);
     const cols = this.permuted(order);
-    return { cols, dicts: this.dicts, generic: this.generic, logs: this.logs };
+    return { cols, dicts: this.dicts, generic: this.generic, logs: this.logs, entries: entryColumns(cols, this.logs) };
   }
 
   private permuted(order: Uint32Array): RowColumns {
@@ -149,4 +154,23 @@ export class StoreBuilder {
       ref: u32('ref'),
     };
   }
+}
+
+/** Each position's entry head position (-1 when the line is an entry of its own) and each head's entry size. */
+function entryColumns(cols: RowColumns, logs: LogRows): EntryColumns {
+  const { n, kind, ref } = cols;
+  const head = new Int32Array(n).fill(-1);
+  const lines = new Uint32Array(n);
+  const size = new Uint32Array(logs.length);
+  for (let i = 0; i < logs.length; i++) size[logs.entryHead(i)]!++;
+  const logPos = new Uint32Array(logs.length);
+  for (let p = 0; p < n; p++) if (kind[p] === LOG) logPos[ref[p]!] = p;
+  for (let p = 0; p < n; p++) {
+    if (kind[p] !== LOG) continue;
+    const h = logs.entryHead(ref[p]!);
+    if (size[h]! < 2) continue;
+    head[p] = logPos[h]!;
+    lines[logPos[h]!] = size[h]!;
+  }
+  return { head, lines };
 }
