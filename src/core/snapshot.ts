@@ -13,6 +13,7 @@ import { RAW_INDEX_FILE } from './evidence/raw.js';
 import type { Acquisition, ArtifactReport, ArtifactStatus, ClusterIdentity, Manifest, SnapshotStatus } from './evidence/manifest.js';
 import type { TableName } from './schema/tables.js';
 import { DERIVATION_VERSION, ON_DEMAND_TABLES, deriveInputOf, deriveMaterialized, type DerivedSource } from './derive/index.js';
+import type { AzureRowSource } from './derive/azure.js';
 import { TOOL_VERSION } from './version.js';
 import type { AzureConnection } from './azure/credentials.js';
 import type { AzureCoverage } from './azure/sources/coverage.js';
@@ -162,10 +163,10 @@ async function collectAzure(req: AzureSourcesRequest, server: string, options: C
 }
 
 /** Each source's records are the rows its raw evidence derived into. */
-function countCoverage(coverage: AzureCoverage, tables: Manifest['tables']): void {
+function countCoverage(coverage: AzureCoverage): void {
   for (const s of coverage.sources) {
     const table = SOURCE_TABLES[s.source];
-    if (table) s.records = tables[table]?.records ?? 0;
+    if (table) s.records = s.tables?.[table] ?? 0;
   }
 }
 
@@ -205,9 +206,13 @@ async function deriveTables(
   // From the header the manifest is made of: the seal derives exactly as verify --derived will.
   const input = await deriveInputOf(writer.dir, writer.header);
   const tables: Manifest['tables'] = {};
-  const add = (artifact: DerivedSource, table: TableName, n: number) => {
+  const add = (artifact: DerivedSource, table: TableName, n: number, via?: AzureRowSource) => {
     tables[table] = { records: (tables[table]?.records ?? 0) + n };
-    if (artifact === AZURE_SOURCE) return;
+    if (artifact === AZURE_SOURCE) {
+      const s = coverage?.sources.find((x) => x.source === via);
+      if (s) s.tables = { ...s.tables, [table]: (s.tables?.[table] ?? 0) + n };
+      return;
+    }
     const r = reports[artifact];
     if (!r) return;
     r.tables = { ...r.tables, [table]: (r.tables?.[table] ?? 0) + n };
@@ -223,13 +228,13 @@ async function deriveTables(
       }
       else {
         await writer.writeRow(d.table, d.row);
-        add(d.artifact, d.table, 1);
+        add(d.artifact, d.table, 1, d.via);
       }
     }
   } catch (err) {
     log.error(`deriving the tables from the raw evidence failed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (coverage) countCoverage(coverage, tables);
+  if (coverage) countCoverage(coverage);
   for (const r of Object.values(reports)) if (r && r.status !== 'cancelled' && r.status !== 'failed') r.status = artifactStatus(r.records, r.gaps);
   log.info(`derived ${Object.values(tables).reduce((n, t) => n + (t?.records ?? 0), 0)} rows in ${Math.round(performance.now() - started)} ms`);
   return tables;

@@ -6,12 +6,14 @@
 import { readRawBody, type AcquisitionEntry, type AzureRef } from '../evidence/raw.js';
 import type { ActivityLogEvent, AuditEvent, SecurityAlert } from '../detections/azure/shapes.js';
 import { azureActivity, kubeAudit, securityAlerts, suspiciousPods, type TableName } from '../schema/tables.js';
-import { activityFindings, alertFindings, auditFindings, type AzureDetectContext, type CitedActivityEvent, type CitedAlert, type CitedAuditEvent, type KnownPod } from '../detections/azure/index.js';
+import { activityFindings, alertFindings, auditFindings, type AzureDetectContext, type AzureFinding, type CitedActivityEvent, type CitedAlert, type CitedAuditEvent, type KnownPod } from '../detections/azure/index.js';
 import { suspiciousPodRow } from '../detections/rows.js';
 import { activityRow, alertRow, auditRow } from './azureRows.js';
 import { categoryOf, eventOfAksAudit, eventOfDiagnostics, tableRows, type QueryTableJson } from './azureAudit.js';
 
 type AzureEntry = AcquisitionEntry & { ref: AzureRef };
+/** The source a derived row (or finding) comes from, for the coverage report's counts. */
+export type AzureRowSource = 'audit' | 'activity' | 'alerts';
 
 /** A derived Azure row with the served object it came from (the detections read the object). */
 export type AzureDerived =
@@ -137,7 +139,7 @@ export async function* deriveAzure(
   stamp: (table: TableName, row: Record<string, unknown>) => Record<string, unknown>,
   pods: () => Promise<KnownPod[]>,
   signal?: AbortSignal,
-): AsyncGenerator<{ table: TableName; row: Record<string, unknown> }> {
+): AsyncGenerator<{ table: TableName; row: Record<string, unknown>; source: AzureRowSource }> {
   const audit: CitedAuditEvent[] = [];
   const activity: CitedActivityEvent[] = [];
   const alerts: CitedAlert[] = [];
@@ -147,11 +149,12 @@ export async function* deriveAzure(
     if ('audit' in d) audit.push({ event: d.audit, cite });
     else if ('activity' in d) activity.push({ event: d.activity, cite });
     else alerts.push({ alert: d.alert, cite });
-    yield { table: d.table, row };
+    yield { table: d.table, row, source: 'audit' in d ? 'audit' : 'activity' in d ? 'activity' : 'alerts' };
   }
   if (audit.length + activity.length + alerts.length === 0) return;
   const ctx = await detectContextOf(bundleDir, entries, await pods());
-  for (const f of [...auditFindings(audit, ctx), ...activityFindings(activity, ctx), ...alertFindings(alerts, ctx)]) {
-    yield { table: suspiciousPods.name, row: stamp(suspiciousPods.name, suspiciousPodRow({ ...f, fieldPath: citedFieldPath(f.fieldPath, f.cites) }) as unknown as Record<string, unknown>) };
+  const found: [AzureRowSource, AzureFinding[]][] = [['audit', auditFindings(audit, ctx)], ['activity', activityFindings(activity, ctx)], ['alerts', alertFindings(alerts, ctx)]];
+  for (const [source, findings] of found) {
+    for (const f of findings) yield { table: suspiciousPods.name, row: stamp(suspiciousPods.name, suspiciousPodRow({ ...f, fieldPath: citedFieldPath(f.fieldPath, f.cites) }) as unknown as Record<string, unknown>), source };
   }
 }

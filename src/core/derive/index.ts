@@ -19,7 +19,7 @@ import { meta, podContainers, str } from '../collectors/common.js';
 import { ContainerContentScanner, logCitation } from '../detections/contentRules.js';
 import { suspiciousPodRow } from '../detections/rows.js';
 import { ReplayClusterApi } from './replay.js';
-import { deriveAzure } from './azure.js';
+import { deriveAzure, type AzureRowSource } from './azure.js';
 import type { KnownPod } from '../detections/azure/index.js';
 import { RowStamper, type StampSource } from './stamp.js';
 import { containerKey, deriveLogRows, logStreams, readStreamLines, rowsOfLine, type ContainerInfo, type LogRowContext, type LogStream } from './logs.js';
@@ -74,7 +74,8 @@ export type DerivedSource = ArtifactId | typeof AZURE_SOURCE;
 export const AZURE_SOURCE = 'azure';
 
 export type Derived =
-  | { kind: 'row'; table: TableName; artifact: DerivedSource; row: Record<string, unknown> }
+  /** `via`: which Azure source an Azure row comes from (the coverage report counts rows per source). */
+  | { kind: 'row'; table: TableName; artifact: DerivedSource; row: Record<string, unknown>; via?: AzureRowSource }
   /** Raw bytes the artifact's rows were derived from (a list shared by several counts for the first). */
   | { kind: 'bytes'; artifact: ArtifactId; bytes: number }
   /** Rows of an on-demand table, counted (not written) while its raw evidence was read. */
@@ -124,7 +125,7 @@ export async function* deriveMaterialized(input: DeriveInput, collectors: Record
 async function* azureDerived(input: DeriveInput, objects: ObjectCache, stamper: RowStamper, signal: AbortSignal): AsyncGenerator<Derived> {
   const pods = async () => knownPods(objects, signal).catch(() => []);
   try {
-    for await (const d of deriveAzure(input.bundleDir, input.entries, (t, r) => stamper.stamp(t, r), pods, signal)) yield { kind: 'row', table: d.table, artifact: AZURE_SOURCE, row: d.row };
+    for await (const d of deriveAzure(input.bundleDir, input.entries, (t, r) => stamper.stamp(t, r), pods, signal)) yield { kind: 'row', table: d.table, artifact: AZURE_SOURCE, row: d.row, via: d.source };
   } catch (err) {
     if (signal.aborted) throw err;
     yield { kind: 'error', artifact: AZURE_SOURCE, message: err instanceof Error ? err.message : String(err) };

@@ -126,6 +126,8 @@ export function checkCounts(manifest: Manifest): VerifyProblem[] {
     if (split !== r.records) problems.push({ path: MANIFEST_FILE, kind: 'manifest', detail: `artifact ${id} counts ${r.records} rows but its rows per table add up to ${split}` });
     for (const [t, n] of Object.entries(r.tables)) perTable.set(t, (perTable.get(t) ?? 0) + (n ?? 0));
   }
+  // The Azure sources store rows too (their own tables, and findings beside the others).
+  for (const s of manifest.azure?.sources ?? []) for (const [t, n] of Object.entries(s.tables ?? {})) perTable.set(t, (perTable.get(t) ?? 0) + (n ?? 0));
   for (const t of new Set([...Object.keys(manifest.tables), ...perTable.keys()])) {
     const counted = manifest.tables[t as keyof Manifest['tables']]?.records ?? 0;
     const fromArtifacts = perTable.get(t) ?? 0;

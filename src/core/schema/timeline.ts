@@ -158,6 +158,11 @@ export const TIME_SOURCE_RULES: Readonly<Record<TableName, TimeSourceRule>> = {
     [
       { when: { column: 'FieldPath', startsWith: 'log' }, then: 'event' },
       { when: { column: 'FieldPath', startsWith: 'history:' }, then: 'event' },
+      // Findings over audit events, Activity Log entries and alerts: dated by the first record they cite.
+      { when: { column: 'FieldPath', startsWith: 'audit:' }, then: 'event' },
+      { when: { column: 'FieldPath', startsWith: 'requestObject.' }, then: 'event' },
+      { when: { column: 'FieldPath', startsWith: 'activityLog:' }, then: 'event' },
+      { when: { column: 'FieldPath', startsWith: 'alert:' }, then: 'event' },
     ],
     'creation',
   ),

@@ -18,6 +18,7 @@ export async function readAlerts(ctx: SourceContext, cluster: ResolvedCluster, s
   const defender = defenderEnabled(cluster);
   source.enabled = defender;
   if (defender === false) source.gaps.push({ scope: 'Defender for Containers', status: 'skipped', message: 'Defender for Containers is off on this cluster (securityProfile.defender.securityMonitoring).', advice: ADVICE.defenderOff });
+  if (defender === null) source.gaps.push({ scope: 'Defender sensor', status: 'skipped', message: 'The Defender sensor is not deployed on this cluster (no securityProfile.defender): only alerts from the control-plane audit log (K8S_*) can exist, no runtime (K8S.NODE_*) alerts.', advice: ADVICE.defenderSensor });
   const groups = [cluster.resourceGroup, cluster.json.properties?.nodeResourceGroup].filter((g): g is string => typeof g === 'string' && g !== '');
   const distinct = groups.filter((g, i) => groups.findIndex((o) => o.toLowerCase() === g.toLowerCase()) === i);
   let readable = 0;

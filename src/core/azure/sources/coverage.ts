@@ -30,8 +30,10 @@ export interface CoverageSource {
   period: { from: string; to: string } | null;
   /** Where it was read from (workspace and table, subscription, resource groups). */
   where: string[];
-  /** Rows its raw evidence derives into (set by the derivation). */
+  /** Rows its raw evidence derives into, in its own table (set by the derivation). */
   records: number;
+  /** Rows per table it derives into: its own table and the findings over it (set by the derivation). */
+  tables?: Partial<Record<TableName, number>>;
   requests: number;
   bytes: number;
   gaps: CoverageGap[];
@@ -66,6 +68,7 @@ export const ADVICE = {
   auditOff: 'kube-audit is not sent anywhere: enable diagnostic settings now (categories kube-audit and kube-audit-admin to a Log Analytics workspace, resource-specific tables) so the next hours are kept.',
   auditElsewhere: 'kube-audit goes only to a storage account or event hub: read it there, and add a Log Analytics destination so this tool can collect it next time.',
   defenderOff: 'Defender for Containers is off: no runtime or control-plane alerts exist for this cluster; enable it (securityProfile.defender) to be alerted from now on.',
+  defenderSensor: 'Enable Defender for Containers on the cluster (its sensor, securityProfile.defender) so runtime alerts are raised from now on.',
   containerInsightsOff: 'Container Insights is off: container logs before the last restart are gone (only the current and previous instance are in the cluster); enable the monitoring add-on so logs are kept from now on.',
   activityRetention: 'The Activity Log keeps 90 days: export it to a workspace (diagnostic settings of the subscription) to keep more.',
 } as const;

@@ -50,15 +50,15 @@ function enabledCategories(s: DiagnosticSettingJson): Set<AuditCategory> {
  * only those that are not get/list/watch, so kube-audit is read when it is on (reading both
  * would repeat events), kube-audit-admin otherwise.
  */
-export function auditDestinations(settings: DiagnosticSettingJson[]): { destinations: AuditDestination[]; elsewhere: boolean } {
+export function auditDestinations(settings: DiagnosticSettingJson[]): { destinations: AuditDestination[]; elsewhere: string[] } {
   const byWorkspace = new Map<string, AuditDestination>();
-  let elsewhere = false;
+  const elsewhere: string[] = [];
   for (const s of settings) {
     const cats = enabledCategories(s);
     if (cats.size === 0) continue;
     const p = s.properties ?? {};
     if (!p.workspaceId) {
-      if (p.storageAccountId || p.eventHubAuthorizationRuleId) elsewhere = true;
+      if (p.storageAccountId || p.eventHubAuthorizationRuleId) elsewhere.push(s.name ?? '');
       continue;
     }
     const category: AuditCategory = cats.has('kube-audit') ? 'kube-audit' : 'kube-audit-admin';
@@ -97,9 +97,11 @@ export async function readAuditDestinations(ctx: SourceContext, clusterId: strin
   diag.where.push(...settings.map((s) => s.name ?? '').filter(Boolean));
   const { destinations, elsewhere } = auditDestinations(settings);
   audit.enabled = destinations.length > 0;
+  // Kept in the report even when a workspace has the audit too: the examiner may need the archive.
+  for (const name of elsewhere) audit.where.push(`${name}: a storage account or event hub only (not read)`);
   if (destinations.length === 0) {
-    const message = elsewhere ? 'kube-audit is sent only to a storage account or event hub, which this tool does not read.' : 'No diagnostic setting of the cluster sends kube-audit or kube-audit-admin to a Log Analytics workspace.';
-    audit.gaps.push({ scope: 'kube-audit', status: 'skipped', message, advice: elsewhere ? ADVICE.auditElsewhere : ADVICE.auditOff });
+    const message = elsewhere.length ? 'kube-audit is sent only to a storage account or event hub, which this tool does not read.' : 'No diagnostic setting of the cluster sends kube-audit or kube-audit-admin to a Log Analytics workspace.';
+    audit.gaps.push({ scope: 'kube-audit', status: 'skipped', message, advice: elsewhere.length ? ADVICE.auditElsewhere : ADVICE.auditOff });
   }
   return destinations;
 }
