@@ -1,7 +1,7 @@
 // Pods (and workload templates) a user created with host access: the existing pod rules, run over
 // the request body the audit log kept, so the checks are the same ones the live inventory gets.
 import type { KubeObject } from '../../model.js';
-import { podTargets, WORKLOAD_KINDS } from '../podTargets.js';
+import { podTargets } from '../podTargets.js';
 import { evaluatePodTarget, type RawFinding } from '../podRules.js';
 import { POD_RULES } from '../rules.js';
 import { severityRank } from '../types.js';
@@ -32,7 +32,6 @@ export function hostAccessHits(v: AuditView): PodCreateHit | undefined {
   if (!kind || v.subresource || !['create', 'update'].includes(v.verb)) return undefined;
   const body = RbacMemory.written(v) ?? v.requestObject;
   if (!body || !rec(body.spec)) return undefined;
-  if (kind !== 'Pod' && !(WORKLOAD_KINDS as readonly string[]).includes(kind)) return undefined;
   const meta = rec(body.metadata) ?? {};
   // The request names the object in the URL or by generateName; the rules see the name the server gave it.
   const name = v.name || str(meta.name) || str(meta.generateName);
