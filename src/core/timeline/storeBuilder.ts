@@ -9,6 +9,7 @@ import { logTimeSources } from './logTimeSource.js';
 import { timelineOrder } from './order.js';
 import { Dicts, GENERIC, LOG, type GenericRows, type RowColumns, type Store } from './store.js';
 import { EntryGrouper, type EntryColumns } from './entries.js';
+import { groupGenericLogRows } from './genericEntries.js';
 import { parseTimeKey, timeKeyMillis } from './timeKey.js';
 
 const ID_COLUMNS = ['table', 'eventType', 'cluster', 'ns', 'pod', 'container', 'severity', 'technique', 'timeSource', 'workload', 'ref'] as const;
@@ -119,7 +120,10 @@ export class StoreBuilder {
     const clock = this.clock.view();
     const order = timelineOrder({ n, day, clock, table: this.ids.table.view(), kind: this.kind.view(), ref: this.ids.ref.view(), dicts: this.dicts, generic: this.generic, logs: this.logs }, this.segments);
     const cols = this.permuted(order);
-    return { cols, dicts: this.dicts, generic: this.generic, logs: this.logs, entries: entryColumns(cols, this.logs) };
+    const entries = entryColumns(cols, this.logs);
+    const logsTable = this.dicts.table.ids.get(containerLogs.name);
+    if (logsTable !== undefined && this.generic.summary.length) groupGenericLogRows(cols, this.generic, logsTable, entries.head, entries.lines);
+    return { cols, dicts: this.dicts, generic: this.generic, logs: this.logs, entries };
   }
 
   private permuted(order: Uint32Array): RowColumns {

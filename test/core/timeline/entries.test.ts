@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { startKubeEmulator } from '../../emulators/kube/index.js';
 import { takeSnapshot } from '../../../src/core/snapshot.js';
 import { openBundle } from '../../../src/core/evidence/reader.js';
-import { loadLocalTimeline, type LocalTimeline } from '../../../src/core/timeline/local.js';
+import { loadLocalTimeline, timelineFromRows, type LocalTimeline } from '../../../src/core/timeline/local.js';
 import { EntryGrouper, ENTRY_GAP_MS } from '../../../src/core/timeline/entries.js';
 import { emptyFilter, type TimelineFilter } from '../../../src/core/timeline/filter.js';
 import { containerLogs } from '../../../src/core/schema/tables.js';
@@ -158,4 +158,17 @@ test('locate finds a line hidden in a collapsed entry as its entry row, and a sh
   const open = tl.query(logsOnly(), { ...ALL, entries: { expanded: [head] } }).rows;
   assert.equal(locateRow(tl, logsOnly(), caused, undefined, { expanded: [head] }), open.findIndex((r) => r.RecordId === caused));
   assert.equal(locateRow(tl, logsOnly({ text: 'health' }), caused, undefined, { expanded: [] }), -1, 'not among the filter’s lines');
+});
+
+test('rows that arrive as timeline rows (a workspace result) group exactly as the bundle does', () => {
+  const rows = tl.query(emptyFilter(), { offset: 0, limit: 1e6 }).rows;
+  const other = timelineFromRows([...rows].reverse());
+  const head = rows.find((r) => r.Details.Message === JAVA[0])!.RecordId;
+  for (const expanded of [[], [head]]) {
+    const a = tl.query(logsOnly(), { ...ALL, entries: { expanded } });
+    const b = other.query(logsOnly(), { ...ALL, entries: { expanded } });
+    assert.deepEqual(b.rows, a.rows);
+    assert.deepEqual(b.groups, a.groups);
+    assert.deepEqual([b.lines, b.entryCount], [a.lines, a.entryCount]);
+  }
 });
