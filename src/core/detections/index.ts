@@ -1,7 +1,7 @@
 // Detections: pod and RBAC rules tagged with Threat Matrix for Kubernetes techniques.
 export * from './types.js';
 export { TECHNIQUES, technique, type Technique } from './techniques.js';
-export { POD_RULES, RBAC_RULES, EXPOSURE_RULES, CONTENT_RULES, AUDIT_RULES, ACTIVITY_RULES, ALERT_RULES, ALL_RULES, ruleMeta } from './rules.js';
+export { POD_RULES, RBAC_RULES, EXPOSURE_RULES, CONTENT_RULES, AUDIT_RULES, ACTIVITY_RULES, ALERT_RULES, OBJECT_RULES, AZURE_RULES, ALL_RULES, ruleMeta } from './rules.js';
 export { exposureFindings, configMapFindings } from './configRules.js';
 export { maskSecrets, secretValueKind } from './secrets.js';
 export { contentHits, contentFindings, ContainerContentScanner, CONTENT_FINDINGS_PER_CONTAINER, CONTENT_VALUE_MAX, type ContentSource, type ContentOrigin, type ContentHit } from './contentRules.js';

@@ -212,7 +212,12 @@ export const ALERT_RULES = {
     'Microsoft Defender for Cloud raised an alert whose resources include the cluster or its nodes.'),
 } as const;
 
-export const ALL_RULES: readonly RuleMeta[] = [...Object.values(POD_RULES), ...Object.values(RBAC_RULES), ...Object.values(EXPOSURE_RULES), ...Object.values(CONTENT_RULES), ...Object.values(AUDIT_RULES), ...Object.values(ACTIVITY_RULES), ...Object.values(ALERT_RULES)];
+/** The rules over cluster objects and container content: what `scan` and its SARIF report (Azure-side records never reach them). */
+export const OBJECT_RULES: readonly RuleMeta[] = [...Object.values(POD_RULES), ...Object.values(RBAC_RULES), ...Object.values(EXPOSURE_RULES), ...Object.values(CONTENT_RULES)];
+/** The rules over the Azure-side records (audit log, Activity Log, Defender alerts); some carry ATT&CK techniques. */
+export const AZURE_RULES: readonly RuleMeta[] = [...Object.values(AUDIT_RULES), ...Object.values(ACTIVITY_RULES), ...Object.values(ALERT_RULES)];
+
+export const ALL_RULES: readonly RuleMeta[] = [...OBJECT_RULES, ...AZURE_RULES];
 
 export function ruleMeta(id: string): RuleMeta | undefined {
   return ALL_RULES.find((m) => m.id === id);

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { ArtifactLocation, Location, Log, ReportingDescriptor, Result } from 'sarif';
 import { relative, isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ALL_RULES } from './rules.js';
+import { OBJECT_RULES } from './rules.js';
 import { technique } from './techniques.js';
 import type { Finding, Severity } from './types.js';
 
@@ -33,8 +33,9 @@ function artifactUri(file: string, cwd: string): ArtifactLocation {
 }
 
 export function toSarif(findings: readonly Finding[], errors: readonly SarifInputError[], opts: SarifOptions): Log {
-  const ruleIndex = new Map(ALL_RULES.map((r, i) => [r.id, i]));
-  const rules = ALL_RULES.map((r): ReportingDescriptor => {
+  // scan reads objects: the Azure-side rules (azure/) can yield no result here, so they are not listed.
+  const ruleIndex = new Map(OBJECT_RULES.map((r, i) => [r.id, i]));
+  const rules = OBJECT_RULES.map((r): ReportingDescriptor => {
     const t = technique(r.techniqueId);
     return {
       id: r.id,
