@@ -1,6 +1,7 @@
 // Rules over the control-plane audit log: one function per rule, from one checked event to a hit.
-// Only requests that were let through count (a 403 is an attempt the cluster refused); a rule that
-// names the control plane's own traffic as normal says so with `platformExempt`.
+// Only requests that were let through reach most rules (a 403 is an attempt the cluster refused;
+// AUDIT_RULE_FUNCTIONS says which rule sees refused ones); a rule that treats the control plane's
+// own traffic as normal checks isControlPlane itself, so the exemption is visible where it applies.
 import { BUILT_IN_CLUSTER_ROLES } from '../builtinRbac.js';
 import { parseRules } from '../rbacAnalysis.js';
 import { AUDIT_RULES, POD_RULES } from '../rules.js';
