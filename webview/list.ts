@@ -6,7 +6,7 @@
 import type { TimelineRow } from '../src/core/schema/timeline.js';
 import { SEVERITIES } from '../src/core/schema/timeline.js';
 import { TABLES } from '../src/core/schema/tables.js';
-import type { TimelineSort } from '../src/core/timeline/source.js';
+import type { RowGroup, TimelineSort } from '../src/core/timeline/source.js';
 import type { RowMark } from '../src/core/timeline/marks.js';
 import { el } from './dom.js';
 import { columnDef, fitColumns, gridTemplate, resizeColumn, type ColumnKey, type ColumnLayout } from './columns.js';
@@ -28,6 +28,8 @@ export interface ListCallbacks {
   sortChanged(sort: TimelineSort | undefined): void;
   layoutChanged(layout: ColumnLayout[]): void;
   toggleStar(row: TimelineRow): void;
+  /** Open or close the multi-line entry named by its first line's RecordId. */
+  toggleEntry(entry: string, open: boolean): void;
   copy(text: string, what: string): void;
   contextMenu(row: TimelineRow, column: ColumnKey, x: number, y: number): void;
 }
@@ -49,6 +51,8 @@ export class VirtualList {
   private pool: HTMLElement[] = [];
   private total = 0;
   private pages = new Map<number, TimelineRow[]>();
+  /** Each page's entry information (null: a line of its own), when rows are grouped. */
+  private groups = new Map<number, (RowGroup | null)[]>();
   private requested = new Set<number>();
   private selectedIndex = -1;
   private selectedRecordId: string | null = null;
@@ -147,6 +151,7 @@ export class VirtualList {
 
   /** A new filter or sort: forget every page and start from the top. */
   reset(selectedRecordId: string | null = this.selectedRecordId): void {
+    this.groups.clear();
     this.pages.clear();
     this.requested.clear();
     this.total = 0;
@@ -159,8 +164,19 @@ export class VirtualList {
     this.render();
   }
 
+  /**
+   * The same filter, arranged anew (an entry opened or closed): forget the pages but keep the
+   * scroll position and the selection, since the rows above the entry do not move.
+   */
+  refresh(): void {
+    this.pages.clear();
+    this.groups.clear();
+    this.requested.clear();
+    this.render();
+  }
+
   /** Rows arrived from the host for the current filter. */
-  receive(offset: number, total: number, rows: TimelineRow[]): void {
+  receive(offset: number, total: number, rows: TimelineRow[], groups?: (RowGroup | null)[]): void {
     this.total = total;
     this.root.setAttribute('aria-rowcount', String(total));
     if (this.pendingReveal !== undefined && total > 0) {
@@ -171,6 +187,8 @@ export class VirtualList {
     const page = Math.floor(offset / PAGE_SIZE);
     this.requested.delete(page);
     this.pages.set(page, rows);
+    if (groups) this.groups.set(page, groups);
+    else this.groups.delete(page);
     this.evictFarPages(page);
     if (this.selectedIndex < 0 && this.selectedRecordId) {
       // After a reload or a filter change, find the selected record again when its page comes.
@@ -191,6 +209,7 @@ export class VirtualList {
       let far = page;
       for (const p of this.pages.keys()) if (Math.abs(p - here) > Math.abs(far - here)) far = p;
       this.pages.delete(far);
+      this.groups.delete(far);
     }
   }
 
@@ -200,6 +219,10 @@ export class VirtualList {
 
   rowAt(index: number): TimelineRow | undefined {
     return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
+
+  groupAt(index: number): RowGroup | null {
+    return this.groups.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE] ?? null;
   }
 
   get selectedRow(): TimelineRow | undefined {
@@ -391,12 +414,17 @@ export class VirtualList {
     rowEl.classList.toggle('kfs-state', !!mark?.state);
     rowEl.classList.toggle('kfs-continuation', row?.TimeSource === 'previous-line');
     rowEl.classList.toggle('kfs-starred', !!(row && this.marks[row.RecordId]?.starred));
+    const group = row ? this.groupAt(index) : null;
+    rowEl.classList.toggle('kfs-entry', group?.role === 'entry');
+    rowEl.classList.toggle('kfs-entry-line', group?.role === 'line');
+    if (group?.role === 'entry') rowEl.setAttribute('aria-expanded', String(group.expanded));
+    else rowEl.removeAttribute('aria-expanded');
     const cols = this.shown;
     for (let c = 0; c < cols.length; c++) {
       const cell = rowEl.children[c] as HTMLElement;
       cell.classList.toggle('kfs-cell-focus', selected && cols[c]!.key === this.focusedColumn);
       if (!row) this.setText(cell, c === 0 ? 'loading…' : '', '');
-      else this.fillCell(cell, cols[c]!, row);
+      else this.fillCell(cell, cols[c]!, row, group);
     }
   }
 
@@ -406,7 +434,7 @@ export class VirtualList {
     if (cell.title !== title) cell.title = title;
   }
 
-  private fillCell(cell: HTMLElement, c: ColumnLayout, row: TimelineRow): void {
+  private fillCell(cell: HTMLElement, c: ColumnLayout, row: TimelineRow, group: RowGroup | null): void {
     const mark = this.marks[row.RecordId];
     switch (c.key) {
       case 'mark':
@@ -416,7 +444,9 @@ export class VirtualList {
       case 'tags':
         return this.setText(cell, (mark?.tags ?? []).join(', '), (mark?.tags ?? []).join(', '));
       case 'summary':
-        return this.fillHighlighted(cell, row.Summary);
+        this.fillHighlighted(cell, row.Summary);
+        if (group?.role === 'entry') cell.prepend(...this.disclosure(group));
+        return;
       default: {
         const def = columnDef(c.key);
         const full = def.text(row);
@@ -442,6 +472,15 @@ export class VirtualList {
     const glyph = el('span', { class: 'kfs-time-glyph', text: m.glyph, attrs: m.glyph ? { 'aria-label': m.meaning } : { 'aria-hidden': 'true' } });
     cell.replaceChildren(glyph, el('span', { class: 'kfs-time-text', text }));
     cell.title = `${row.Time || 'no time'} — ${m.meaning}`;
+  }
+
+  /** The triangle that opens or closes an entry, and how many of its lines there are. */
+  private disclosure(g: RowGroup): HTMLElement[] {
+    const label = g.expanded ? `Close this entry (${g.lines} lines)` : `Open this entry: ${g.lines} lines`;
+    const toggle = el('span', { class: 'kfs-disclosure', text: g.expanded ? '▾' : '▸', attrs: { role: 'button', 'aria-expanded': String(g.expanded), 'aria-label': label, title: `${label} (→ opens, ← closes)` } });
+    // "2 of 4 lines" when the filter keeps only some of the entry's lines.
+    const count = el('span', { class: 'kfs-entry-count', text: g.lines < g.of ? `${g.lines} of ${g.of} lines` : `${g.of} lines` });
+    return [toggle, count];
   }
 
   /** The summary with every match of the free-text filter marked (text nodes and <mark>, never markup). */
@@ -479,6 +518,12 @@ export class VirtualList {
       this.cb.toggleStar(hit.row);
       return;
     }
+    const group = this.groupAt(hit.index);
+    if ((e.target as HTMLElement).closest('.kfs-disclosure') && group?.role === 'entry') {
+      this.selectIndex(hit.index);
+      this.cb.toggleEntry(group.entry, !group.expanded);
+      return;
+    }
     this.focusedColumn = hit.column;
     this.selectIndex(hit.index);
   }
@@ -492,6 +537,27 @@ export class VirtualList {
     this.cb.contextMenu(hit.row, hit.column, e.clientX, e.clientY);
   }
 
+  /**
+   * → opens a closed entry, ← closes an open one, or, on one of its lines, closes it and
+   * selects the entry (as a tree grid does); true when the key did that, else it moves the cell focus.
+   */
+  private entryKey(key: 'ArrowLeft' | 'ArrowRight'): boolean {
+    const g = this.groupAt(this.selectedIndex);
+    if (!g) return false;
+    if (g.role === 'entry' && g.expanded !== (key === 'ArrowRight')) {
+      this.cb.toggleEntry(g.entry, key === 'ArrowRight');
+      return true;
+    }
+    if (g.role === 'line' && key === 'ArrowLeft') {
+      let i = this.selectedIndex;
+      while (i > 0 && this.groupAt(i)?.role === 'line') i--;
+      this.selectIndex(i);
+      this.cb.toggleEntry(g.entry, false);
+      return true;
+    }
+    return false;
+  }
+
   private onKey(e: KeyboardEvent): void {
     const row = this.selectedRow;
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c' && row) {
@@ -503,6 +569,10 @@ export class VirtualList {
     if (e.key === 's' && row && !e.ctrlKey && !e.metaKey && !e.altKey) {
       e.preventDefault();
       this.cb.toggleStar(row);
+      return;
+    }
+    if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && row && this.entryKey(e.key)) {
+      e.preventDefault();
       return;
     }
     if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {

@@ -9,6 +9,7 @@ import type { MarkEdit, RowMark, SavedView } from '../src/core/timeline/marks.js
 import { SEVERITIES } from '../src/core/schema/timeline.js';
 import { normalizeTime } from '../src/core/schema/time.js';
 import { EXPORT_FORMATS, FORMAT_INFO } from '../src/core/timeline/formats.js';
+import { LIMITS } from '../src/core/timeline/messages.js';
 import { el, debounce } from './dom.js';
 import { addNamespace, addPod, addSeverity, addValue, aroundTime, chips, cloneFilter, emptyFilter, lastOf, onlyContainer, onlyPod, pickContainer, pickWorkload, sameFilter, setTime, zoomOut } from './filters.js';
 import { HistogramView, isoFromMillis } from './histogram.js';
@@ -20,7 +21,8 @@ import { normalizeLayout, columnDef, type ColumnKey, type ColumnLayout } from '.
 import { zoneLabel } from './format.js';
 import { initialState, recordIdsFor, toSaved, type MarkFilter } from './state.js';
 import { button, checkbox, dropdown, progressRing, registerToolkit, setDropdownOptions, textField, type DropdownElement } from './toolkit.js';
-import { HostChannel } from './vscode.js';
+import { HostChannel, HostError } from './vscode.js';
+import { TL } from '../src/core/schema/timeline.js';
 
 registerToolkit();
 
@@ -42,6 +44,7 @@ const popover = new Popover('kfs-popover', 'Menu');
 
 const zoneButton = button({ id: 'kfs-zone', text: '', secondary: true, onClick: () => setZone(S.zone === 'utc' ? 'local' : 'utc') });
 const wrapButton = button({ id: 'kfs-wrap', text: '', secondary: true, onClick: () => setWrap(!S.wrap) });
+const groupButton = button({ id: 'kfs-group', text: '', secondary: true, onClick: () => setGrouped(!S.grouped) });
 const columnsButton = button({ id: 'kfs-columns', text: 'Columns…', secondary: true, onClick: () => openColumns() });
 const viewsButton = button({ id: 'kfs-views', text: 'Views…', secondary: true, onClick: () => openViews() });
 const exportDropdown = dropdown({
@@ -114,12 +117,7 @@ const histogram = new HistogramView({
 });
 
 const list = new VirtualList({
-  fetch: (offset, limit) => {
-    const requestId = S.requests.next++;
-    S.requests.pages.set(requestId, S.requests.generation);
-    updateBusy();
-    host.post({ type: 'query', requestId, filter: S.filter, offset, limit, ...(S.sort ? { sort: S.sort } : {}) });
-  },
+  fetch: (offset, limit) => void fetchPage(offset, limit),
   select: (_index, row) => {
     if (!row) {
       details.show(undefined, undefined, S.zone, 'Loading…');
@@ -136,6 +134,7 @@ const list = new VirtualList({
   },
   layoutChanged: (layout) => setLayout(layout),
   toggleStar: (row) => mark(row, { op: 'star', starred: !S.marks[row.RecordId]?.starred }),
+  toggleEntry: (entry, open) => setExpanded(entry, open),
   copy: (text, what) => copy(text, what),
   contextMenu: (row, column, x, y) => openRowMenu(row, column, x, y),
 });
@@ -156,7 +155,7 @@ const details = new DetailsPane(
 );
 
 app.replaceChildren(
-  el('header', { class: 'kfs-toolbar' }, sourceLabel, status, caseStatus, busy, el('span', { class: 'kfs-spacer-flex' }), zoneButton, wrapButton, columnsButton, viewsButton, exportDropdown),
+  el('header', { class: 'kfs-toolbar' }, sourceLabel, status, caseStatus, busy, el('span', { class: 'kfs-spacer-flex' }), zoneButton, wrapButton, groupButton, columnsButton, viewsButton, exportDropdown),
   el('div', { class: 'kfs-filters' }, containerPicker.root, podPicker.root, namespacePicker.root, eventPicker.root, sourceDropdown, severityDropdown, marksDropdown, rangeDropdown, fromField, toField, textFilter, baselineBox, clearAll),
   chipBar,
   errorBanner,
@@ -254,8 +253,8 @@ function undoZoom(): void {
 }
 
 function reload(): void {
-  S.requests.generation++;
-  S.requests.pages.clear();
+  S.requests.pages.supersede();
+  S.counts = undefined;
   errorBanner.hidden = true;
   list.setHighlight(S.filter.text);
   list.reset(S.selected);
@@ -264,21 +263,75 @@ function reload(): void {
   if (S.selected) locate(S.selected);
 }
 
-function requestHistogram(): void {
-  S.requests.histogram = S.requests.next++;
+/** Whether rows are asked for as entries: grouping is on and the order is time (another sort shows lines). */
+function groupingOn(): boolean {
+  return S.grouped && (!S.sort || S.sort.column === TL.Time);
+}
+
+/** The order and grouping every row request carries. */
+function view(): { sort?: typeof S.sort; entries?: { expanded: string[] } } {
+  return { ...(S.sort ? { sort: S.sort } : {}), ...(groupingOn() ? { entries: { expanded: S.expanded } } : {}) };
+}
+
+/** Runs a request's answer through `use`; shows the host's error; keeps the busy ring in step. */
+async function answer<T>(p: Promise<T | undefined>, use: (v: T) => void): Promise<void> {
   updateBusy();
-  host.post({ type: 'histogram', requestId: S.requests.histogram, filter: S.filter, buckets: histogram.bucketCount() });
+  try {
+    const v = await p;
+    if (v !== undefined) use(v);
+  } catch (err) {
+    if (!(err instanceof HostError)) throw err;
+    errorBanner.textContent = err.message;
+    errorBanner.hidden = false;
+  } finally {
+    updateBusy();
+  }
+}
+
+function fetchPage(offset: number, limit: number): Promise<void> {
+  const req = host.request({ type: 'query', filter: S.filter, offset, limit, ...view() });
+  return answer(S.requests.pages.within(req), (msg) => {
+    list.receive(msg.offset, msg.total, msg.rows, msg.groups);
+    S.counts = { lines: msg.lines ?? msg.total, entries: msg.entryCount ?? msg.total };
+    updateStatus();
+  });
+}
+
+function requestHistogram(): void {
+  const req = host.request({ type: 'histogram', filter: S.filter, buckets: histogram.bucketCount() });
+  void answer(S.requests.histogram.take(req), (msg) => histogram.set(msg.histogram));
 }
 
 function requestDetails(recordId: string): void {
-  S.requests.details = S.requests.next++;
-  host.post({ type: 'details', requestId: S.requests.details, recordId });
+  void answer(S.requests.details.take(host.request({ type: 'details', recordId })), (msg) => {
+    S.detailsRow = msg.row ?? undefined;
+    if (msg.row) details.show(msg.row, S.marks[msg.row.RecordId], S.zone);
+    else details.show(undefined, undefined, S.zone, 'This event is not in the timeline any more.');
+  });
 }
 
 /** Asks where the selected row is under the current filter, so it can be scrolled to (its page may be far away). */
 function locate(recordId: string): void {
-  S.requests.locate = S.requests.next++;
-  host.post({ type: 'locate', requestId: S.requests.locate, filter: S.filter, recordId, ...(S.sort ? { sort: S.sort } : {}) });
+  const req = host.request({ type: 'locate', filter: S.filter, recordId, ...view() });
+  void answer(S.requests.locate.take(req), (msg) => {
+    if (msg.index >= 0 && S.selected === recordId) list.revealRecord(msg.index, recordId);
+  });
+}
+
+/** Opens or closes a multi-line entry; the rows above it stay where they are. */
+function setExpanded(entry: string, open: boolean): void {
+  const rest = S.expanded.filter((e) => e !== entry);
+  S.expanded = open ? [...rest, entry].slice(-LIMITS.maxListItems) : rest;
+  persist();
+  S.requests.pages.supersede();
+  list.refresh();
+}
+
+function setGrouped(on: boolean): void {
+  S.grouped = on;
+  persist();
+  syncToolbar();
+  reload();
 }
 
 function around(row: TimelineRow, minutes: number): void {
@@ -325,6 +378,10 @@ function syncToolbar(): void {
   zoneButton.title = 'Switch the times between UTC and your local time zone';
   wrapButton.textContent = S.wrap ? 'Wrap: on' : 'Wrap: off';
   wrapButton.title = 'Show up to three lines of each summary';
+  groupButton.textContent = S.grouped ? 'Stack traces: grouped' : 'Stack traces: lines';
+  groupButton.title = S.grouped
+    ? 'Multi-line log entries (stack traces) show as their first line: ▸ or → opens one, ← closes it. Sorting by a column other than Time shows lines.'
+    : 'Every log line is its own row: click to group multi-line entries (stack traces) under their first line';
 }
 
 // ---- menus
@@ -401,14 +458,16 @@ function syncFields(): void {
 }
 
 function updateBusy(): void {
-  let open = S.requests.histogram ? 1 : 0;
-  for (const g of S.requests.pages.values()) if (g === S.requests.generation) open++;
-  busy.hidden = open === 0;
+  busy.hidden = host.inFlight === 0;
 }
 
 function updateStatus(): void {
+  const n = (x: number) => x.toLocaleString('en-US');
   const all = S.facets?.total ?? 0;
-  status.textContent = `${list.count.toLocaleString('en-US')} of ${all.toLocaleString('en-US')} events`;
+  const lines = S.counts?.lines ?? list.count;
+  const entries = S.counts?.entries ?? lines;
+  // Grouping counts what a reader can recount: the filter's lines, and the entries they make.
+  status.textContent = `${n(lines)} of ${n(all)} events` + (entries < lines ? ` · ${n(lines)} lines in ${n(entries)} entries` : '');
 }
 
 function setFacets(f: TimelineFacets): void {
@@ -467,11 +526,6 @@ function onInit(msg: Extract<HostToWebview, { type: 'init' }>): void {
 }
 
 function onError(msg: Extract<HostToWebview, { type: 'error' }>): void {
-  if (msg.requestId !== undefined) {
-    S.requests.pages.delete(msg.requestId);
-    if (msg.requestId === S.requests.histogram) S.requests.histogram = 0;
-    updateBusy();
-  }
   errorBanner.textContent = msg.message;
   errorBanner.hidden = false;
 }
@@ -485,28 +539,11 @@ host.onMessage((msg: HostToWebview) => {
       if (msg.select) S.sort = undefined;
       list.setSort(S.sort);
       return applyFilter(msg.filter, { fromHost: true, ...(msg.select ? { select: msg.select } : {}) });
-    case 'queryResult': {
-      const gen = S.requests.pages.get(msg.requestId);
-      S.requests.pages.delete(msg.requestId);
-      updateBusy();
-      if (gen !== S.requests.generation) return;
-      list.receive(msg.offset, msg.total, msg.rows);
-      updateStatus();
-      return;
-    }
+    case 'queryResult':
     case 'histogramResult':
-      if (msg.requestId !== S.requests.histogram) return;
-      S.requests.histogram = 0;
-      updateBusy();
-      return histogram.set(msg.histogram);
     case 'detailsResult':
-      if (msg.requestId !== S.requests.details) return;
-      S.detailsRow = msg.row ?? undefined;
-      if (msg.row) details.show(msg.row, S.marks[msg.row.RecordId], S.zone);
-      else details.show(undefined, undefined, S.zone, 'This event is not in the timeline any more.');
-      return;
     case 'locateResult':
-      if (msg.requestId === S.requests.locate && msg.index >= 0 && S.selected) list.revealRecord(msg.index, S.selected);
+      // Answers to requests settle their promises (vscode.ts); one that reaches here was not asked for.
       return;
     case 'case':
       return setCase(msg.marks, msg.views, msg.note);

@@ -6,10 +6,11 @@ import type { TimelineFacets, TimelineSort } from '../src/core/timeline/source.j
 import type { RowMark, SavedView } from '../src/core/timeline/marks.js';
 import type { TimelineRow } from '../src/core/schema/timeline.js';
 import { SORT_COLUMNS } from '../src/core/schema/timeline.js';
-import { validateFilter } from '../src/core/timeline/messages.js';
+import { LIMITS, validateFilter } from '../src/core/timeline/messages.js';
 import { emptyFilter } from './filters.js';
 import { normalizeLayout, type ColumnLayout } from './columns.js';
 import type { TimeZoneMode } from './format.js';
+import { Latest } from './latest.js';
 
 /** Which marked rows the filter keeps (turned into the filter's recordIds whenever the marks change). */
 export type MarkFilter = { kind: 'starred' } | { kind: 'tag'; tag: string } | { kind: 'commented' };
@@ -37,8 +38,14 @@ export interface PageState {
   views: SavedView[];
   /** The row shown in Details. */
   detailsRow: TimelineRow | undefined;
-  /** The latest request of each kind (older answers are dropped) and the row pages in flight. */
-  requests: { next: number; generation: number; pages: Map<number, number>; histogram: number; details: number; locate: number };
+  /** Multi-line log entries (stack traces) shown as one row each, in time order. */
+  grouped: boolean;
+  /** Entries shown open: their first line's RecordId. */
+  expanded: string[];
+  /** The last answer's counts: matching lines, and the entries they make (equal when nothing is grouped). */
+  counts: { lines: number; entries: number } | undefined;
+  /** Only the newest answer of each kind is used (an older one was asked under another filter). */
+  requests: { pages: Latest; histogram: Latest; details: Latest; locate: Latest };
 }
 
 /** What the webview persists across reloads. */
@@ -52,6 +59,8 @@ export interface SavedState {
   wrap: boolean;
   markFilter?: MarkFilter;
   aroundMinutes: number;
+  grouped?: boolean;
+  expanded?: string[];
 }
 
 export function initialState(saved: SavedState | undefined): PageState {
@@ -70,12 +79,15 @@ export function initialState(saved: SavedState | undefined): PageState {
     marks: {},
     views: [],
     detailsRow: undefined,
-    requests: { next: 1, generation: 0, pages: new Map(), histogram: 0, details: 0, locate: 0 },
+    grouped: saved?.grouped ?? true,
+    expanded: saved?.expanded ?? [],
+    counts: undefined,
+    requests: { pages: new Latest(), histogram: new Latest(), details: new Latest(), locate: new Latest() },
   };
 }
 
 export function toSaved(s: PageState): SavedState {
-  return { v: 2, filter: s.filter, selected: s.selected, sort: s.sort, columns: s.columns, zone: s.zone, wrap: s.wrap, markFilter: s.markFilter, aroundMinutes: s.aroundMinutes };
+  return { v: 2, filter: s.filter, selected: s.selected, sort: s.sort, columns: s.columns, zone: s.zone, wrap: s.wrap, markFilter: s.markFilter, aroundMinutes: s.aroundMinutes, grouped: s.grouped, expanded: s.expanded };
 }
 
 function markFilterOf(v: unknown): MarkFilter | undefined {
@@ -101,6 +113,8 @@ export function parseSaved(raw: unknown): SavedState | undefined {
       wrap: s.wrap === true,
       markFilter: markFilterOf(s.markFilter),
       aroundMinutes: typeof s.aroundMinutes === 'number' && s.aroundMinutes > 0 && s.aroundMinutes <= 1440 ? s.aroundMinutes : 5,
+      grouped: s.grouped !== false,
+      expanded: Array.isArray(s.expanded) ? s.expanded.filter((x): x is string => typeof x === 'string' && x.length <= LIMITS.maxNameLength).slice(0, LIMITS.maxListItems) : [],
     };
   } catch {
     return undefined;

@@ -11,12 +11,10 @@ import {
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 
-let registered = false;
-
+/** Defines the toolkit's elements once (the browser's registry remembers it: no module state here). */
 export function registerToolkit(): void {
-  if (registered) return;
+  if (customElements.get('vscode-button')) return;
   provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeTextField());
-  registered = true;
 }
 
 /** The properties the app uses from a toolkit text field. */
