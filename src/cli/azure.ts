@@ -7,7 +7,7 @@ import { SEVERITIES, type Severity } from '../core/schema/timeline.js';
 import { normalizeTime } from '../core/schema/time.js';
 import { emptyFilter, type ContainerRef, type PodRef, type TimelineFilter } from '../core/timeline/filter.js';
 import { buildTimelineQuery } from '../core/timeline/kql.js';
-import { INSIGHTS_TABLE_NAMES, isInsightsTableName, type InsightsTableName } from '../core/azure/insightsTables.js';
+import { INSIGHTS_TABLE_NAMES, isInsightsTableName, type InsightsTableName } from '../core/schema/insightsTables.js';
 import { azureStatePath, azureTiming, defaultStatePath, DEFAULT_LOCATION, DEFAULT_WORKSPACE_NAME } from '../core/azure/state.js';
 import type { AzureConnection } from '../core/azure/credentials.js';
 import type { ProvisionRequest } from '../core/azure/provision.js';

@@ -2,7 +2,7 @@
 // (src/core/timeline/export.ts, the same code the extension's Export runs). With --out, the file
 // gets its `<file>.provenance.json` beside it; a bundle's case file contributes its marks.
 import { basename } from 'node:path';
-import type { TimelineRow } from '../core/schema/timeline.js';
+import { TL, type TimelineRow } from '../core/schema/timeline.js';
 import type { TimelineFilter } from '../core/timeline/filter.js';
 import type { TimelineSource } from '../core/timeline/source.js';
 import { EXPORT_FORMATS, exportTimelineFile, writeRows, type ExportOrigin, type ExportResult, type MarkLookup } from '../core/timeline/export.js';
@@ -19,7 +19,7 @@ export async function writeTimeline(rows: Iterable<TimelineRow>, format: string,
     return;
   }
   const body = [...rows].map((r) => [r.Time || '(unknown)', r.SourceTable, safeText(r.Namespace, 30), safeText(r.PodName, 40), safeText(r.ContainerName, 30), safeText(r.EventType, 24), r.Severity, safeText(r.Summary, 120)]);
-  out.write(renderTable(['Time', 'Source', 'Namespace', 'Pod', 'Container', 'Event', 'Sev', 'Summary'], body) + '\n');
+  out.write(renderTable([TL.Time, 'Source', TL.Namespace, 'Pod', 'Container', 'Event', 'Sev', TL.Summary], body) + '\n');
 }
 
 /** The bundle's identity and its case file's marks, for an export of its timeline. */

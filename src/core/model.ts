@@ -1,6 +1,7 @@
 // The few types every layer shares: Kubernetes objects as JSON, rows as collected, gaps, logging.
 // Imported downward only: this module depends on nothing but the schema.
 import type { ArtifactId } from './schema/artifacts.js';
+import type { COMMON } from './schema/columns.js';
 import type { RowByTable, TableName } from './schema/tables.js';
 
 /** A Kubernetes object as plain JSON, exactly as `kubectl get -o json` shows it (timestamps are strings). */
@@ -42,7 +43,7 @@ export type ListableKind =
   | 'ingresses';
 
 /** Columns the bundle writer stamps on every row; collectors leave them out. */
-export type StampedColumn = 'TimeGenerated' | 'RecordId' | 'SnapshotId' | 'Cluster';
+export type StampedColumn = typeof COMMON.TimeGenerated | typeof COMMON.RecordId | typeof COMMON.SnapshotId | typeof COMMON.Cluster;
 export type CollectedRow<T extends TableName> = Omit<RowByTable[T], StampedColumn>;
 
 export type GapStatus = 'partial' | 'forbidden' | 'failed' | 'skipped';

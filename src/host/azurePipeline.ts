@@ -4,7 +4,7 @@
 import { readManifest } from '../core/evidence/reader.js';
 import type { AzureConnection } from '../core/azure/credentials.js';
 import { ingestBundle } from '../core/azure/ingest.js';
-import { INSIGHTS_TABLE_NAMES } from '../core/azure/insightsTables.js';
+import { INSIGHTS_TABLE_NAMES } from '../core/schema/insightsTables.js';
 import { provision as provisionResources } from '../core/azure/provision.js';
 import { queryWorkspaceTimeline, workspaceArrival } from '../core/azure/query.js';
 import { defaultStatePath, readState, recordIngest, saveProvisioned, type AzureState } from '../core/azure/state.js';

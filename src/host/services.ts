@@ -49,7 +49,7 @@ export function defaultCoreServices(): CoreServices {
       return loadBundleFindings(await openBundle(dir));
     },
     timelineKql: async (filter, opts = {}) => {
-      const [{ buildTimelineQuery }, { INSIGHTS_TABLE_NAMES }] = await Promise.all([import('../core/timeline/kql.js'), import('../core/azure/insightsTables.js')]);
+      const [{ buildTimelineQuery }, { INSIGHTS_TABLE_NAMES }] = await Promise.all([import('../core/timeline/kql.js'), import('../core/schema/insightsTables.js')]);
       // AKSAudit* are the AKS audit tables; the rest are Container Insights'.
       const insightsTables = INSIGHTS_TABLE_NAMES.filter((t) => (t.startsWith('AKSAudit') ? opts.includeAksAudit : opts.includeContainerInsights));
       return buildTimelineQuery({ filter, insightsTables });

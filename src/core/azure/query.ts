@@ -3,11 +3,11 @@
 // engine's. Partial results and the row limit are reported, never silently cut.
 import { TABLES, tableByName, type TableName } from '../schema/tables.js';
 import { COMMON } from '../schema/columns.js';
-import { TIME_SOURCES, type TimeSource, type TimelineRow } from '../schema/timeline.js';
+import { TIME_SOURCES, TIMELINE_PASSTHROUGH, TL, type TimeSource, type TimelineRow } from '../schema/timeline.js';
 import { normalizeTime } from '../schema/time.js';
 import { buildInsightsProbeQuery, buildTimelineQuery, DEFAULT_ROW_LIMIT, kqlIdentifier, kqlString } from '../timeline/kql.js';
 import type { TimelineFilter } from '../timeline/filter.js';
-import { isInsightsTableName, type InsightsTableName } from './insightsTables.js';
+import { isInsightsTableName, type InsightsTableName } from '../schema/insightsTables.js';
 import type { AzureConnection } from './credentials.js';
 import { AzureError, describeAzureError } from './errors.js';
 import type { IngestRecord } from './state.js';
@@ -37,8 +37,8 @@ export function toTimelineRows(table: RawTable): TimelineRow[] {
     return i === undefined ? undefined : row[i];
   };
   return table.rows.map((row) => {
-    const source = String(get(row, 'SourceTable') ?? '') as TableName;
-    let details = get(row, 'Details');
+    const source = String(get(row, TL.SourceTable) ?? '') as TableName;
+    let details = get(row, TL.Details);
     if (typeof details === 'string') {
       try {
         details = JSON.parse(details);
@@ -51,25 +51,20 @@ export function toTimelineRows(table: RawTable): TimelineRow[] {
     for (const c of tableByName(source)?.specific ?? []) {
       if (c.type === 'datetime' && typeof d[c.name] === 'string') d[c.name] = normalizeTime(d[c.name] as string) ?? d[c.name];
     }
-    const time = get(row, 'Time');
+    const time = get(row, TL.Time);
     const text = (name: string) => {
       const v = get(row, name);
       return v === null || v === undefined ? '' : String(v);
     };
+    const timeSource = text(TL.TimeSource);
+    // The passthrough columns come as they are, named by the schema's list (a new one needs no edit here).
+    const passthrough = Object.fromEntries(TIMELINE_PASSTHROUGH.map((n) => [n, text(n)])) as Pick<TimelineRow, (typeof TIMELINE_PASSTHROUGH)[number]>;
     return {
-      Time: time instanceof Date ? (normalizeTime(time) ?? '') : time ? (normalizeTime(String(time)) ?? String(time)) : '',
-      TimeSource: (TIME_SOURCES as readonly string[]).includes(text('TimeSource')) ? (text('TimeSource') as TimeSource) : 'none',
-      SourceTable: source,
-      EventType: text('EventType'),
-      Cluster: text('Cluster'),
-      Namespace: text('Namespace'),
-      PodName: text('PodName'),
-      ContainerName: text('ContainerName'),
-      Summary: text('Summary'),
-      Severity: text('Severity'),
-      TechniqueId: text('TechniqueId'),
-      RecordId: text('RecordId'),
-      Details: d,
+      ...passthrough,
+      [TL.Time]: time instanceof Date ? (normalizeTime(time) ?? '') : time ? (normalizeTime(String(time)) ?? String(time)) : '',
+      [TL.TimeSource]: (TIME_SOURCES as readonly string[]).includes(timeSource) ? (timeSource as TimeSource) : 'none',
+      [TL.SourceTable]: source,
+      [TL.Details]: d,
     };
   });
 }
@@ -161,6 +156,6 @@ export async function workspaceArrival(conn: AzureConnection, workspaceCustomerI
 /** The Container Insights and AKS audit tables this workspace has rows in. */
 export async function detectInsightsTables(conn: AzureConnection, workspaceCustomerId: string, signal?: AbortSignal): Promise<InsightsTableName[]> {
   const res = await run(conn, workspaceCustomerId, buildInsightsProbeQuery(), 'list the tables of the Log Analytics workspace', signal);
-  const col = res.table.columns.findIndex((c) => c.name === 'SourceTable');
+  const col = res.table.columns.findIndex((c) => c.name === TL.SourceTable);
   return res.table.rows.map((r) => String(r[col])).filter(isInsightsTableName);
 }

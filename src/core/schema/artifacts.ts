@@ -6,6 +6,11 @@ export interface ArtifactDef {
   readonly id: ArtifactId;
   readonly label: string;
   readonly description: string;
+  /**
+   * The artifact's own tables. Read by the manifest's artifactRows: rows an artifact stores
+   * outside them (findings in a log line or a history file go to suspiciouspods_CL) are reported
+   * as "stored elsewhere", so the per-artifact and per-table counts add up.
+   */
   readonly tables: readonly TableName[];
   /** True when the artifact needs exec into containers (can be switched off as a whole). */
   readonly usesExec: boolean;

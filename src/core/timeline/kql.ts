@@ -20,7 +20,7 @@ import {
 } from '../schema/timeline.js';
 import { normalizeTime } from '../schema/time.js';
 import { COMMON } from '../schema/columns.js';
-import { INSIGHTS_TABLES, type InsightsTableName } from '../azure/insightsTables.js';
+import { INSIGHTS_TABLES, type InsightsTableName } from '../schema/insightsTables.js';
 import type { TimelineFilter } from './filter.js';
 import { TEXT_SEARCH_COLUMNS, textDetailColumns } from './rows.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildInsightsProbeQuery, buildTimelineQuery, kqlString, queryTables, kqlIdentifier } from '../../../src/core/timeline/kql.js';
 import { emptyFilter, type TimelineFilter } from '../../../src/core/timeline/filter.js';
-import { INSIGHTS_TABLE_NAMES } from '../../../src/core/azure/insightsTables.js';
+import { INSIGHTS_TABLE_NAMES } from '../../../src/core/schema/insightsTables.js';
 import { TABLES } from '../../../src/core/schema/tables.js';
 import { TIMELINE_COLUMNS } from '../../../src/core/schema/timeline.js';
 import { validateKql, kqlLiteralValue } from '../../emulators/azure/kustoValidate.js';

@@ -2,7 +2,8 @@
 // (ContainerLogV2, KubeEvents, KubePodInventory) and AKS resource-specific audit logs
 // (AKSAudit, AKSAuditAdmin). These are Azure's names and columns, not ours: only the columns
 // the timeline projection reads are declared (enough for validation and for the emulator).
-import type { ColumnDef } from '../schema/columns.js';
+// They live in the schema folder because the schema is the one place column names are spelled.
+import type { ColumnDef } from './columns.js';
 
 export interface InsightsTable {
   readonly name: InsightsTableName;
