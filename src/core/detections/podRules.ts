@@ -6,6 +6,8 @@ import { commandHits } from './contentRules.js';
 import { MINER_ARG, MINER_IMAGE } from './miners.js';
 import { isPlaceholder, isSecretName, maskedValue, maskSecrets, secretFlagKind, secretValueKind } from './secrets.js';
 import type { RuleMeta, Severity } from './types.js';
+import { LiteralMatcher } from './literalIndex.js';
+import { requiredLiterals, requiredOfAny } from './requiredLiterals.js';
 
 /** A rule hit before it is stamped with technique, resource and baseline. */
 export interface RawFinding {
@@ -270,17 +272,19 @@ function profileFinding(
 ): RawFinding[] {
   const cType = str(rec(rec(ref.c.securityContext)?.[field])?.type);
   const pType = str(rec(rec(t.spec.securityContext)?.[field])?.type);
-  const ann = t.annotations[annotation];
+  // The annotation is looked up only when no field decides (most specs set none).
+  const ann = !cType && !pType ? t.annotations[annotation] : undefined;
   let path = '';
   if (cType === 'Unconfined') path = `${ref.path}.securityContext.${field}.type`;
   else if (!cType && pType === 'Unconfined') path = `${t.specPath}.securityContext.${field}.type`;
-  else if (!cType && !pType && ann?.toLowerCase() === 'unconfined') path = `${t.metaPath}.annotations[${q(annotation)}]`;
+  else if (ann?.toLowerCase() === 'unconfined') path = `${t.metaPath}.annotations[${q(annotation)}]`;
   if (!path) return [];
   return [{ rule, container: ref.name, fieldPath: path, fieldValue: path.includes('annotations') ? ann! : 'Unconfined', explanation: `${cdesc(ref)} of ${where(t)} runs with ${label} unconfined.` }];
 }
 
 const seccomp: PodRule = (t) =>
   containersOf(t).flatMap((ref) => {
+    // Every name these read: built only when the spec leaves the profile to the annotations.
     const specific = profileFinding(t, ref, 'seccompProfile', `container.seccomp.security.alpha.kubernetes.io/${ref.name}`, POD_RULES.seccomp, 'seccomp');
     return specific.length ? specific : profileFinding(t, ref, 'seccompProfile', 'seccomp.security.alpha.kubernetes.io/pod', POD_RULES.seccomp, 'seccomp');
   });
@@ -370,6 +374,16 @@ const sshPort: PodRule = (t) =>
 
 export { MINER_ARG, MINER_IMAGE } from './miners.js';
 
+/**
+ * What a command or args list must hold, joined, for a part of it to be a miner: a miner name (for
+ * a binary's base name) or a literal of a miner argument. A part's match is a match in the joined
+ * text, so a list that holds neither skips every per-part regex.
+ */
+const MINER_NAME = new LiteralMatcher(requiredLiterals(MINER_IMAGE, { slice: true }) ?? ['']);
+const MINER_ARG_LITERALS = requiredOfAny(MINER_ARG);
+const MINER_ARGS = MINER_ARG_LITERALS ? new LiteralMatcher(MINER_ARG_LITERALS) : null;
+const mayHoldMiner = (joined: string) => MINER_NAME.test(joined) || !MINER_ARGS || MINER_ARGS.test(joined);
+
 const miner: PodRule = (t) =>
   containersOf(t).flatMap((ref) => {
     const image = str(ref.c.image);
@@ -380,6 +394,7 @@ const miner: PodRule = (t) =>
       if (hit) break;
       const parts = arr(ref.c[field]).map(str);
       const joined = parts.join(' ');
+      if (!mayHoldMiner(joined)) continue;
       const i = parts.findIndex((p) => MINER_IMAGE.test(p.split('/').pop() ?? '') || MINER_ARG.some((re) => re.test(p)));
       if (i >= 0) hit = { path: `${ref.path}.${field}[${i}]`, value: parts[i]! };
       else if (MINER_ARG.some((re) => re.test(joined))) hit = { path: `${ref.path}.${field}`, value: joined };

@@ -53,6 +53,8 @@ export function isPlaceholder(value: string): boolean {
 
 /** `--password=...`, `--client-secret=...`, `--token=...` with a literal value. */
 export function secretFlagKind(arg: string): string | null {
+  // The flag starts with a dash and has an `=`: most arguments have neither.
+  if (arg.charCodeAt(0) !== 45 || !arg.includes('=')) return null;
   const m = /^--?[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key)=(.+)$/i.exec(arg);
   return m && !/(?:file|path|dir)=/i.test(arg.slice(0, arg.indexOf('=') + 1)) && !isPlaceholder(m[1]!) ? 'a secret in a command-line flag' : null;
 }
