@@ -4,7 +4,9 @@ import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ARTIFACTS, ARTIFACT_IDS, isArtifactId, type ArtifactId } from '../core/schema/artifacts.js';
-import { takeSnapshot, type ProgressEvent, type SnapshotResult } from '../core/snapshot.js';
+import { takeSnapshot, type AzureSourcesRequest, type ProgressEvent, type SnapshotResult } from '../core/snapshot.js';
+import { cliConnection } from '../core/azure/credentials.js';
+import { coverageLine, SOURCE_TABLES, type AzureCoverage } from '../core/azure/sources/coverage.js';
 import { hashFile, verifyBundle, type VerifyReport } from '../core/evidence/verify.js';
 import { MANIFEST_FILE, artifactRows, rowsElsewhere } from '../core/evidence/manifest.js';
 import type { Manifest } from '../core/evidence/manifest.js';
@@ -56,6 +58,10 @@ interface CollectFlags {
   concurrency?: number;
   exec: boolean;
   json?: boolean;
+  /** true: --azure, false: --no-azure, undefined: when the server is an AKS API server. */
+  azure?: boolean;
+  subscription?: string;
+  aksResourceId?: string;
 }
 
 /** Shows progress on a terminal (one rewritten line) and nothing when stderr is not a terminal. */
@@ -87,12 +93,25 @@ export function summaryTable(manifest: Manifest, width?: number): string {
     return [LABEL.get(a.artifact)!, r.status, r.records.toLocaleString('en-US'), elsewhere ? `of which ${elsewhere}` : '', formatBytes(r.bytes), why ? safeText(why, 100) + more : ''];
   });
   const artifacts = renderTable(['Artifact', 'Status', 'Rows', 'Stored elsewhere', 'Fetched', 'Gaps'], rows, width);
-  return `${artifacts}\n\n${tablesTable(manifest, split, width)}`;
+  const azure = manifest.azure ? `\n\n${azureTable(manifest.azure, width)}` : '';
+  return `${artifacts}${azure}\n\n${tablesTable(manifest, split, width)}`;
+}
+
+/** The Azure sources: on or off, read or not, their rows, where from, and what is missing with what to do. */
+export function azureTable(c: AzureCoverage, width?: number): string {
+  const rows = c.sources.map((s) => {
+    const { status, detail } = coverageLine(s);
+    const table = SOURCE_TABLES[s.source];
+    return [s.label, status, table ? s.records.toLocaleString('en-US') : '', formatBytes(s.bytes), safeText(detail, 300)];
+  });
+  const head = c.cluster ? `AKS cluster ${safeText(c.cluster.resourceId, 300)} (matched by ${c.cluster.matchedBy}), read as ${safeText(c.identity, 200)}` : `AKS cluster not found, as ${safeText(c.identity, 200)}`;
+  return `${head}\n${renderTable(['Azure source', 'Status', 'Rows', 'Fetched', 'Where / gaps'], rows, width)}`;
 }
 
 function tablesTable(manifest: Manifest, split: ReturnType<typeof artifactRows>, width?: number): string {
   const from = new Map<TableName, string[]>();
   for (const a of split) for (const t of a.tables) if (t.rows > 0) from.set(t.table, [...(from.get(t.table) ?? []), `${LABEL.get(a.artifact)} ${t.rows.toLocaleString('en-US')}`]);
+  for (const src of manifest.azure?.sources ?? []) for (const [t, n] of Object.entries(src.tables ?? {}) as [TableName, number][]) if (n > 0) from.set(t, [...(from.get(t) ?? []), `${src.label} ${n.toLocaleString('en-US')}`]);
   const rows = (Object.entries(manifest.tables) as [TableName, { records: number }][]).map(([table, t]) => [table, t.records.toLocaleString('en-US'), (from.get(table) ?? []).join(', ')]);
   const total = (Object.values(manifest.tables) as { records: number }[]).reduce((n, t) => n + t.records, 0);
   return `${renderTable(['Table', 'Rows', 'From'], rows, width)}\n${total.toLocaleString('en-US')} rows in all: what the timeline, export and ingest read from this bundle.`;
@@ -112,6 +131,7 @@ export function jsonSummary(result: SnapshotResult): object {
       Object.entries(m.artifacts).map(([id, r]) => [id, { status: r.status, records: r.records, tables: r.tables, bytes: r.bytes, gaps: r.gaps, error: r.error }]),
     ),
     tables: m.tables,
+    ...(m.azure ? { azure: m.azure } : {}),
   };
 }
 
@@ -154,6 +174,21 @@ export async function assertUsableOut(out: string): Promise<void> {
   }
 }
 
+/** --azure, or an Azure flag, asks for the Azure sources; --no-azure refuses them; neither: only on an AKS API server. */
+function azureRequest(flags: CollectFlags): AzureSourcesRequest | undefined {
+  if (flags.azure === false) {
+    if (flags.subscription || flags.aksResourceId) throw new UsageError('--no-azure cannot be combined with --subscription or --aks-resource-id.');
+    return undefined;
+  }
+  const asked = flags.azure === true || !!flags.subscription || !!flags.aksResourceId;
+  return {
+    when: asked ? 'always' : 'aks',
+    connection: () => cliConnection({ subscriptionId: flags.subscription }),
+    subscriptionId: flags.subscription,
+    aksResourceId: flags.aksResourceId,
+  };
+}
+
 type CollectIo = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean } };
 
 /** Runs a collection the way the CLI does; returns the exit code. Also used by the demo. */
@@ -182,6 +217,7 @@ export async function runCollect(flags: CollectFlags, io: CollectIo = cliStreams
           kubeconfig: flags.kubeconfig,
           context: flags.context,
           outDir: resolve(flags.out),
+          azure: azureRequest(flags),
           options: {
             sinceSeconds: flags.since,
             artifacts: flags.artifacts,
@@ -244,6 +280,10 @@ export function registerCollectCommands(program: Command): void {
     .option('--concurrency <n>', 'containers collected in parallel (default 16)', parsePositiveInt)
     .option('--no-exec', 'do not exec into containers (skips command history)')
     .option('--json', 'print one machine-readable summary on stdout instead of the table')
+    .option('--azure', "also collect the AKS cluster's Azure-side evidence: control-plane audit, Activity Log, Defender alerts (default: when the server is *.azmk8s.io)")
+    .option('--no-azure', 'do not read anything from Azure, even for an AKS cluster')
+    .option('--subscription <id>', 'subscription to find the AKS cluster in by its API server host (implies --azure)')
+    .option('--aks-resource-id <id>', 'the AKS cluster resource id, instead of finding it by host (implies --azure)')
     .addHelpText('after', COLLECT_EXIT_CODES)
     .action(async (flags: CollectFlags) => {
       process.exitCode = await runCollect(flags);

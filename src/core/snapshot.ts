@@ -34,6 +34,8 @@ export interface SnapshotRequest {
 }
 
 export interface AzureSourcesRequest {
+  /** `aks`: only when the kubeconfig's server is an AKS API server (*.azmk8s.io); `always`: whatever the server. */
+  when?: 'always' | 'aks';
   /** The Azure sign-in; a function is called once the Kubernetes collection has started (a slow sign-in holds up nothing). */
   connection: AzureConnection | (() => Promise<AzureConnection>);
   aksResourceId?: string;
@@ -88,6 +90,7 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   // Every request in flight listens on the signal, and artifacts run side by side: not a leak.
   setMaxListeners(Math.max(100, options.concurrency * 16), run.signal);
   const { api, identity } = await d.connect({ kubeconfig: req.kubeconfig, context: req.context, signal: run.signal });
+  const azureReq = req.azure && wantsAzure(req.azure, identity.server) ? req.azure : null;
   const startedAt = new Date();
   const writer = await BundleWriter.create(req.outDir, {
     snapshotId: newSnapshotId(startedAt),
@@ -103,7 +106,7 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
       now: options.now.toISOString(),
       historyMaxBytes: options.historyMaxBytes,
       platformRegistries: options.platformRegistries,
-      ...(req.azure ? { azure: { aksResourceId: req.azure.aksResourceId, subscriptionId: req.azure.subscriptionId } } : {}),
+      ...(azureReq ? { azure: { aksResourceId: azureReq.aksResourceId, subscriptionId: azureReq.subscriptionId } } : {}),
     },
     acquisition: acquisitionRecord(identity, req.commandLine ?? process.argv),
   });
@@ -118,7 +121,7 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   both.info(`snapshot ${writer.header.snapshotId} of context ${identity.context} (${identity.server}) as ${identity.identity ?? identity.user}`);
 
   // Azure runs beside the Kubernetes collection from here on, never before it: each source fails alone.
-  const azure = req.azure ? collectAzure(req.azure, identity.server, options, writer, run.signal, both) : null;
+  const azure = azureReq ? collectAzure(azureReq, identity.server, options, writer, run.signal, both) : null;
   const objects = d.createObjectCache(api, options);
   // Events first, alone: they expire soonest. Then the rest side by side: logs are bound by
   // bandwidth, exec (command history) by round trips, lists by neither, so they overlap well.
@@ -133,7 +136,7 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   const tables = await deriveTables(writer, reports, d.collectors, both, coverage);
   const manifest = await writer.seal({
     azure: coverage,
-    status: snapshotStatus(run.signal.aborted, Object.values(reports)),
+    status: snapshotStatus(run.signal.aborted, Object.values(reports), coverage),
     endedAt: new Date().toISOString(),
     artifacts: reports,
     tables,
@@ -141,6 +144,18 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   });
   log.info(`bundle sealed at ${writer.dir} (${manifest.status})`);
   return { bundleDir: writer.dir, manifest };
+}
+
+/** AKS API servers, public (<dns>.hcp.<region>.azmk8s.io) or private (<dns>.privatelink.<region>.azmk8s.io). */
+const AKS_HOST = /\.azmk8s\.io$/i;
+
+function wantsAzure(req: AzureSourcesRequest, server: string): boolean {
+  if (req.when !== 'aks') return true;
+  try {
+    return AKS_HOST.test(new URL(server).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** The Azure sources beside the Kubernetes collection; a failure is a gap in the report, never a failed snapshot. */
@@ -302,10 +317,13 @@ export function artifactStatus(records: number, gaps: Gap[]): ArtifactStatus {
   return 'partial';
 }
 
-function snapshotStatus(cancelled: boolean, reports: ArtifactReport[]): SnapshotStatus {
+function snapshotStatus(cancelled: boolean, reports: ArtifactReport[], coverage?: AzureCoverage): SnapshotStatus {
   if (cancelled) return 'cancelled';
   if (reports.length > 0 && reports.every((r) => r.status === 'failed')) return 'failed';
-  return reports.every((r) => r.status === 'ok' || r.status === 'skipped') ? 'complete' : 'partial';
+  // An Azure source that was asked for and could not be read makes the snapshot partial; one that
+  // is off in the cluster's configuration (no diagnostic setting, no Defender) is a fact, not a gap of ours.
+  const azureMissing = (coverage?.sources ?? []).some((s) => s.gaps.some((g) => g.status !== 'skipped'));
+  return !azureMissing && reports.every((r) => r.status === 'ok' || r.status === 'skipped') ? 'complete' : 'partial';
 }
 
 async function defaultDeps(): Promise<SnapshotDeps> {

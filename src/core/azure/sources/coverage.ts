@@ -79,7 +79,13 @@ export function emptySource(source: CoverageSourceId): CoverageSource {
 
 /** One line per source for a summary: status, records, the first gap. */
 export function coverageLine(s: CoverageSource): { status: string; detail: string } {
-  const status = s.reachable === false ? 'forbidden' : s.enabled === false ? 'off' : s.gaps.some((g) => g.status !== 'skipped') ? 'partial' : s.reachable ? 'ok' : 'not asked';
+  const status =
+    s.reachable === false ? (s.gaps.some((g) => g.status === 'forbidden') ? 'forbidden' : 'failed')
+    : s.enabled === false ? 'off'
+    : s.gaps.some((g) => g.status !== 'skipped') ? 'partial'
+    : s.reachable ? 'ok'
+    : s.enabled ? 'on'
+    : 'not asked';
   const g = s.gaps[0];
   const detail = g ? `${g.message}${g.advice ? ` ${g.advice}` : ''}${s.gaps.length > 1 ? ` (+${s.gaps.length - 1} more)` : ''}` : s.where.join(', ');
   return { status, detail };
