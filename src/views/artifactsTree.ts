@@ -10,8 +10,8 @@ import type { Disposable } from '../host/seam.js';
 import type { ExtensionState } from '../host/state.js';
 import { CMD } from '../host/ids.js';
 import { SEVERITIES } from '../core/schema/timeline.js';
-import { severityRank, type BundleFindings, type FindingView, type SuspiciousResource } from '../core/evidence/findings.js';
-import { VIEW_ITEM, type ContextInfo, type TreeItemModel, type TreeNode } from '../host/treeNodes.js';
+import { severityRank, type BundleFindings, type FindingView, type RbacSubject, type SuspiciousResource } from '../core/evidence/findings.js';
+import { VIEW_ITEM, type ContextInfo, type NodeOf, type TreeItemModel, type TreeNode } from '../host/treeNodes.js';
 
 export interface ArtifactsTreeDeps {
   state: ExtensionState;
@@ -175,118 +175,76 @@ export class ArtifactsTree implements Disposable {
   getItem(node: TreeNode): TreeItemModel {
     const id = this.id(node);
     switch (node.kind) {
-      case 'context': {
-        const c = node.context;
-        return {
-          id,
-          label: node.withBundle ? `Next collection: ${c.name}` : c.name,
-          description: c.cluster,
-          tooltip: `Context ${c.name}\nCluster ${c.cluster}\nUser ${c.user}\n${c.explicit ? 'Picked with Select Cluster Context' : 'From the kubeconfig'}\nTick the artifacts the next collection includes.`,
-          contextValue: VIEW_ITEM.context,
-          collapsible: node.withBundle ? 'collapsed' : 'expanded',
-          icon: { id: 'server-environment' },
-        };
-      }
-      case 'artifactChoice': {
-        const def = artifactDef(node.artifact);
-        const checked = this.deps.state.selectedArtifacts(this.deps.defaultArtifacts()).includes(node.artifact);
-        return {
-          id,
-          label: def.label,
-          description: def.usesExec ? 'uses exec' : undefined,
-          tooltip: def.description,
-          contextValue: VIEW_ITEM.artifactChoice,
-          collapsible: 'none',
-          checked,
-        };
-      }
-      case 'snapshot': {
-        const m = this.deps.state.bundle?.manifest;
-        if (!m) return { id, label: 'Snapshot', contextValue: VIEW_ITEM.snapshot, collapsible: 'expanded' };
-        const records = Object.values(m.artifacts).reduce((s, r) => s + (r?.records ?? 0), 0);
-        return {
-          id,
-          label: `Snapshot of ${m.cluster.context}`,
-          description: `${m.status} · ${plural(records, 'record')} · ${m.startedAt.slice(0, 19).replace('T', ' ')}Z`,
-          tooltip: [
-            `Snapshot ${m.snapshotId}`,
-            `Status ${m.status}`,
-            `Cluster ${m.cluster.cluster} (${m.cluster.server})`,
-            `As ${m.cluster.identity ?? m.cluster.user}`,
-            `From ${m.startedAt} to ${m.endedAt}`,
-            `Folder ${node.dir}`,
-          ].join('\n'),
-          contextValue: VIEW_ITEM.snapshot,
-          collapsible: 'expanded',
-          icon: { id: 'archive' },
-        };
-      }
+      case 'context':
+        return contextItem(id, node);
+      case 'artifactChoice':
+        return this.artifactChoiceItem(id, node.artifact);
+      case 'snapshot':
+        return this.snapshotItem(id, node.dir);
       case 'artifactResult':
         return this.artifactItem(id, node.artifact);
       case 'gap':
-        return {
-          id,
-          label: node.gap.scope,
-          description: node.gap.status,
-          tooltip: `${node.gap.status}: ${node.gap.scope}\n${node.gap.message}`,
-          contextValue: VIEW_ITEM.gap,
-          collapsible: 'none',
-          icon: node.gap.status === 'forbidden' ? STATUS_ICON.forbidden : node.gap.status === 'skipped' ? STATUS_ICON.skipped : STATUS_ICON.partial,
-        };
+        return gapItem(id, node.gap);
       case 'more':
         return { id, label: `${count(node.hidden)} more…`, tooltip: 'The full list is in the manifest and the collection log.', contextValue: VIEW_ITEM.more, collapsible: 'none' };
       case 'resource':
         return this.resourceItem(id, node.resource);
-      case 'finding': {
-        const f = node.finding;
-        return {
-          id,
-          label: f.title,
-          description: [f.techniqueId, f.container && `container ${f.container}`, f.baseline && 'baseline'].filter(Boolean).join(' · '),
-          tooltip: [
-            f.explanation,
-            '',
-            `Severity ${f.severity}`,
-            `Technique ${f.techniqueId} ${f.techniqueName}`.trim(),
-            `Rule ${f.ruleId}`,
-            `Resource ${f.resourceKind} ${nsName(f.namespace, f.resourceName)}`,
-            f.fieldPath ? `Evidence ${f.fieldPath} = ${f.fieldValue}` : '',
-            f.baseline ? 'Matches the baseline of expected platform workloads.' : '',
-          ]
-            .filter((l, i) => l !== '' || i === 1)
-            .join('\n'),
-          contextValue: VIEW_ITEM.finding,
-          collapsible: 'none',
-          icon: f.baseline ? BASELINE_ICON : severityIcon(f.severity),
-          // A click shows the finding's row in the timeline, among what happened around it.
-          command: { command: CMD.showInTimeline, title: 'Show in Timeline', arguments: [node] },
-        };
-      }
+      case 'finding':
+        return findingItem(id, node);
       case 'container':
-        return {
-          id,
-          label: node.container,
-          description: 'container',
-          tooltip: `Container ${node.container} of pod ${nsName(node.namespace, node.pod)}`,
-          contextValue: VIEW_ITEM.container,
-          collapsible: 'none',
-          icon: { id: 'package' },
-          command: { command: CMD.showInTimeline, title: 'Show in Timeline', arguments: [node] },
-        };
-      case 'subject': {
-        const s = node.subject;
-        const fs = this.visible(s.findings);
-        return {
-          id,
-          label: nsName(s.namespace, s.name),
-          description: `${s.kind} · ${severityCounts(fs)}`,
-          tooltip: `${s.kind} ${nsName(s.namespace, s.name)}\n${plural(fs.length, 'finding')}`,
-          contextValue: VIEW_ITEM.subject,
-          collapsible: 'collapsed',
-          icon: fs.length ? severityIcon(worstSeverity(fs)) : { id: 'account' },
-        };
-      }
+        return containerItem(id, node);
+      case 'subject':
+        return this.subjectItem(id, node.subject);
     }
+  }
+
+  private artifactChoiceItem(id: string, artifact: ArtifactId): TreeItemModel {
+    const def = artifactDef(artifact);
+    const checked = this.deps.state.selectedArtifacts(this.deps.defaultArtifacts()).includes(artifact);
+    return {
+      id,
+      label: def.label,
+      description: def.usesExec ? 'uses exec' : undefined,
+      tooltip: def.description,
+      contextValue: VIEW_ITEM.artifactChoice,
+      collapsible: 'none',
+      checked,
+    };
+  }
+
+  private snapshotItem(id: string, dir: string): TreeItemModel {
+    const m = this.deps.state.bundle?.manifest;
+    if (!m) return { id, label: 'Snapshot', contextValue: VIEW_ITEM.snapshot, collapsible: 'expanded' };
+    const records = Object.values(m.artifacts).reduce((s, r) => s + (r?.records ?? 0), 0);
+    return {
+      id,
+      label: `Snapshot of ${m.cluster.context}`,
+      description: `${m.status} · ${plural(records, 'record')} · ${m.startedAt.slice(0, 19).replace('T', ' ')}Z`,
+      tooltip: [
+        `Snapshot ${m.snapshotId}`,
+        `Status ${m.status}`,
+        `Cluster ${m.cluster.cluster} (${m.cluster.server})`,
+        `As ${m.cluster.identity ?? m.cluster.user}`,
+        `From ${m.startedAt} to ${m.endedAt}`,
+        `Folder ${dir}`,
+      ].join('\n'),
+      contextValue: VIEW_ITEM.snapshot,
+      collapsible: 'expanded',
+      icon: { id: 'archive' },
+    };
+  }
+
+  private subjectItem(id: string, s: RbacSubject): TreeItemModel {
+    const fs = this.visible(s.findings);
+    return {
+      id,
+      label: nsName(s.namespace, s.name),
+      description: `${s.kind} · ${severityCounts(fs)}`,
+      tooltip: `${s.kind} ${nsName(s.namespace, s.name)}\n${plural(fs.length, 'finding')}`,
+      contextValue: VIEW_ITEM.subject,
+      collapsible: 'collapsed',
+      icon: fs.length ? severityIcon(worstSeverity(fs)) : { id: 'account' },
+    };
   }
 
   private artifactItem(id: string, artifact: ArtifactId): TreeItemModel {
@@ -382,4 +340,68 @@ function gapOwner(reports: Partial<Record<ArtifactId, ArtifactReport>>, gap: Gap
 function worstSeverity(fs: FindingView[]): string {
   const rank = Math.min(...fs.map((f) => severityRank(f.severity)));
   return SEVERITIES[rank] ?? 'info';
+}
+
+function contextItem(id: string, node: NodeOf<'context'>): TreeItemModel {
+  const c = node.context;
+  return {
+    id,
+    label: node.withBundle ? `Next collection: ${c.name}` : c.name,
+    description: c.cluster,
+    tooltip: `Context ${c.name}\nCluster ${c.cluster}\nUser ${c.user}\n${c.explicit ? 'Picked with Select Cluster Context' : 'From the kubeconfig'}\nTick the artifacts the next collection includes.`,
+    contextValue: VIEW_ITEM.context,
+    collapsible: node.withBundle ? 'collapsed' : 'expanded',
+    icon: { id: 'server-environment' },
+  };
+}
+
+function gapItem(id: string, gap: Gap): TreeItemModel {
+  return {
+    id,
+    label: gap.scope,
+    description: gap.status,
+    tooltip: `${gap.status}: ${gap.scope}\n${gap.message}`,
+    contextValue: VIEW_ITEM.gap,
+    collapsible: 'none',
+    icon: gap.status === 'forbidden' ? STATUS_ICON.forbidden : gap.status === 'skipped' ? STATUS_ICON.skipped : STATUS_ICON.partial,
+  };
+}
+
+function findingItem(id: string, node: NodeOf<'finding'>): TreeItemModel {
+  const f = node.finding;
+  return {
+    id,
+    label: f.title,
+    description: [f.techniqueId, f.container && `container ${f.container}`, f.baseline && 'baseline'].filter(Boolean).join(' · '),
+    tooltip: [
+      f.explanation,
+      '',
+      `Severity ${f.severity}`,
+      `Technique ${f.techniqueId} ${f.techniqueName}`.trim(),
+      `Rule ${f.ruleId}`,
+      `Resource ${f.resourceKind} ${nsName(f.namespace, f.resourceName)}`,
+      f.fieldPath ? `Evidence ${f.fieldPath} = ${f.fieldValue}` : '',
+      f.baseline ? 'Matches the baseline of expected platform workloads.' : '',
+    ]
+      .filter((l, i) => l !== '' || i === 1)
+      .join('\n'),
+    contextValue: VIEW_ITEM.finding,
+    collapsible: 'none',
+    icon: f.baseline ? BASELINE_ICON : severityIcon(f.severity),
+    // A click shows the finding's row in the timeline, among what happened around it.
+    command: { command: CMD.showInTimeline, title: 'Show in Timeline', arguments: [node] },
+  };
+}
+
+function containerItem(id: string, node: NodeOf<'container'>): TreeItemModel {
+  return {
+    id,
+    label: node.container,
+    description: 'container',
+    tooltip: `Container ${node.container} of pod ${nsName(node.namespace, node.pod)}`,
+    contextValue: VIEW_ITEM.container,
+    collapsible: 'none',
+    icon: { id: 'package' },
+    command: { command: CMD.showInTimeline, title: 'Show in Timeline', arguments: [node] },
+  };
 }
