@@ -298,6 +298,7 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
         else res.destroy();
       });
     });
+    s.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
     extraServers.push(s);
     return `https://127.0.0.1:${(s.address() as AddressInfo).port}`;
@@ -818,6 +819,10 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     return v;
   }
 
+  // Azure's front ends keep idle connections for minutes; Node's default 5 s makes a client that
+  // reuses a socket after a pause (e.g. while the first query loads the Kusto validator, which
+  // blocks this process for seconds) race the server's close and see "socket hang up".
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   base = `https://127.0.0.1:${port}`;
