@@ -98,3 +98,21 @@ test('the webview source never builds markup from strings', async () => {
     assert.doesNotMatch(text, /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\bonclick\s*=|new Function|\beval\(/, `${f} must build DOM with createElement and textContent`);
   }
 });
+
+test('grouped queries: the entries option travels both ways, and an answer with group information validates (one per row)', () => {
+  const trace = (i: number, text: string, own: boolean): TimelineRow => ({ ...row(1), RecordId: `t${i}`, Summary: text.trim(), TimeSource: own ? 'event' : 'previous-line', Details: { Message: text, LineNumber: i, TimestampParsed: own } });
+  const source = timelineFromRows([row(0), trace(1, 'java.lang.Error: x', true), trace(2, '\tat a.b(C.java:1)', false), row(3)]);
+  const ask = { type: 'query', requestId: 3, filter: emptyFilter(), offset: 0, limit: 10, entries: { expanded: ['t1'] } };
+  const { handled, reply } = handleWebviewMessage(source, ask);
+  assert.deepEqual(handled, ask);
+  assert.equal(reply?.type, 'queryResult');
+  assert.deepEqual(parseHostMessage(reply), reply);
+  if (reply?.type !== 'queryResult') return;
+  assert.deepEqual(reply.groups?.map((g) => g?.role ?? null), [null, 'entry', 'line', null]);
+  assert.deepEqual([reply.lines, reply.entryCount, reply.total], [4, 3, 4]);
+  assert.throws(() => parseHostMessage({ ...reply, groups: reply.groups!.slice(1) }), InvalidMessageError, 'one group entry per row');
+  assert.throws(() => parseHostMessage({ ...reply, groups: [{ entry: 't1', role: 'child', lines: 1, of: 2, expanded: true }, null, null, null] }), InvalidMessageError);
+  assert.throws(() => parseWebviewMessage({ ...ask, entries: { expanded: 't1' } }), InvalidMessageError);
+  const located = handleWebviewMessage(source, { type: 'locate', requestId: 4, filter: emptyFilter(), recordId: 't2', entries: { expanded: [] } }).reply;
+  assert.deepEqual(located, { type: 'locateResult', requestId: 4, index: 1 }, 'a line of a closed entry is found as its entry');
+});
