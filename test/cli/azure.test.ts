@@ -1,7 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runAzureCommands } from './run.js';
@@ -11,13 +9,14 @@ import { TEST_ENDPOINTS_ENV } from '../../src/core/azure/testEndpoints.js';
 import { makeAllTablesBundle, makeHostileBundle } from '../core/azure/fixtures.js';
 import { readFile } from 'node:fs/promises';
 import type { RoleDefinition } from '../emulators/azure/rbac.js';
+import { tempDir } from '../support/tempDir.js';
 
 let emu: AzureEmulator;
 let dir: string;
 
 before(async () => {
   emu = await startAzureEmulator();
-  dir = await mkdtemp(join(tmpdir(), 'kfs-cli-azure-'));
+  dir = await tempDir('kfs-cli-azure-');
   await emu.writeEndpointsFile(join(dir, 'endpoints.json'));
   process.env[TEST_ENDPOINTS_ENV] = join(dir, 'endpoints.json');
 });
@@ -52,7 +51,7 @@ test('provision, ingest, then `timeline --workspace` prints the same rows as `ti
 
 /** Runs `fn` signed in as `token` (default: the emulator's owner) with its own endpoints and state file. */
 async function as<T>(token: string | undefined, fn: () => Promise<T>): Promise<T> {
-  const own = await mkdtemp(join(tmpdir(), 'kfs-cli-azure-as-'));
+  const own = await tempDir('kfs-cli-azure-as-');
   await emu.writeEndpointsFile(join(own, 'endpoints.json'), token);
   const previous = process.env[TEST_ENDPOINTS_ENV];
   process.env[TEST_ENDPOINTS_ENV] = join(own, 'endpoints.json');

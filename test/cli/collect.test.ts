@@ -4,20 +4,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../emulators/kube/index.js';
 import { readAcquisitionIndex } from '../../src/core/derive/index.js';
 
 import { CLI, runCli } from './run.js';
+import { tempDir } from '../support/tempDir.js';
 
 let emulator: KubeEmulator;
 let work: string;
 let kubeconfig: string;
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'kfs-cli-'));
+  work = await tempDir('kfs-cli-');
   emulator = await startKubeEmulator({ scenario: resolve('test/emulators/kube/scenarios/demo.yaml') });
   kubeconfig = join(work, 'kubeconfig.yaml');
   await emulator.writeKubeconfig(kubeconfig);

@@ -5,7 +5,6 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, writeFile, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../emulators/kube/index.js';
 import { BundleWriter, newSnapshotId } from '../support/v1BundleWriter.js';
@@ -13,13 +12,14 @@ import { MAX_TABLE_LINE_BYTES } from '../../src/core/evidence/reader.js';
 import { MANIFEST_FILE, computeManifestDigest, tableFile } from '../../src/core/evidence/manifest.js';
 import { containerLogs } from '../../src/core/schema/tables.js';
 import { runCli, until, type CliResult } from './run.js';
+import { tempDir } from '../support/tempDir.js';
 
 let emu: KubeEmulator;
 let work: string;
 let kubeconfig: string;
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'kfs-cli-errors-'));
+  work = await tempDir('kfs-cli-errors-');
   emu = await startKubeEmulator({ scenario: 'test/emulators/kube/scenarios/demo.yaml' });
   kubeconfig = join(work, 'kubeconfig.yaml');
   await emu.writeKubeconfig(kubeconfig);

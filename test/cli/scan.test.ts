@@ -1,11 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile, mkdir } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { registerScanCommand, runScan, type ScanFlags, type ScanIO } from '../../src/cli/scan.js';
+import { tempDir } from '../support/tempDir.js';
 
 let dir = '';
 
@@ -78,7 +78,7 @@ const KUBECTL_JSON = JSON.stringify(
 );
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kfs-scan-'));
+  dir = await tempDir('kfs-scan-');
   await writeFile(join(dir, 'pods.yaml'), POD_YAML);
   await writeFile(join(dir, 'restricted.yaml'), RESTRICTED);
   await writeFile(join(dir, 'kube-proxy.yaml'), BASELINE_ONLY);

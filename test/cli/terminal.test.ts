@@ -5,13 +5,13 @@
 // name in the bundle tries to print a fake "OK". Exports to a pipe or a file keep the bytes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startKubeEmulator, type KubeEmulator } from '../emulators/kube/index.js';
 import { assertTerminalSafe, runCli, runCliOnTerminal } from './run.js';
 import { multiLine, singleLine, terminalChunk, terminalJson, ERASE_LINE } from '../../src/core/text/terminal.js';
+import { tempDir } from '../support/tempDir.js';
 
 const TITLE = '\x1b]0;pwned\x07';
 const HOSTILE_LINES = [`${TITLE}retitled`, '\x1b[2J\x1b[Hcleared', '\u009b31mC1 CSI', 'hidden\roverwritten', 'file \u202Etxt.exe', 'bell\x07\x7f'];
@@ -41,7 +41,7 @@ function scenario(now: Date): string {
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'kfs-terminal-'));
+  work = await tempDir('kfs-terminal-');
   await writeFile(join(work, 's.yaml'), scenario(new Date()));
   emu = await startKubeEmulator({ scenario: join(work, 's.yaml') });
   kubeconfig = join(work, 'kc.yaml');

@@ -11,7 +11,7 @@ import { runAzureCommands } from './run.js';
 import { applyMarkEdit, emptyCase, loadCase, parseCase, saveCase, serializeCase } from '../../src/core/timeline/caseFile.js';
 import { registerCaseCommand } from '../../src/cli/case.js';
 import { writeFixtureBundle, MALICIOUS } from '../extension/bundleFixture.js';
-import { tempDir } from '../extension/tmp.js';
+import { tempDir } from '../support/tempDir.js';
 
 const run = runAzureCommands;
 

@@ -17,7 +17,7 @@ import { writeFixtureBundle } from '../extension/bundleFixture.js';
 import { runCommand, testContext } from '../extension/fakes.js';
 import { CMD } from '../../src/host/ids.js';
 import type { IngestOutcome } from '../../src/host/azureServices.js';
-import { tempDir } from '../extension/tmp.js';
+import { tempDir } from '../support/tempDir.js';
 
 let emu: AzureEmulator;
 let env: NodeJS.ProcessEnv;

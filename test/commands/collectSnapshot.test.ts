@@ -13,7 +13,7 @@ import { MANIFEST_FILE } from '../../src/core/evidence/manifest.js';
 import { runCommand, testContext, type TestContext } from '../extension/fakes.js';
 import { CMD } from '../../src/host/ids.js';
 import { TWO_CONTEXTS, writeKubeconfig } from '../extension/kubeconfigFixture.js';
-import { tempDir } from '../extension/tmp.js';
+import { tempDir } from '../support/tempDir.js';
 
 const row = (over: Record<string, unknown>) => ({ EventType: 'X', Namespace: 'ns', PodName: 'p', ContainerName: '', Summary: 's', Severity: '', TechniqueId: '', EventTime: '2026-11-27T01:00:00.0000000Z', ...over });
 

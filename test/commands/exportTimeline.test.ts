@@ -12,7 +12,7 @@ import { openBundle } from '../../src/core/evidence/reader.js';
 import { applyMarkEdit, caseFilePath, loadCase, saveCase } from '../../src/core/timeline/caseFile.js';
 import { MALICIOUS, writeFixtureBundle } from '../extension/bundleFixture.js';
 import { testContext } from '../extension/fakes.js';
-import { tempDir } from '../extension/tmp.js';
+import { tempDir } from '../support/tempDir.js';
 
 test('CSV fields are quoted as RFC 4180 says, and cluster text cannot become a spreadsheet formula', () => {
   assert.equal(csvField('plain'), 'plain');

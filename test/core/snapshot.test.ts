@@ -2,8 +2,7 @@
 // cancellation. (The full path through the real client is covered against the emulator.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { takeSnapshot, type SnapshotDeps } from '../../src/core/snapshot.js';
 import { ARTIFACT_IDS, type ArtifactId } from '../../src/core/schema/artifacts.js';
@@ -12,6 +11,7 @@ import type { Collector, CollectorEvent } from '../../src/core/collectors/types.
 import { verifyBundle } from '../../src/core/evidence/verify.js';
 import { TOOL_VERSION } from '../../src/core/version.js';
 import { ReplayClusterApi } from '../../src/core/derive/replay.js';
+import { tempDir } from '../support/tempDir.js';
 
 function deps(behaviour: Partial<Record<ArtifactId, (signal: AbortSignal) => AsyncIterable<CollectorEvent>>>): SnapshotDeps {
   const collectors = Object.fromEntries(
@@ -36,7 +36,7 @@ const eventRow = (n: number): CollectorEvent => ({
 });
 
 test('one failing and one forbidden artifact do not stop the others, and each gap is in the manifest', async () => {
-  const out = await mkdtemp(join(tmpdir(), 'kfs-snap-'));
+  const out = await tempDir('kfs-snap-');
   const result = await takeSnapshot(
     { outDir: out },
     { signal: new AbortController().signal },
@@ -75,7 +75,7 @@ test('one failing and one forbidden artifact do not stop the others, and each ga
 });
 
 test('cancelling mid-artifact seals a bundle that verifies and is marked cancelled', async () => {
-  const out = await mkdtemp(join(tmpdir(), 'kfs-snap-'));
+  const out = await tempDir('kfs-snap-');
   const controller = new AbortController();
   const result = await takeSnapshot(
     { outDir: out },

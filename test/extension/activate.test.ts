@@ -11,7 +11,7 @@ import { CMD, DOCUMENT_SCHEME, TIMELINE_VIEW_TYPE, VIEW_ID } from '../../src/hos
 import { extensionContext, recorder, TreeItemCheckboxState, type TreeItem } from './fakeVscode.js';
 import { writeFixtureBundle } from './bundleFixture.js';
 import { TWO_CONTEXTS, writeKubeconfig } from './kubeconfigFixture.js';
-import { tempDir } from './tmp.js';
+import { tempDir } from '../support/tempDir.js';
 
 let ext: { activate(ctx: unknown): void };
 let ctx: ReturnType<typeof extensionContext>;

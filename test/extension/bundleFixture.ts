@@ -5,7 +5,7 @@ import { BundleWriter, newSnapshotId } from '../support/v1BundleWriter.js';
 import type { ArtifactReport, Manifest } from '../../src/core/evidence/manifest.js';
 import type { ArtifactId } from '../../src/core/schema/artifacts.js';
 import { commandHistory, containerLogs, clusterEvents, podInventory, rbacFindings, suspiciousPods, type TableName } from '../../src/core/schema/tables.js';
-import { tempDir } from './tmp.js';
+import { tempDir } from '../support/tempDir.js';
 
 export const MALICIOUS = 'GET /?q=<img src=x onerror="window.__kfsPwned=1"></script><script>window.__kfsPwned=1</script> HTTP/1.1';
 export const FORBIDDEN_MESSAGE = 'serviceaccounts is forbidden: User "system:serviceaccount:ir:collector" cannot list resource "serviceaccounts" in API group "" at the cluster scope';

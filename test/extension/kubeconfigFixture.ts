@@ -1,7 +1,7 @@
 // Kubeconfig files for the context picker and the trust tests (token auth; never contacted).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempDir } from './tmp.js';
+import { tempDir } from '../support/tempDir.js';
 
 export function kubeconfigYaml(contexts: { name: string; cluster: string; user: string; namespace?: string }[], current: string): string {
   const lines = ['apiVersion: v1', 'kind: Config', `current-context: ${current}`, 'clusters:'];

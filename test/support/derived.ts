@@ -3,8 +3,7 @@
 // derived from that raw evidence exactly as the snapshot derives them at seal time
 // (materialized tables by replaying the collectors, the container log table on demand).
 // Tests assert on what the derivation gives, i.e. on what a bundle would hold.
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClusterApi } from '../../src/core/cluster/api.js';
 import { COLLECTORS, createObjectCache } from '../../src/core/collectors/index.js';
@@ -16,6 +15,7 @@ import type { ArtifactId } from '../../src/core/schema/artifacts.js';
 import { containerLogs, type TableName } from '../../src/core/schema/tables.js';
 import { normalizeTime } from '../../src/core/schema/time.js';
 import { resolveOptions } from '../../src/core/snapshot.js';
+import { tempDir } from './tempDir.js';
 
 export interface DerivedRun {
   /** The temporary bundle folder holding raw/ (and its index). */
@@ -52,7 +52,7 @@ const silent: Logger = { info: () => undefined, warn: () => undefined, error: ()
 export async function collectAndDerive(api: ClusterApi, artifacts: ArtifactId | ArtifactId[], opts: Partial<CollectOptions> = {}, run: DeriveRunOptions = {}): Promise<DerivedRun> {
   const ids = Array.isArray(artifacts) ? artifacts : [artifacts];
   const options = resolveOptions({ ...opts, artifacts: ids });
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-derived-'));
+  const dir = await tempDir('kfs-derived-');
   await mkdir(join(dir, RAW_DIR), { mode: 0o700 });
   const store = new RawStore(dir);
   await api.attachRaw(store);

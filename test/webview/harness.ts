@@ -3,8 +3,7 @@
 // typed messages from a real LocalTimeline through the same handler the host panel uses, keeps
 // marks in a real case file (CaseStore) and exports through the real export module.
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
@@ -17,13 +16,14 @@ import type { TimelineFilter } from '../../src/core/timeline/filter.js';
 import type { TimelineSource } from '../../src/core/timeline/source.js';
 import { CaseStore, type CaseSnapshot } from '../../src/views/caseStore.js';
 import { exportTimelineFile, type ExportResult } from '../../src/core/timeline/export.js';
+import { tempDir } from '../support/tempDir.js';
 
 let built: Promise<{ js: string; css: string }> | undefined;
 
 /** Bundles webview/main.ts exactly as scripts/build.mjs does, once per test process. */
 export function buildWebview(): Promise<{ js: string; css: string }> {
   built ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kfs-webview-'));
+    const dir = await tempDir('kfs-webview-');
     const outfile = join(dir, 'timeline.js');
     await esbuild.build({ entryPoints: ['webview/main.ts'], outfile, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', sourcemap: false, minify: false });
     return { js: await readFile(outfile, 'utf8'), css: await readFile('media/timeline.css', 'utf8') };

@@ -16,7 +16,7 @@ import { CaseStore } from '../../src/views/caseStore.js';
 import { FakeHost, launchChromium, openTimeline, serve, type Served } from './harness.js';
 import { assertClean, pick, renderedRows, waitStatus as waitStatusOf } from './page.js';
 import { LONG_POD, smallTimeline } from './data.js';
-import { tempDir } from '../extension/tmp.js';
+import { tempDir } from '../support/tempDir.js';
 
 let browser: Browser;
 let served: Served;

@@ -1,8 +1,7 @@
 // The emulator's contract with the real SDK clients: what it refuses, and how the tool reports it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogsIngestionClient } from '@azure/monitor-ingestion';
 import { startAzureEmulator, type AzureEmulator } from '../../emulators/azure/server.js';
@@ -13,6 +12,7 @@ import { emptyFilter } from '../../../src/core/timeline/filter.js';
 import { describeAzureError } from '../../../src/core/azure/errors.js';
 import type { AzureState } from '../../../src/core/azure/state.js';
 import { FAST, emulatorConnection, provisionState } from './fixtures.js';
+import { tempDir } from '../../support/tempDir.js';
 
 let emu: AzureEmulator;
 let state: AzureState;
@@ -95,7 +95,7 @@ test('Container Insights and AKS audit rows join the timeline mapped onto the sa
 
 test('the test credential exists only with the variable, and only for loopback endpoints', async () => {
   assert.equal(await testConnectionFromEnv({}), null);
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-testcred-'));
+  const dir = await tempDir('kfs-testcred-');
   const good = join(dir, 'good.json');
   await emu.writeEndpointsFile(good);
   const conn = await testConnectionFromEnv({ [TEST_ENDPOINTS_ENV]: good });

@@ -1,7 +1,4 @@
 // Shared fixtures for the Azure tests: a small hostile bundle, an emulator connection, local timeline rows.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BundleWriter, newSnapshotId } from '../../support/v1BundleWriter.js';
 import { openBundle } from '../../../src/core/evidence/reader.js';
 import { clusterEvents, commandHistory, containerLogs, podInventory, rbacBindings, suspiciousPods, TABLES } from '../../../src/core/schema/tables.js';
@@ -14,6 +11,7 @@ import type { AzureState } from '../../../src/core/azure/state.js';
 import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import type { AzureEmulator } from '../../emulators/azure/server.js';
+import { tempDir } from '../../support/tempDir.js';
 
 /** Names an attacker could give a pod or container, or a user could type. */
 export const HOSTILE = ['evil"pod', 'back\\slash', 'new\nline | take 1', "quote'single", 'x" or 1==1 or "', 'where', 'union', 'ünïcødé-名前', 'tab\tand\u0001ctl'];
@@ -21,7 +19,7 @@ export const HOSTILE = ['evil"pod', 'back\\slash', 'new\nline | take 1', "quote'
 const common = (over: Record<string, unknown>) => ({ EventType: 'LogLine', Namespace: 'prod', PodName: 'web-1', ContainerName: 'app', Summary: '', Severity: '', TechniqueId: '', ...over });
 
 export async function makeHostileBundle(): Promise<string> {
-  const parent = await mkdtemp(join(tmpdir(), 'kfs-azure-'));
+  const parent = await tempDir('kfs-azure-');
   const w = await BundleWriter.create(parent, {
     snapshotId: newSnapshotId(new Date()),
     cluster: { context: 'ctx', cluster: 'aks-test', server: 'https://127.0.0.1:1', user: 'u', identity: null },
@@ -104,7 +102,7 @@ export const FAST = { pollIntervalMs: 5, retryBaseMs: 5 };
 
 /** A bundle of n container log lines and n/10 events (many small batches with maxBatchBytes). */
 export async function makeBundleOf(n: number): Promise<string> {
-  const parent = await mkdtemp(join(tmpdir(), 'kfs-azure-n-'));
+  const parent = await tempDir('kfs-azure-n-');
   const w = await BundleWriter.create(parent, {
     snapshotId: newSnapshotId(new Date()),
     cluster: { context: 'ctx', cluster: 'aks-n', server: 'https://127.0.0.1:1', user: 'u', identity: null },
@@ -136,7 +134,7 @@ export async function makeBundleOf(n: number): Promise<string> {
  * each; `badTimeAt` puts an impossible EventTime on that container-log row (the service refuses it).
  */
 export async function makeAllTablesBundle(perTable = 3, badTimeAt?: number): Promise<string> {
-  const parent = await mkdtemp(join(tmpdir(), 'kfs-azure-all-'));
+  const parent = await tempDir('kfs-azure-all-');
   const w = await BundleWriter.create(parent, {
     snapshotId: newSnapshotId(new Date()),
     cluster: { context: 'ctx', cluster: 'aks-all', server: 'https://127.0.0.1:1', user: 'u', identity: null },

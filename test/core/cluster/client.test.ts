@@ -5,8 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
@@ -18,6 +17,7 @@ import { timestampEnd } from '../../../src/core/cluster/logFormat.js';
 import { RAW_DIR, RawStore, readRawBody, type AcquisitionEntry } from '../../../src/core/evidence/raw.js';
 import { readAcquisitionIndex } from '../../../src/core/derive/index.js';
 import { logStreams, readStreamLines } from '../../../src/core/derive/logs.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const POD_COUNT = 25;
 
@@ -60,7 +60,7 @@ let store: RawStore;
 const signal = new AbortController().signal;
 
 before(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-client-'));
+  const dir = await tempDir('kfs-client-');
   const file = join(dir, 'scenario.yaml');
   await writeFile(file, scenario());
   emu = await startKubeEmulator({ scenario: file });
@@ -102,7 +102,7 @@ test('lists are paginated, return plain JSON without managedFields, and restart 
 });
 
 test('a wrong token is a 401 naming the server, user and context', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-401-'));
+  const dir = await tempDir('kfs-401-');
   const bad = join(dir, 'kc.yaml');
   await writeFile(bad, emu.kubeconfigYaml.replace(emu.scenario.auth.token, 'expired-token'));
   await assert.rejects(connectCluster({ kubeconfig: bad, signal }), (err: unknown) => {
@@ -215,7 +215,7 @@ test('exec: success, non-zero exit, a missing binary, the byte bound, and exec f
 });
 
 test('a server certificate the kubeconfig does not trust is one TLS sentence naming the server', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-tls-'));
+  const dir = await tempDir('kfs-tls-');
   const untrusted = join(dir, 'kc.yaml');
   // Without the emulator's CA, its certificate chains to nothing the client trusts.
   await writeFile(untrusted, emu.kubeconfigYaml.replace(/certificate-authority-data: .*/, ''));
@@ -240,7 +240,7 @@ test('exec whose connection drops before a status is a failure, not a hang', asy
 });
 
 test('exec works over the v4 channel protocol too (older API servers)', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-v4-'));
+  const dir = await tempDir('kfs-v4-');
   const file = join(dir, 'scenario.yaml');
   await writeFile(file, scenario().replace('cluster: client-test', 'cluster: client-test\nexecProtocols: [v4.channel.k8s.io]'));
   const v4 = await startKubeEmulator({ scenario: file });
@@ -260,7 +260,7 @@ test('exec works over the v4 channel protocol too (older API servers)', async ()
 });
 
 test('an exec credential plugin (as kubelogin in azurecli mode) supplies the token', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-execplugin-'));
+  const dir = await tempDir('kfs-execplugin-');
   const plugin = join(dir, 'fake-credential-plugin');
   const credential = { apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: emu.scenario.auth.token } };
   await writeFile(plugin, `#!${process.execPath}\nprocess.stdout.write(${JSON.stringify(JSON.stringify(credential))});\n`, { mode: 0o755 });
@@ -333,7 +333,7 @@ test('a log request that gets no answer is given up after the idle timeout', asy
 });
 
 test('inside a pod with no kubeconfig, the service account token and CA are used, as kubectl does', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'kfs-incluster-'));
+  const root = await tempDir('kfs-incluster-');
   const sa = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
   await mkdir(sa, { recursive: true });
   await writeFile(join(sa, 'token'), emu.scenario.auth.token);

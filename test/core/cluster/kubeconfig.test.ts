@@ -2,13 +2,13 @@
 // kubeconfig cannot be used. No server needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { listContexts, loadKubeconfig } from '../../../src/core/cluster/kubeconfig.js';
 import { KubeconfigError, KubeApiError } from '../../../src/core/cluster/errors.js';
 import { connectCluster } from '../../../src/core/cluster/connect.js';
+import { tempDir } from '../../support/tempDir.js';
 
 interface Cfg {
   current?: string;
@@ -29,7 +29,7 @@ function yamlOf(c: Cfg): string {
 }
 
 async function dir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'kfs-kc-'));
+  return tempDir('kfs-kc-');
 }
 
 async function write(d: string, name: string, text: string): Promise<string> {

@@ -3,8 +3,6 @@
 // reported rather than hidden: 403 with per-namespace fallback, exec forbidden, distroless.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
 import { connectCluster } from '../../../src/core/cluster/connect.js';
@@ -17,6 +15,7 @@ import { normalizeTime } from '../../../src/core/schema/time.js';
 import { takeSnapshot } from '../../../src/core/snapshot.js';
 import { verifyBundle } from '../../../src/core/evidence/verify.js';
 import { collectAndDerive, type DerivedRun } from '../../support/derived.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const FIXTURE = new URL('./fixtures/small.yaml', import.meta.url).pathname;
 const NORMALIZED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/;
@@ -30,7 +29,7 @@ const signal = new AbortController().signal;
 
 before(async () => {
   emu = await startKubeEmulator({ scenario: FIXTURE });
-  kubeconfig = join(await mkdtemp(join(tmpdir(), 'kfs-coll-')), 'kubeconfig.yaml');
+  kubeconfig = join(await tempDir('kfs-coll-'), 'kubeconfig.yaml');
   await emu.writeKubeconfig(kubeconfig);
   api = (await connectCluster({ kubeconfig, signal })).api;
 });
@@ -287,7 +286,7 @@ test('a 403 on a cluster-wide list falls back to per-namespace lists; namespaces
 test('a full snapshot through the real collectors: every table filled, forbidden artifact marked, bundle verifies', async () => {
   const remove = emu.faults.forbid('networkpolicies', { group: 'networking.k8s.io' });
   try {
-    const out = await mkdtemp(join(tmpdir(), 'kfs-coll-snap-'));
+    const out = await tempDir('kfs-coll-snap-');
     const { manifest, bundleDir } = await takeSnapshot({ kubeconfig, outDir: out, options: { excludeNamespaces: ['ignored'] } }, { signal });
     assert.equal(manifest.artifacts.networkPolicies?.status, 'forbidden');
     for (const id of ['events', 'podInventory', 'containerLogs', 'serviceAccounts', 'rbac', 'cronJobs'] as const) {
@@ -352,7 +351,7 @@ test('cancelling a real snapshot while logs stream seals a bundle that verifies 
   // Logs are held a while, so the cancel comes while streams are in flight.
   const remove = emu.faults.delay(300, LOG_PATH);
   try {
-    const out = await mkdtemp(join(tmpdir(), 'kfs-coll-cancel-'));
+    const out = await tempDir('kfs-coll-cancel-');
     const ctl = new AbortController();
     // Artifacts run side by side after events: the ones that ended before the cancel keep their status.
     const endedBefore = new Map<string, string | undefined>();

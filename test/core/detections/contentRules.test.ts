@@ -3,8 +3,7 @@
 // the planted history and previous-log steps into suspiciouspods_CL, and nothing for the platform pods.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CONTENT_FINDINGS_PER_CONTAINER, CONTENT_RULES, ContainerContentScanner, contentFindings, contentHits, type ContentSource } from '../../../src/core/detections/index.js';
 import { LOG_RULES } from '../../../src/core/detections/contentRules.js';
@@ -16,6 +15,7 @@ import { commandHistory, suspiciousPods, type SuspiciousPodRow } from '../../../
 import { deriveLogTable } from '../../../src/core/derive/index.js';
 import { collectAndDerive } from '../../support/derived.js';
 import { CONTENT_CASES } from './contentCases.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const ids = (source: ContentSource, text: string) => contentHits(source, text).map((h) => h.rule.id).sort();
 
@@ -80,7 +80,7 @@ const signal = new AbortController().signal;
 
 before(async () => {
   emu = await startKubeEmulator({ scenario: resolve('test/emulators/kube/scenarios/demo.yaml') });
-  dir = await mkdtemp(join(tmpdir(), 'kfs-content-'));
+  dir = await tempDir('kfs-content-');
   await emu.writeKubeconfig(join(dir, 'kubeconfig.yaml'));
   api = (await connectCluster({ kubeconfig: join(dir, 'kubeconfig.yaml'), signal })).api;
 });

@@ -3,8 +3,7 @@
 // offline through `scan` and online through a collection into the bundle.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { detectAll, parseManifests, type Finding } from '../../../src/core/detections/index.js';
 import { runScan, type ScanIO } from '../../../src/cli/scan.js';
@@ -13,6 +12,7 @@ import { openBundle } from '../../../src/core/evidence/reader.js';
 import { startKubeEmulator, resolveRelativeTimes, type KubeEmulator } from '../../emulators/kube/index.js';
 import { suspiciousPods, rbacFindings, type RbacFindingRow, type SuspiciousPodRow } from '../../../src/core/schema/tables.js';
 import { OPTS } from './helpers.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const DEMO = resolve('test/emulators/kube/scenarios/demo.yaml');
 const NOW = new Date('2026-11-27T03:00:00Z');
@@ -86,7 +86,7 @@ after(() => emu?.close());
 
 test('after a collection the findings are in the bundle\'s suspiciouspods_CL and rbacfindings_CL tables', async () => {
   emu = await startKubeEmulator({ scenario: DEMO });
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-detect-'));
+  const dir = await tempDir('kfs-detect-');
   try {
     const kubeconfig = join(dir, 'kubeconfig.yaml');
     await emu.writeKubeconfig(kubeconfig);

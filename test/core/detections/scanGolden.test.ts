@@ -5,18 +5,17 @@
 // regenerate with KFS_UPDATE_GOLDEN=1 and review the diff.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { findingJson, scanPaths } from '../../../src/cli/scan.js';
 import { corpusOutput, writeScanCorpus } from './scanCorpus.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const GOLDEN = new URL('./fixtures/scan-corpus.golden.json', import.meta.url);
 let dir = '';
 after(async () => dir && rm(dir, { recursive: true, force: true }));
 
 test('scan output over the mixed corpus is byte-identical to the recorded output', async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kfs-scan-golden-'));
+  dir = await tempDir('kfs-scan-golden-');
   const root = await writeScanCorpus(dir);
   const r = await scanPaths([root], {}, { cwd: root, now: () => new Date('2026-11-27T03:00:00Z') });
   const out = corpusOutput({ ...r, findings: r.findings.map((f) => findingJson(f, root)) }, root);

@@ -2,14 +2,14 @@
 // list pages, derived into kubeservices_CL, and the exposure findings into suspiciouspods_CL.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
 import { connectCluster } from '../../../src/core/cluster/connect.js';
 import type { ClusterApi } from '../../../src/core/cluster/api.js';
 import { services, suspiciousPods, type ServiceRow, type SuspiciousPodRow } from '../../../src/core/schema/tables.js';
 import { collectAndDerive } from '../../support/derived.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const SCENARIO = `apiVersion: v1
 kind: List
@@ -42,7 +42,7 @@ let api: ClusterApi;
 let dir = '';
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kfs-services-'));
+  dir = await tempDir('kfs-services-');
   await writeFile(join(dir, 'scenario.yaml'), SCENARIO);
   emu = await startKubeEmulator({ scenario: join(dir, 'scenario.yaml') });
   await emu.writeKubeconfig(join(dir, 'kubeconfig.yaml'));

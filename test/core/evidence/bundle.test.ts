@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile, rm, stat, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile, rm, stat, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 // A 0.1.0 (format 1) bundle: still opened, read and verified as it is.
 import { BundleWriter, newSnapshotId } from '../../support/v1BundleWriter.js';
@@ -9,9 +8,10 @@ import { openBundle } from '../../../src/core/evidence/reader.js';
 import { verifyBundle } from '../../../src/core/evidence/verify.js';
 import { INGEST_CHECKPOINT_FILE, MANIFEST_FILE, tableFile } from '../../../src/core/evidence/manifest.js';
 import { containerLogs, clusterEvents } from '../../../src/core/schema/tables.js';
+import { tempDir } from '../../support/tempDir.js';
 
 async function makeBundle(): Promise<string> {
-  const parent = await mkdtemp(join(tmpdir(), 'kfs-bundle-'));
+  const parent = await tempDir('kfs-bundle-');
   const startedAt = new Date().toISOString();
   const w = await BundleWriter.create(parent, {
     snapshotId: newSnapshotId(new Date()),
@@ -89,7 +89,7 @@ test('the ingestion checkpoint is the one file that may appear after sealing', a
 });
 
 test('a folder without a manifest gets a clear error', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-notbundle-'));
+  const dir = await tempDir('kfs-notbundle-');
   await assert.rejects(verifyBundle(dir), /is not an evidence bundle: it has no manifest\.json/);
 });
 

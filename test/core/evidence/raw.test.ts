@@ -6,8 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { generateLargeScenario, rfc3339Nano, startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
@@ -23,6 +22,7 @@ import { readAcquisitionIndex } from '../../../src/core/derive/index.js';
 import { MANIFEST_FILE, computeManifestDigest, tableFile } from '../../../src/core/evidence/manifest.js';
 import { readRawBody, type AcquisitionEntry } from '../../../src/core/evidence/raw.js';
 import { containerLogs, podInventory } from '../../../src/core/schema/tables.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const signal = new AbortController().signal;
 const LINES = 200;
@@ -71,7 +71,7 @@ const norm = (p: string) => {
 };
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'kfs-raw-'));
+  work = await tempDir('kfs-raw-');
   emu = await startKubeEmulator({ scenario: generateLargeScenario({ pods: 6, containersPerPod: 2, linesPerContainer: LINES, namespaces: 2 }), recordBodies: true });
   kubeconfig = join(work, 'kubeconfig.yaml');
   await emu.writeKubeconfig(kubeconfig);
@@ -236,7 +236,7 @@ test('a line over the size limit is split, and its continuation can never forge 
     ],
   };
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u-p', creationTimestamp: t1.toISOString() }, spec: { containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running', containerStatuses: [{ name: 'c', restartCount: 0, state: { running: { startedAt: t1.toISOString() } } }] } };
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-fidelity-'));
+  const dir = await tempDir('kfs-fidelity-');
   await writeFile(join(dir, 's.yaml'), [pod, data].map((d) => stringify(d)).join('---\n'));
   const e2 = await startKubeEmulator({ scenario: join(dir, 's.yaml') });
   try {
@@ -312,7 +312,7 @@ test('an acquisition index edited to claim more bytes than its raw file holds ge
 });
 
 test('a bundle from a newer format is refused in one sentence', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-future-'));
+  const dir = await tempDir('kfs-future-');
   await writeFile(join(dir, MANIFEST_FILE), JSON.stringify({ formatVersion: 9, files: [] }));
   await assert.rejects(openBundle(dir), (err: unknown) => err instanceof BundleError && /newer KubeForenSys/.test(err.message));
 });
@@ -326,7 +326,7 @@ test('a new bundle is never written inside a sealed one, and the cluster is not 
   assert.equal(emu.requests.length, before);
   assert.deepEqual((await verifyBundle(referenceDir)).problems, []);
   // Another program's manifest.json above --out (a web app's) is not a bundle.
-  const app = await mkdtemp(join(tmpdir(), 'kfs-webapp-'));
+  const app = await tempDir('kfs-webapp-');
   await writeFile(join(app, MANIFEST_FILE), JSON.stringify({ name: 'my-pwa', start_url: '/' }));
   await assertOutsideBundle(join(app, 'evidence'));
 });

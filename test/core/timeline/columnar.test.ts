@@ -4,8 +4,7 @@
 // tabs, long lines, bytes that are not UTF-8, several lines at the same instant.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startKubeEmulator } from '../../emulators/kube/index.js';
@@ -16,6 +15,7 @@ import { compareTimelineRows, matchesFilter, toTimelineRow } from '../../../src/
 import { emptyFilter } from '../../../src/core/timeline/filter.js';
 import { TABLES, containerLogs } from '../../../src/core/schema/tables.js';
 import type { TimelineRow } from '../../../src/core/schema/timeline.js';
+import { tempDir } from '../../support/tempDir.js';
 
 let dir: string;
 let bundleDir: string;
@@ -42,7 +42,7 @@ before(async () => {
     apiVersion: 'kubeforensys.dev/emulator-v1', kind: 'KubeForenSysEmulatorData', cluster: 'columnar',
     containers: ['web-1', 'web-2'].flatMap((p) => ['app', 'side'].map((c) => ({ namespace: 'prod', pod: p, container: c, logs: c === 'app' ? lines : lines.slice(0, 3) }))),
   };
-  dir = await mkdtemp(join(tmpdir(), 'kfs-columnar-'));
+  dir = await tempDir('kfs-columnar-');
   await writeFile(join(dir, 's.yaml'), [pod('web-1'), pod('web-2'), data].map((d) => stringify(d)).join('---\n'));
   const emu = await startKubeEmulator({ scenario: join(dir, 's.yaml') });
   try {

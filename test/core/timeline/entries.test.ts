@@ -4,8 +4,7 @@
 // filters that keep lines, descending order, locate, and the lines view left as it was.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startKubeEmulator } from '../../emulators/kube/index.js';
@@ -16,6 +15,7 @@ import { EntryGrouper, ENTRY_GAP_MS } from '../../../src/core/timeline/entries.j
 import { emptyFilter, type TimelineFilter } from '../../../src/core/timeline/filter.js';
 import { containerLogs } from '../../../src/core/schema/tables.js';
 import { locateRow } from '../../../src/core/timeline/locate.js';
+import { tempDir } from '../../support/tempDir.js';
 
 /** Entry heads for lines (text, ms) of one stream; ownTime false for the lines dated by the one before. */
 function heads(lines: [string, number, boolean?][]): number[] {
@@ -82,7 +82,7 @@ before(async () => {
     apiVersion: 'kubeforensys.dev/emulator-v1', kind: 'KubeForenSysEmulatorData', cluster: 'entries',
     containers: [{ namespace: 'prod', pod: 'web-1', container: 'app', logs: app }, { namespace: 'prod', pod: 'web-1', container: 'side', logs: side }],
   };
-  dir = await mkdtemp(join(tmpdir(), 'kfs-entries-'));
+  dir = await tempDir('kfs-entries-');
   await writeFile(join(dir, 's.yaml'), [pod, data].map((d) => stringify(d)).join('---\n'));
   const emu = await startKubeEmulator({ scenario: join(dir, 's.yaml') });
   try {

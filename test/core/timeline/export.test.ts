@@ -10,7 +10,7 @@ import { emptyFilter } from '../../../src/core/timeline/filter.js';
 import { timelineFromRows } from '../../../src/core/timeline/local.js';
 import { TIMELINE_COLUMNS, type TimelineRow } from '../../../src/core/schema/timeline.js';
 import { containerLogs, commandHistory } from '../../../src/core/schema/tables.js';
-import { tempDir } from '../../extension/tmp.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const row = (i: number, over: Partial<TimelineRow> = {}): TimelineRow => ({
   Time: `2026-03-01T10:00:0${i}.1234567Z`,

@@ -1,8 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadLocalTimeline, timelineFromRows, type TableSource } from '../../../src/core/timeline/local.js';
 import { compareTimelineRows, matchesFilter, toTimelineRow } from '../../../src/core/timeline/rows.js';
 import { emptyFilter, type TimelineFilter } from '../../../src/core/timeline/filter.js';
@@ -10,6 +7,7 @@ import { TABLES, clusterEvents, containerLogs, suspiciousPods, type TableName } 
 import { SEVERITIES, SORT_COLUMNS, type TimelineRow } from '../../../src/core/schema/timeline.js';
 import { BundleWriter, newSnapshotId } from '../../support/v1BundleWriter.js';
 import { openBundle } from '../../../src/core/evidence/reader.js';
+import { tempDir } from '../../support/tempDir.js';
 
 /** A small deterministic PRNG so a failing seed can be replayed. */
 function rng(seed: number): () => number {
@@ -221,7 +219,7 @@ test('facets list the pods and containers present with counts, and row() finds a
 });
 
 test('loads a real sealed bundle through openBundle, and stops when aborted', async () => {
-  const parent = await mkdtemp(join(tmpdir(), 'kfs-timeline-'));
+  const parent = await tempDir('kfs-timeline-');
   const w = await BundleWriter.create(parent, {
     snapshotId: newSnapshotId(new Date()),
     cluster: { context: 'ctx', cluster: 'aks-1', server: 'https://127.0.0.1:1', user: 'u', identity: null },

@@ -2,9 +2,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +11,7 @@ import * as k8s from '@kubernetes/client-node';
 import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
 import WebSocket from 'ws';
 import { generateLargeScenario, loadScenario, parseScenario, startKubeEmulator, type KubeEmulator, type LogLine } from './index.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 
@@ -179,7 +179,7 @@ describe('kube emulator with the real client', () => {
     assert.equal(kc.getCurrentContext(), 'test-cluster');
     assert.equal(kc.getCurrentCluster()?.name, 'test-cluster');
     assert.equal(kc.getCurrentUser()?.name, 'test-cluster');
-    const dir = await mkdtemp(join(tmpdir(), 'kfs-emu-'));
+    const dir = await tempDir('kfs-emu-');
     try {
       await emu.writeKubeconfig(join(dir, 'config'));
       const kc2 = new k8s.KubeConfig();
@@ -859,7 +859,7 @@ describe('the large generated cluster', () => {
 
 describe('npm run emulator', () => {
   it('writes the kubeconfig, prints the URL, serves, and stops cleanly on SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kfs-emu-main-'));
+    const dir = await tempDir('kfs-emu-main-');
     const out = join(dir, 'kubeconfig');
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/emulators/kube/main.ts', '--scenario', 'test/emulators/kube/scenarios/demo.yaml', '--kubeconfig-out', out], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -889,7 +889,7 @@ describe('npm run emulator', () => {
     }
   });
   it('starts its clock at --now: ${now…} in the scenario and the printed start follow it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kfs-emu-now-'));
+    const dir = await tempDir('kfs-emu-now-');
     const out = join(dir, 'kubeconfig');
     const child = spawn(
       process.execPath,

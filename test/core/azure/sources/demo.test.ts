@@ -4,8 +4,7 @@
 // the manifest's coverage report says which sources were on, and everything derives again from raw/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startKubeEmulator, type KubeEmulator } from '../../../emulators/kube/index.js';
 import { startAzureEmulator, demoAksTrail, DEMO_AKS, type AzureEmulator } from '../../../emulators/azure/index.js';
@@ -15,6 +14,7 @@ import { verifyBundle } from '../../../../src/core/evidence/verify.js';
 import { readAcquisitionIndex } from '../../../../src/core/derive/index.js';
 import { azureActivity, kubeAudit, securityAlerts, suspiciousPods } from '../../../../src/core/schema/tables.js';
 import { emulatorConnection } from '../fixtures.js';
+import { tempDir } from '../../../support/tempDir.js';
 
 let kube: KubeEmulator;
 let azure: AzureEmulator;
@@ -22,7 +22,7 @@ let work: string;
 let result: SnapshotResult;
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'kfs-aks-demo-'));
+  work = await tempDir('kfs-aks-demo-');
   kube = await startKubeEmulator({ scenario: resolve('test/emulators/kube/scenarios/demo.yaml') });
   azure = await startAzureEmulator({ aks: demoAksTrail({ kubeServerUrl: kube.url }) });
   const kubeconfig = join(work, 'kubeconfig.yaml');
