@@ -13,7 +13,8 @@ const SUB = '22222222-3333-4444-5555-666666666666';
 const TENANT = '99999999-8888-7777-6666-555555555555';
 const CLUSTER = managedClusterId(SUB, 'rg-aks', 'aks-x');
 const NODE_RG = 'MC_rg-aks_aks-x_westeurope';
-const T0 = Date.parse('2026-03-01T10:00:00Z');
+// Two days ago, on a whole minute: inside the Activity Log's 90-day retention.
+const T0 = Math.floor((Date.now() - 2 * 86_400_000) / 60_000) * 60_000;
 let emu: AzureEmulator;
 
 const ev = (minutes: number, resourceId: string, operation: string) =>
@@ -115,4 +116,13 @@ test('a throttled Activity Log page is retried after Retry-After; the alerts sou
   assert.equal(emu.faults.injected.filter((f) => f.target === 'alerts').length, 0);
   assert.equal((await all(monitor.activityLogs.list(`${range(0, 60)} and resourceUri eq '${CLUSTER}'`))).length, 8);
   assert.deepEqual(emu.faults.injected.slice(-1), [{ target: 'activityLog', kind: 'throttle' }]);
+});
+
+test('events older than the 90-day retention are not returned, whatever the filter asks', async () => {
+  const old = new Date(Date.now() - 91 * 86_400_000);
+  emu.aks.addActivity([activityEvent({ subscriptionId: SUB, tenantId: TENANT, resourceId: CLUSTER, operation: 'Microsoft.ContainerService/managedClusters/write', time: old, caller: 'x', claims: {}, clientIp: '192.0.2.1', status: 'Succeeded' })]);
+  const { monitor } = sdkClients(emu);
+  const got = await all(monitor.activityLogs.list(`eventTimestamp ge '${new Date(old.getTime() - 60_000).toISOString()}' and resourceUri eq '${CLUSTER}'`));
+  assert.equal(got.length, 8, 'only the recent events');
+  assert.ok(got.every((e) => e.operationName?.value !== 'Microsoft.ContainerService/managedClusters/write'));
 });

@@ -11,6 +11,7 @@ import { pageOf } from './paging.js';
 import type { RouteContext } from './aksState.js';
 
 export const READ_ACTIVITY = 'Microsoft.Insights/eventtypes/values/read';
+const RETENTION_MS = 90 * 86_400_000;
 
 const ROUTE = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Insights\/eventtypes\/management\/values$/i;
 const SCOPED = ['resourceUri', 'resourceGroupName', 'resourceProvider', 'correlationId'] as const;
@@ -109,8 +110,10 @@ export function activityLog(ctx: RouteContext, method: string, url: URL, res: Se
     return true;
   }
   if (!scopesOf(sub, f).some((s) => ctx.rbac.can(ctx.who, s, READ_ACTIVITY)) && ctx.denied(res, READ_ACTIVITY, `/subscriptions/${sub}/providers/microsoft.insights/eventtypes/management`)) return true;
+  // The Activity Log keeps 90 days; older events are gone whatever the filter says.
+  const kept = Date.now() - RETENTION_MS;
   const events = ctx.store.activity
-    .filter((e) => lower(e.subscriptionId) === lower(sub) && matches(e, f))
+    .filter((e) => lower(e.subscriptionId) === lower(sub) && Date.parse(String(e.eventTimestamp)) >= kept && matches(e, f))
     .sort((a, b) => Date.parse(String(b.eventTimestamp)) - Date.parse(String(a.eventTimestamp)));
   const select = url.searchParams.get('$select')?.split(',').map((s) => s.trim()).filter(Boolean);
   const shaped = select?.length ? events.map((e) => Object.fromEntries(select.filter((k) => k in e).map((k) => [k, e[k]]))) : events;

@@ -2,6 +2,7 @@
 // cluster, role checks per source, an absent diagnostic setting, and the demo trail's cluster.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { get as httpsGet } from 'node:https';
 import { startAzureEmulator, type AzureEmulator } from './server.js';
 import { managedCluster, managedClusterId, READ_CLUSTERS } from './managedClusters.js';
 import { diagnosticSetting, READ_DIAGNOSTIC_SETTINGS } from './diagnosticSettings.js';
@@ -101,4 +102,22 @@ test('a throttle on managed clusters alone: 429 with Retry-After, retried by the
   assert.deepEqual(emu.faults.injected, [{ target: 'managedClusters', kind: 'throttle' }]);
   emu.faults.add({ target: 'managedClusters', kind: 'unavailable', count: 1, retryAfterSeconds: 0 });
   await assert.rejects(sdkClients(emu).aks.managedClusters.get('rg-aks', 'aks-b'), (e: { statusCode: number }) => e.statusCode === 503);
+});
+
+test('a page link whose $skiptoken is not the service\'s is 400; a request without api-version is 400', async () => {
+  const { aks } = sdkClients(emu);
+  const bad = `${emu.url}/subscriptions/${SUB}/providers/Microsoft.ContainerService/managedClusters?api-version=2026-06-01&$skiptoken=not-a-token`;
+  await assert.rejects(async () => {
+    for await (const page of aks.managedClusters.list().byPage({ continuationToken: bad })) void page;
+  }, (e: { statusCode: number }) => e.statusCode === 400);
+  const noVersion = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpsGet(`${emu.url}/subscriptions/${SUB}/providers/Microsoft.ContainerService/managedClusters`, { ca: emu.endpoints.ca, headers: { authorization: `Bearer ${emu.endpoints.token}` } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+  assert.equal(noVersion.status, 400);
+  assert.equal((JSON.parse(noVersion.body) as { error: { code: string } }).error.code, 'MissingApiVersionParameter');
 });

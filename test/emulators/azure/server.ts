@@ -321,6 +321,9 @@ export async function startAzureEmulator(opts: EmulatorOptions = {}): Promise<Az
     const body = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
     const p = url.pathname;
     const ctx: RouteContext = { base, who, rbac, store, pageSize: limits.armPageSize, denied: (r, action, scope) => denied(r, who, action, scope) };
+    if (armSource(p)[0] !== 'arm' && !url.searchParams.get('api-version')) {
+      return armError(res, 400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+    }
     if (managedClusters(ctx, method, url, res) || diagnosticSettings(ctx, method, url, res) || activityLog(ctx, method, url, res) || securityAlerts(ctx, method, url, res)) return;
     // What the caller may do at a scope: everyone may read their own permissions.
     let m = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+(?:\/providers\/[^/]+(?:\/+[^/]+)+?)?)\/providers\/Microsoft\.Authorization\/permissions$/i.exec(p);
