@@ -11,12 +11,17 @@ const esmBanner = {
   js: "import { createRequire as __kfsCreateRequire } from 'node:module'; const require = __kfsCreateRequire(import.meta.url);",
 };
 
+// The log-screening worker (src/core/derive/screenPool.ts) is bundled into a string that the
+// extension and the CLI carry, so each stays one file and the worker needs no path on disk.
+const worker = await esbuild.build({ bundle: true, minify: true, legalComments: 'none', logLevel: 'warning', write: false, entryPoints: ['src/core/derive/screenWorker.ts'], platform: 'node', format: 'cjs', target: 'node20' });
+const define = { __KFS_SCREEN_WORKER__: JSON.stringify(worker.outputFiles[0].text) };
+
 const builds = [];
 if (existsSync('src/extension.ts')) {
-  builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.cjs', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], mainFields: ['module', 'main'] });
+  builds.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.cjs', platform: 'node', format: 'cjs', target: 'node20', define, external: ['vscode'], mainFields: ['module', 'main'] });
 }
 // The CLI is self-contained (every dependency bundled) so it can be copied to a jump box.
-builds.push({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.mjs', platform: 'node', format: 'esm', target: 'node20', banner: { js: '#!/usr/bin/env node\n' + esmBanner.js } });
+builds.push({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.mjs', platform: 'node', format: 'esm', target: 'node20', define, banner: { js: '#!/usr/bin/env node\n' + esmBanner.js } });
 if (existsSync('webview/main.ts')) {
   builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' });
 }

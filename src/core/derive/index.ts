@@ -7,8 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ARTIFACTS, type ArtifactId } from '../schema/artifacts.js';
 import { commandHistory, containerLogs, suspiciousPods, type RowByTable, type TableName } from '../schema/tables.js';
-import { MAX_LINE_BYTES } from '../cluster/lines.js';
-import { kubeletTime, timestampEnd } from '../cluster/logFormat.js';
 import { normalizeTime } from '../schema/time.js';
 import type { Manifest } from '../evidence/manifest.js';
 import { RAW_INDEX_FILE, type AcquisitionEntry } from '../evidence/raw.js';
@@ -21,8 +19,10 @@ import { suspiciousPodRow } from '../detections/rows.js';
 import { ReplayClusterApi } from './replay.js';
 import { deriveAzure, type AzureRowSource } from './azure.js';
 import type { KnownPod } from '../detections/azure/index.js';
+import type { StreamScreen } from './screen.js';
+import { screenStreams, type ScreenPoolOptions } from './screenPool.js';
 import { RowStamper, type StampSource } from './stamp.js';
-import { containerKey, deriveLogRows, logStreams, readStreamLines, rowsOfLine, type ContainerInfo, type LogRowContext, type LogStream } from './logs.js';
+import { containerKey, deriveLogRows, logStreams, type ContainerInfo, type LogRowContext, type LogStream } from './logs.js';
 
 /** Goes up whenever the same raw evidence would give different rows. */
 export const DERIVATION_VERSION = 3;
@@ -87,10 +87,23 @@ export type Derived =
  * Every materialized row, in a fixed order: artifact by artifact as the snapshot ran them; for
  * container logs, the findings of the content rules over the log lines.
  */
-export async function* deriveMaterialized(input: DeriveInput, collectors: Record<ArtifactId, Collector>, signal?: AbortSignal): AsyncGenerator<Derived> {
+export async function* deriveMaterialized(input: DeriveInput, collectors: Record<ArtifactId, Collector>, signal?: AbortSignal, screen: ScreenPoolOptions = {}): AsyncGenerator<Derived> {
+  const options = input.options;
+  const sig = signal ?? new AbortController().signal;
+  // Screening the logs is most of the derivation: it starts first, on every core, while the
+  // other artifacts are replayed.
+  const streams = options.artifacts.includes('containerLogs') ? logStreams(input.entries) : [];
+  const screening: Screening = { streams, ...screenStreams(input.bundleDir, streams, screen) };
+  try {
+    yield* deriveInOrder(input, collectors, sig, screening);
+  } finally {
+    screening.close();
+  }
+}
+
+async function* deriveInOrder(input: DeriveInput, collectors: Record<ArtifactId, Collector>, sig: AbortSignal, screening: Screening): AsyncGenerator<Derived> {
   const { api, objects, options } = replay(input);
   const stamper = new RowStamper(input.stamp);
-  const sig = signal ?? new AbortController().signal;
   for (const def of ARTIFACTS) {
     if (!options.artifacts.includes(def.id)) continue;
     const artifact = def.id;
@@ -98,9 +111,9 @@ export async function* deriveMaterialized(input: DeriveInput, collectors: Record
     try {
       if (artifact === 'containerLogs') {
         const counted = { rows: 0 };
-        for await (const row of logFindings(input, sig, counted)) yield { kind: 'row', table: suspiciousPods.name, artifact, row: stamper.stamp(suspiciousPods.name, row) };
+        for await (const row of logFindings(input, sig, counted, screening)) yield { kind: 'row', table: suspiciousPods.name, artifact, row: stamper.stamp(suspiciousPods.name, row) };
         yield { kind: 'count', table: containerLogs.name, artifact, rows: counted.rows };
-        yield { kind: 'bytes', artifact, bytes: logStreams(input.entries).reduce((n, s) => n + s.attempts.reduce((m, a) => m + a.bytes, 0), 0) };
+        yield { kind: 'bytes', artifact, bytes: screening.streams.reduce((n, s) => n + s.attempts.reduce((m, a) => m + a.bytes, 0), 0) };
         continue;
       }
       let lastHistory = '';
@@ -113,7 +126,7 @@ export async function* deriveMaterialized(input: DeriveInput, collectors: Record
         yield { kind: 'row', table: ev.table, artifact, row };
       }
     } catch (err) {
-      if (signal?.aborted) throw err;
+      if (sig.aborted) throw err;
       yield { kind: 'error', artifact, message: err instanceof Error ? err.message : String(err) };
     }
     if (artifact !== 'containerLogs') yield { kind: 'bytes', artifact, bytes: api.bytesServed - served };
@@ -160,19 +173,25 @@ async function containerInfo(objects: ObjectCache, signal: AbortSignal): Promise
 
 /**
  * The content rules over every log line (one cap per container, current and previous together);
- * the same pass counts the log table's rows for the manifest.
+ * the same pass counts the log table's rows for the manifest. The streams were screened in any
+ * order (screen.ts); the findings are made here in the index's order.
  */
-async function* logFindings(input: DeriveInput, signal: AbortSignal, counted: { rows: number }): AsyncGenerator<Record<string, unknown>> {
+async function* logFindings(input: DeriveInput, signal: AbortSignal, counted: { rows: number }, screening: Screening): AsyncGenerator<Record<string, unknown>> {
   const scanners = new Map<string, ContainerContentScanner>();
-  for (const s of logStreams(input.entries)) {
+  for (let i = 0; i < screening.streams.length; i++) {
     signal.throwIfAborted();
+    const s = screening.streams[i]!;
     const key = containerKey(s.namespace, s.pod, s.container);
     let scanner = scanners.get(key);
     if (!scanner) scanners.set(key, (scanner = new ContainerContentScanner('log', { namespace: s.namespace, pod: s.pod, container: s.container })));
-    const found: Record<string, unknown>[] = [];
-    const recordOf = (n: number) => `${input.stamp.snapshotId}/${containerLogs.name}/${String(n).padStart(9, '0')}`;
-    counted.rows += await scanStream(input.bundleDir, s, scanner, found, recordOf, counted.rows);
-    yield* found;
+    const screen = await screening.results[i]!;
+    // The log table numbers its rows across streams in this order.
+    const rowsBefore = counted.rows;
+    const recordOf = (n: number) => `${input.stamp.snapshotId}/${containerLogs.name}/${String(rowsBefore + n + 1).padStart(9, '0')}`;
+    for (const h of screen.hits) {
+      for (const f of scanner.check(h.text, () => logCitation(s.previous, h.line, recordOf(h.rowOffset)), h.time)) yield suspiciousPodRow(f) as Record<string, unknown>;
+    }
+    counted.rows += screen.rows;
   }
   for (const sc of scanners.values()) {
     const capped = sc.capFinding();
@@ -180,29 +199,10 @@ async function* logFindings(input: DeriveInput, signal: AbortSignal, counted: { 
   }
 }
 
-/** Screens one stream; returns how many log rows it derives into (a line past the piece bound is several). */
-async function scanStream(bundleDir: string, s: LogStream, scanner: ContainerContentScanner, out: Record<string, unknown>[], recordOf: (n: number) => string, rowsBefore: number): Promise<number> {
-  let lineNo = 0;
-  let rows = 0;
-  // Where the last timestamp is; it is turned into a time only when a rule hits.
-  let tsBuf: Buffer | null = null;
-  let tsStart = 0;
-  let tsEndAt = 0;
-  const time = () => (tsBuf ? kubeletTime(tsBuf, tsStart, tsEndAt) : null);
-  await readStreamLines(bundleDir, s, (buf, start, end) => {
-    lineNo++;
-    // The log table numbers its rows across streams in this order: the line's first row is the next one.
-    const line = lineNo;
-    const first = rowsBefore + rows + 1;
-    rows += rowsOfLine(buf, start, end);
-    const tsEnd = timestampEnd(buf, start, end);
-    if (tsEnd !== -1) [tsBuf, tsStart, tsEndAt] = [buf, start, tsEnd];
-    const msgStart = tsEnd === -1 ? start : tsEnd + 1;
-    // The rules read text: a line past the piece bound is screened on its first piece.
-    const text = buf.toString('utf8', msgStart, Math.min(end, msgStart + MAX_LINE_BYTES));
-    for (const f of scanner.check(text, () => logCitation(s.previous, line, recordOf(first)), time)) out.push(suspiciousPodRow(f) as Record<string, unknown>);
-  });
-  return rows;
+interface Screening {
+  streams: LogStream[];
+  results: Promise<StreamScreen>[];
+  close: () => void;
 }
 
 /** The container log table, derived from the raw streams, streaming, in batches. */

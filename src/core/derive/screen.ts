@@ -1,0 +1,51 @@
+// The content rules' first pass over the log streams: which lines hit, and how many log rows each
+// stream derives into. Screening one stream depends only on that stream's raw bytes, so streams
+// can be screened in any order and on any thread; the findings are then assembled in the index's
+// order (screenedFindings in index.ts), because the per-container cap and the record numbers
+// depend on it. The seal screens on a worker thread beside the main one (screenPool.ts): at seal
+// time the transfer is over and the second core is otherwise idle.
+import { kubeletTime, timestampEnd } from '../cluster/logFormat.js';
+import { MAX_LINE_BYTES } from '../cluster/lines.js';
+import { contentHits } from '../detections/contentRules.js';
+import { readStreamLines, rowsOfLine, type LogStream } from './logs.js';
+
+/** A line some content rule matched: everything the finding needs, without the stream. */
+export interface ScreenedLine {
+  /** Line number in the stream, from 1. */
+  line: number;
+  /** The line's first log row, counted from the stream's first row (0). */
+  rowOffset: number;
+  /** The text the rules read (the message after the timestamp, the first piece of a long line). */
+  text: string;
+  /** The time of the line's last timestamp, as a row would show it. */
+  time: string | null;
+}
+
+export interface StreamScreen {
+  /** Log rows the stream derives into (a line past the piece bound is several). */
+  rows: number;
+  hits: ScreenedLine[];
+}
+
+export async function screenStream(bundleDir: string, s: LogStream): Promise<StreamScreen> {
+  let lineNo = 0;
+  let rows = 0;
+  const hits: ScreenedLine[] = [];
+  // Where the last timestamp is; it is turned into a time only when a rule hits.
+  let tsBuf: Buffer | null = null;
+  let tsStart = 0;
+  let tsEndAt = 0;
+  await readStreamLines(bundleDir, s, (buf, start, end) => {
+    lineNo++;
+    const rowOffset = rows;
+    rows += rowsOfLine(buf, start, end);
+    const tsEnd = timestampEnd(buf, start, end);
+    if (tsEnd !== -1) [tsBuf, tsStart, tsEndAt] = [buf, start, tsEnd];
+    const msgStart = tsEnd === -1 ? start : tsEnd + 1;
+    // The rules read text: a line past the piece bound is screened on its first piece.
+    const text = buf.toString('utf8', msgStart, Math.min(end, msgStart + MAX_LINE_BYTES));
+    if (contentHits('log', text).length === 0) return;
+    hits.push({ line: lineNo, rowOffset, text, time: tsBuf ? kubeletTime(tsBuf, tsStart, tsEndAt) : null });
+  });
+  return { rows, hits };
+}
