@@ -12,8 +12,10 @@ import { BundleWriter, assertOutsideBundle, newSnapshotId } from './evidence/wri
 import { RAW_INDEX_FILE } from './evidence/raw.js';
 import type { Acquisition, ArtifactReport, ArtifactStatus, ClusterIdentity, Manifest, SnapshotStatus } from './evidence/manifest.js';
 import type { TableName } from './schema/tables.js';
-import { DERIVATION_VERSION, ON_DEMAND_TABLES, deriveInputOf, deriveMaterialized, type DerivedSource } from './derive/index.js';
+import { DERIVATION_VERSION, ON_DEMAND_TABLES, deriveInputOf, deriveMaterialized, readAcquisitionIndex, type DerivedSource } from './derive/index.js';
 import type { AzureRowSource } from './derive/azure.js';
+import { logStreams } from './derive/logs.js';
+import { defaultScreenWorkers, sameStreams, screenStreams, type ScreenPoolOptions, type Screening } from './derive/screenPool.js';
 import { TOOL_VERSION } from './version.js';
 import type { AzureConnection } from './azure/credentials.js';
 import type { AzureCoverage } from './azure/sources/coverage.js';
@@ -68,6 +70,8 @@ export interface SnapshotDeps {
   connect(req: { kubeconfig?: string; context?: string; signal: AbortSignal }): Promise<{ api: ClusterApi; identity: ClusterIdentity }>;
   createObjectCache(api: ClusterApi, options: CollectOptions): ObjectCache;
   collectors: Record<ArtifactId, Collector>;
+  /** How the log streams are screened (default: the worker bundled at build time; tests pass its code). */
+  screen?: ScreenPoolOptions;
 }
 
 export function resolveOptions(partial: Partial<CollectOptions> = {}, now = new Date()): CollectOptions {
@@ -127,13 +131,17 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   // bandwidth, exec (command history) by round trips, lists by neither, so they overlap well.
   const chosen = ARTIFACTS.filter((def) => options.artifacts.includes(def.id));
   const done = new Map<ArtifactId, ArtifactReport>();
-  const runOne = async (id: ArtifactId) => void done.set(id, await runArtifact(d.collectors[id], { api, objects, options, writer, run, log: both }));
+  let screening: Promise<Screening | null> = Promise.resolve(null);
+  const runOne = async (id: ArtifactId) => {
+    done.set(id, await runArtifact(d.collectors[id], { api, objects, options, writer, run, log: both }));
+    if (id === 'containerLogs') screening = screenEarly(writer, d.screen);
+  };
   for (const def of chosen.filter((a) => a.id === 'events')) await runOne(def.id);
   await Promise.all(chosen.filter((a) => a.id !== 'events').map((def) => runOne(def.id)));
   // The manifest lists artifacts in their fixed order, whatever order they finished in.
   const reports: Partial<Record<ArtifactId, ArtifactReport>> = Object.fromEntries(chosen.map((def) => [def.id, done.get(def.id)!]));
   const coverage = azure ? await azure : undefined;
-  const tables = await deriveTables(writer, reports, d.collectors, both, coverage);
+  const tables = await deriveTables(writer, reports, d.collectors, both, { ...d.screen, started: await screening }, coverage);
   const manifest = await writer.seal({
     azure: coverage,
     status: snapshotStatus(run.signal.aborted, Object.values(reports), coverage),
@@ -213,6 +221,7 @@ async function deriveTables(
   reports: Partial<Record<ArtifactId, ArtifactReport>>,
   collectors: Record<ArtifactId, Collector>,
   log: Logger,
+  screen: ScreenPoolOptions & { started: Screening | null },
   coverage?: AzureCoverage,
 ): Promise<Manifest['tables']> {
   const started = performance.now();
@@ -220,6 +229,8 @@ async function deriveTables(
   await writer.raw.flush();
   // From the header the manifest is made of: the seal derives exactly as verify --derived will.
   const input = await deriveInputOf(writer.dir, writer.header);
+  const early = screen.started;
+  if (early && sameStreams(early.streams, logStreams(input.entries))) log.info(`the log streams were screened on ${early.workers} worker thread(s) while the other artifacts were collected`);
   const tables: Manifest['tables'] = {};
   const add = (artifact: DerivedSource, table: TableName, n: number, via?: AzureRowSource) => {
     tables[table] = { records: (tables[table]?.records ?? 0) + n };
@@ -234,7 +245,7 @@ async function deriveTables(
     r.records += n;
   };
   try {
-    for await (const d of deriveMaterialized(input, collectors)) {
+    for await (const d of deriveMaterialized(input, collectors, undefined, screen)) {
       if (d.kind === 'error') log.error(`${d.artifact}: deriving its rows from the raw evidence stopped: ${d.message}`);
       else if (d.kind === 'count') add(d.artifact, d.table, d.rows);
       else if (d.kind === 'bytes') {
@@ -253,6 +264,20 @@ async function deriveTables(
   for (const r of Object.values(reports)) if (r && r.status !== 'cancelled' && r.status !== 'failed') r.status = artifactStatus(r.records, r.gaps);
   log.info(`derived ${Object.values(tables).reduce((n, t) => n + (t?.records ?? 0), 0)} rows in ${Math.round(performance.now() - started)} ms`);
   return tables;
+}
+
+/**
+ * Once every log is in, the content rules start screening the log streams on worker threads
+ * while the other artifacts are still collected (the seal then only assembles the findings).
+ * Null when no worker can run (from sources, or one core): the seal screens them all.
+ */
+async function screenEarly(writer: BundleWriter, opts: ScreenPoolOptions = {}): Promise<Screening | null> {
+  if ((opts.workers ?? defaultScreenWorkers()) === 0) return null;
+  await writer.raw.flush();
+  const s = screenStreams(writer.dir, logStreams(await readAcquisitionIndex(writer.dir)), { ...opts, mainLane: false });
+  if (s.workers > 0) return s;
+  s.close();
+  return null;
 }
 
 interface ArtifactRun {

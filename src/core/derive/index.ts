@@ -19,10 +19,9 @@ import { suspiciousPodRow } from '../detections/rows.js';
 import { ReplayClusterApi } from './replay.js';
 import { deriveAzure, type AzureRowSource } from './azure.js';
 import type { KnownPod } from '../detections/azure/index.js';
-import type { StreamScreen } from './screen.js';
-import { screenStreams, type ScreenPoolOptions } from './screenPool.js';
+import { sameStreams, screenStreams, type ScreenPoolOptions, type Screening } from './screenPool.js';
 import { RowStamper, type StampSource } from './stamp.js';
-import { containerKey, deriveLogRows, logStreams, type ContainerInfo, type LogRowContext, type LogStream } from './logs.js';
+import { containerKey, deriveLogRows, logStreams, type ContainerInfo, type LogRowContext } from './logs.js';
 
 /** Goes up whenever the same raw evidence would give different rows. */
 export const DERIVATION_VERSION = 3;
@@ -87,13 +86,18 @@ export type Derived =
  * Every materialized row, in a fixed order: artifact by artifact as the snapshot ran them; for
  * container logs, the findings of the content rules over the log lines.
  */
-export async function* deriveMaterialized(input: DeriveInput, collectors: Record<ArtifactId, Collector>, signal?: AbortSignal, screen: ScreenPoolOptions = {}): AsyncGenerator<Derived> {
-  const options = input.options;
+export async function* deriveMaterialized(input: DeriveInput, collectors: Record<ArtifactId, Collector>, signal?: AbortSignal, screen: ScreenPoolOptions & { started?: Screening | null } = {}): AsyncGenerator<Derived> {
   const sig = signal ?? new AbortController().signal;
   // Screening the logs is most of the derivation: it starts first, on every core, while the
-  // other artifacts are replayed.
-  const streams = options.artifacts.includes('containerLogs') ? logStreams(input.entries) : [];
-  const screening: Screening = { streams, ...screenStreams(input.bundleDir, streams, screen) };
+  // other artifacts are replayed; or it started while the collection was still running.
+  const streams = input.options.artifacts.includes('containerLogs') ? logStreams(input.entries) : [];
+  let screening = screen.started ?? null;
+  if (screening && !sameStreams(screening.streams, streams)) {
+    screening.close();
+    screening = null;
+  }
+  screening ??= screenStreams(input.bundleDir, streams, screen);
+  screening.help();
   try {
     yield* deriveInOrder(input, collectors, sig, screening);
   } finally {
@@ -197,12 +201,6 @@ async function* logFindings(input: DeriveInput, signal: AbortSignal, counted: { 
     const capped = sc.capFinding();
     if (capped) yield suspiciousPodRow(capped) as Record<string, unknown>;
   }
-}
-
-interface Screening {
-  streams: LogStream[];
-  results: Promise<StreamScreen>[];
-  close: () => void;
 }
 
 /** The container log table, derived from the raw streams, streaming, in batches. */

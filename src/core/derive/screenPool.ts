@@ -17,6 +17,20 @@ export interface ScreenPoolOptions {
   workers?: number;
   /** The worker's code (CommonJS, evaluated); default: the one bundled at build time, if any. */
   workerCode?: string;
+  /** Whether the main thread screens too from the start (false while it is busy collecting: it joins with help()). */
+  mainLane?: boolean;
+}
+
+/** Streams being screened: one promise per stream, in order. */
+export interface Screening {
+  streams: readonly LogStream[];
+  results: Promise<StreamScreen>[];
+  /** The main thread starts screening too (once the caller has nothing else to do). */
+  help: () => void;
+  /** Stops the workers (call it when done or abandoned); unscreened streams then finish on the main thread. */
+  close: () => void;
+  /** Worker threads that started. */
+  workers: number;
 }
 
 interface WorkerReply {
@@ -32,11 +46,8 @@ export function defaultScreenWorkers(): number {
   return Math.min(3, Math.max(0, availableParallelism() - 1));
 }
 
-/**
- * Starts screening every stream at once and returns one promise per stream, in order. `close()`
- * stops the workers (call it when done or abandoned); unscreened streams then finish on the main thread.
- */
-export function screenStreams(bundleDir: string, streams: readonly LogStream[], opts: ScreenPoolOptions = {}): { results: Promise<StreamScreen>[]; close: () => void } {
+/** Starts screening every stream at once, on the workers and (unless told otherwise) the main thread. */
+export function screenStreams(bundleDir: string, streams: readonly LogStream[], opts: ScreenPoolOptions = {}): Screening {
   const settle = streams.map(() => deferred<StreamScreen>());
   let next = 0;
   let closed = false;
@@ -54,14 +65,28 @@ export function screenStreams(bundleDir: string, streams: readonly LogStream[], 
     const worker = startWorker(code!, bundleDir, streams, settle, take, () => closed, () => void mainLane());
     if (worker) workers.push(worker);
   }
-  void mainLane();
+  let helping = false;
+  const help = () => {
+    if (helping) return;
+    helping = true;
+    void mainLane();
+  };
+  if (opts.mainLane !== false) help();
   return {
+    streams,
     results: settle.map((d) => d.promise),
+    help,
     close: () => {
       closed = true;
       for (const w of workers) void w.terminate();
     },
+    workers: workers.length,
   };
+}
+
+/** Whether two stream lists are the same streams with the same attempts (a screening can be reused). */
+export function sameStreams(a: readonly LogStream[], b: readonly LogStream[]): boolean {
+  return a.length === b.length && a.every((s, i) => s.attempts.length === b[i]!.attempts.length && s.attempts.every((e, j) => e.seq === b[i]!.attempts[j]!.seq && e.sha256 === b[i]!.attempts[j]!.sha256));
 }
 
 function startWorker(

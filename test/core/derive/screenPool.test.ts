@@ -3,7 +3,7 @@
 // the ones a single-threaded derivation gives, also when a worker dies or cannot start.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -11,7 +11,7 @@ import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index
 import { connectCluster } from '../../../src/core/cluster/connect.js';
 import { COLLECTORS } from '../../../src/core/collectors/index.js';
 import { deriveMaterialized, type Derived } from '../../../src/core/derive/index.js';
-import { containerLogs } from '../../../src/core/schema/tables.js';
+import { containerLogs, suspiciousPods } from '../../../src/core/schema/tables.js';
 import { collectAndDerive, type DerivedRun } from '../../support/derived.js';
 
 const DEMO = new URL('../../emulators/kube/scenarios/demo.yaml', import.meta.url).pathname;
@@ -57,4 +57,33 @@ test('a worker that dies at once, or code that cannot run, leaves its streams to
   // A worker that answers nothing for a stream is not waited on forever: it dies with an error.
   const silent = `require('node:worker_threads').parentPort.on('message', () => { throw new Error('cannot screen'); });`;
   assert.deepEqual(await derive({ workers: 1, workerCode: silent }), alone);
+});
+
+test('a snapshot screens its logs on a worker while the rest is collected; the sealed findings are the ones verify derives again', async () => {
+  const { takeSnapshot } = await import('../../../src/core/snapshot.js');
+  const { connectCluster: connect } = await import('../../../src/core/cluster/connect.js');
+  const { createObjectCache } = await import('../../../src/core/collectors/index.js');
+  const { verifyBundle } = await import('../../../src/core/evidence/verify.js');
+  const { openBundle } = await import('../../../src/core/evidence/reader.js');
+  const dir = await mkdtemp(join(tmpdir(), 'kfs-screen-snap-'));
+  const kubeconfig = join(dir, 'kubeconfig.yaml');
+  await emu.writeKubeconfig(kubeconfig);
+  const sealed: { findings: string[]; logs: number | undefined }[] = [];
+  for (const screen of [{ workers: 0 }, { workers: 2, workerCode }]) {
+    const { bundleDir } = await takeSnapshot(
+      { kubeconfig, outDir: join(dir, String(screen.workers)), options: { artifacts: ['podInventory', 'containerLogs', 'commandHistory'], sinceSeconds: 0, execEnabled: true } },
+      { signal: new AbortController().signal },
+      { connect, createObjectCache, collectors: COLLECTORS, screen },
+    );
+    const report = await verifyBundle(bundleDir, { derived: true });
+    assert.ok(report.ok, JSON.stringify(report.problems));
+    const bundle = await openBundle(bundleDir);
+    const findings: string[] = [];
+    for await (const r of bundle.readTable(suspiciousPods.name)) findings.push(`${r.RuleId} ${r.FieldPath.replace(bundle.manifest.snapshotId, 'ID')}`);
+    const log = await readFile(join(bundleDir, 'collection.log'), 'utf8');
+    assert.equal(/screened on 2 worker thread\(s\) while the other artifacts were collected/.test(log), screen.workers === 2, 'the screening started while collecting');
+    sealed.push({ findings, logs: bundle.manifest.tables[containerLogs.name]?.records });
+  }
+  assert.ok(sealed[0]!.findings.some((f) => f.includes('record ')), 'log findings cite their records');
+  assert.deepEqual(sealed[1], sealed[0]);
 });
