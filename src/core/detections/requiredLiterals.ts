@@ -1,13 +1,17 @@
-// What a regex cannot match without: a set of literals, at least one of which occurs (ASCII
-// lower-cased) in every text the regex matches. Derived from the rule's own regex, so a prefilter
-// built on it can never disagree with the rule: a text holding none of the literals cannot match,
-// and a text holding one still runs the rule itself. Computed once per rule set, at load.
+// What a regex cannot match without: a set of literals, at least one of which occurs in every text
+// the regex matches (case-insensitively, with the word boundaries and text anchors it carries).
+// Derived from the rule's own regex, so a prefilter built on it can never disagree with the rule:
+// a text holding none of the literals cannot match, and a text holding one still runs the rule
+// itself. Computed once per rule set, at load.
 //
 // The analysis is the usual one for literal prefilters (as in RE2's and codesearch's): a node is
-// described by the strings it can match exactly when they are few (`exact`), else by one required
-// factor (`any`, a set of alternatives); a concatenation multiplies exact sets while they stay small,
-// and keeps the best factor otherwise. Anything the parser does not know makes a node "unknown"
-// (it requires nothing), which only weakens the filter, never breaks it.
+// described by the strings it can match exactly when they are few (`exact`), what its matches
+// start and end with (`pre`, `suf`), and one factor every match contains (`any`); a concatenation
+// multiplies exact sets while they stay small and joins one part's ends to the next one's starts.
+// Among the sets that qualify, the one whose commonest literal is rarest in ordinary log text wins.
+// Anything the parser does not know makes a node "unknown" (it requires nothing), which only
+// weakens the filter, never breaks it. \s is taken as a space or a tab: a text holding any other
+// whitespace is never filtered (OTHER_WHITESPACE).
 
 /** Alternatives, at least one of which a match contains; null when nothing is required. */
 export type Literals = readonly string[] | null;
