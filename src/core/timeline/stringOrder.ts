@@ -61,6 +61,7 @@ export class LazyStringOrder implements Ordered {
   }
 
   at(k: number): number {
+    if (!(k >= 0 && k < this.length)) throw new RangeError(`stringOrder: index ${k} outside [0, ${this.length})`);
     if (!this.settled[k]) this.settle(k);
     return this.positions[this.order[k]!]!;
   }

@@ -69,6 +69,8 @@ test('equal strings, prefixes of each other and empty strings keep timeline orde
     Array.from({ length: order.length }, (_, k) => order.at(k)),
     [1, 5, 2, 4, 8, 6, 3, 7, 0, 10, 9, 11],
   );
+  assert.throws(() => order.at(order.length), RangeError);
+  assert.throws(() => new LazyStringOrder(new Uint32Array(0), () => '').at(0), RangeError);
 });
 
 test('the first window of 200,000 log-like lines is answered by splitting only the segments it reads', () => {
