@@ -3,8 +3,7 @@
 // the ones a single-threaded derivation gives, also when a worker dies or cannot start.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { startKubeEmulator, type KubeEmulator } from '../../emulators/kube/index.js';
@@ -13,6 +12,7 @@ import { COLLECTORS } from '../../../src/core/collectors/index.js';
 import { deriveMaterialized, type Derived } from '../../../src/core/derive/index.js';
 import { containerLogs, suspiciousPods } from '../../../src/core/schema/tables.js';
 import { collectAndDerive, type DerivedRun } from '../../support/derived.js';
+import { tempDir } from '../../support/tempDir.js';
 
 const DEMO = new URL('../../emulators/kube/scenarios/demo.yaml', import.meta.url).pathname;
 let emu: KubeEmulator;
@@ -21,7 +21,7 @@ let workerCode: string;
 
 before(async () => {
   emu = await startKubeEmulator({ scenario: DEMO });
-  const kubeconfig = join(await mkdtemp(join(tmpdir(), 'kfs-screen-')), 'kubeconfig.yaml');
+  const kubeconfig = join(await tempDir('kfs-screen-'), 'kubeconfig.yaml');
   await emu.writeKubeconfig(kubeconfig);
   const { api } = await connectCluster({ kubeconfig, signal: new AbortController().signal });
   run = await collectAndDerive(api, ['podInventory', 'containerLogs'], { sinceSeconds: 0 });
@@ -59,13 +59,13 @@ test('a worker that dies at once, or code that cannot run, leaves its streams to
   assert.deepEqual(await derive({ workers: 1, workerCode: silent }), alone);
 });
 
-test('a snapshot screens its logs on a worker while the rest is collected; the sealed findings are the ones verify derives again', async () => {
+test('a snapshot screens its logs on a worker while the rest is collected; the sealed findings are the ones verify derives again', async (t) => {
   const { takeSnapshot } = await import('../../../src/core/snapshot.js');
   const { connectCluster: connect } = await import('../../../src/core/cluster/connect.js');
   const { createObjectCache } = await import('../../../src/core/collectors/index.js');
   const { verifyBundle } = await import('../../../src/core/evidence/verify.js');
   const { openBundle } = await import('../../../src/core/evidence/reader.js');
-  const dir = await mkdtemp(join(tmpdir(), 'kfs-screen-snap-'));
+  const dir = await tempDir('kfs-screen-snap-', t);
   const kubeconfig = join(dir, 'kubeconfig.yaml');
   await emu.writeKubeconfig(kubeconfig);
   const sealed: { findings: string[]; logs: number | undefined }[] = [];
