@@ -54,6 +54,9 @@ export async function collectSnapshot(cc: CommandContext): Promise<SnapshotResul
             excludeNamespaces: settings.excludeNamespaces,
             execEnabled: settings.execEnabled,
           },
+          // An AKS cluster's Azure-side evidence (audit, Activity Log, Defender), through the same
+          // per-audience Microsoft sign-in as provisioning and ingestion; asked for once collection runs.
+          azure: { when: 'aks', subscriptionId: settings.azure.subscription, connection: async () => (await cc.core.azure()).connection(cc.auth) },
           // The manifest's record of what started the collection (the host's argv says nothing useful).
           commandLine: ['vscode', 'kubeforensys.collectSnapshot', `--context=${context ?? ''}`],
         },

@@ -22,7 +22,9 @@ export type TreeNode =
   | { kind: 'resource'; resource: SuspiciousResource }
   | { kind: 'finding'; finding: FindingView; parentId: string }
   | { kind: 'container'; namespace: string; pod: string; container: string }
-  | { kind: 'subject'; subject: RbacSubject };
+  | { kind: 'subject'; subject: RbacSubject }
+  | { kind: 'azureSources' }
+  | { kind: 'azureSource'; source: string };
 
 /** Context values the package.json menus match with `viewItem == ...`. */
 export const VIEW_ITEM = {
@@ -37,6 +39,8 @@ export const VIEW_ITEM = {
   finding: 'kfs.finding',
   container: 'kfs.container',
   subject: 'kfs.subject',
+  azureSources: 'kfs.azureSources',
+  azureSource: 'kfs.azureSource',
 } as const;
 
 export type Collapsible = 'none' | 'collapsed' | 'expanded';
@@ -80,6 +84,8 @@ const SHAPES: { [K in NodeKind]: (o: Fields) => boolean } = {
   finding: (o) => finding(o.finding) && typeof o.parentId === 'string',
   container: (o) => strings(o, 'namespace', 'pod', 'container'),
   subject: (o) => strings(o.subject, 'kind', 'namespace', 'name'),
+  azureSources: () => true,
+  azureSource: (o) => typeof o.source === 'string',
 };
 
 /** True when `v` is a tree node of one of `kinds` with the fields that kind carries. */

@@ -11,6 +11,7 @@ import type { ExtensionState } from '../host/state.js';
 import { CMD } from '../host/ids.js';
 import { SEVERITIES } from '../core/schema/timeline.js';
 import { severityRank, type BundleFindings, type FindingView, type RbacSubject, type SuspiciousResource } from '../core/evidence/findings.js';
+import { azureSourceItem, azureSourceNodes, azureSourcesItem } from './azureSourcesTree.js';
 import { VIEW_ITEM, type ContextInfo, type NodeOf, type TreeItemModel, type TreeNode } from '../host/treeNodes.js';
 
 export interface ArtifactsTreeDeps {
@@ -105,7 +106,10 @@ export class ArtifactsTree implements Disposable {
         return ARTIFACTS.map((a) => ({ kind: 'artifactChoice', artifact: a.id }) as TreeNode);
       case 'snapshot':
         if (bundle) void this.bundleFindings(bundle.dir).catch(() => undefined);
-        return bundle ? ARTIFACTS.map((a) => ({ kind: 'artifactResult', artifact: a.id }) as TreeNode) : [];
+        if (!bundle) return [];
+        return [...ARTIFACTS.map((a) => ({ kind: 'artifactResult', artifact: a.id }) as TreeNode), ...(bundle.manifest.azure ? [{ kind: 'azureSources' } as TreeNode] : [])];
+      case 'azureSources':
+        return bundle?.manifest.azure ? azureSourceNodes(bundle.manifest.azure) : [];
       case 'artifactResult':
         return this.artifactChildren(node.artifact);
       case 'resource':
@@ -169,6 +173,10 @@ export class ArtifactsTree implements Disposable {
         return JSON.stringify(['container', node.namespace, node.pod, node.container]);
       case 'subject':
         return JSON.stringify(['subject', node.subject.kind, node.subject.namespace, node.subject.name]);
+      case 'azureSources':
+        return JSON.stringify(['azureSources']);
+      case 'azureSource':
+        return JSON.stringify(['azureSource', node.source]);
     }
   }
 
@@ -195,6 +203,10 @@ export class ArtifactsTree implements Disposable {
         return containerItem(id, node);
       case 'subject':
         return this.subjectItem(id, node.subject);
+      case 'azureSources':
+        return azureSourcesItem(id, this.deps.state.bundle?.manifest.azure ?? { identity: '', cluster: null, sources: [] });
+      case 'azureSource':
+        return azureSourceItem(id, this.deps.state.bundle?.manifest.azure?.sources.find((s) => s.source === node.source));
     }
   }
 
