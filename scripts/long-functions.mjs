@@ -92,5 +92,5 @@ if (isMain) {
     console.error(`${unexplained.length} function(s) over ${MAX} lines without a reason: split them into steps, or write "long-function: <why>" above one.`);
     process.exit(1);
   }
-  if (showAll || !all.length) console.log(`no unexplained function over ${MAX} lines in ${roots.length ? roots.join(' ') : 'src'} (${all.length} with a written reason)`);
+  console.log(`no unexplained function over ${MAX} lines in ${roots.length ? roots.join(' ') : 'src'} (${all.length} with a written reason or pending for their owner)`);
 }
