@@ -130,7 +130,8 @@ export function alertEntities(entities: unknown): { pod: string; namespace: stri
   const list = Array.isArray(entities) ? (entities.filter((x) => x && typeof x === 'object') as Entity[]) : [];
   const byId = new Map(list.filter((e) => typeof e.$id === 'string').map((e) => [e.$id as string, e]));
   const of = (type: string) => list.find((e) => text(e.type).toLowerCase() === type);
-  const pod = of('k8s-pod');
+  // A pod is a K8s-pod entity, or a K8s-controller whose controllerType is Pod (a bare pod).
+  const pod = of('k8s-pod') ?? list.find((e) => text(e.type).toLowerCase() === 'k8s-controller' && text(e.controllerType).toLowerCase() === 'pod');
   const ns = resolve(pod?.namespace, byId) ?? of('k8s-namespace');
   const account = of('account');
   return {

@@ -83,6 +83,9 @@ test('securityalerts_CL holds the mining alert on the cluster', async () => {
   const miner = alerts.find((r) => r.AlertType === 'K8S_MaliciousContainerImage');
   assert.ok(miner, 'the miner alert');
   assert.equal(miner.Severity, 'high');
+  assert.equal(miner.Namespace, 'kube-system');
+  const mount = alerts.find((r) => r.AlertType === 'K8S_SensitiveMount');
+  assert.deepEqual([mount?.Namespace, mount?.PodName, mount?.Severity], ['default', 'node-debugger', 'info'], 'the bare pod the alert names is the row\'s pod');
 });
 
 test('findings over the Azure rows name the identity behind each and cite the rows', async () => {
