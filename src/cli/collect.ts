@@ -181,10 +181,12 @@ function azureRequest(flags: CollectFlags): AzureSourcesRequest | undefined {
     return undefined;
   }
   const asked = flags.azure === true || !!flags.subscription || !!flags.aksResourceId;
+  // Where the cluster is looked up without --subscription: the subscription the environment names (as the Azure SDKs read it).
+  const subscriptionId = flags.subscription ?? (process.env.AZURE_SUBSCRIPTION_ID || undefined);
   return {
     when: asked ? 'always' : 'aks',
-    connection: () => cliConnection({ subscriptionId: flags.subscription }),
-    subscriptionId: flags.subscription,
+    connection: () => cliConnection({ subscriptionId }),
+    subscriptionId,
     aksResourceId: flags.aksResourceId,
   };
 }
@@ -282,7 +284,7 @@ export function registerCollectCommands(program: Command): void {
     .option('--json', 'print one machine-readable summary on stdout instead of the table')
     .option('--azure', "also collect the AKS cluster's Azure-side evidence: control-plane audit, Activity Log, Defender alerts (default: when the server is *.azmk8s.io)")
     .option('--no-azure', 'do not read anything from Azure, even for an AKS cluster')
-    .option('--subscription <id>', 'subscription to find the AKS cluster in by its API server host (implies --azure)')
+    .option('--subscription <id>', 'subscription to find the AKS cluster in by its API server host (implies --azure; default AZURE_SUBSCRIPTION_ID)')
     .option('--aks-resource-id <id>', 'the AKS cluster resource id, instead of finding it by host (implies --azure)')
     .addHelpText('after', COLLECT_EXIT_CODES)
     .action(async (flags: CollectFlags) => {
