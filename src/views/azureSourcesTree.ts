@@ -44,6 +44,7 @@ export function azureSourceItem(id: string, s: CoverageSource | undefined): Tree
       `${s.label}: ${status}`,
       s.period ? `Period ${s.period.from} to ${s.period.to}` : '',
       ...s.where.map((w) => `From ${w}`),
+      ...(s.notes ?? []),
       ...gaps,
       gaps.length === 0 && detail ? detail : '',
     ].filter(Boolean).join('\n'),

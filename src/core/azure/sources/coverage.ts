@@ -30,6 +30,8 @@ export interface CoverageSource {
   period: { from: string; to: string } | null;
   /** Where it was read from (workspace and table, subscription, resource groups). */
   where: string[];
+  /** What it says that a responder needs first (the cluster: local accounts, Entra ID, add-ons, node resource group). */
+  notes?: string[];
   /** Rows its raw evidence derives into, in its own table (set by the derivation). */
   records: number;
   /** Rows per table it derives into: its own table and the findings over it (set by the derivation). */
@@ -87,6 +89,6 @@ export function coverageLine(s: CoverageSource): { status: string; detail: strin
     : s.enabled ? 'on'
     : 'not asked';
   const g = s.gaps[0];
-  const detail = g ? `${g.message}${g.advice ? ` ${g.advice}` : ''}${s.gaps.length > 1 ? ` (+${s.gaps.length - 1} more)` : ''}` : s.where.join(', ');
+  const detail = g ? `${g.message}${g.advice ? ` ${g.advice}` : ''}${s.gaps.length > 1 ? ` (+${s.gaps.length - 1} more)` : ''}` : (s.notes?.length ? s.notes : s.where).join(', ');
   return { status, detail };
 }

@@ -95,10 +95,27 @@ export async function resolveCluster(ctx: SourceContext, req: ResolveRequest, so
   source.enabled = true;
   source.where.push(target.id);
   const json = (served ?? {}) as ManagedClusterJson;
+  source.notes = clusterFacts(json);
   if (target.matchedBy === 'aks-resource-id' && host && !hostMatch(json, host)) {
     source.gaps.push({ scope: target.id, status: 'partial', message: `The kubeconfig's server host ${host} is neither the fqdn nor the privateFQDN of ${target.id}: check that --aks-resource-id names the cluster the kubeconfig points at.` });
   }
   return { resourceId: json.id ?? target.id, subscriptionId: parts.subscriptionId, resourceGroup: parts.resourceGroup, name: parts.name, json, matchedBy: target.matchedBy };
+}
+
+/** The configuration facts a responder asks first, from the GET as served (every value type-checked). */
+export function clusterFacts(c: ManagedClusterJson): string[] {
+  const p = c.properties ?? {};
+  const facts: string[] = [];
+  facts.push(p.disableLocalAccounts === true ? 'local accounts disabled' : 'local accounts ENABLED (the admin certificate works)');
+  if (p.aadProfile?.managed) facts.push(p.aadProfile.enableAzureRBAC ? 'Entra ID with Azure RBAC' : 'Entra ID with Kubernetes RBAC');
+  else facts.push('no Entra ID integration');
+  const addons = Object.entries(p.addonProfiles ?? {}).filter(([, a]) => a?.enabled === true).map(([k]) => k);
+  facts.push(addons.length ? `add-ons ${addons.sort().join(', ')}` : 'no add-ons');
+  if (p.apiServerAccessProfile?.enablePrivateCluster === true) facts.push('private API server');
+  if (typeof p.nodeResourceGroup === 'string') facts.push(`node resource group ${p.nodeResourceGroup}`);
+  const identity = (c.identity as { type?: unknown } | undefined)?.type;
+  if (typeof identity === 'string') facts.push(`identity ${identity}`);
+  return facts;
 }
 
 /** Lists the subscription's managed clusters (every page recorded) and picks the one whose host is the kubeconfig's. */

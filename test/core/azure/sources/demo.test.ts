@@ -111,6 +111,7 @@ test("the manifest's coverage report: audit read from the dedicated tables, the 
   assert.equal(by.activity!.records, result.manifest.tables.azureactivity_CL?.records);
   assert.equal(by.alerts!.records, 2);
   assert.equal(by.containerInsights!.enabled, true);
+  assert.ok(by.cluster!.notes!.includes('local accounts ENABLED (the admin certificate works)') && by.cluster!.notes!.includes('Entra ID with Azure RBAC'), JSON.stringify(by.cluster!.notes));
   assert.ok(by.audit!.period && by.activity!.period);
 });
 
