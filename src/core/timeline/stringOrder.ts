@@ -17,6 +17,10 @@ export interface Ordered {
 
 /** Segments at most this long are finished by insertion sort. */
 const SMALL = 16;
+/** Segments at most this long are sorted by comparing their strings (from the characters known equal). */
+const COMPARED = 256;
+/** Segments longer than this are split by two characters at a time (65,536 buckets), shorter ones by one (256). */
+const WIDE_SEGMENT = 4096;
 
 export class LazyStringOrder implements Ordered {
   readonly length: number;
@@ -29,9 +33,11 @@ export class LazyStringOrder implements Ordered {
   private readonly segHi: Uint32Array;
   private readonly segDepth: Uint32Array;
   private readonly strs: string[];
-  /** The packed next characters of each local index (valid for the segment being split). */
-  private readonly k0: Uint32Array;
-  private readonly k1: Uint32Array;
+  /** 1 where the segment came from a split that found all its keys equal. */
+  private readonly segTied: Uint8Array;
+  /** The next characters of each local index, as a digit (valid for the segment being split). */
+  private readonly digit: Uint32Array;
+  private readonly count8 = new Uint32Array(256);
   private tmp: Uint32Array | undefined;
 
   /** `positions` ascending (timeline order); `text(p)` the value at position p. */
@@ -48,16 +54,17 @@ export class LazyStringOrder implements Ordered {
     this.isStart = new Uint8Array(n);
     this.segHi = new Uint32Array(n);
     this.segDepth = new Uint32Array(n);
-    this.k0 = new Uint32Array(n);
-    this.k1 = new Uint32Array(n);
+    this.segTied = new Uint8Array(n);
+    this.digit = new Uint32Array(n);
     if (n === 1) this.settled[0] = 1;
     else if (n > 1) this.push(0, n, 0);
   }
 
-  private push(lo: number, hi: number, depth: number): void {
+  private push(lo: number, hi: number, depth: number, tied = false): void {
     this.isStart[lo] = 1;
     this.segHi[lo] = hi;
     this.segDepth[lo] = depth;
+    this.segTied[lo] = tied ? 1 : 0;
   }
 
   at(k: number): number {
@@ -89,107 +96,93 @@ export class LazyStringOrder implements Ordered {
   private split(lo: number): void {
     const hi = this.segHi[lo]!;
     const d0 = this.segDepth[lo]!;
+    const tied = this.segTied[lo] === 1;
     this.isStart[lo] = 0;
     if (hi - lo <= SMALL) {
       insertionSort(this.strs, this.order, lo, hi, d0);
       this.settled.fill(1, lo, hi);
       return;
     }
-    // The whole range is visited once per split: the top one skips the shared-prefix pass (rows
-    // of many containers rarely share one; if they do, the keys all tie and the next split skips it).
-    const depth = d0 === 0 ? 0 : sharedPrefix(this.strs, this.order, lo, hi, d0);
-    const width = this.packKeys(lo, hi, depth);
-    this.radixByKey(lo, hi);
-    // Runs of equal keys go deeper, unless their strings ended inside the key (then they are equal).
-    const { order, k0, k1 } = this;
-    const ended = (x: number) => (width === 1 ? k0[x] === 0 : (k1[x]! & 0xff) === 0);
-    let r = lo;
-    for (let i = lo + 1; i <= hi; i++) {
-      if (i < hi && k0[order[i]!] === k0[order[r]!] && k1[order[i]!] === k1[order[r]!]) continue;
-      if (i - r > 1 && !ended(order[r]!)) this.push(r, i, depth + width);
-      else this.settled.fill(1, r, i);
-      r = i;
+    // A segment whose last split found every key equal likely shares a long prefix (a path, an
+    // IP): skip it in one pass. Otherwise take the next characters at once (a shared-prefix pass
+    // would visit every string once more for nothing).
+    const depth = tied ? sharedPrefix(this.strs, this.order, lo, hi, d0) : d0;
+    const wide = hi - lo > WIDE_SEGMENT;
+    const chars = hi - lo <= COMPARED ? 0 : this.digits(lo, hi, depth, wide);
+    if (chars === 0) {
+      // A segment of a few hundred: comparing is cheaper than bucket counts per character. Or
+      // a character at or above U+00FF where the digit is 8 bits.
+      comparisonSort(this.strs, this.order, lo, hi, depth);
+      this.settled.fill(1, lo, hi);
+      return;
     }
+    const buckets = this.countingSort(lo, hi, chars === 1 && wide ? 1 << 17 : wide ? 1 << 16 : 1 << 8);
+    // Buckets go deeper, unless their strings ended inside the digit (then they are equal).
+    const all = buckets.length === 2;
+    for (let b = 0; b + 1 < buckets.length; b++) {
+      const [r, i, ended] = [buckets[b]!, buckets[b + 1]!, this.endsAt(buckets[b]!, chars)];
+      if (i - r > 1 && !ended) this.push(r, i, depth + chars, all);
+      else this.settled.fill(1, r, i);
+    }
+  }
+
+  /** Whether the strings of the bucket starting at index r end within the digit (the digit's last character is past the end). */
+  private endsAt(r: number, chars: number): boolean {
+    const d = this.digit[this.order[r]!]!;
+    return chars === 2 ? (d & 0xff) === 0 : d === 0;
   }
 
   /**
-   * k0, k1 (by local index) for order[lo..hi): the 8 characters at `depth` as 8-bit digits (code
-   * unit + 1, 0 past the end) when they are all below 255; else the one character at `depth` as a
-   * 17-bit digit. Returns how many characters the key covers.
+   * digit[x] for order[lo..hi): code unit + 1 (0 past the end). Large segments take two
+   * characters of 8 bits when both are below U+00FF, else one of 17 bits; small ones one
+   * character of 8 bits. Returns the characters taken, or 0 when a small segment holds a wider one.
    */
-  private packKeys(lo: number, hi: number, depth: number): number {
-    const { strs, order, k0, k1 } = this;
+  private digits(lo: number, hi: number, depth: number, wide: boolean): number {
+    const { strs, order, digit } = this;
+    let two = wide;
     for (let i = lo; i < hi; i++) {
-      const x = order[i]!;
-      const str = strs[x]!;
-      const len = str.length;
-      let a = 0;
-      let b = 0;
-      for (let j = depth; j < depth + 4; j++) {
-        const c = j < len ? str.charCodeAt(j) + 1 : 0;
-        if (c > 255) return this.packWide(lo, hi, depth);
-        a = (a << 8) | c;
+      const str = strs[order[i]!]!;
+      const a = depth < str.length ? str.charCodeAt(depth) + 1 : 0;
+      const b = depth + 1 < str.length ? str.charCodeAt(depth + 1) + 1 : 0;
+      if (a > 255 || (two && b > 255)) {
+        if (!wide) return 0;
+        two = false;
       }
-      for (let j = depth + 4; j < depth + 8; j++) {
-        const c = j < len ? str.charCodeAt(j) + 1 : 0;
-        if (c > 255) return this.packWide(lo, hi, depth);
-        b = (b << 8) | c;
-      }
-      k0[x] = a >>> 0;
-      k1[x] = b >>> 0;
+      digit[order[i]!] = (a << 8) | (b & 0xff);
     }
-    return 8;
-  }
-
-  private packWide(lo: number, hi: number, depth: number): number {
-    const { strs, order, k0, k1 } = this;
+    if (two) return 2;
+    if (!wide) {
+      for (let i = lo; i < hi; i++) digit[order[i]!]! >>>= 8;
+      return 1;
+    }
     for (let i = lo; i < hi; i++) {
-      const x = order[i]!;
-      const str = strs[x]!;
-      k0[x] = depth < str.length ? str.charCodeAt(depth) + 1 : 0;
-      k1[x] = 0;
+      const str = strs[order[i]!]!;
+      digit[order[i]!] = depth < str.length ? str.charCodeAt(depth) + 1 : 0;
     }
     return 1;
   }
 
-  /** Stable LSD radix sort of order[lo..hi) by (k0, k1); digits the whole range shares cost one counting pass. */
-  private radixByKey(lo: number, hi: number): void {
-    const { order, k0, k1 } = this;
+  /** Stable counting sort of order[lo..hi) by digit; returns the bucket bounds [lo, …, hi] of the non-empty buckets. */
+  private countingSort(lo: number, hi: number, size: number): number[] {
+    const { order, digit } = this;
     const tmp = (this.tmp ??= new Uint32Array(this.length));
-    const bits = hi - lo > 1 << 14 ? 16 : 8;
-    const mask = (1 << bits) - 1;
-    const digits = 64 / bits;
-    const size = mask + 1;
-    // One pass counts every digit; digit d is bits [d*bits, (d+1)*bits) of k1 then of k0 (least significant first).
-    const count = new Uint32Array(size * digits);
-    const per = 32 / bits;
-    for (let i = lo; i < hi; i++) {
-      const x = order[i]!;
-      const a = k0[x]!;
-      const b = k1[x]!;
-      for (let d = 0; d < per; d++) {
-        count[d * size + ((b >>> (d * bits)) & mask)]!++;
-        count[(d + per) * size + ((a >>> (d * bits)) & mask)]!++;
-      }
+    const count = size === 256 ? this.count8.fill(0) : new Uint32Array(size);
+    for (let i = lo; i < hi; i++) count[digit[order[i]!]!]!++;
+    const bounds = [lo];
+    let sum = lo;
+    for (let v = 0; v < size; v++) {
+      const c = count[v]!;
+      count[v] = sum;
+      if (c) bounds.push((sum += c));
     }
-    const first = order[lo]!;
-    for (let d = 0; d < digits; d++) {
-      const word = d < per ? k1 : k0;
-      const shift = (d % per) * bits;
-      const base = d * size;
-      if (count[base + ((word[first]! >>> shift) & mask)] === hi - lo) continue;
-      let sum = lo;
-      for (let v = 0; v < size; v++) {
-        const c = count[base + v]!;
-        count[base + v] = sum;
-        sum += c;
-      }
+    if (bounds.length > 2) {
       for (let i = lo; i < hi; i++) {
         const x = order[i]!;
-        tmp[count[base + ((word[x]! >>> shift) & mask)]!++] = x;
+        tmp[count[digit[x]!]!++] = x;
       }
       order.set(tmp.subarray(lo, hi), lo);
     }
+    return bounds;
   }
 }
 
@@ -216,6 +209,12 @@ function compareFrom(a: string, b: string, d: number): number {
     if (x !== y) return x - y;
   }
   return a.length - b.length;
+}
+
+/** Stable comparison sort from `depth` (a small segment, or one with a character past U+00FE). */
+function comparisonSort(strs: string[], order: Uint32Array, lo: number, hi: number, depth: number): void {
+  const part = Array.from(order.subarray(lo, hi)).sort((x, y) => compareFrom(strs[x]!, strs[y]!, depth) || x - y);
+  order.set(part, lo);
 }
 
 /** Stable: equal strings keep their order (which is timeline order). */
