@@ -71,25 +71,36 @@ export class ColumnOrders {
   private recordIdOrder(m: Matches): Ordered {
     const s = this.s;
     const total = matchCount(m);
+    const { kind, ref } = s.cols;
+    const ids = s.generic.recordId;
     const inMatch = new Uint8Array(s.cols.n);
     const before: number[] = [];
+    const beforeIds: string[] = [];
     const after: number[] = [];
+    const afterIds: string[] = [];
     const prefix = s.logs.prefix;
+    const log = LOG;
     let clash = false;
     for (let k = 0; k < total; k++) {
       const p = matchAt(m, k);
-      if (s.cols.kind[p] === LOG) inMatch[p] = 1;
-      else {
-        const id = recordIdAt(s, p);
+      if (kind[p] === log) {
+        inMatch[p] = 1;
+        continue;
+      }
+      const id = ids[ref[p]!]!;
+      if (id < prefix) {
+        before.push(p);
+        beforeIds.push(id);
+      } else {
         clash ||= id.startsWith(prefix);
-        (id < prefix ? before : after).push(p);
+        after.push(p);
+        afterIds.push(id);
       }
     }
     const logs = this.logsInIdOrder(inMatch);
-    const text = (p: number) => recordIdAt(s, p);
-    if (!clash) return new Concat([new LazyStringOrder(Uint32Array.from(before), text), new ListOrder(logs), new LazyStringOrder(Uint32Array.from(after), text)]);
+    if (!clash) return new Concat([new LazyStringOrder(Uint32Array.from(before), beforeIds), new ListOrder(logs), new LazyStringOrder(Uint32Array.from(after), afterIds)]);
     // Another row's id starts like a log row's (not one this tool writes): merge the two orders id by id.
-    const generic = new LazyStringOrder(Uint32Array.from([...before, ...after].sort((a, b) => a - b)), text);
+    const generic = new LazyStringOrder(Uint32Array.from([...before, ...after].sort((a, b) => a - b)), (p) => recordIdAt(s, p));
     return new ListOrder(mergeById(s, generic, logs));
   }
 

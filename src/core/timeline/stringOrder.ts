@@ -40,14 +40,19 @@ export class LazyStringOrder implements Ordered {
   private readonly count8 = new Uint32Array(256);
   private tmp: Uint32Array | undefined;
 
-  /** `positions` ascending (timeline order); `text(p)` the value at position p. */
+  /** `positions` ascending (timeline order); `text(p)` the value at position p, or the values themselves (strs[i] of positions[i]). */
   constructor(
     private readonly positions: Uint32Array,
-    text: (p: number) => string,
+    text: ((p: number) => string) | string[],
   ) {
     const n = (this.length = positions.length);
-    this.strs = new Array<string>(n);
-    for (let i = 0; i < n; i++) this.strs[i] = text(positions[i]!);
+    if (Array.isArray(text)) {
+      if (text.length !== n) throw new RangeError('stringOrder: one string per position');
+      this.strs = text;
+    } else {
+      this.strs = new Array<string>(n);
+      for (let i = 0; i < n; i++) this.strs[i] = text(positions[i]!);
+    }
     this.order = new Uint32Array(n);
     for (let i = 0; i < n; i++) this.order[i] = i;
     this.settled = new Uint8Array(n);
