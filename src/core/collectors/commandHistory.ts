@@ -124,109 +124,166 @@ export const commandHistoryCollector: Collector = {
   },
 };
 
+/** One container's history: list the home folders, stat what may be history, read each file. */
 async function historyOfContainer(ctx: CollectorContext, pod: KubeObject, c: PodContainer, emit: (e: CollectorEvent) => Promise<void>, signal: AbortSignal): Promise<void> {
-  const m = meta(pod);
-  const namespace = str(m.namespace);
-  const podName = str(m.name);
-  const where = `${namespace}/${podName}/${c.name}`;
-  const max = Math.max(1, ctx.options.historyMaxBytes);
-  const exec = (command: string[], maxBytes = LISTING_MAX_BYTES): Promise<ExecResult> =>
-    ctx.cluster.exec({ namespace, pod: podName, container: c.name, command, maxBytes, timeoutMs: EXEC_TIMEOUT_MS, signal });
-  const base = (f: Partial<Candidate> = {}) => ({
-    HistoryFile: f.path ?? '',
-    Shell: f.shell ?? '',
-    User: f.user ?? '',
-    FileModifiedTime: f.mtime ?? null,
-  });
-  const status = async (st: Status, message: string, f?: Candidate): Promise<void> => {
+  const h = new ContainerHistory(ctx, pod, c, emit, signal);
+  const found = await h.discover();
+  if (!found) return;
+  let readFiles = 0;
+  let commands = 0;
+  for (const f of found.files) {
+    const read = await h.readFile(f, found);
+    if (read === 'stop') return;
+    if (read === 'skipped') continue;
+    readFiles++;
+    commands += read;
+  }
+  await h.finish(readFiles, commands);
+}
+
+/** What the listing and stat said: the files to read, and how sure we are they exist. */
+interface Discovered {
+  files: Candidate[];
+  /** Files stat confirmed (a failed read of one of them is a problem; of a blind probe, normal). */
+  verified: Set<Candidate>;
+  lsMissing: boolean;
+  statKnown: boolean;
+}
+
+/** The steps of one container's history collection, sharing its identity, exec and row helpers. */
+class ContainerHistory {
+  private readonly namespace: string;
+  private readonly podName: string;
+  private readonly where: string;
+  private readonly max: number;
+  // What was typed, not only what the spec allowed: each command also goes through the content rules.
+  private readonly scanner: ContainerContentScanner;
+
+  constructor(
+    private readonly ctx: CollectorContext,
+    pod: KubeObject,
+    private readonly c: PodContainer,
+    private readonly emit: (e: CollectorEvent) => Promise<void>,
+    private readonly signal: AbortSignal,
+  ) {
+    const m = meta(pod);
+    this.namespace = str(m.namespace);
+    this.podName = str(m.name);
+    this.where = `${this.namespace}/${this.podName}/${c.name}`;
+    this.max = Math.max(1, ctx.options.historyMaxBytes);
+    this.scanner = new ContainerContentScanner('history', { namespace: this.namespace, pod: this.podName, container: c.name });
+  }
+
+  private exec(command: string[], maxBytes = LISTING_MAX_BYTES): Promise<ExecResult> {
+    return this.ctx.cluster.exec({ namespace: this.namespace, pod: this.podName, container: this.c.name, command, maxBytes, timeoutMs: EXEC_TIMEOUT_MS, signal: this.signal });
+  }
+
+  private fileColumns(f: Partial<Candidate> = {}) {
+    return { HistoryFile: f.path ?? '', Shell: f.shell ?? '', User: f.user ?? '', FileModifiedTime: f.mtime ?? null };
+  }
+
+  /** A status row for the container (or one file), and a gap when the status is one. */
+  async status(st: Status, message: string, f?: Candidate): Promise<void> {
     const row: Row = {
-      ...common({ time: ctx.options.now, type: 'HistoryStatus', namespace, pod: podName, container: c.name, summary: `History ${st}${f ? ` for ${f.path}` : ''}: ${message}` }),
+      ...common({ time: this.ctx.options.now, type: 'HistoryStatus', namespace: this.namespace, pod: this.podName, container: this.c.name, summary: `History ${st}${f ? ` for ${f.path}` : ''}: ${message}` }),
       Command: '',
-      ...base(f),
+      ...this.fileColumns(f),
       LineNumber: null,
       TimeSource: 'none',
       CollectionStatus: st,
       StatusMessage: message,
     };
-    await emit(rowEvent(commandHistory.name, row));
+    await this.emit(rowEvent(commandHistory.name, row));
     const gap = GAP_OF[st];
-    if (gap) await emit(gapEvent('commandHistory', { scope: f ? `${f.path} in ${where}` : `exec into ${where}`, status: gap, message }));
-  };
-  const stopOn = async (r: ExecResult): Promise<boolean> => {
+    if (gap) await this.emit(gapEvent('commandHistory', { scope: f ? `${f.path} in ${this.where}` : `exec into ${this.where}`, status: gap, message }));
+  }
+
+  /** Reports an exec that ends the container's collection (forbidden, failed); true when it did. */
+  private async stopOn(r: ExecResult): Promise<boolean> {
     if (r.outcome === 'forbidden') {
-      await status('exec-forbidden', r.message);
+      await this.status('exec-forbidden', r.message);
       return true;
     }
     if (r.outcome === 'failed') {
-      signal.throwIfAborted();
-      await status('exec-failed', r.message);
+      this.signal.throwIfAborted();
+      await this.status('exec-failed', r.message);
       return true;
     }
     return false;
-  };
-
-  // One listing of both home folders decides what to stat: most containers have no history at
-  // all, and for them this single exec (a WebSocket and a CRI call each) is the whole cost.
-  const ls = await exec(LIST_HOMES);
-  if (await stopOn(ls)) return;
-  const lsMissing = ls.outcome === 'binary-missing';
-  const toStat = statCandidates(ls);
-  if (toStat.length === 0) {
-    await status('not-found', 'no history file was found for root or any /home user');
-    return;
   }
-  const st = await exec([...STAT, ...toStat.map((f) => f.path)]);
-  if (st.outcome === 'forbidden' && (await stopOn(st))) return;
-  // stat exits 1 when some files are missing: its stdout still lists the others.
-  const statKnown = st.outcome === 'ok' || st.outcome === 'nonzero-exit';
-  const files: Candidate[] = statKnown ? parseStat(st.stdout.toString('utf8'), toStat) : toStat; // no stat: probe each file with cat
-  const verified = new Set(statKnown ? files : []);
 
-  let readFiles = 0;
-  let commands = 0;
-  // What was typed, not only what the spec allowed: each command also goes through the content rules.
-  const scanner = new ContainerContentScanner('history', { namespace, pod: podName, container: c.name });
-  for (const f of files) {
-    const tooBig = f.size !== null && f.size > max;
-    let r = await exec(tooBig ? ['tail', '-c', String(max), f.path] : ['cat', f.path], max);
-    if (tooBig && r.outcome === 'binary-missing') r = await exec(['cat', f.path], max);
-    if (r.outcome === 'binary-missing') {
-      const st2: Status = lsMissing && !statKnown ? 'distroless' : 'no-cat';
-      await status(st2, st2 === 'distroless' ? 'the container has no ls, stat or cat (distroless image)' : 'the container has no cat binary, so its files cannot be read');
-      return;
+  /**
+   * One listing of both home folders decides what to stat: most containers have no history at
+   * all, and for them this single exec (a WebSocket and a CRI call each) is the whole cost.
+   * Null when there is nothing to read (its status row is written).
+   */
+  async discover(): Promise<Discovered | null> {
+    const ls = await this.exec(LIST_HOMES);
+    if (await this.stopOn(ls)) return null;
+    const toStat = statCandidates(ls);
+    if (toStat.length === 0) {
+      await this.status('not-found', 'no history file was found for root or any /home user');
+      return null;
     }
-    if (await stopOn(r)) return;
+    const st = await this.exec([...STAT, ...toStat.map((f) => f.path)]);
+    if (st.outcome === 'forbidden' && (await this.stopOn(st))) return null;
+    // stat exits 1 when some files are missing: its stdout still lists the others.
+    const statKnown = st.outcome === 'ok' || st.outcome === 'nonzero-exit';
+    // No stat: probe each file with cat.
+    const files = statKnown ? parseStat(st.stdout.toString('utf8'), toStat) : toStat;
+    return { files, verified: new Set(statKnown ? files : []), lsMissing: ls.outcome === 'binary-missing', statKnown };
+  }
+
+  /** Reads one file into rows: the commands it held, 'skipped' when it is not there, 'stop' when the container cannot be read. */
+  async readFile(f: Candidate, found: Discovered): Promise<number | 'skipped' | 'stop'> {
+    const max = this.max;
+    const tooBig = f.size !== null && f.size > max;
+    let r = await this.exec(tooBig ? ['tail', '-c', String(max), f.path] : ['cat', f.path], max);
+    if (tooBig && r.outcome === 'binary-missing') r = await this.exec(['cat', f.path], max);
+    if (r.outcome === 'binary-missing') {
+      const st: Status = found.lsMissing && !found.statKnown ? 'distroless' : 'no-cat';
+      await this.status(st, st === 'distroless' ? 'the container has no ls, stat or cat (distroless image)' : 'the container has no cat binary, so its files cannot be read');
+      return 'stop';
+    }
+    if (await this.stopOn(r)) return 'stop';
     if (r.outcome === 'nonzero-exit') {
       // Without stat we probe blindly: a missing file is the normal case, not a problem.
-      if (verified.has(f)) await status('nonzero-exit', `${r.message}${r.stderr ? `: ${r.stderr.trim().slice(0, 200)}` : ''}`, f);
-      continue;
+      if (found.verified.has(f)) await this.status('nonzero-exit', `${r.message}${r.stderr ? `: ${r.stderr.trim().slice(0, 200)}` : ''}`, f);
+      return 'skipped';
     }
-    readFiles++;
     const truncated = r.truncated || tooBig;
-    const entries = parseHistory(f.shell, r.stdout);
+    const n = await this.commandRows(f, r.stdout, truncated);
+    if (truncated) await this.status('truncated', `${f.path} is larger than ${max} bytes; only ${max} bytes of it (its end when tail was available) were read`, f);
+    return n;
+  }
+
+  /** One row per command of the file, each followed by what the content rules found in it. */
+  private async commandRows(f: Candidate, bytes: Buffer, truncated: boolean): Promise<number> {
     let n = 0;
-    for (const e of entries) {
+    for (const e of parseHistory(f.shell, bytes)) {
       n++;
       const time = e.epoch !== null ? new Date(e.epoch * 1000) : f.mtime;
-      const timeSource = e.timeSource ?? (f.mtime ? 'file-mtime' : 'none');
       const row: Row = {
-        ...common({ time, type: 'HistoryCommand', namespace, pod: podName, container: c.name, summary: `${f.user}@${c.name} (${f.shell}): ${e.command}` }),
+        ...common({ time, type: 'HistoryCommand', namespace: this.namespace, pod: this.podName, container: this.c.name, summary: `${f.user}@${this.c.name} (${f.shell}): ${e.command}` }),
         Command: e.command,
-        ...base(f),
+        ...this.fileColumns(f),
         LineNumber: n,
-        TimeSource: timeSource,
+        TimeSource: e.timeSource ?? (f.mtime ? 'file-mtime' : 'none'),
         CollectionStatus: truncated ? 'truncated' : 'ok',
         StatusMessage: '',
       };
-      await emit(rowEvent(commandHistory.name, row));
-      for (const f2 of scanner.check(e.command, `history:${f.path}#${n}`, row.EventTime)) await emit(rowEvent(suspiciousPods.name, suspiciousPodRow(f2)));
+      await this.emit(rowEvent(commandHistory.name, row));
+      for (const hit of this.scanner.check(e.command, `history:${f.path}#${n}`, row.EventTime)) await this.emit(rowEvent(suspiciousPods.name, suspiciousPodRow(hit)));
     }
-    commands += n;
-    if (truncated) await status('truncated', `${f.path} is larger than ${max} bytes; only ${max} bytes of it (its end when tail was available) were read`, f);
+    return n;
   }
-  const capped = scanner.capFinding();
-  if (capped) await emit(rowEvent(suspiciousPods.name, suspiciousPodRow(capped)));
-  if (readFiles === 0) await status('not-found', 'no history file was found for root or any /home user');
-  else if (commands === 0) await status('empty', `${readFiles} history file(s) found, all empty`);
-  else await status('ok', `${commands} command(s) from ${readFiles} history file(s)`);
+
+  /** The container's cap finding and its closing status row. */
+  async finish(readFiles: number, commands: number): Promise<void> {
+    const capped = this.scanner.capFinding();
+    if (capped) await this.emit(rowEvent(suspiciousPods.name, suspiciousPodRow(capped)));
+    if (readFiles === 0) await this.status('not-found', 'no history file was found for root or any /home user');
+    else if (commands === 0) await this.status('empty', `${readFiles} history file(s) found, all empty`);
+    else await this.status('ok', `${commands} command(s) from ${readFiles} history file(s)`);
+  }
 }

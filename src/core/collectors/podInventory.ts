@@ -5,7 +5,7 @@
 import { podInventory } from '../schema/tables.js';
 import type { Collector, CollectorContext, CollectorEvent } from './types.js';
 import type { CollectedRow, KubeObject } from '../model.js';
-import { arr, common, listWithGaps, meta, num, obj, podContainers, rowEvent, str, type PodContainer } from './common.js';
+import { arr, common, listWithGaps, type CommonFields, meta, num, obj, podContainers, rowEvent, str, type PodContainer } from './common.js';
 
 type Row = CollectedRow<typeof podInventory.name>;
 
@@ -52,52 +52,78 @@ export function podSecurity(pod: KubeObject): Record<string, unknown> {
   };
 }
 
+/** What every row of one pod carries, and how its rows name it. */
+interface PodContext {
+  ns: string;
+  name: string;
+  base: Omit<Row, keyof CommonFields>;
+}
+
 export function podInventoryRows(pod: KubeObject): Row[] {
+  const ctx = podContext(pod);
+  const rows: Row[] = [createdRow(pod, ctx), ...podEventRows(pod, ctx)];
+  for (const c of podContainers(pod)) rows.push(...containerRows(c, ctx));
+  return rows;
+}
+
+function podContext(pod: KubeObject): PodContext {
   const m = meta(pod);
   const spec = obj(pod.spec);
   const status = obj(pod.status);
-  const ns = str(m.namespace);
-  const name = str(m.name);
   const owner = controller(pod);
-  const containers = podContainers(pod);
-  const base = {
-    Uid: str(m.uid),
-    NodeName: str(spec.nodeName),
-    Phase: str(status.phase),
-    OwnerKind: owner.kind,
-    OwnerName: owner.name,
-    ServiceAccountName: str(spec.serviceAccountName) || str(spec.serviceAccount),
-    PodIP: str(status.podIP),
-    HostIP: str(status.hostIP),
-    Containers: null,
-    PodSecurity: null,
-    Labels: null,
-    Annotations: null,
-    RestartCount: null,
-    ExitCode: null,
-    Reason: '',
-  } satisfies Partial<Row>;
-  const images = containers.map((c) => str(c.spec.image)).join(', ');
-  const rows: Row[] = [
-    {
-      ...common({
-        time: str(m.creationTimestamp) || null,
-        type: 'PodCreated',
-        namespace: ns,
-        pod: name,
-        summary: `Pod ${ns}/${name} created${owner.kind ? ` by ${owner.kind}/${owner.name}` : ''} on ${str(spec.nodeName) || 'no node'} (${images})`,
-      }),
-      ...base,
-      Containers: containers.map(containerSummary),
-      PodSecurity: podSecurity(pod),
-      Labels: m.labels ?? {},
-      Annotations: m.annotations ?? {},
+  return {
+    ns: str(m.namespace),
+    name: str(m.name),
+    base: {
+      Uid: str(m.uid),
+      NodeName: str(spec.nodeName),
+      Phase: str(status.phase),
+      OwnerKind: owner.kind,
+      OwnerName: owner.name,
+      ServiceAccountName: str(spec.serviceAccountName) || str(spec.serviceAccount),
+      PodIP: str(status.podIP),
+      HostIP: str(status.hostIP),
+      Containers: null,
+      PodSecurity: null,
+      Labels: null,
+      Annotations: null,
+      RestartCount: null,
+      ExitCode: null,
+      Reason: '',
     },
-  ];
-  const scheduled = arr(status.conditions).map(obj).find((c) => c.type === 'PodScheduled' && c.status === 'True');
+  };
+}
+
+/** The PodCreated row: the only one carrying the containers, the security spec, labels and annotations. */
+function createdRow(pod: KubeObject, { ns, name, base }: PodContext): Row {
+  const m = meta(pod);
+  const node = str(obj(pod.spec).nodeName);
+  const containers = podContainers(pod);
+  const images = containers.map((c) => str(c.spec.image)).join(', ');
+  return {
+    ...common({
+      time: str(m.creationTimestamp) || null,
+      type: 'PodCreated',
+      namespace: ns,
+      pod: name,
+      summary: `Pod ${ns}/${name} created${base.OwnerKind ? ` by ${base.OwnerKind}/${base.OwnerName}` : ''} on ${node || 'no node'} (${images})`,
+    }),
+    ...base,
+    Containers: containers.map(containerSummary),
+    PodSecurity: podSecurity(pod),
+    Labels: m.labels ?? {},
+    Annotations: m.annotations ?? {},
+  };
+}
+
+/** Scheduled and deletion-requested, when the pod's status and metadata record them. */
+function podEventRows(pod: KubeObject, { ns, name, base }: PodContext): Row[] {
+  const m = meta(pod);
+  const rows: Row[] = [];
+  const scheduled = arr(obj(pod.status).conditions).map(obj).find((c) => c.type === 'PodScheduled' && c.status === 'True');
   if (scheduled && str(scheduled.lastTransitionTime)) {
     rows.push({
-      ...common({ time: str(scheduled.lastTransitionTime), type: 'PodScheduled', namespace: ns, pod: name, summary: `Pod ${ns}/${name} scheduled on ${str(spec.nodeName) || '?'}` }),
+      ...common({ time: str(scheduled.lastTransitionTime), type: 'PodScheduled', namespace: ns, pod: name, summary: `Pod ${ns}/${name} scheduled on ${base.NodeName || '?'}` }),
       ...base,
     });
   }
@@ -107,49 +133,40 @@ export function podInventoryRows(pod: KubeObject): Row[] {
       ...base,
     });
   }
-  for (const c of containers) {
-    const s = c.status;
-    if (!s) continue;
-    const restarts = num(s.restartCount);
-    const state = obj(s.state);
-    const last = obj(obj(s.lastState).terminated);
-    const running = obj(state.running);
-    const terminated = obj(state.terminated);
-    const waiting = obj(state.waiting);
-    const label = `${c.kind === 'container' ? 'Container' : c.kind === 'init' ? 'Init container' : 'Ephemeral container'} ${c.name} of ${ns}/${name}`;
-    const containerBase = { ...base, RestartCount: restarts, Reason: str(waiting.reason) };
-    const started = str(running.startedAt) || str(terminated.startedAt);
-    if (started) {
-      rows.push({
-        ...common({ time: started, type: 'ContainerStarted', namespace: ns, pod: name, container: c.name, summary: `${label} started (${str(c.spec.image)})${restarts ? `, restart #${restarts}` : ''}` }),
-        ...containerBase,
-      });
-    }
-    if (str(terminated.finishedAt)) {
-      const code = num(terminated.exitCode);
-      rows.push({
-        ...common({ time: str(terminated.finishedAt), type: 'ContainerTerminated', namespace: ns, pod: name, container: c.name, summary: `${label} terminated: ${str(terminated.reason) || 'exit'} (exit code ${code ?? '?'})` }),
-        ...containerBase,
-        ExitCode: code,
-        Reason: str(terminated.reason),
-      });
-    }
-    if (str(last.finishedAt)) {
-      const code = num(last.exitCode);
-      rows.push({
-        ...common({
-          time: str(last.finishedAt),
-          type: 'ContainerLastTerminated',
-          namespace: ns,
-          pod: name,
-          container: c.name,
-          summary: `${label} terminated before its restart: ${str(last.reason) || 'exit'} (exit code ${code ?? '?'}, ${restarts ?? 0} restarts)`,
-        }),
-        ...containerBase,
-        ExitCode: code,
-        Reason: str(last.reason),
-      });
-    }
+  return rows;
+}
+
+/** A container's started, terminated and terminated-before-restart rows. */
+function containerRows(c: PodContainer, { ns, name, base }: PodContext): Row[] {
+  const s = c.status;
+  if (!s) return [];
+  const rows: Row[] = [];
+  const restarts = num(s.restartCount);
+  const state = obj(s.state);
+  const last = obj(obj(s.lastState).terminated);
+  const terminated = obj(state.terminated);
+  const label = `${c.kind === 'container' ? 'Container' : c.kind === 'init' ? 'Init container' : 'Ephemeral container'} ${c.name} of ${ns}/${name}`;
+  const containerBase = { ...base, RestartCount: restarts, Reason: str(obj(state.waiting).reason) };
+  const at = (time: string, type: string, summary: string) => common({ time, type, namespace: ns, pod: name, container: c.name, summary });
+  const started = str(obj(state.running).startedAt) || str(terminated.startedAt);
+  if (started) rows.push({ ...at(started, 'ContainerStarted', `${label} started (${str(c.spec.image)})${restarts ? `, restart #${restarts}` : ''}`), ...containerBase });
+  if (str(terminated.finishedAt)) {
+    const code = num(terminated.exitCode);
+    rows.push({
+      ...at(str(terminated.finishedAt), 'ContainerTerminated', `${label} terminated: ${str(terminated.reason) || 'exit'} (exit code ${code ?? '?'})`),
+      ...containerBase,
+      ExitCode: code,
+      Reason: str(terminated.reason),
+    });
+  }
+  if (str(last.finishedAt)) {
+    const code = num(last.exitCode);
+    rows.push({
+      ...at(str(last.finishedAt), 'ContainerLastTerminated', `${label} terminated before its restart: ${str(last.reason) || 'exit'} (exit code ${code ?? '?'}, ${restarts ?? 0} restarts)`),
+      ...containerBase,
+      ExitCode: code,
+      Reason: str(last.reason),
+    });
   }
   return rows;
 }
