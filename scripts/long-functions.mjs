@@ -23,7 +23,6 @@ const REASON = /long-function:\s*(.+)/;
  */
 const PENDING = {
   'src/core/cluster/client.ts:execOnce': 81,
-  'src/core/cluster/kubeconfig.ts:loadKubeconfig': 93,
   'src/core/collectors/objectCache.ts:createObjectCache': 81,
 };
 

@@ -214,71 +214,19 @@ export function loadKubeconfig(src: KubeconfigSource = {}): LoadedKubeconfig {
   if (inCluster) return inCluster;
   const merged = mergeFiles(kubeconfigFiles(src), !!src.path);
   const where = merged.files.length === 1 ? merged.files[0]! : `KUBECONFIG (${merged.files.join(', ')})`;
-  const contextName = src.context || merged.currentContext;
-  const available = [...merged.contexts.keys()];
-  if (!contextName) {
-    throw new KubeconfigError(
-      `The kubeconfig ${where} sets no current-context; choose one with --context (available: ${available.join(', ') || 'none'}).`,
-      merged.files[0],
-      undefined,
-      'current-context',
-    );
-  }
-  const ctxOrigin = merged.contexts.get(contextName);
-  if (!ctxOrigin) {
-    const field = src.context ? '--context' : 'current-context';
-    throw new KubeconfigError(
-      `The context ${contextName} (from ${field}) is not defined in ${src.context ? where : (merged.currentFrom ?? where)} (available: ${available.join(', ') || 'none'}).`,
-      merged.currentFrom ?? merged.files[0],
-      contextName,
-      field,
-    );
-  }
-  const field = (f: string) => `contexts[${ctxOrigin.index}].context.${f}`;
-  const ctx = sub(ctxOrigin.raw, 'context');
-  if (!ctx) {
-    throw new KubeconfigError(`The context ${contextName} in ${ctxOrigin.file} has no context section (field contexts[${ctxOrigin.index}].context).`, ctxOrigin.file, contextName, `contexts[${ctxOrigin.index}].context`);
-  }
-  const clusterName = typeof ctx.cluster === 'string' ? ctx.cluster : '';
+  const chosen = chosenContext(merged, src, where);
+  const { contextName, origin: ctxOrigin, ctx } = chosen;
+  const { clusterName, server } = contextCluster(merged, chosen, where);
   const userName = typeof ctx.user === 'string' ? ctx.user : '';
-  const clusterOrigin = merged.clusters.get(clusterName);
-  if (!clusterName || !clusterOrigin) {
-    throw new KubeconfigError(
-      clusterName
-        ? `The context ${contextName} in ${ctxOrigin.file} refers to cluster ${clusterName}, which is not defined in ${where} (field ${field('cluster')}).`
-        : `The context ${contextName} in ${ctxOrigin.file} names no cluster (field ${field('cluster')}).`,
-      ctxOrigin.file,
-      contextName,
-      field('cluster'),
-    );
-  }
-  const clusterSection = sub(clusterOrigin.raw, 'cluster');
-  const server = clusterSection?.server;
-  if (typeof server !== 'string' || !server) {
-    throw new KubeconfigError(
-      `The cluster ${clusterName} used by context ${contextName} has no server URL in ${clusterOrigin.file} (field clusters[${clusterOrigin.index}].cluster.server).`,
-      clusterOrigin.file,
-      contextName,
-      `clusters[${clusterOrigin.index}].cluster.server`,
-    );
-  }
-  if (!/^https?:\/\//.test(server)) {
-    throw new KubeconfigError(
-      `The cluster ${clusterName} used by context ${contextName} has a server URL that is not http(s) in ${clusterOrigin.file} (field clusters[${clusterOrigin.index}].cluster.server).`,
-      clusterOrigin.file,
-      contextName,
-      `clusters[${clusterOrigin.index}].cluster.server`,
-    );
-  }
   const userOrigin = merged.users.get(userName);
   if (!userName || !userOrigin) {
     throw new KubeconfigError(
       userName
-        ? `The context ${contextName} in ${ctxOrigin.file} refers to user ${userName}, which is not defined in ${where} (field ${field('user')}).`
-        : `The context ${contextName} in ${ctxOrigin.file} names no user (field ${field('user')}).`,
+        ? `The context ${contextName} in ${ctxOrigin.file} refers to user ${userName}, which is not defined in ${where} (field ${chosen.field('user')}).`
+        : `The context ${contextName} in ${ctxOrigin.file} names no user (field ${chosen.field('user')}).`,
       ctxOrigin.file,
       contextName,
-      field('user'),
+      chosen.field('user'),
     );
   }
   checkExecPlugin(userOrigin, contextName);
@@ -301,6 +249,63 @@ export function loadKubeconfig(src: KubeconfigSource = {}): LoadedKubeconfig {
     ...(namespace ? { namespace } : {}),
     contextFile: ctxOrigin.file,
   };
+}
+
+/** The context the load uses (--context, else current-context) with its section and origin. */
+interface ChosenContext {
+  contextName: string;
+  origin: Origin;
+  ctx: Record<string, unknown>;
+  /** The kubeconfig path of one of the context's fields, for error messages. */
+  field: (f: string) => string;
+}
+
+function chosenContext(merged: Merged, src: KubeconfigSource, where: string): ChosenContext {
+  const contextName = src.context || merged.currentContext;
+  const available = [...merged.contexts.keys()].join(', ') || 'none';
+  if (!contextName) {
+    throw new KubeconfigError(`The kubeconfig ${where} sets no current-context; choose one with --context (available: ${available}).`, merged.files[0], undefined, 'current-context');
+  }
+  const origin = merged.contexts.get(contextName);
+  if (!origin) {
+    const field = src.context ? '--context' : 'current-context';
+    throw new KubeconfigError(
+      `The context ${contextName} (from ${field}) is not defined in ${src.context ? where : (merged.currentFrom ?? where)} (available: ${available}).`,
+      merged.currentFrom ?? merged.files[0],
+      contextName,
+      field,
+    );
+  }
+  const ctx = sub(origin.raw, 'context');
+  if (!ctx) {
+    throw new KubeconfigError(`The context ${contextName} in ${origin.file} has no context section (field contexts[${origin.index}].context).`, origin.file, contextName, `contexts[${origin.index}].context`);
+  }
+  return { contextName, origin, ctx, field: (f) => `contexts[${origin.index}].context.${f}` };
+}
+
+/** The context's cluster and its server URL, which must be http(s). */
+function contextCluster(merged: Merged, { contextName, origin, ctx, field }: ChosenContext, where: string): { clusterName: string; server: string } {
+  const clusterName = typeof ctx.cluster === 'string' ? ctx.cluster : '';
+  const clusterOrigin = merged.clusters.get(clusterName);
+  if (!clusterName || !clusterOrigin) {
+    throw new KubeconfigError(
+      clusterName
+        ? `The context ${contextName} in ${origin.file} refers to cluster ${clusterName}, which is not defined in ${where} (field ${field('cluster')}).`
+        : `The context ${contextName} in ${origin.file} names no cluster (field ${field('cluster')}).`,
+      origin.file,
+      contextName,
+      field('cluster'),
+    );
+  }
+  const server = sub(clusterOrigin.raw, 'cluster')?.server;
+  const serverField = `clusters[${clusterOrigin.index}].cluster.server`;
+  if (typeof server !== 'string' || !server) {
+    throw new KubeconfigError(`The cluster ${clusterName} used by context ${contextName} has no server URL in ${clusterOrigin.file} (field ${serverField}).`, clusterOrigin.file, contextName, serverField);
+  }
+  if (!/^https?:\/\//.test(server)) {
+    throw new KubeconfigError(`The cluster ${clusterName} used by context ${contextName} has a server URL that is not http(s) in ${clusterOrigin.file} (field ${serverField}).`, clusterOrigin.file, contextName, serverField);
+  }
+  return { clusterName, server };
 }
 
 /** The exec credential plugin of a user, when it has one. */
