@@ -533,38 +533,11 @@ export class KubeClusterApi implements ClusterApi {
     const where = `exec into ${req.namespace}/${req.pod}/${req.container}`;
     const result: ExecResult = { outcome: 'failed', exitCode: null, stdout: Buffer.alloc(0), stderr: '', truncated: false, message: '' };
     if (req.signal.aborted) return { ...result, message: `${where} was cancelled` };
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let stderr = '';
     let status: V1Status | null = null;
     let socket: { close(): void; readyState: number; on(ev: 'close', fn: () => void): void } | null = null;
     let finish: () => void = () => undefined;
-    const stdout = new Writable({
-      write: (chunk: Buffer, _enc, cb) => {
-        if (!result.truncated) {
-          const room = req.maxBytes - size;
-          if (chunk.length > room) {
-            chunks.push(chunk.subarray(0, room));
-            size += room;
-            result.truncated = true;
-            // Enough read: close the stream rather than pull the rest of a huge file.
-            queueMicrotask(() => socket?.close());
-          } else {
-            chunks.push(chunk);
-            size += chunk.length;
-          }
-        }
-        cb();
-      },
-    });
-    const stderrSink = new Writable({
-      write: (chunk: Buffer, _enc, cb) => {
-        if (stderr.length < 4096) stderr += chunk.toString('utf8');
-        cb();
-      },
-    });
-    stdout.on('error', () => undefined);
-    stderrSink.on('error', () => undefined);
+    // Enough read: close the stream rather than pull the rest of a huge file.
+    const out = new ExecCapture(req.maxBytes, () => queueMicrotask(() => socket?.close()));
     const done = new Promise<void>((resolve) => {
       finish = resolve;
     });
@@ -580,7 +553,7 @@ export class KubeClusterApi implements ClusterApi {
     };
     req.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const connecting = (await this.execWithSharedTls()).exec(req.namespace, req.pod, req.container, req.command, stdout, stderrSink, null, false, (st) => {
+      const connecting = (await this.execWithSharedTls()).exec(req.namespace, req.pod, req.container, req.command, out.stdout, out.stderr, null, false, (st) => {
         status = st;
       });
       // The timeout and the signal also bound the WebSocket upgrade, not only the stream after it.
@@ -606,9 +579,53 @@ export class KubeClusterApi implements ClusterApi {
     }
     clearTimeout(timer);
     req.signal.removeEventListener('abort', onAbort);
-    result.stdout = Buffer.concat(chunks, size);
-    result.stderr = stderr;
+    Object.assign(result, out.result());
     return { ...result, ...interpretStatus(status, result, where) };
+  }
+}
+
+/** An exec's stdout kept up to a bound (truncated past it) and the start of its stderr. */
+class ExecCapture {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private truncated = false;
+  private err = '';
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+
+  constructor(
+    private readonly maxBytes: number,
+    onFull: () => void,
+  ) {
+    this.stdout = new Writable({
+      write: (chunk: Buffer, _enc, cb) => {
+        if (!this.truncated) {
+          const room = this.maxBytes - this.size;
+          if (chunk.length > room) {
+            this.chunks.push(chunk.subarray(0, room));
+            this.size += room;
+            this.truncated = true;
+            onFull();
+          } else {
+            this.chunks.push(chunk);
+            this.size += chunk.length;
+          }
+        }
+        cb();
+      },
+    });
+    this.stderr = new Writable({
+      write: (chunk: Buffer, _enc, cb) => {
+        if (this.err.length < 4096) this.err += chunk.toString('utf8');
+        cb();
+      },
+    });
+    this.stdout.on('error', () => undefined);
+    this.stderr.on('error', () => undefined);
+  }
+
+  result(): Pick<ExecResult, 'stdout' | 'stderr' | 'truncated'> {
+    return { stdout: Buffer.concat(this.chunks, this.size), stderr: this.err, truncated: this.truncated };
   }
 }
 

@@ -62,37 +62,8 @@ export function createObjectCache(api: ClusterApi, options: CollectOptions): Obj
         ],
       };
     }
-    const limit = pLimit(Math.max(1, options.concurrency));
-    // One signal for the parallel per-namespace lists, each of which listens on it.
-    const local = new AbortController();
-    setMaxListeners(Math.max(50, options.concurrency * 4), local.signal);
-    const onAbort = () => local.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    // One slot per namespace, filled in any order, read in namespace order: the same objects in
-    // the same order whatever order the lists completed in (the derivation depends on it).
-    const perNs: KubeObject[][] = namespaces.items.map(() => []);
-    const gaps: GapLike[] = [];
-    try {
-      await Promise.all(
-        namespaces.items.map((n, i) =>
-          limit(async () => {
-            const ns = n.metadata?.name;
-            if (!ns) return;
-            const { items, error } = await listKeepingPages(api, kind, ns, local.signal);
-            perNs[i] = items;
-            if (!error) return;
-            if (isAbort(error) || signal.aborted) throw error;
-            const status = items.length > 0 ? 'partial' : isForbidden(error) ? 'forbidden' : 'failed';
-            gaps.push({ scope: `${kind} in namespace ${ns}`, status, message: errMessage(error) });
-          }),
-        ),
-      );
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
-    // Stable order whatever the completion order was.
-    gaps.sort((a, b) => a.scope.localeCompare(b.scope));
-    return { items: perNs.flat().filter(keep), gaps };
+    const { items, gaps } = await listEachNamespace(api, kind, namespaces.items, options.concurrency, signal);
+    return { items: items.filter(keep), gaps };
   }
 
   function list(kind: ListableKind, signal: AbortSignal): Promise<ListOutcome> {
@@ -107,4 +78,41 @@ export function createObjectCache(api: ClusterApi, options: CollectOptions): Obj
   }
 
   return { list };
+}
+
+/**
+ * A kind listed namespace by namespace (when the cluster-wide list is forbidden). One slot per
+ * namespace, filled in any order, read in namespace order: the same objects in the same order
+ * whatever order the lists completed in (the derivation depends on it).
+ */
+async function listEachNamespace(api: ClusterApi, kind: ListableKind, namespaces: readonly KubeObject[], concurrency: number, signal: AbortSignal): Promise<{ items: KubeObject[]; gaps: GapLike[] }> {
+  const limit = pLimit(Math.max(1, concurrency));
+  // One signal for the parallel per-namespace lists, each of which listens on it.
+  const local = new AbortController();
+  setMaxListeners(Math.max(50, concurrency * 4), local.signal);
+  const onAbort = () => local.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const perNs: KubeObject[][] = namespaces.map(() => []);
+  const gaps: GapLike[] = [];
+  try {
+    await Promise.all(
+      namespaces.map((n, i) =>
+        limit(async () => {
+          const ns = n.metadata?.name;
+          if (!ns) return;
+          const { items, error } = await listKeepingPages(api, kind, ns, local.signal);
+          perNs[i] = items;
+          if (!error) return;
+          if (isAbort(error) || signal.aborted) throw error;
+          const status = items.length > 0 ? 'partial' : isForbidden(error) ? 'forbidden' : 'failed';
+          gaps.push({ scope: `${kind} in namespace ${ns}`, status, message: errMessage(error) });
+        }),
+      ),
+    );
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  // Stable order whatever the completion order was.
+  gaps.sort((a, b) => a.scope.localeCompare(b.scope));
+  return { items: perNs.flat(), gaps };
 }
