@@ -1,6 +1,6 @@
 // The grid's columns: what each shows, its default width and visibility, and the pure layout
 // operations (resize, hide, move) that the header, the column menu and saved views apply.
-import type { SortColumn, TimelineRow } from '../src/core/schema/timeline.js';
+import { TL, type SortColumn, type TimelineRow } from '../src/core/schema/timeline.js';
 
 export type ColumnKey = 'mark' | 'time' | 'source' | 'event' | 'namespace' | 'pod' | 'container' | 'severity' | 'technique' | 'tags' | 'cluster' | 'timeSource' | 'summary';
 
@@ -32,18 +32,18 @@ export const AUTO_HIDE_ORDER: readonly ColumnKey[] = ['source', 'event', 'namesp
 
 export const COLUMN_DEFS: readonly ColumnDef[] = [
   { key: 'mark', title: '★', width: 36, text: () => '' },
-  { key: 'time', title: 'Time', width: 212, sort: 'Time', text: (r) => r.Time },
-  { key: 'source', title: 'Source', width: 100, sort: 'SourceTable', middle: true, text: (r) => r.SourceTable },
-  { key: 'event', title: 'Event', width: 88, sort: 'EventType', middle: true, text: (r) => r.EventType },
-  { key: 'namespace', title: 'Namespace', width: 88, sort: 'Namespace', middle: true, text: (r) => r.Namespace },
-  { key: 'pod', title: 'Pod', width: 140, sort: 'PodName', middle: true, text: (r) => r.PodName },
-  { key: 'container', title: 'Container', width: 92, sort: 'ContainerName', middle: true, text: (r) => r.ContainerName },
-  { key: 'severity', title: 'Severity', width: 60, sort: 'Severity', text: (r) => r.Severity },
-  { key: 'technique', title: 'Technique', width: 92, sort: 'TechniqueId', hidden: true, text: (r) => r.TechniqueId },
+  { key: 'time', title: TL.Time, width: 212, sort: TL.Time, text: (r) => r.Time },
+  { key: 'source', title: 'Source', width: 100, sort: TL.SourceTable, middle: true, text: (r) => r.SourceTable },
+  { key: 'event', title: 'Event', width: 88, sort: TL.EventType, middle: true, text: (r) => r.EventType },
+  { key: 'namespace', title: TL.Namespace, width: 88, sort: TL.Namespace, middle: true, text: (r) => r.Namespace },
+  { key: 'pod', title: 'Pod', width: 140, sort: TL.PodName, middle: true, text: (r) => r.PodName },
+  { key: 'container', title: 'Container', width: 92, sort: TL.ContainerName, middle: true, text: (r) => r.ContainerName },
+  { key: 'severity', title: TL.Severity, width: 60, sort: TL.Severity, text: (r) => r.Severity },
+  { key: 'technique', title: 'Technique', width: 92, sort: TL.TechniqueId, hidden: true, text: (r) => r.TechniqueId },
   { key: 'tags', title: 'Tags', width: 110, hidden: true, text: () => '' },
-  { key: 'cluster', title: 'Cluster', width: 110, sort: 'Cluster', hidden: true, middle: true, text: (r) => r.Cluster },
-  { key: 'timeSource', title: 'Time source', width: 100, sort: 'TimeSource', hidden: true, text: (r) => r.TimeSource },
-  { key: 'summary', title: 'Summary', width: 0, sort: 'Summary', text: (r) => r.Summary },
+  { key: 'cluster', title: TL.Cluster, width: 110, sort: TL.Cluster, hidden: true, middle: true, text: (r) => r.Cluster },
+  { key: 'timeSource', title: 'Time source', width: 100, sort: TL.TimeSource, hidden: true, text: (r) => r.TimeSource },
+  { key: 'summary', title: TL.Summary, width: 0, sort: TL.Summary, text: (r) => r.Summary },
 ];
 
 const DEF = new Map(COLUMN_DEFS.map((c) => [c.key, c]));

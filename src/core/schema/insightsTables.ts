@@ -82,6 +82,21 @@ export const INSIGHTS_TABLES: readonly InsightsTable[] = [
   { name: 'AKSAuditAdmin', columns: AUDIT_COLUMNS },
 ];
 
+/**
+ * Azure's column names that are also ours (Log Analytics' TimeGenerated; Container Insights'
+ * Namespace, PodName, ContainerName): the timeline's projections of Azure's tables name them
+ * through this, so each is spelled once, here.
+ */
+export const IC = {
+  TimeGenerated: 'TimeGenerated',
+  Namespace: 'Namespace',
+  PodName: 'PodName',
+  ContainerName: 'ContainerName',
+} as const;
+for (const name of Object.values(IC)) {
+  if (!INSIGHTS_TABLES.some((t) => t.columns.some((col) => col.name === name))) throw new Error(`IC.${name} is no column of Azure's tables`);
+}
+
 export function isInsightsTableName(name: string): name is InsightsTableName {
   return (INSIGHTS_TABLE_NAMES as readonly string[]).includes(name);
 }

@@ -10,7 +10,7 @@ import { LOG, recordIdAt, summaryAt, type Store } from './store.js';
 import { Concat, LazyStringOrder, ListOrder, Reversed, type Ordered } from './stringOrder.js';
 
 type TextColumn = typeof TL.Summary | typeof TL.RecordId;
-type IdColumn = Exclude<SortColumn, 'Time' | TextColumn>;
+type IdColumn = Exclude<SortColumn, typeof TL.Time | TextColumn>;
 
 export class ColumnOrders {
   private readonly orders = new Map<IdColumn, Uint32Array>();

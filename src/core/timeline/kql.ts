@@ -20,7 +20,7 @@ import {
 } from '../schema/timeline.js';
 import { normalizeTime } from '../schema/time.js';
 import { COMMON } from '../schema/columns.js';
-import { INSIGHTS_TABLES, type InsightsTableName } from '../schema/insightsTables.js';
+import { IC, INSIGHTS_TABLES, type InsightsTableName } from '../schema/insightsTables.js';
 import type { TimelineFilter } from './filter.js';
 import { TEXT_SEARCH_COLUMNS, textDetailColumns } from './rows.js';
 
@@ -196,23 +196,23 @@ function nativeLeg(table: AnyTable, f: TimelineFilter): string {
 const CLUSTER_FROM_RESOURCE_ID = `extract(${kqlString('(?i)/managedClusters/([^/]+)')}, 1, _ResourceId)`;
 const INSIGHTS_PROJECTIONS: Record<InsightsTableName, Partial<Record<TimelineColumnName, string>>> = {
   ContainerLogV2: {
-    Time: 'TimeGenerated',
+    Time: IC.TimeGenerated,
     TimeSource: '"event"',
     EventType: '"LogLine"',
     Cluster: CLUSTER_FROM_RESOURCE_ID,
     Namespace: 'PodNamespace',
-    PodName: 'PodName',
-    ContainerName: 'ContainerName',
+    PodName: IC.PodName,
+    ContainerName: IC.ContainerName,
     Summary: 'tostring(LogMessage)',
     RecordId: '""',
     Details: 'bag_pack("LogSource", LogSource, "Computer", Computer, "ContainerId", ContainerId)',
   },
   KubeEvents: {
-    Time: 'TimeGenerated',
+    Time: IC.TimeGenerated,
     TimeSource: '"event"',
     EventType: 'Reason',
     Cluster: 'ClusterName',
-    Namespace: 'Namespace',
+    Namespace: IC.Namespace,
     PodName: 'iff(ObjectKind == "Pod", Name, "")',
     ContainerName: '""',
     Summary: 'strcat(ObjectKind, "/", Name, ": ", Reason, " ", Message)',
@@ -221,12 +221,12 @@ const INSIGHTS_PROJECTIONS: Record<InsightsTableName, Partial<Record<TimelineCol
       'bag_pack("KubeEventType", KubeEventType, "ObjectKind", ObjectKind, "Name", Name, "Message", Message, "FirstSeen", FirstSeen, "LastSeen", LastSeen, "Count", Count, "Computer", Computer)',
   },
   KubePodInventory: {
-    Time: 'TimeGenerated',
+    Time: IC.TimeGenerated,
     // An inventory record is the pod as it stood when the agent sampled it.
     TimeSource: '"collection"',
     EventType: '"PodInventory"',
     Cluster: 'ClusterName',
-    Namespace: 'Namespace',
+    Namespace: IC.Namespace,
     PodName: 'Name',
     ContainerName: 'tostring(split(ContainerName, "/")[1])',
     Summary: 'strcat("Pod ", Name, " ", PodStatus, " on ", Computer)',
@@ -240,7 +240,7 @@ const INSIGHTS_PROJECTIONS: Record<InsightsTableName, Partial<Record<TimelineCol
 
 function auditProjection(): Partial<Record<TimelineColumnName, string>> {
   return {
-    Time: 'TimeGenerated',
+    Time: IC.TimeGenerated,
     TimeSource: '"event"',
     EventType: 'strcat(Verb, " ", tostring(ObjectRef.resource), iff(isempty(tostring(ObjectRef.subresource)), "", strcat("/", tostring(ObjectRef.subresource))))',
     Cluster: CLUSTER_FROM_RESOURCE_ID,

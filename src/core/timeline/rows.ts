@@ -67,7 +67,7 @@ function cmp(a: string, b: string): number {
  */
 export const TEXT_SEARCH_COLUMNS = TIMELINE_COLUMNS.filter((c) => c.type === 'string' && c.name !== TL.RecordId && c.name !== TL.TimeSource).map(
   (c) => c.name,
-) as Exclude<TimelineColumnName, 'Time' | 'Details' | 'RecordId' | 'TimeSource'>[];
+) as Exclude<TimelineColumnName, typeof TL.Time | typeof TL.Details | typeof TL.RecordId | typeof TL.TimeSource>[];
 
 /** The Details columns free text searches in a table: its string columns as they are, its dynamic ones as JSON. */
 export function textDetailColumns(table: AnyTable): readonly ColumnDef[] {
@@ -91,7 +91,7 @@ export function matchesText(row: TimelineRow, needleLower: string): boolean {
 }
 
 /** A container filter keeps the container's rows and its pod's pod-level rows (empty container). */
-export function matchesContainer(row: Pick<TimelineRow, 'Namespace' | 'PodName' | 'ContainerName'>, c: { namespace: string; pod: string; container: string }): boolean {
+export function matchesContainer(row: Pick<TimelineRow, typeof TL.Namespace | typeof TL.PodName | typeof TL.ContainerName>, c: { namespace: string; pod: string; container: string }): boolean {
   return c.namespace === row.Namespace && c.pod === row.PodName && (row.ContainerName === c.container || row.ContainerName === '');
 }
 
