@@ -134,7 +134,8 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   let screening: Promise<Screening | null> = Promise.resolve(null);
   const runOne = async (id: ArtifactId) => {
     done.set(id, await runArtifact(d.collectors[id], { api, objects, options, writer, run, log: both }));
-    if (id === 'containerLogs') screening = screenEarly(writer, d.screen);
+    // Only a head start: if it cannot start, the seal screens everything itself.
+    if (id === 'containerLogs') screening = screenEarly(writer, d.screen).catch(() => null);
   };
   for (const def of chosen.filter((a) => a.id === 'events')) await runOne(def.id);
   await Promise.all(chosen.filter((a) => a.id !== 'events').map((def) => runOne(def.id)));
