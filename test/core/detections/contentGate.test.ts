@@ -9,6 +9,7 @@ import { CONTENT_RULES } from '../../../src/core/detections/index.js';
 import { LiteralMatcher } from '../../../src/core/detections/literalIndex.js';
 import { requiredLiterals, TEXT_END, TEXT_START, WORD_BOUNDARY } from '../../../src/core/detections/requiredLiterals.js';
 import { CONTENT_CASES } from './contentCases.js';
+import { mulberry32 as rng } from '../../support/random.js';
 
 const show = (hits: { rule: { id: string }; match: string }[]) => hits.map((h) => `${h.rule.id}=${JSON.stringify(h.match)}`);
 
@@ -19,16 +20,6 @@ function same(text: string, where: string): void {
   assert.deepEqual(show(commandHits(text)), show(ungatedHits('workload', text)), `${where} (workload): ${JSON.stringify(text).slice(0, 300)}`);
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const plain = (l: string) => l.split(TEXT_START).join('').split(TEXT_END).join('').split(WORD_BOUNDARY).join('');
 const FRAGMENTS = [

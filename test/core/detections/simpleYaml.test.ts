@@ -7,18 +7,8 @@ import { readFileSync } from 'node:fs';
 import jsyaml from 'js-yaml';
 import { KUBE_IMPLICIT, KUBE_SCHEMA } from '../../../src/core/detections/manifests.js';
 import { NOT_SIMPLE, readSimpleYaml } from '../../../src/core/detections/simpleYaml.js';
+import { mulberry32 as rng } from '../../support/random.js';
 
-/** A small deterministic PRNG (mulberry32), so a failure names a seed that reproduces it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Scalars where YAML 1.1 typing, quoting or indicators matter.
 const TRICKY = [

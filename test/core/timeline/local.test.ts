@@ -8,18 +8,8 @@ import { SEVERITIES, SORT_COLUMNS, type TimelineRow } from '../../../src/core/sc
 import { BundleWriter, newSnapshotId } from '../../support/v1BundleWriter.js';
 import { openBundle } from '../../../src/core/evidence/reader.js';
 import { tempDir } from '../../support/tempDir.js';
+import { mulberry32 as rng } from '../../support/random.js';
 
-/** A small deterministic PRNG so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMESPACES = ['default', 'kube-system', 'prod', 'Prod', ''];
 const PODS = ['web-1', 'web-2', 'db-0', 'miner"x', ''];

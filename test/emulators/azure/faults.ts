@@ -1,5 +1,7 @@
 // Fault injection for the Azure emulator: scripted faults (the next N matching requests fail a
 // given way) and seeded random faults (each matching request fails with a probability).
+import { mulberry32 } from '../../support/random.js';
+
 /**
  * Where a fault applies: all ARM requests, ingestion, queries, or one AKS evidence source alone
  * (those are ARM requests too, so an 'arm' fault hits them as well).
@@ -27,18 +29,6 @@ export interface RandomFaults {
   max?: number;
 }
 
-/** mulberry32: a tiny deterministic PRNG so a failing fault sequence can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Faults {
   private rules: (FaultRule & { left: number })[] = [];
   private random: (RandomFaults & { next: () => number; injected: number }) | null = null;
@@ -49,7 +39,7 @@ export class Faults {
   }
 
   setRandom(r: RandomFaults | null): void {
-    this.random = r ? { ...r, next: prng(r.seed), injected: 0 } : null;
+    this.random = r ? { ...r, next: mulberry32(r.seed), injected: 0 } : null;
   }
 
   clear(): void {
