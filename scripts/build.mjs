@@ -3,6 +3,7 @@
 // timeline webview (browser). @kubernetes/client-node is ESM-only, hence the bundling.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { literalDefine } from './literalTable.mjs';
 
 const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
@@ -11,10 +12,14 @@ const esmBanner = {
   js: "import { createRequire as __kfsCreateRequire } from 'node:module'; const require = __kfsCreateRequire(import.meta.url);",
 };
 
+// The content prefilter derived from the rules' regexes, once, here (src/core/detections/literalCache.ts):
+// every bundle below carries it instead of deriving it at each process start.
+const literals = await literalDefine(esmBanner);
+
 // The log-screening worker (src/core/derive/screenPool.ts) is bundled into a string that the
 // extension and the CLI carry, so each stays one file and the worker needs no path on disk.
-const worker = await esbuild.build({ bundle: true, minify: true, legalComments: 'none', logLevel: 'warning', write: false, entryPoints: ['src/core/derive/screenWorker.ts'], platform: 'node', format: 'cjs', target: 'node20' });
-const define = { __KFS_SCREEN_WORKER__: JSON.stringify(worker.outputFiles[0].text) };
+const worker = await esbuild.build({ bundle: true, minify: true, legalComments: 'none', logLevel: 'warning', write: false, entryPoints: ['src/core/derive/screenWorker.ts'], platform: 'node', format: 'cjs', target: 'node20', define: literals });
+const define = { ...literals, __KFS_SCREEN_WORKER__: JSON.stringify(worker.outputFiles[0].text) };
 
 const builds = [];
 if (existsSync('src/extension.ts')) {

@@ -13,6 +13,8 @@
 // weakens the filter, never breaks it. \s is taken as a space or a tab: a text holding any other
 // whitespace is never filtered (OTHER_WHITESPACE).
 
+import { builtOr } from './literalCache.js';
+
 /** Alternatives, at least one of which a match contains; null when nothing is required. */
 export type Literals = readonly string[] | null;
 
@@ -358,6 +360,12 @@ export interface LiteralOptions {
  * worth testing.
  */
 export function requiredLiterals(re: RegExp, opts: LiteralOptions = {}): Literals {
+  // A fresh array per caller: the build's table is shared.
+  const l = builtOr(`literals/${re.flags}/${opts.slice ? 'slice' : 'text'}/${re.source}`, () => deriveLiterals(re, opts));
+  return l && [...l];
+}
+
+function deriveLiterals(re: RegExp, opts: LiteralOptions): Literals {
   if (re.flags.includes('u') || re.flags.includes('v')) return null;
   const multiline = re.flags.includes('m');
   // With the m flag ^ and $ match at line breaks too: nothing is claimed for them then.
