@@ -279,7 +279,7 @@ export function registerCollectCommands(program: Command): void {
     .addOption(new Option('--since <duration>', 'log window, e.g. 90m, 24h, 7d').argParser(parseDuration).default(24 * 3600, formatDuration(24 * 3600)))
     .addOption(new Option('--artifacts <list>', `comma-separated subset of: ${ARTIFACT_IDS.join(', ')}`).argParser(parseArtifacts))
     .option('--exclude-namespaces <list>', 'comma-separated namespaces to skip (system namespaces are collected by default)', parseList)
-    .option('--concurrency <n>', 'containers collected in parallel (default 16)', parsePositiveInt)
+    .option('--concurrency <n>', 'requests to the API server at once, at most, across all artifacts (default 32)', parsePositiveInt)
     .option('--no-exec', 'do not exec into containers (skips command history)')
     .option('--json', 'print one machine-readable summary on stdout instead of the table')
     .option('--azure', "also collect the AKS cluster's Azure-side evidence: control-plane audit, Activity Log, Defender alerts (default: when the server is *.azmk8s.io)")

@@ -67,7 +67,7 @@ export interface SnapshotResult {
 
 /** What the orchestrator needs from the cluster layer; a seam so tests can count calls. */
 export interface SnapshotDeps {
-  connect(req: { kubeconfig?: string; context?: string; signal: AbortSignal }): Promise<{ api: ClusterApi; identity: ClusterIdentity }>;
+  connect(req: { kubeconfig?: string; context?: string; signal: AbortSignal; maxInFlight?: number }): Promise<{ api: ClusterApi; identity: ClusterIdentity }>;
   createObjectCache(api: ClusterApi, options: CollectOptions): ObjectCache;
   collectors: Record<ArtifactId, Collector>;
   /** How the log streams are screened (default: the worker bundled at build time; tests pass its code). */
@@ -93,7 +93,7 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   await assertOutsideBundle(req.outDir);
   // Every request in flight listens on the signal, and artifacts run side by side: not a leak.
   setMaxListeners(Math.max(100, options.concurrency * 16), run.signal);
-  const { api, identity } = await d.connect({ kubeconfig: req.kubeconfig, context: req.context, signal: run.signal });
+  const { api, identity } = await d.connect({ kubeconfig: req.kubeconfig, context: req.context, signal: run.signal, maxInFlight: options.concurrency });
   const azureReq = req.azure && wantsAzure(req.azure, identity.server) ? req.azure : null;
   const startedAt = new Date();
   const writer = await BundleWriter.create(req.outDir, {

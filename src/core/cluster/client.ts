@@ -34,6 +34,7 @@ import type { LoadedKubeconfig } from './kubeconfig.js';
 import { Recorder } from './recorder.js';
 import { DEFAULT_RETRY_POLICY, RetryBudget, isTransient, parseRetryAfter, retryDelay, withRetry, type RetryPolicy } from './retry.js';
 import { START, resumeAfter, resumeSinceTime, type ResumeState } from './logFormat.js';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { AcquisitionRef, LogResume, NewEntry, RawStore } from '../evidence/raw.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -208,6 +209,17 @@ export class KubeClusterApi implements ClusterApi {
   }
 
   private readonly recorder = new Recorder();
+  /**
+   * Requests in flight to the API server, across every artifact: a responder who asks for
+   * `--concurrency 4` on a struggling server gets 4, not 4 per artifact. A slot is held for one
+   * attempt (a list page, a log stream, an exec), never across a retry's backoff.
+   */
+  private inFlight: LimitFunction = pLimit(Number.POSITIVE_INFINITY);
+
+  /** At most `n` requests at once from now on (the snapshot's concurrency). */
+  limitRequests(n: number): void {
+    this.inFlight = pLimit(Math.max(1, Math.floor(n)));
+  }
   /** Tries per call and the backoff between them. */
   retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY;
   /** Retry time for everything this connection does (one snapshot). */
@@ -223,8 +235,12 @@ export class KubeClusterApi implements ClusterApi {
     return withRetry({ policy: this.retryPolicy, budget: this.retryBudget, signal }, (attempt) => this.callOnce<T>(what, ref, attempt, signal, fn));
   }
 
-  /** One attempt: its body and outcome go to the raw evidence whatever happens. */
-  private async callOnce<T>(what: string, ref: AcquisitionRef, attempt: number, signal: AbortSignal, fn: (o: Opts) => Promise<unknown>): Promise<T> {
+  /** One attempt, in its request slot: its body and outcome go to the raw evidence whatever happens. */
+  private callOnce<T>(what: string, ref: AcquisitionRef, attempt: number, signal: AbortSignal, fn: (o: Opts) => Promise<unknown>): Promise<T> {
+    return this.inFlight(() => this.attemptCall<T>(what, ref, attempt, signal, fn));
+  }
+
+  private async attemptCall<T>(what: string, ref: AcquisitionRef, attempt: number, signal: AbortSignal, fn: (o: Opts) => Promise<unknown>): Promise<T> {
     signal.throwIfAborted();
     const sink: Captured = {};
     const seq = this.recorder.begin();
@@ -320,7 +336,7 @@ export class KubeClusterApi implements ClusterApi {
    */
   async serverVersion(signal: AbortSignal): Promise<string | null> {
     const what = 'reading the server version';
-    const body = await withRetry({ policy: this.retryPolicy, budget: this.retryBudget, signal }, async (attempt) => {
+    const body = await withRetry({ policy: this.retryPolicy, budget: this.retryBudget, signal }, (attempt) => this.inFlight(async () => {
       const seq = this.recorder.begin();
       const startedAt = new Date().toISOString();
       const chunks: Buffer[] = [];
@@ -335,7 +351,7 @@ export class KubeClusterApi implements ClusterApi {
       await this.recorder.recordBody(seq, 'json', buf, attemptEntry({ method: 'GET', path: '/version', attempt, startedAt, status: out.status, complete, error: out.error, ref: { kind: 'version' } }));
       if (out.error) throw out.error;
       return buf;
-    }).catch((err: unknown) => {
+    })).catch((err: unknown) => {
       if (err instanceof KubeApiError && [403, 404].includes(err.status)) return null;
       throw err;
     });
@@ -379,7 +395,7 @@ export class KubeClusterApi implements ClusterApi {
       req.signal.throwIfAborted();
       const resume: LogResume | null = state.at === null ? null : { sinceTime: resumeSinceTime(state.at), at: state.at, skip: state.count };
       const ref: AcquisitionRef = { kind: 'log', namespace: req.namespace, pod: req.pod, container: req.container, previous: req.previous, stream, resume };
-      const r = await this.logAttempt(req, what, ref, attempt);
+      const r = await this.inFlight(() => this.logAttempt(req, what, ref, attempt));
       bytes += r.bytes;
       if (r.error === null) return { outcome: 'ok', bytes, attempts: attempt, message: '' };
       const err = r.error;
@@ -501,9 +517,7 @@ export class KubeClusterApi implements ClusterApi {
 
   /** Runs the exec and records it: stdout as the raw body, the Status outcome in the index. */
   async exec(req: ExecRequest): Promise<ExecResult> {
-    const seq = this.recorder.begin();
-    const startedAt = new Date().toISOString();
-    const r = await this.execOnce(req);
+    const { seq, startedAt, r } = await this.inFlight(async () => ({ seq: this.recorder.begin(), startedAt: new Date().toISOString(), r: await this.execOnce(req) }));
     const q = new URLSearchParams({ container: req.container, stdout: 'true', stderr: 'true' });
     for (const c of req.command) q.append('command', c);
     const upgraded = r.outcome === 'ok' || r.outcome === 'nonzero-exit' || r.outcome === 'binary-missing';

@@ -11,6 +11,8 @@ export interface ConnectRequest {
   kubeconfig?: string;
   context?: string;
   signal: AbortSignal;
+  /** Requests in flight to the API server at most, across everything the snapshot does (unbounded when absent). */
+  maxInFlight?: number;
   /** For tests: where KUBECONFIG and the home folder come from. */
   env?: NodeJS.ProcessEnv;
   home?: string;
@@ -26,6 +28,7 @@ export async function connectCluster(req: ConnectRequest): Promise<Connection> {
   const src: KubeconfigSource = { path: req.kubeconfig, context: req.context, env: req.env, home: req.home, inClusterRoot: req.inClusterRoot };
   const loaded = loadKubeconfig(src);
   const api = new KubeClusterApi(loaded);
+  if (req.maxInFlight !== undefined) api.limitRequests(req.maxInFlight);
   try {
     // Runs the exec plugin (kubelogin, ...) if the user has one.
     await loaded.kubeConfig.applyToHTTPSOptions({});

@@ -25,7 +25,7 @@ export interface CollectOptions {
   /** Log since-window; also marks RBAC objects created within it as recent. */
   sinceSeconds: number;
   excludeNamespaces: string[];
-  /** Parallel containers/pods per collector. */
+  /** Requests in flight to the API server at most (all artifacts together; also each collector's parallel containers). */
   concurrency: number;
   /** Exec-based collection (command history); off means the artifact is skipped with a gap. */
   execEnabled: boolean;
@@ -40,7 +40,7 @@ export interface CollectOptions {
 export const DEFAULT_COLLECT_OPTIONS: Omit<CollectOptions, 'now' | 'artifacts'> = {
   sinceSeconds: 24 * 3600,
   excludeNamespaces: [],
-  concurrency: 16,
+  concurrency: 32,
   execEnabled: true,
   historyMaxBytes: 1024 * 1024,
   platformRegistries: ['mcr.microsoft.com/', 'registry.k8s.io/', 'k8s.gcr.io/'],

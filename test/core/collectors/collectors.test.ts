@@ -396,3 +396,38 @@ test('logs forbidden by RBAC (pods/log) are forbidden gaps per container, not a 
     remove();
   }
 });
+
+/** The most requests the server had open at once (an end and a start at the same ms: the end came first). */
+function peakInFlight(entries: readonly { startedAt: number; endedAt?: number }[]): number {
+  const edges = entries.flatMap((e) => [
+    { t: e.startedAt, d: 1 },
+    { t: e.endedAt ?? Number.POSITIVE_INFINITY, d: -1 },
+  ]);
+  edges.sort((a, b) => a.t - b.t || a.d - b.d);
+  let open = 0;
+  let peak = 0;
+  for (const e of edges) peak = Math.max(peak, (open += e.d));
+  return peak;
+}
+
+test('--concurrency bounds the requests in flight to the API server across every artifact, not per artifact', async () => {
+  // Every request is held a while, so side-by-side artifacts would overlap if nothing bounded them.
+  const remove = emu.faults.delay(20);
+  try {
+    for (const concurrency of [1, 3]) {
+      const first = emu.requests.length;
+      const out = await tempDir('kfs-coll-inflight-');
+      const { manifest } = await takeSnapshot({ kubeconfig, outDir: out, options: { excludeNamespaces: ['ignored'], concurrency } }, { signal: new AbortController().signal });
+      assert.notEqual(manifest.status, 'failed');
+      await emu.settled();
+      const seen = emu.requests.slice(first);
+      assert.ok(seen.length > 20, `the snapshot made ${seen.length} requests`);
+      const peak = peakInFlight(seen);
+      assert.ok(peak <= concurrency, `--concurrency ${concurrency}: the server had ${peak} requests open at once`);
+      // And the bound is used, not undercut: with room for 3, requests do run side by side.
+      if (concurrency > 1) assert.ok(peak > 1, `--concurrency ${concurrency}: never more than one request at once`);
+    }
+  } finally {
+    remove();
+  }
+});
