@@ -12,10 +12,11 @@ import { BundleWriter, assertOutsideBundle, newSnapshotId } from './evidence/wri
 import { RAW_INDEX_FILE } from './evidence/raw.js';
 import type { Acquisition, ArtifactReport, ArtifactStatus, ClusterIdentity, Manifest, SnapshotStatus } from './evidence/manifest.js';
 import type { TableName } from './schema/tables.js';
-import { DERIVATION_VERSION, ON_DEMAND_TABLES, deriveInputOf, deriveMaterialized, readAcquisitionIndex, type DerivedSource } from './derive/index.js';
+import { DERIVATION_VERSION, ON_DEMAND_TABLES, deriveInputOf, deriveMaterialized, type DerivedSource } from './derive/index.js';
 import type { AzureRowSource } from './derive/azure.js';
 import { logStreams } from './derive/logs.js';
-import { defaultScreenWorkers, sameStreams, screenStreams, type ScreenPoolOptions, type Screening } from './derive/screenPool.js';
+import type { ScreenPoolOptions, Screening } from './derive/screenPool.js';
+import { screenWhileCollecting } from './derive/liveScreening.js';
 import { TOOL_VERSION } from './version.js';
 import type { AzureConnection } from './azure/credentials.js';
 import type { AzureCoverage } from './azure/sources/coverage.js';
@@ -131,18 +132,18 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
   // bandwidth, exec (command history) by round trips, lists by neither, so they overlap well.
   const chosen = ARTIFACTS.filter((def) => options.artifacts.includes(def.id));
   const done = new Map<ArtifactId, ArtifactReport>();
-  let screening: Promise<Screening | null> = Promise.resolve(null);
   const runOne = async (id: ArtifactId) => {
     done.set(id, await runArtifact(d.collectors[id], { api, objects, options, writer, run, log: both }));
-    // Only a head start: if it cannot start, the seal screens everything itself.
-    if (id === 'containerLogs') screening = screenEarly(writer, d.screen).catch(() => null);
   };
   for (const def of chosen.filter((a) => a.id === 'events')) await runOne(def.id);
+  // The logs are screened as they come in. Only a head start: without a worker the seal screens everything.
+  const live = options.artifacts.includes('containerLogs') ? screenWhileCollecting(writer.raw, writer.dir, d.screen) : null;
   await Promise.all(chosen.filter((a) => a.id !== 'events').map((def) => runOne(def.id)));
+  live?.stop();
   // The manifest lists artifacts in their fixed order, whatever order they finished in.
   const reports: Partial<Record<ArtifactId, ArtifactReport>> = Object.fromEntries(chosen.map((def) => [def.id, done.get(def.id)!]));
   const coverage = azure ? await azure : undefined;
-  const tables = await deriveTables(writer, reports, d.collectors, both, { ...d.screen, started: await screening }, coverage);
+  const tables = await deriveTables(writer, reports, d.collectors, both, { ...d.screen, started: live?.screening ?? null }, coverage);
   const manifest = await writer.seal({
     azure: coverage,
     status: snapshotStatus(run.signal.aborted, Object.values(reports), coverage),
@@ -231,7 +232,10 @@ async function deriveTables(
   // From the header the manifest is made of: the seal derives exactly as verify --derived will.
   const input = await deriveInputOf(writer.dir, writer.header);
   const early = screen.started;
-  if (early && sameStreams(early.streams, logStreams(input.entries))) log.info(`the log streams were screened on ${early.workers} worker thread(s) while the other artifacts were collected`);
+  if (early) {
+    const streams = logStreams(input.entries);
+    log.info(`${early.queued(streams)} of ${streams.length} log streams were handed to ${early.workers} screening worker thread(s) while the collection ran`);
+  }
   const tables: Manifest['tables'] = {};
   const add = (artifact: DerivedSource, table: TableName, n: number, via?: AzureRowSource) => {
     tables[table] = { records: (tables[table]?.records ?? 0) + n };
@@ -265,20 +269,6 @@ async function deriveTables(
   for (const r of Object.values(reports)) if (r && r.status !== 'cancelled' && r.status !== 'failed') r.status = artifactStatus(r.records, r.gaps);
   log.info(`derived ${Object.values(tables).reduce((n, t) => n + (t?.records ?? 0), 0)} rows in ${Math.round(performance.now() - started)} ms`);
   return tables;
-}
-
-/**
- * Once every log is in, the content rules start screening the log streams on worker threads
- * while the other artifacts are still collected (the seal then only assembles the findings).
- * Null when no worker can run (from sources, or one core): the seal screens them all.
- */
-async function screenEarly(writer: BundleWriter, opts: ScreenPoolOptions = {}): Promise<Screening | null> {
-  if ((opts.workers ?? defaultScreenWorkers()) === 0) return null;
-  await writer.raw.flush();
-  const s = screenStreams(writer.dir, logStreams(await readAcquisitionIndex(writer.dir)), { ...opts, mainLane: false });
-  if (s.workers > 0) return s;
-  s.close();
-  return null;
 }
 
 interface ArtifactRun {

@@ -19,9 +19,9 @@ import { suspiciousPodRow } from '../detections/rows.js';
 import { ReplayClusterApi } from './replay.js';
 import { deriveAzure, type AzureRowSource } from './azure.js';
 import type { KnownPod } from '../detections/azure/index.js';
-import { sameStreams, screenStreams, type ScreenPoolOptions, type Screening } from './screenPool.js';
+import { screenStreams, type ScreenPoolOptions, type Screening } from './screenPool.js';
 import { RowStamper, type StampSource } from './stamp.js';
-import { containerKey, deriveLogRows, logStreams, type ContainerInfo, type LogRowContext } from './logs.js';
+import { containerKey, deriveLogRows, logStreams, type ContainerInfo, type LogRowContext, type LogStream } from './logs.js';
 
 /** Goes up whenever the same raw evidence would give different rows. */
 export const DERIVATION_VERSION = 3;
@@ -91,21 +91,18 @@ export async function* deriveMaterialized(input: DeriveInput, collectors: Record
   // Screening the logs is most of the derivation: it starts first, on every core, while the
   // other artifacts are replayed; or it started while the collection was still running.
   const streams = input.options.artifacts.includes('containerLogs') ? logStreams(input.entries) : [];
-  let screening = screen.started ?? null;
-  if (screening && !sameStreams(screening.streams, streams)) {
-    screening.close();
-    screening = null;
-  }
-  screening ??= screenStreams(input.bundleDir, streams, screen);
+  // A screening that started during the collection keeps what it screened of these streams.
+  const screening = screen.started ?? screenStreams(input.bundleDir, screen);
+  screening.add(streams);
   screening.help();
   try {
-    yield* deriveInOrder(input, collectors, sig, screening);
+    yield* deriveInOrder(input, collectors, sig, screening, streams);
   } finally {
     screening.close();
   }
 }
 
-async function* deriveInOrder(input: DeriveInput, collectors: Record<ArtifactId, Collector>, sig: AbortSignal, screening: Screening): AsyncGenerator<Derived> {
+async function* deriveInOrder(input: DeriveInput, collectors: Record<ArtifactId, Collector>, sig: AbortSignal, screening: Screening, streams: readonly LogStream[]): AsyncGenerator<Derived> {
   const { api, objects, options } = replay(input);
   const stamper = new RowStamper(input.stamp);
   for (const def of ARTIFACTS) {
@@ -115,9 +112,9 @@ async function* deriveInOrder(input: DeriveInput, collectors: Record<ArtifactId,
     try {
       if (artifact === 'containerLogs') {
         const counted = { rows: 0 };
-        for await (const row of logFindings(input, sig, counted, screening)) yield { kind: 'row', table: suspiciousPods.name, artifact, row: stamper.stamp(suspiciousPods.name, row) };
+        for await (const row of logFindings(input, sig, counted, screening, streams)) yield { kind: 'row', table: suspiciousPods.name, artifact, row: stamper.stamp(suspiciousPods.name, row) };
         yield { kind: 'count', table: containerLogs.name, artifact, rows: counted.rows };
-        yield { kind: 'bytes', artifact, bytes: screening.streams.reduce((n, s) => n + s.attempts.reduce((m, a) => m + a.bytes, 0), 0) };
+        yield { kind: 'bytes', artifact, bytes: streams.reduce((n, s) => n + s.attempts.reduce((m, a) => m + a.bytes, 0), 0) };
         continue;
       }
       let lastHistory = '';
@@ -180,15 +177,14 @@ async function containerInfo(objects: ObjectCache, signal: AbortSignal): Promise
  * the same pass counts the log table's rows for the manifest. The streams were screened in any
  * order (screen.ts); the findings are made here in the index's order.
  */
-async function* logFindings(input: DeriveInput, signal: AbortSignal, counted: { rows: number }, screening: Screening): AsyncGenerator<Record<string, unknown>> {
+async function* logFindings(input: DeriveInput, signal: AbortSignal, counted: { rows: number }, screening: Screening, streams: readonly LogStream[]): AsyncGenerator<Record<string, unknown>> {
   const scanners = new Map<string, ContainerContentScanner>();
-  for (let i = 0; i < screening.streams.length; i++) {
+  for (const s of streams) {
     signal.throwIfAborted();
-    const s = screening.streams[i]!;
     const key = containerKey(s.namespace, s.pod, s.container);
     let scanner = scanners.get(key);
     if (!scanner) scanners.set(key, (scanner = new ContainerContentScanner('log', { namespace: s.namespace, pod: s.pod, container: s.container })));
-    const screen = await screening.results[i]!;
+    const screen = await screening.resultOf(s);
     // The log table numbers its rows across streams in this order.
     const rowsBefore = counted.rows;
     const recordOf = (n: number) => `${input.stamp.snapshotId}/${containerLogs.name}/${String(rowsBefore + n + 1).padStart(9, '0')}`;

@@ -12,7 +12,7 @@ import { readRawBody, type AcquisitionEntry } from '../evidence/raw.js';
 import type { ContainerKind } from '../collectors/common.js';
 
 type LogRow = RowByTable[typeof containerLogs.name];
-type LogEntry = AcquisitionEntry & { ref: { kind: 'log' } };
+export type LogEntry = AcquisitionEntry & { ref: { kind: 'log' } };
 
 /** What a log row carries about its container besides the line (from the pod list). */
 export interface ContainerInfo {

@@ -1,6 +1,6 @@
-// Screens log streams on the main thread and on worker threads at once, handing the results out
-// in the streams' order. Each lane (the main thread, each worker) takes the next unscreened stream
-// when it is free, so a slow stream holds up only its own lane. The worker runs the same
+// Screens log streams on the main thread and on worker threads at once; the caller asks for each
+// stream's result in its own order. Each lane (the main thread, each worker) takes the next
+// unscreened stream when it is free, so a slow stream holds up only its own lane. The worker runs the same
 // screenStream as the main thread, so where a stream was screened never changes its result; a
 // worker that cannot start or dies leaves its streams to the main thread.
 import { Worker } from 'node:worker_threads';
@@ -21,10 +21,19 @@ export interface ScreenPoolOptions {
   mainLane?: boolean;
 }
 
-/** Streams being screened: one promise per stream, in order. */
+/**
+ * Log streams being screened. Streams can be added while others are screened (the snapshot adds
+ * each stream as soon as its log is in); a stream is known by its attempts, so one added again
+ * with the same attempts is screened once, and one whose attempts changed (a retry came after)
+ * is screened again.
+ */
 export interface Screening {
-  streams: readonly LogStream[];
-  results: Promise<StreamScreen>[];
+  /** Queues streams for the lanes (those already queued with the same attempts are not queued again). */
+  add: (streams: readonly LogStream[]) => void;
+  /** The screen of `s`: the one queued for the same attempts, or `s` queued now. */
+  resultOf: (s: LogStream) => Promise<StreamScreen>;
+  /** How many of `streams` are already queued with the same attempts. */
+  queued: (streams: readonly LogStream[]) => number;
   /** The main thread starts screening too (once the caller has nothing else to do). */
   help: () => void;
   /** Stops the workers (call it when done or abandoned); unscreened streams then finish on the main thread. */
@@ -46,58 +55,93 @@ export function defaultScreenWorkers(): number {
   return Math.min(3, Math.max(0, availableParallelism() - 1));
 }
 
-/** Starts screening every stream at once, on the workers and (unless told otherwise) the main thread. */
-export function screenStreams(bundleDir: string, streams: readonly LogStream[], opts: ScreenPoolOptions = {}): Screening {
-  const settle = streams.map(() => deferred<StreamScreen>());
-  let next = 0;
-  let closed = false;
-  const take = () => (closed || next >= streams.length ? -1 : next++);
-  const run = (i: number) => screenStream(bundleDir, streams[i]!).then(settle[i]!.resolve, settle[i]!.reject);
+/** A stream's identity for screening: its attempts (sequence numbers are unique in a bundle) and their bytes. */
+const streamKey = (s: LogStream) => s.attempts.map((a) => `${a.seq}:${a.sha256}`).join(',');
 
+/** The streams queued so far, in the order the lanes take them, with one settlement each. */
+class ScreenQueue {
+  readonly streams: LogStream[] = [];
+  readonly settle: Deferred<StreamScreen>[] = [];
+  private readonly byKey = new Map<string, number>();
+  private next = 0;
+  closed = false;
+
+  /** The index of `s`, queued if it was not. */
+  indexOf(s: LogStream): { i: number; added: boolean } {
+    const key = streamKey(s);
+    const known = this.byKey.get(key);
+    if (known !== undefined) return { i: known, added: false };
+    const i = this.streams.push(s) - 1;
+    this.settle.push(deferred<StreamScreen>());
+    this.byKey.set(key, i);
+    return { i, added: true };
+  }
+
+  has(s: LogStream): boolean {
+    return this.byKey.has(streamKey(s));
+  }
+
+  /** The next stream for a free lane; -1 when none is waiting (or the screening is closed). */
+  take(): number {
+    return this.closed || this.next >= this.streams.length ? -1 : this.next++;
+  }
+}
+
+/** Starts the lanes: the workers at once, the main thread unless told otherwise (it joins with help()). */
+export function screenStreams(bundleDir: string, opts: ScreenPoolOptions = {}): Screening {
+  const q = new ScreenQueue();
+  const run = (i: number) => screenStream(bundleDir, q.streams[i]!).then(q.settle[i]!.resolve, q.settle[i]!.reject);
   // The main thread's lane, one stream at a time: its own reads interleave with the caller's work.
+  let mainBusy = false;
+  let helping = false;
   const mainLane = async (): Promise<void> => {
-    for (let i = take(); i !== -1; i = take()) await run(i);
+    if (mainBusy) return;
+    mainBusy = true;
+    for (let i = q.take(); i !== -1; i = q.take()) await run(i);
+    mainBusy = false;
   };
-  const workers: Worker[] = [];
+  const feeders: (() => void)[] = [];
   const code = opts.workerCode ?? BUNDLED_WORKER;
   const count = code ? (opts.workers ?? defaultScreenWorkers()) : 0;
+  const workers: Worker[] = [];
   for (let w = 0; w < count; w++) {
-    const worker = startWorker(code!, bundleDir, streams, settle, take, () => closed, () => void mainLane());
-    if (worker) workers.push(worker);
+    const started = startWorker(code!, bundleDir, q, () => void mainLane());
+    if (started) {
+      workers.push(started.worker);
+      feeders.push(started.feed);
+    }
   }
-  let helping = false;
-  const help = () => {
-    if (helping) return;
-    helping = true;
-    void mainLane();
+  const wake = () => {
+    for (const feed of feeders) feed();
+    if (helping) void mainLane();
   };
-  if (opts.mainLane !== false) help();
+  const add = (streams: readonly LogStream[]) => {
+    let added = false;
+    for (const s of streams) added = q.indexOf(s).added || added;
+    if (added) wake();
+  };
+  if (opts.mainLane !== false) helping = true;
   return {
-    streams,
-    results: settle.map((d) => d.promise),
-    help,
+    add,
+    resultOf: (s) => {
+      const { i, added } = q.indexOf(s);
+      if (added) wake();
+      return q.settle[i]!.promise;
+    },
+    queued: (streams) => streams.filter((s) => q.has(s)).length,
+    help: () => {
+      helping = true;
+      void mainLane();
+    },
     close: () => {
-      closed = true;
+      q.closed = true;
       for (const w of workers) void w.terminate();
     },
     workers: workers.length,
   };
 }
 
-/** Whether two stream lists are the same streams with the same attempts (a screening can be reused). */
-export function sameStreams(a: readonly LogStream[], b: readonly LogStream[]): boolean {
-  return a.length === b.length && a.every((s, i) => s.attempts.length === b[i]!.attempts.length && s.attempts.every((e, j) => e.seq === b[i]!.attempts[j]!.seq && e.sha256 === b[i]!.attempts[j]!.sha256));
-}
-
-function startWorker(
-  code: string,
-  bundleDir: string,
-  streams: readonly LogStream[],
-  settle: Deferred<StreamScreen>[],
-  take: () => number,
-  isClosed: () => boolean,
-  orphaned: () => void,
-): Worker | null {
+function startWorker(code: string, bundleDir: string, q: ScreenQueue, orphaned: () => void): { worker: Worker; feed: () => void } | null {
   let worker: Worker;
   try {
     worker = new Worker(code, { eval: true });
@@ -106,31 +150,33 @@ function startWorker(
   }
   worker.unref();
   const inFlight = new Set<number>();
+  let alive = true;
   const feed = () => {
-    while (inFlight.size < WORKER_QUEUE) {
-      const i = take();
+    while (alive && inFlight.size < WORKER_QUEUE) {
+      const i = q.take();
       if (i === -1) return;
       inFlight.add(i);
-      worker.postMessage({ i, bundleDir, stream: streams[i] });
+      worker.postMessage({ i, bundleDir, stream: q.streams[i] });
     }
   };
   worker.on('message', (m: WorkerReply) => {
     inFlight.delete(m.i);
-    if (m.screen) settle[m.i]!.resolve(m.screen);
-    else settle[m.i]!.reject(new Error(m.error ?? 'the screening worker gave no result'));
+    if (m.screen) q.settle[m.i]!.resolve(m.screen);
+    else q.settle[m.i]!.reject(new Error(m.error ?? 'the screening worker gave no result'));
     feed();
   });
   // A worker that fails or stops hands what it held back to the main thread.
   const giveBack = () => {
-    if (isClosed()) return;
-    for (const i of inFlight) void screenStream(bundleDir, streams[i]!).then(settle[i]!.resolve, settle[i]!.reject);
+    alive = false;
+    if (q.closed) return;
+    for (const i of inFlight) void screenStream(bundleDir, q.streams[i]!).then(q.settle[i]!.resolve, q.settle[i]!.reject);
     inFlight.clear();
     orphaned();
   };
   worker.on('error', giveBack);
   worker.on('exit', giveBack);
   feed();
-  return worker;
+  return { worker, feed };
 }
 
 interface Deferred<T> {

@@ -348,6 +348,7 @@ export class RawStore {
   private openingPack: Promise<RawFile> | null = null;
   private readonly closingPacks: Promise<FileEntry>[] = [];
   private sealed = false;
+  private readonly watchers: ((e: AcquisitionEntry) => void)[] = [];
 
   /** Hands out sequence numbers; the cluster recorder replaces it with its own counter when it attaches. */
   private sequence: () => number;
@@ -394,7 +395,17 @@ export class RawStore {
     this.bytes += bytes;
     const full: AcquisitionEntry = { seq, ...entry, bytes, sha256: body ? body.digest() : EMPTY_SHA256, ...place };
     await this.appendIndex(JSON.stringify(full) + '\n');
+    for (const w of this.watchers) w(full);
     return full;
+  }
+
+  /** Calls `fn` with each entry recorded from now on (its body and index line queued, not yet flushed); returns the unsubscribe. */
+  watch(fn: (e: AcquisitionEntry) => void): () => void {
+    this.watchers.push(fn);
+    return () => {
+      const i = this.watchers.indexOf(fn);
+      if (i !== -1) this.watchers.splice(i, 1);
+    };
   }
 
   /** Records a whole body held in memory (list pages, exec output, errors). */

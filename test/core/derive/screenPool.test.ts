@@ -81,9 +81,36 @@ test('a snapshot screens its logs on a worker while the rest is collected; the s
     const findings: string[] = [];
     for await (const r of bundle.readTable(suspiciousPods.name)) findings.push(`${r.RuleId} ${r.FieldPath.replace(bundle.manifest.snapshotId, 'ID')}`);
     const log = await readFile(join(bundleDir, 'collection.log'), 'utf8');
-    assert.equal(/screened on 2 worker thread\(s\) while the other artifacts were collected/.test(log), screen.workers === 2, 'the screening started while collecting');
+    // Every stream ended normally here, so every one was handed over while the collection ran.
+    const live = /(\d+) of (\d+) log streams were handed to 2 screening worker thread\(s\) while the collection ran/.exec(log);
+    if (screen.workers === 2) assert.ok(live && Number(live[1]) > 0 && live[1] === live[2], `the screening kept pace with the collection: ${live?.[0]}`);
+    else assert.equal(live, null, 'without workers the seal screens');
     sealed.push({ findings, logs: bundle.manifest.tables[containerLogs.name]?.records });
   }
   assert.ok(sealed[0]!.findings.some((f) => f.includes('record ')), 'log findings cite their records');
   assert.deepEqual(sealed[1], sealed[0]);
+});
+
+test('a stream is screened once per set of attempts: the same attempts again reuse the result, a retried stream is screened again', async () => {
+  const { screenStreams } = await import('../../../src/core/derive/screenPool.js');
+  const { logStreams } = await import('../../../src/core/derive/logs.js');
+  const streams = logStreams(run.input.entries).filter((s) => s.attempts.some((a) => a.bytes > 0));
+  assert.ok(streams.length >= 2);
+  const screening = screenStreams(run.input.bundleDir, { workers: 0 });
+  try {
+    screening.add(streams.slice(0, 1));
+    assert.equal(screening.queued(streams), 1);
+    // The same stream rebuilt from the index (a new object, the same attempts) is the same stream.
+    const again = logStreams(run.input.entries).find((s) => s.attempts[0]!.seq === streams[0]!.attempts[0]!.seq)!;
+    assert.equal(screening.queued([again]), 1);
+    const first = await screening.resultOf(streams[0]!);
+    assert.equal(await screening.resultOf(again), first, 'the result was reused, not screened again');
+    // The same stream with one more attempt (as if a retry came after it was handed over) is screened again.
+    const retried = { ...streams[0]!, attempts: [...streams[0]!.attempts, { ...streams[0]!.attempts.at(-1)!, seq: 999_999 }] };
+    assert.equal(screening.queued([retried]), 0);
+    assert.notEqual(await screening.resultOf(retried), first);
+    assert.equal(screening.queued([streams[0]!, retried, streams[1]!]), 2, 'a stream never added is not counted as queued');
+  } finally {
+    screening.close();
+  }
 });
