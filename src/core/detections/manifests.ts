@@ -135,17 +135,17 @@ function expandsBeyond(value: unknown, limit: number): boolean {
 }
 
 function loadDocument(doc: Doc, label: string): unknown {
-  // The subset has no aliases, so what the fast reader returns cannot be an alias bomb.
-  const simple = readSimpleYaml(doc.text, KUBE_IMPLICIT);
-  if (simple !== NOT_SIMPLE) return simple;
-  let value: unknown;
-  try {
-    value = jsyaml.load(doc.text, { schema: KUBE_SCHEMA, json: true });
-  } catch (e) {
-    const err = e as { mark?: { line?: number }; reason?: string; message?: string };
-    const at = typeof err.mark?.line === 'number' ? ` at line ${doc.first + err.mark.line + 1}` : '';
-    throw new ManifestError(`${label} is not valid YAML or JSON${at}: ${(err.reason ?? err.message ?? String(e)).split('\n')[0]}.`);
+  let value = readSimpleYaml(doc.text, KUBE_IMPLICIT);
+  if (value === NOT_SIMPLE) {
+    try {
+      value = jsyaml.load(doc.text, { schema: KUBE_SCHEMA, json: true });
+    } catch (e) {
+      const err = e as { mark?: { line?: number }; reason?: string; message?: string };
+      const at = typeof err.mark?.line === 'number' ? ` at line ${doc.first + err.mark.line + 1}` : '';
+      throw new ManifestError(`${label} is not valid YAML or JSON${at}: ${(err.reason ?? err.message ?? String(e)).split('\n')[0]}.`);
+    }
   }
+  // Both readers share an aliased node instead of copying it: the same check on either's result.
   if (doc.text.includes('*') && expandsBeyond(value, MAX_EXPANSION * doc.text.length + 1000)) {
     throw new ManifestError(`${label} could not be read as YAML: the document at line ${doc.first + 1} expands its aliases beyond ${MAX_EXPANSION} nodes per character (an alias bomb).`);
   }

@@ -1,11 +1,16 @@
 // A fast reader for the part of YAML that manifests are almost always written in: block mappings
 // and sequences, one-line plain and quoted scalars, one-line flow collections, literal block
-// scalars (`|`, `|-`). It gives js-yaml's own result or NOT_SIMPLE, never a third answer:
-// anything outside the subset (anchors, aliases, tags, merge keys, folded or multi-line scalars,
-// tabs, CR line ends, odd indentation, anything js-yaml would reject) makes it give up, and the
-// caller parses the document with js-yaml. Plain scalars are typed by the schema's own implicit
-// resolvers, in the schema's order, so `yes`, `0x1F` or `1_000` come out exactly as js-yaml makes
-// them. Measured several times faster than js-yaml on `kubectl get -o yaml` output; the
+// scalars (`|`, `|-`), and the anchors, aliases and merge keys of chart templates (`- &base`,
+// `key: &a value`, `*a`, `<<: *a`, `<<: [*a, *b]`). It gives js-yaml's own result or NOT_SIMPLE,
+// never a third answer: anything outside the subset (tags, folded or multi-line scalars, tabs, CR
+// line ends, odd indentation, an anchor on a key or inside a flow collection, an alias to a node
+// still being read, an anchor defined twice, anything js-yaml would reject) makes it give up, and
+// the caller parses the document with js-yaml. An alias is the anchored node itself, shared as
+// js-yaml shares it, and a merge copies the keys the mapping does not have yet, as js-yaml's
+// mergeMappings does (with its limit on merge work), so the caller's alias-bomb check sees the
+// same graph. Plain scalars are typed by the schema's own implicit resolvers, in the schema's
+// order, so `yes`, `0x1F` or `1_000` come out exactly as js-yaml makes them. Measured several
+// times faster than js-yaml on `kubectl get -o yaml` output and on chart templates; the
 // differential test in test/core/detections/simpleYaml.test.ts holds the two to the same result.
 
 export const NOT_SIMPLE: unique symbol = Symbol('not simple YAML');
@@ -25,12 +30,22 @@ const MAX_DEPTH = 60;
 // eslint-disable-next-line no-control-regex -- the point is to find control characters
 const NOT_IN_SUBSET = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
 const MERGE_TAG = 'tag:yaml.org,2002:merge';
+/** A plain `<<` key: its value is merged into the mapping instead of stored. */
+const MERGE: unique symbol = Symbol('merge key');
+/** An anchor whose node is still being read: an alias to it would make a cycle, left to js-yaml. */
+const PENDING: unique symbol = Symbol('anchor being read');
+/** js-yaml's maxTotalMergeKeys: merge work per document (a source, and each of its keys) beyond it is an error. */
+const MAX_MERGE_WORK = 10_000;
+/** js-yaml's limit on the length of a merge sequence. */
+const MAX_MERGE_SOURCES = 100;
 
 const SPACE = 32;
 const LF = 10;
 const HASH = 35;
 const DASH = 45;
 const COLON = 58;
+const AMP = 38;
+const STAR = 42;
 const DQUOTE = 34;
 const SQUOTE = 39;
 
@@ -39,6 +54,8 @@ const NOT_PLAIN_START = 1;
 const FLOW_INDICATOR = 2;
 /** Where a plain scalar can be anything but a string: the first characters of null, booleans, numbers and the merge key. */
 const MAYBE_TYPED = 4;
+/** What the subset allows in an anchor or alias name (js-yaml allows more; the rest is left to it). */
+const NAME = 8;
 const CLASS = new Uint8Array(65536);
 const mark = (chars: string, bit: number) => {
   for (const c of chars) CLASS[c.charCodeAt(0)]! |= bit;
@@ -47,12 +64,27 @@ const mark = (chars: string, bit: number) => {
 mark(',[]{}#&*!|>\'"%@`', NOT_PLAIN_START);
 mark(',[]{}', FLOW_INDICATOR);
 mark('-+.~0123456789nNtTfFyYoO<', MAYBE_TYPED);
+mark('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-', NAME);
 const is = (c: number, bit: number): boolean => (CLASS[c]! & bit) !== 0;
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   '0': '\x00', a: '\x07', b: '\x08', t: '\t', '\t': '\t', n: '\n', v: '\x0B', f: '\x0C', r: '\r', e: '\x1B',
   ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xA0', L: '\u2028', P: '\u2029',
 };
+
+/**
+ * The typed value of each short plain scalar already resolved, per schema: manifests repeat the
+ * same keys and values (name, namespace, true, 8080) thousands of times, and the resolvers are pure.
+ */
+const TYPED = new WeakMap<readonly ImplicitType[], Map<string, unknown>>();
+const TYPED_MAX_ENTRIES = 20_000;
+const TYPED_MAX_LENGTH = 40;
+
+function typedCache(implicit: readonly ImplicitType[]): Map<string, unknown> {
+  let m = TYPED.get(implicit);
+  if (!m) TYPED.set(implicit, (m = new Map()));
+  return m;
+}
 
 function setProperty(o: Record<string, unknown>, key: string, value: unknown): void {
   // As js-yaml does: a `__proto__` key is an own property, not the prototype.
@@ -67,12 +99,17 @@ class Reader {
   /** Where the last scalar or flow collection read ended (the reader returns values, not tuples: no allocation per scalar). */
   private end = 0;
   private readonly n: number;
+  private readonly typed: Map<string, unknown>;
+  /** The document's anchors (js-yaml's are per document too). */
+  private readonly anchors = new Map<string, unknown>();
+  private mergeWork = 0;
 
   constructor(
     private readonly s: string,
     private readonly implicit: readonly ImplicitType[],
   ) {
     this.n = s.length;
+    this.typed = typedCache(implicit);
   }
 
   private get eof(): boolean {
@@ -157,48 +194,117 @@ class Reader {
     if (this.col > parent) throw BAIL;
   }
 
-  private plainValue(raw: string): unknown {
+  /** A plain scalar as the schema types it; MERGE for the merge key's `<<`. */
+  private plainType(raw: string): unknown {
     if (!is(raw.charCodeAt(0), MAYBE_TYPED)) return raw;
+    const known = this.typed.get(raw);
+    if (known !== undefined) return known;
+    let value: unknown = raw;
     for (const t of this.implicit) {
       if (t.resolve(raw)) {
-        if (t.tag === MERGE_TAG) throw BAIL;
-        return t.construct(raw);
+        value = t.tag === MERGE_TAG ? MERGE : t.construct(raw);
+        break;
       }
     }
-    return raw;
+    if (raw.length <= TYPED_MAX_LENGTH && this.typed.size < TYPED_MAX_ENTRIES && value !== undefined) this.typed.set(raw, value);
+    return value;
+  }
+
+  /** A plain scalar in a value's place (`<<` there is left to js-yaml). */
+  private plainValue(raw: string): unknown {
+    const value = this.plainType(raw);
+    if (value === MERGE) throw BAIL;
+    return value;
   }
 
   /** A block mapping whose first key starts at `at` (column `indent`). */
   private mapping(indent: number, at: number, depth: number): Record<string, unknown> {
     if (depth > MAX_DEPTH) throw BAIL;
-    const s = this.s;
     const out: Record<string, unknown> = {};
     for (;;) {
       const key = this.blockKey(at);
-      const colon = this.end;
-      let v = colon + 1;
-      while (s.charCodeAt(v) === SPACE) v++;
-      const c = s.charCodeAt(v);
-      let value: unknown;
-      if (v >= this.n || c === LF || (c === HASH && v > colon + 1)) {
-        this.seek(this.nextLine(v));
-        if (this.col > indent) value = this.block(depth + 1);
-        else if (this.col === indent && this.isSeqStart(this.p)) value = this.sequence(indent, depth + 1);
-        else value = null;
-      } else {
-        if (v === colon + 1) throw BAIL; // `key:value` is not a pair
-        value = this.inline(v, indent, depth + 1);
-      }
-      setProperty(out, key, value);
+      const value = this.pairValue(this.end, indent, depth);
+      if (key === MERGE) this.merge(out, value);
+      else setProperty(out, key, value);
       if (this.eof || this.col < indent) return out;
       if (this.col > indent || this.isSeqStart(this.p)) throw BAIL;
       at = this.p;
     }
   }
 
-  /** A key at `at` on one line, and the position of its colon (followed by a space or the line end). */
-  /** A key at `at` on one line; `end` is then its colon (followed by a space or the line end). */
-  private blockKey(at: number): string {
+  /** The value after the colon at `colon` of a pair in the mapping at `indent`; leaves the reader at the next content line. */
+  private pairValue(colon: number, indent: number, depth: number): unknown {
+    const s = this.s;
+    let v = colon + 1;
+    while (s.charCodeAt(v) === SPACE) v++;
+    const c = s.charCodeAt(v);
+    if (v >= this.n || c === LF || (c === HASH && v > colon + 1)) {
+      this.seek(this.nextLine(v));
+      if (this.col > indent) return this.block(depth + 1);
+      if (this.col === indent && this.isSeqStart(this.p)) return this.sequence(indent, depth + 1);
+      return null;
+    }
+    if (v === colon + 1) throw BAIL; // `key:value` is not a pair
+    if (c === AMP) return this.anchored(v, indent, depth);
+    return this.inline(v, indent, depth + 1);
+  }
+
+  /** js-yaml's mergeMappings for `<<: value`: each source's keys that the mapping lacks so far, values shared. */
+  private merge(out: Record<string, unknown>, value: unknown): void {
+    const sources = Array.isArray(value) ? value : [value];
+    if (sources.length > MAX_MERGE_SOURCES) throw BAIL;
+    for (const src of sources) {
+      // js-yaml also merges an array's indices; only mappings are in the subset.
+      if (!src || typeof src !== 'object' || Array.isArray(src)) throw BAIL;
+      const keys = Object.keys(src);
+      this.mergeWork += 1 + keys.length;
+      if (this.mergeWork > MAX_MERGE_WORK) throw BAIL;
+      for (const k of keys) if (!Object.prototype.hasOwnProperty.call(out, k)) setProperty(out, k, (src as Record<string, unknown>)[k]);
+    }
+  }
+
+  /** An anchor or alias name at i, ending at a space or the line end (in a flow collection also at `,]}`); `end` is then after it. */
+  private nodeName(i: number, flow: boolean): string {
+    const s = this.s;
+    let j = i;
+    while (j < this.n && is(s.charCodeAt(j), NAME)) j++;
+    const c = s.charCodeAt(j);
+    if (j === i || !(j >= this.n || c === SPACE || c === LF || (flow && is(c, FLOW_INDICATOR)))) throw BAIL;
+    this.end = j;
+    return s.slice(i, j);
+  }
+
+  /** `&name` at v and the node it names: a block on the next lines (deeper than `parent`) or a value on this line. */
+  private anchored(v: number, parent: number, depth: number): unknown {
+    const s = this.s;
+    const name = this.nodeName(v + 1, false);
+    if (this.anchors.has(name)) throw BAIL; // redefined: which node an alias means is left to js-yaml
+    this.anchors.set(name, PENDING);
+    const i = this.skipSpaces(this.end);
+    const c = s.charCodeAt(i);
+    let value: unknown;
+    if (i >= this.n || c === LF || (c === HASH && i > this.end)) {
+      this.seek(this.nextLine(i));
+      if (this.col <= parent) throw BAIL; // an empty node, or a sequence at its key's indent
+      value = this.block(depth + 1);
+    } else {
+      // Another property, an alias, a block scalar or an indicator after the anchor: js-yaml's.
+      if (c === AMP || c === STAR || c === 33 /* ! */ || c === 124 /* | */ || c === 62 /* > */) throw BAIL;
+      value = this.inline(i, parent, depth + 1);
+    }
+    this.anchors.set(name, value);
+    return value;
+  }
+
+  /** The node an alias names (`end` after the name); unknown or still being read: js-yaml's. */
+  private aliased(i: number, flow: boolean): unknown {
+    const value = this.anchors.get(this.nodeName(i + 1, flow));
+    if (value === undefined || value === PENDING) throw BAIL;
+    return value;
+  }
+
+  /** A key at `at` on one line; `end` is then its colon (followed by a space or the line end). MERGE for a plain `<<`. */
+  private blockKey(at: number): string | typeof MERGE {
     const s = this.s;
     const c = s.charCodeAt(at);
     if (c === DQUOTE || c === SQUOTE) {
@@ -215,7 +321,8 @@ class Reader {
     const raw = s.slice(at, e);
     if (raw.length > 1024) throw BAIL;
     this.end = colon;
-    return String(this.plainValue(raw));
+    const key = this.plainType(raw);
+    return key === MERGE ? MERGE : String(key);
   }
 
   /** The colon ending a plain key that starts at `at`, or -1 when the line holds no such key. */
@@ -258,6 +365,8 @@ class Reader {
         out.push(this.col > indent ? this.block(depth + 1) : null);
       } else if (this.isSeqStart(q)) {
         throw BAIL; // `- - x`
+      } else if (c === AMP) {
+        out.push(this.anchored(q, indent, depth));
       } else if (c === DQUOTE || c === SQUOTE || this.plainKeyEnd(q) !== -1) {
         if ((c === DQUOTE || c === SQUOTE) && !this.quotedKey(q)) out.push(this.inline(q, indent, depth + 1));
         else out.push(this.mapping(q - lineStart, q, depth + 1));
@@ -294,6 +403,11 @@ class Reader {
       return value;
     }
     if (c === 124 /* | */) return this.literal(v, parent);
+    if (c === STAR) {
+      const value = this.aliased(v, false);
+      this.finishLine(this.end, parent);
+      return value;
+    }
     if (is(c, NOT_PLAIN_START)) throw BAIL;
     if ((c === DASH || c === 63) && (s.charCodeAt(v + 1) === SPACE || s.charCodeAt(v + 1) === LF)) throw BAIL;
     let i = v;
@@ -455,6 +569,7 @@ class Reader {
 
   private flowItem(i: number, depth: number): unknown {
     const c = this.s.charCodeAt(i);
+    if (c === STAR) return this.aliased(i, true);
     return c === 123 || c === 91 ? this.flow(i, depth + 1) : this.flowScalar(i, false);
   }
 
