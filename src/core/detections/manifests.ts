@@ -90,34 +90,82 @@ function countLines(text: string, from: number, to: number): number {
   return n;
 }
 
+/**
+ * The lines of a document, read in place: a List export has hundreds of thousands of lines, and
+ * only the first content line and the items' lines are wanted (no array of every line).
+ */
+class Lines {
+  private from = 0;
+  /** 0-based index of the current line; `start` and `end` (its `\n`, or the text's end) delimit it. */
+  index = -1;
+  start = 0;
+  end = 0;
+
+  constructor(private readonly text: string) {}
+
+  next(): boolean {
+    if (this.from > this.text.length) return false;
+    const e = this.text.indexOf('\n', this.from);
+    this.start = this.from;
+    this.end = e === -1 ? this.text.length : e;
+    this.from = this.end + 1;
+    this.index++;
+    return true;
+  }
+
+  line(): string {
+    return this.text.slice(this.start, this.end);
+  }
+
+  /** As `line().search(/\S/)`: spaces skipped in place, the line sliced only when something else is there. */
+  indent(): number {
+    let i = this.start;
+    while (i < this.end && this.text.charCodeAt(i) === 32) i++;
+    if (i === this.end) return -1;
+    const c = this.text.charCodeAt(i);
+    return c > 32 && c < 127 ? i - this.start : this.line().search(/\S/);
+  }
+
+  charAt(offset: number): string {
+    return this.text[this.start + offset] ?? '';
+  }
+}
+
 /** The first line of a document that holds content (not blank, a comment, a marker or a directive), 0-based within it. */
-function contentLine(lines: string[]): number {
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!.trim();
+function contentLine(text: string): number {
+  for (const lines = new Lines(text); lines.next(); ) {
+    const l = lines.line().trim();
     if (l === '' || l.startsWith('#') || l.startsWith('%')) continue;
     if (l === '---' || /^---\s+#/.test(l)) continue;
-    return i;
+    return lines.index;
   }
   return 0;
 }
 
+/** The `items:` key of a List (at most 2 columns in), as `/^(?:items|"items")\s*:/` on the trimmed line. */
+const ITEMS_KEY = /^(?:items|"items")\s*:/;
+
 /** Where each item of a List starts, 0-based within the document (block YAML or pretty-printed JSON); null when the text does not say. */
-function itemLines(lines: string[], count: number): number[] | null {
-  const key = lines.findIndex((l) => /^(?:items|"items")\s*:/.test(l.trimStart()) && l.search(/\S/) <= 2);
-  if (key === -1) return null;
+function itemLines(text: string, count: number): number[] | null {
+  const lines = new Lines(text);
+  let found = false;
+  while (!found && lines.next()) {
+    const at = lines.indent();
+    found = at !== -1 && at <= 2 && ITEMS_KEY.test(lines.line().slice(at));
+  }
+  if (!found) return null;
   const out: number[] = [];
   let indent = -1;
-  for (let i = key + 1; i < lines.length && out.length < count; i++) {
-    const l = lines[i]!;
-    const at = l.search(/\S/);
-    if (at === -1 || l.trimStart().startsWith('#')) continue;
-    const opens = l[at] === '-' || l[at] === '{';
+  while (out.length < count && lines.next()) {
+    const at = lines.indent();
+    if (at === -1 || lines.charAt(at) === '#') continue;
+    const opens = lines.charAt(at) === '-' || lines.charAt(at) === '{';
     if (indent === -1) {
       if (!opens) return null;
       indent = at;
     }
     if (at < indent) break;
-    if (at === indent && opens) out.push(i);
+    if (at === indent && opens) out.push(lines.index);
   }
   return out.length === count ? out : null;
 }
@@ -180,14 +228,13 @@ function addValue(value: unknown, doc: Doc, file: string, t: Tally): void {
     t.skipped++;
     return;
   }
-  const lines = doc.text.split('\n');
-  const docLine = doc.first + contentLine(lines) + 1;
+  const docLine = doc.first + contentLine(doc.text) + 1;
   const items = (value as Record<string, unknown>).items;
   if (!value.kind!.endsWith('List') || !Array.isArray(items)) {
     t.out.push({ object: value, file, line: docLine });
     return;
   }
-  const at = itemLines(lines, items.length);
+  const at = itemLines(doc.text, items.length);
   items.forEach((item, i) => {
     if (isKubeObject(item)) t.out.push({ object: item, file, line: at ? doc.first + at[i]! + 1 : docLine });
     else t.others++;
