@@ -113,6 +113,8 @@ async function* deriveInOrder(input: DeriveInput, collectors: Record<ArtifactId,
       if (artifact === 'containerLogs') {
         const counted = { rows: 0 };
         for await (const row of logFindings(input, sig, counted, screening, streams)) yield { kind: 'row', table: suspiciousPods.name, artifact, row: stamper.stamp(suspiciousPods.name, row) };
+        // Every stream is screened: the workers' memory goes back before the other artifacts are replayed.
+        screening.close();
         yield { kind: 'count', table: containerLogs.name, artifact, rows: counted.rows };
         yield { kind: 'bytes', artifact, bytes: streams.reduce((n, s) => n + s.attempts.reduce((m, a) => m + a.bytes, 0), 0) };
         continue;
