@@ -16,7 +16,7 @@ import { DERIVATION_VERSION, ON_DEMAND_TABLES, deriveInputOf, deriveMaterialized
 import type { AzureRowSource } from './derive/azure.js';
 import { logStreams } from './derive/logs.js';
 import type { ScreenPoolOptions, Screening } from './derive/screenPool.js';
-import { screenWhileCollecting } from './derive/liveScreening.js';
+import { screenWhileCollecting, type LiveScreening } from './derive/liveScreening.js';
 import { TOOL_VERSION } from './version.js';
 import type { AzureConnection } from './azure/credentials.js';
 import type { AzureCoverage } from './azure/sources/coverage.js';
@@ -127,21 +127,7 @@ export async function takeSnapshot(req: SnapshotRequest, run: SnapshotRun, deps?
 
   // Azure runs beside the Kubernetes collection from here on, never before it: each source fails alone.
   const azure = azureReq ? collectAzure(azureReq, identity.server, options, writer, run.signal, both) : null;
-  const objects = d.createObjectCache(api, options);
-  // Events first, alone: they expire soonest. Then the rest side by side: logs are bound by
-  // bandwidth, exec (command history) by round trips, lists by neither, so they overlap well.
-  const chosen = ARTIFACTS.filter((def) => options.artifacts.includes(def.id));
-  const done = new Map<ArtifactId, ArtifactReport>();
-  const runOne = async (id: ArtifactId) => {
-    done.set(id, await runArtifact(d.collectors[id], { api, objects, options, writer, run, log: both }));
-  };
-  for (const def of chosen.filter((a) => a.id === 'events')) await runOne(def.id);
-  // The logs are screened as they come in. Only a head start: without a worker the seal screens everything.
-  const live = options.artifacts.includes('containerLogs') ? screenWhileCollecting(writer.raw, writer.dir, d.screen) : null;
-  await Promise.all(chosen.filter((a) => a.id !== 'events').map((def) => runOne(def.id)));
-  live?.stop();
-  // The manifest lists artifacts in their fixed order, whatever order they finished in.
-  const reports: Partial<Record<ArtifactId, ArtifactReport>> = Object.fromEntries(chosen.map((def) => [def.id, done.get(def.id)!]));
+  const { reports, live } = await collectArtifacts({ api, objects: d.createObjectCache(api, options), options, writer, run, log: both }, d);
   const coverage = azure ? await azure : undefined;
   const tables = await deriveTables(writer, reports, d.collectors, both, { ...d.screen, started: live?.screening ?? null }, coverage);
   const manifest = await writer.seal({
@@ -269,6 +255,27 @@ async function deriveTables(
   for (const r of Object.values(reports)) if (r && r.status !== 'cancelled' && r.status !== 'failed') r.status = artifactStatus(r.records, r.gaps);
   log.info(`derived ${Object.values(tables).reduce((n, t) => n + (t?.records ?? 0), 0)} rows in ${Math.round(performance.now() - started)} ms`);
   return tables;
+}
+
+/**
+ * Every chosen artifact: events first, alone (they expire soonest), then the rest side by side
+ * (logs are bound by bandwidth, exec by round trips, lists by neither, so they overlap well).
+ * Its own function so the live object cache (every pod listed) is gone before the seal replays
+ * the raw evidence into a cache of its own.
+ */
+async function collectArtifacts(r: ArtifactRun, d: SnapshotDeps): Promise<{ reports: Partial<Record<ArtifactId, ArtifactReport>>; live: LiveScreening | null }> {
+  const chosen = ARTIFACTS.filter((def) => r.options.artifacts.includes(def.id));
+  const done = new Map<ArtifactId, ArtifactReport>();
+  const runOne = async (id: ArtifactId) => {
+    done.set(id, await runArtifact(d.collectors[id], r));
+  };
+  for (const def of chosen.filter((a) => a.id === 'events')) await runOne(def.id);
+  // The logs are screened as they come in. Only a head start: without a worker the seal screens everything.
+  const live = r.options.artifacts.includes('containerLogs') ? screenWhileCollecting(r.writer.raw, r.writer.dir, d.screen) : null;
+  await Promise.all(chosen.filter((a) => a.id !== 'events').map((def) => runOne(def.id)));
+  live?.stop();
+  // The manifest lists artifacts in their fixed order, whatever order they finished in.
+  return { reports: Object.fromEntries(chosen.map((def) => [def.id, done.get(def.id)!])), live };
 }
 
 interface ArtifactRun {
