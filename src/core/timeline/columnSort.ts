@@ -1,22 +1,38 @@
 // Sorting by a column: the matches ordered by the column's value, ties in timeline order.
 // Interned columns sort by counting (their values are ranked once, the order of all rows kept
 // and filtered by each new match set); the text columns (Summary, RecordId) by an order refined
-// as the grid reads it (stringOrder.ts), so the first window of a million rows costs one pass.
+// as the grid reads it (stringOrder.ts), so the first window of a million rows costs one pass
+// over the column's lead keys (leadKeys.ts: its first characters, read once in load order and
+// kept) instead of one over the strings in timeline order.
 import { TL, type SortColumn } from '../schema/timeline.js';
 import type { TimelineSort } from './source.js';
 import { matchAt, matchCount, type Matches, type SortedMatches } from './positions.js';
 import { rankOf } from './order.js';
 import { LOG, recordIdAt, summaryAt, type Store } from './store.js';
 import { Concat, LazyStringOrder, ListOrder, Reversed, type Ordered } from './stringOrder.js';
+import { textColumnOf, type TextColumn as ColumnText, type TextPart } from './leadKeys.js';
 
 type TextColumn = typeof TL.Summary | typeof TL.RecordId;
 type IdColumn = Exclude<SortColumn, typeof TL.Time | TextColumn>;
+
+/** A column's lead keys are built for a sort of at least this share of the rows (a smaller match set reads its few strings directly). */
+const LEAD_SHARE = 1 / 8;
+/** Where a generic row's RecordId falls against the log rows' prefix P. */
+const BEFORE_LOGS = 0;
+const AFTER_LOGS = 1;
+/** Starts with P (not an id this tool writes for another table): ordered id by id with the log rows. */
+const LIKE_LOGS = 2;
 
 export class ColumnOrders {
   private readonly orders = new Map<IdColumn, Uint32Array>();
   /** The text orders of all rows, kept while they are refined (sorting the whole timeline again reuses them). */
   private readonly allRows = new Map<TextColumn, Ordered>();
   private logPositions: Uint32Array | undefined;
+  private readonly texts = new Map<TextColumn, ColumnText>();
+  /** Each generic row's timeline position (the inverse of kind/ref). */
+  private genericPositions: Uint32Array | undefined;
+  /** Each generic row's RecordId against the log prefix (BEFORE_LOGS, AFTER_LOGS, LIKE_LOGS), by generic index. */
+  private idSides: Uint8Array | undefined;
   constructor(private readonly s: Store) {}
 
   /** The matches in the sort's order; descending is the exact reverse of ascending. */
@@ -26,7 +42,7 @@ export class ColumnOrders {
     if (sort.column === TL.Summary || sort.column === TL.RecordId) {
       const all = total === this.s.cols.n;
       let order = all ? this.allRows.get(sort.column) : undefined;
-      if (!order) order = sort.column === TL.Summary ? new LazyStringOrder(positionsOf(m), (p) => summaryAt(this.s, p)) : this.recordIdOrder(m);
+      if (!order) order = sort.column === TL.Summary ? new LazyStringOrder(positionsOf(m), (p) => summaryAt(this.s, p), this.textOf(TL.Summary, total)) : this.recordIdOrder(m);
       if (all) this.allRows.set(sort.column, order);
       return { kind: 'ordered', order: sort.descending ? new Reversed(order) : order };
     }
@@ -62,59 +78,103 @@ export class ColumnOrders {
     return byValue[column]();
   }
 
+  /** The column's strings in load order and lead keys, built once when a sort covers most rows. */
+  private textOf(column: TextColumn, matched: number): ColumnText | undefined {
+    let text = this.texts.get(column);
+    if (!text && matched >= this.s.cols.n * LEAD_SHARE) this.texts.set(column, (text = textColumnOf(this.textParts(column), this.s.cols.n, column === TL.RecordId)));
+    return text;
+  }
+
+  /** The column's strings in load order with their positions: Summary of every row, RecordId of the generic rows (log rows order by their index). */
+  private textParts(column: TextColumn): TextPart[] {
+    const { generic, logs } = this.s;
+    const values = column === TL.Summary ? generic.summary : generic.recordId;
+    const parts: TextPart[] = [{ length: values.length, text: (i) => values[i]!, position: this.positionsOfGeneric() }];
+    if (column === TL.Summary) parts.push({ length: logs.length, text: (i) => logs.summary(i), position: this.logPositionsByIndex() });
+    return parts;
+  }
+
+  private positionsOfGeneric(): Uint32Array {
+    if (!this.genericPositions) {
+      const { kind, ref, n } = this.s.cols;
+      const pos = new Uint32Array(this.s.generic.summary.length);
+      for (let p = 0; p < n; p++) if (kind[p] !== LOG) pos[ref[p]!] = p;
+      this.genericPositions = pos;
+    }
+    return this.genericPositions;
+  }
+
   /**
    * RecordId order of the matches. Log rows all share one prefix and number in 9 digits (their
    * own order), so only the other rows' ids are ordered as strings; an id that does not start
    * with the log prefix P compares with every P+digits as it does with P itself, so the log rows
    * go in one block between the ids below P and the others (no id string built per log row).
+   * Which side of P each generic id falls is found once, in load order (sides()).
    */
   private recordIdOrder(m: Matches): Ordered {
     const s = this.s;
     const total = matchCount(m);
+    const text = (p: number) => recordIdAt(s, p);
+    // No log row at all: the matches are one order of ids.
+    if (s.logs.length === 0) return new LazyStringOrder(positionsOf(m), text, this.textOf(TL.RecordId, total));
     const { kind, ref } = s.cols;
-    const ids = s.generic.recordId;
+    const side = this.sides();
     const inMatch = new Uint8Array(s.cols.n);
-    const before: number[] = [];
-    const beforeIds: string[] = [];
-    const after: number[] = [];
-    const afterIds: string[] = [];
-    const prefix = s.logs.prefix;
-    const log = LOG;
-    let clash = false;
+    const before = new Uint32Array(total);
+    const after = new Uint32Array(total);
+    let [nb, na, clash] = [0, 0, false];
     for (let k = 0; k < total; k++) {
       const p = matchAt(m, k);
-      if (kind[p] === log) {
+      if (kind[p] === LOG) {
         inMatch[p] = 1;
         continue;
       }
-      const id = ids[ref[p]!]!;
-      if (id < prefix) {
-        before.push(p);
-        beforeIds.push(id);
-      } else {
-        clash ||= id.startsWith(prefix);
-        after.push(p);
-        afterIds.push(id);
+      const c = side[ref[p]!]!;
+      if (c === BEFORE_LOGS) before[nb++] = p;
+      else {
+        clash ||= c === LIKE_LOGS;
+        after[na++] = p;
       }
     }
     const logs = this.logsInIdOrder(inMatch);
-    if (!clash) return new Concat([new LazyStringOrder(Uint32Array.from(before), beforeIds), new ListOrder(logs), new LazyStringOrder(Uint32Array.from(after), afterIds)]);
+    const lead = this.textOf(TL.RecordId, total);
+    // With no log row matched, the two blocks are the whole order even when an id starts like a log row's.
+    if (!clash || logs.length === 0) return new Concat([new LazyStringOrder(before.slice(0, nb), text, lead), new ListOrder(logs), new LazyStringOrder(after.slice(0, na), text, lead)]);
     // Another row's id starts like a log row's (not one this tool writes): merge the two orders id by id.
-    const generic = new LazyStringOrder(Uint32Array.from([...before, ...after].sort((a, b) => a - b)), (p) => recordIdAt(s, p));
+    const generic = new LazyStringOrder(Uint32Array.from([...before.subarray(0, nb), ...after.subarray(0, na)].sort((a, b) => a - b)), text, lead);
     return new ListOrder(mergeById(s, generic, logs));
+  }
+
+  private sides(): Uint8Array {
+    if (!this.idSides) {
+      const ids = this.s.generic.recordId;
+      const prefix = this.s.logs.prefix;
+      const side = new Uint8Array(ids.length);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        side[i] = id < prefix ? BEFORE_LOGS : id.startsWith(prefix) ? LIKE_LOGS : AFTER_LOGS;
+      }
+      this.idSides = side;
+    }
+    return this.idSides;
   }
 
   /** The matched log rows by their index, which is their RecordId order. */
   private logsInIdOrder(inMatch: Uint8Array): Uint32Array {
+    const out: number[] = [];
+    for (const p of this.logPositionsByIndex()) if (inMatch[p]) out.push(p);
+    return Uint32Array.from(out);
+  }
+
+  /** Each log row's timeline position, by its index. */
+  private logPositionsByIndex(): Uint32Array {
     if (!this.logPositions) {
       const { kind, ref, n } = this.s.cols;
       const pos = new Uint32Array(this.s.logs.length);
       for (let p = 0; p < n; p++) if (kind[p] === LOG) pos[ref[p]!] = p;
       this.logPositions = pos;
     }
-    const out: number[] = [];
-    for (const p of this.logPositions) if (inMatch[p]) out.push(p);
-    return Uint32Array.from(out);
+    return this.logPositions;
   }
 }
 

@@ -7,7 +7,13 @@
 // segment shares), with a stable typed-array radix sort, and only the segments that hold the
 // indices a caller asks for are split further. The grid asks for a window of 200 rows: the first
 // answer costs one pass over the strings plus the refinement of the window's segments; the rest
-// is sorted as the analyst scrolls (or all at once by `settleAll`).
+// is sorted as the analyst scrolls (or all at once by `settleAll`). Given the column (leadKeys.ts:
+// its shared prefix and the next characters of every string, read in load order, and the strings
+// in load order), the first splits read no string at all, a large segment past them is split by
+// reading its strings in load order (a pass over memory in the order it was written, not one
+// cache miss per string), and only small segments fetch their strings.
+import { scanDigits, scanSharedPrefix, type Members, type TextColumn } from './leadKeys.js';
+import type { Stems } from './stems.js';
 
 /** A sequence of row positions in some order; `at` may do work the first time an index is read. */
 export interface Ordered {
@@ -21,6 +27,11 @@ const SMALL = 16;
 const COMPARED = 256;
 /** Segments longer than this are split by two characters at a time (65,536 buckets), shorter ones by one (256). */
 const WIDE_SEGMENT = 4096;
+/**
+ * Segments larger than this share of the column (and than WIDE_SEGMENT) are split by a pass over
+ * all its strings in load order, reading only the segment's: cheaper than one cache miss per string.
+ */
+const SCANNED_SHARE = 1 / 32;
 
 export class LazyStringOrder implements Ordered {
   readonly length: number;
@@ -32,18 +43,32 @@ export class LazyStringOrder implements Ordered {
   private readonly isStart: Uint8Array;
   private readonly segHi: Uint32Array;
   private readonly segDepth: Uint32Array;
+  /** The strings by local index, fetched when a segment that holds them is first read (`load`). */
   private readonly strs: string[];
+  /** 1 where strs[x] is fetched; undefined when the strings were given. */
+  private readonly loaded: Uint8Array | undefined;
+  private readonly text: ((p: number) => string) | undefined;
   /** 1 where the segment came from a split that found all its keys equal. */
   private readonly segTied: Uint8Array;
   /** The next characters of each local index, as a digit (valid for the segment being split). */
   private readonly digit: Uint32Array;
   private readonly count8 = new Uint32Array(256);
   private tmp: Uint32Array | undefined;
+  /** For splits in load order: the segment being split, as a bit per position, and each position's local index (undefined when that is the position). */
+  private bits: Uint32Array | undefined;
+  private local: Int32Array | undefined;
+  /** Whether the first split, by stem (stems.ts), is done. */
+  private stemmed = false;
 
-  /** `positions` ascending (timeline order); `text(p)` the value at position p, or the values themselves (strs[i] of positions[i]). */
+  /**
+   * `positions` ascending (timeline order); `text(p)` the value at position p, or the values
+   * themselves (strs[i] of positions[i]). `column`: the column these strings are of, over a
+   * superset of these positions (so their shared prefix is at least as long as its).
+   */
   constructor(
     private readonly positions: Uint32Array,
     text: ((p: number) => string) | string[],
+    private readonly column?: TextColumn,
   ) {
     const n = (this.length = positions.length);
     if (Array.isArray(text)) {
@@ -51,7 +76,8 @@ export class LazyStringOrder implements Ordered {
       this.strs = text;
     } else {
       this.strs = new Array<string>(n);
-      for (let i = 0; i < n; i++) this.strs[i] = text(positions[i]!);
+      this.loaded = new Uint8Array(n);
+      this.text = text;
     }
     this.order = new Uint32Array(n);
     for (let i = 0; i < n; i++) this.order[i] = i;
@@ -62,7 +88,20 @@ export class LazyStringOrder implements Ordered {
     this.segTied = new Uint8Array(n);
     this.digit = new Uint32Array(n);
     if (n === 1) this.settled[0] = 1;
-    else if (n > 1) this.push(0, n, 0);
+    else if (n > 1) this.push(0, n, column?.lead.depth ?? 0);
+  }
+
+  /** Fetches the strings of order[lo..hi) not fetched yet. */
+  private load(lo: number, hi: number): void {
+    const { loaded, text, strs, order, positions } = this;
+    if (!loaded || !text) return;
+    for (let i = lo; i < hi; i++) {
+      const x = order[i]!;
+      if (!loaded[x]) {
+        strs[x] = text(positions[x]!);
+        loaded[x] = 1;
+      }
+    }
   }
 
   private push(lo: number, hi: number, depth: number, tied = false): void {
@@ -103,6 +142,17 @@ export class LazyStringOrder implements Ordered {
     const d0 = this.segDepth[lo]!;
     const tied = this.segTied[lo] === 1;
     this.isStart[lo] = 0;
+    if (this.column?.lead.stems && !this.stemmed) {
+      this.stemmed = true;
+      this.byStem(lo, hi, this.column.lead.stems);
+      return;
+    }
+    if (this.byLead(lo, hi, d0)) return;
+    if (this.column && hi - lo > Math.max(WIDE_SEGMENT, this.column.lead.n * SCANNED_SHARE)) {
+      this.byScan(lo, hi, d0, tied);
+      return;
+    }
+    this.load(lo, hi);
     if (hi - lo <= SMALL) {
       insertionSort(this.strs, this.order, lo, hi, d0);
       this.settled.fill(1, lo, hi);
@@ -121,14 +171,88 @@ export class LazyStringOrder implements Ordered {
       this.settled.fill(1, lo, hi);
       return;
     }
-    const buckets = this.countingSort(lo, hi, chars === 1 && wide ? 1 << 17 : wide ? 1 << 16 : 1 << 8);
-    // Buckets go deeper, unless their strings ended inside the digit (then they are equal).
+    this.splitByDigit(lo, hi, depth, chars, chars === 1 && wide ? 1 << 17 : wide ? 1 << 16 : 1 << 8);
+  }
+
+  /** Orders order[lo..hi) by its digits (`chars` characters after `depth`); buckets go deeper, unless their strings ended inside the digit (then they are equal). */
+  private splitByDigit(lo: number, hi: number, depth: number, chars: number, size: number): void {
+    const buckets = this.countingSort(lo, hi, size);
     const all = buckets.length === 2;
     for (let b = 0; b + 1 < buckets.length; b++) {
       const [r, i, ended] = [buckets[b]!, buckets[b + 1]!, this.endsAt(buckets[b]!, chars)];
       if (i - r > 1 && !ended) this.push(r, i, depth + chars, all);
       else this.settled.fill(1, r, i);
     }
+  }
+
+  /**
+   * Splits a segment by the lead keys when they hold its next characters (and it is too large to
+   * compare): no string read. Returns false when the strings are needed.
+   */
+  private byLead(lo: number, hi: number, depth: number): boolean {
+    const lead = this.column?.lead;
+    // With stems, a segment past the first split holds one stem, and its keys start past it.
+    const base = lead?.stems ? lead.stems.depth[lead.stems.rank[this.positions[this.order[lo]!]!]!]! : lead?.depth;
+    const off = lead && base !== undefined ? depth - base : -1;
+    if (!lead || off < 0 || off >= lead.chars || hi - lo <= COMPARED) return false;
+    const wide = hi - lo > WIDE_SEGMENT;
+    // A 17-bit character is worth its 131,072 buckets only in a large segment.
+    if (lead.wide && !wide) return false;
+    const two = !lead.wide && wide && lead.chars - off >= 2;
+    const chars = two ? 2 : 1;
+    const { keys } = lead;
+    const { order, digit, positions } = this;
+    // The digit's characters sit at bytes off (and off + 1) of the key, the first in the highest byte.
+    const shift = lead.wide ? 0 : 32 - 8 * (off + chars);
+    const mask = lead.wide ? 0x1ffff : two ? 0xffff : 0xff;
+    for (let i = lo; i < hi; i++) {
+      const x = order[i]!;
+      digit[x] = (keys[positions[x]!]! >>> shift) & mask;
+    }
+    this.splitByDigit(lo, hi, depth, chars, lead.wide ? 1 << 17 : two ? 1 << 16 : 1 << 8);
+    return true;
+  }
+
+  /** The first split of identifiers: by stem, each bucket then known equal up to its stem's end. */
+  private byStem(lo: number, hi: number, stems: Stems): void {
+    const { order, digit, positions } = this;
+    for (let i = lo; i < hi; i++) digit[order[i]!] = stems.rank[positions[order[i]!]!]!;
+    const buckets = this.countingSort(lo, hi, 256);
+    for (let b = 0; b + 1 < buckets.length; b++) {
+      const [r, i] = [buckets[b]!, buckets[b + 1]!];
+      if (i - r > 1) this.push(r, i, stems.depth[digit[order[r]!]!]!);
+      else this.settled.fill(1, r, i);
+    }
+  }
+
+  /** Splits a large segment by its next characters, read from the column's strings in load order. */
+  private byScan(lo: number, hi: number, d0: number, tied: boolean): void {
+    const { parts } = this.column!;
+    const members = this.members(lo, hi);
+    const depth = tied ? scanSharedPrefix(parts, members, d0) : d0;
+    const chars = scanDigits(parts, members, depth, this.digit);
+    members.bits.fill(0);
+    this.splitByDigit(lo, hi, depth, chars, chars === 2 ? 1 << 16 : 1 << 17);
+  }
+
+  /** order[lo..hi) as the members a load-order pass reads. */
+  private members(lo: number, hi: number): Members {
+    const { order, positions } = this;
+    const n = this.column!.lead.n;
+    if (!this.bits) {
+      this.bits = new Uint32Array(Math.ceil(n / 32));
+      // Ascending distinct positions, as many as the column's: every position, each its own index.
+      if (this.length !== n) {
+        const local = (this.local = new Int32Array(n).fill(-1));
+        for (let x = 0; x < this.length; x++) local[positions[x]!] = x;
+      }
+    }
+    const bits = this.bits;
+    for (let i = lo; i < hi; i++) {
+      const p = positions[order[i]!]!;
+      bits[p >>> 5] |= 1 << (p & 31);
+    }
+    return { bits, local: this.local };
   }
 
   /** Whether the strings of the bucket starting at index r end within the digit (the digit's last character is past the end). */

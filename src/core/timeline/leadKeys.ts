@@ -1,0 +1,208 @@
+// The first characters of a text column, read once and kept: what the first split of a sort by
+// that column needs, without reading a million strings in the order of the timeline.
+// A text column's strings sit in memory in the order they were loaded, while the timeline order
+// visits them in time order: reading every string in timeline order is a cache miss per string
+// (most of a first sort's time). Read in load order, the same pass costs a few milliseconds;
+// the characters it takes are then found by timeline position in a typed array.
+
+import { stemsOf, type Stems } from './stems.js';
+
+/** Characters `depth`…`depth + chars - 1` of each string (every string shares its first `depth`), by timeline position. */
+export interface LeadKeys {
+  /** How many first characters every string of the column shares (the longest common prefix); 0 with stems. */
+  readonly depth: number;
+  /** When set, each string's characters are taken past its own stem, and strings order by stem first. */
+  readonly stems: Stems | undefined;
+  /** How many characters after `depth` the keys hold (1–4). */
+  readonly chars: number;
+  /**
+   * false: `chars` characters of 8 bits (code unit + 1, 0 past the end of the string), when each
+   * of them is below U+00FF in every string, the first in the highest byte. true: one character
+   * of 17 bits (code unit + 1), when the first one is not below U+00FF somewhere.
+   */
+  readonly wide: boolean;
+  /** By timeline position; positions outside the parts are 0 and never read. */
+  readonly keys: Uint32Array;
+  /** The number of timeline positions. */
+  readonly n: number;
+}
+
+/** A text column as an order reads it: its lead keys, and its strings in load order. */
+export interface TextColumn {
+  readonly lead: LeadKeys;
+  readonly parts: readonly TextPart[];
+}
+
+/** Strings in the order they were loaded, each with its timeline position. */
+export interface TextPart {
+  readonly length: number;
+  text(i: number): string;
+  readonly position: Uint32Array;
+}
+
+const KEY_CHARS = 4;
+/** Strings per part the shared prefix is first guessed from. */
+const SAMPLE = 1024;
+
+/**
+ * The column of the parts' strings over `n` timeline positions. `identifiers`: the strings are
+ * ids, a stem and a number (`<snapshot>/<table>/000000042`), keyed past their own stem (stems.ts).
+ */
+export function textColumnOf(parts: readonly TextPart[], n: number, identifiers = false): TextColumn {
+  return { lead: (identifiers ? stemmedLeadKeys(parts, n) : undefined) ?? leadKeysOf(parts, n), parts };
+}
+
+/** Packs four characters of s from d into keys[p], or-ing each (code unit + 1) into or[0..3]. */
+class KeyPacker {
+  readonly keys: Uint32Array;
+  /** The characters' bits together (a character at or above U+00FF sets a bit above 8). */
+  readonly or = new Int32Array(KEY_CHARS);
+  constructor(readonly n: number) {
+    this.keys = new Uint32Array(n);
+  }
+  pack(p: number, s: string, d: number): void {
+    const len = s.length;
+    const a = d < len ? s.charCodeAt(d) + 1 : 0;
+    const b = d + 1 < len ? s.charCodeAt(d + 1) + 1 : 0;
+    const c = d + 2 < len ? s.charCodeAt(d + 2) + 1 : 0;
+    const e = d + 3 < len ? s.charCodeAt(d + 3) + 1 : 0;
+    const or = this.or;
+    or[0] |= a;
+    or[1] |= b;
+    or[2] |= c;
+    or[3] |= e;
+    this.keys[p] = (((a & 0xff) << 24) | ((b & 0xff) << 16) | ((c & 0xff) << 8) | (e & 0xff)) >>> 0;
+  }
+  /** The lead keys: as many characters as are 8 bits in every string, else one of 17 bits (one more pass). */
+  finish(parts: readonly TextPart[], depth: number, stems: Stems | undefined): LeadKeys {
+    const { keys, n, or } = this;
+    let chars = 0;
+    while (chars < KEY_CHARS && or[chars]! <= 0xff) chars++;
+    if (chars > 0) return { depth, stems, chars, wide: false, keys, n };
+    // The first character past the prefix is wide somewhere (a column of non-Latin text).
+    for (const part of parts) {
+      for (let i = 0; i < part.length; i++) {
+        const s = part.text(i);
+        const p = part.position[i]!;
+        const d = stems ? stems.depth[stems.rank[p]!]! : depth;
+        keys[p] = d < s.length ? s.charCodeAt(d) + 1 : 0;
+      }
+    }
+    return { depth, stems, chars: 1, wide: true, keys, n };
+  }
+}
+
+/**
+ * The lead keys of the parts' strings over `n` timeline positions, past the prefix they all share:
+ * one pass in load order that packs the keys past the prefix a sample shares and finds the
+ * smallest and largest string; a second only when some string shares less than the sample.
+ */
+export function leadKeysOf(parts: readonly TextPart[], n: number): LeadKeys {
+  const guess = sampledPrefixLength(parts);
+  let packer = new KeyPacker(n);
+  let lo: string | undefined;
+  let hi: string | undefined;
+  for (const part of parts) {
+    const { position } = part;
+    for (let i = 0; i < part.length; i++) {
+      const s = part.text(i);
+      packer.pack(position[i]!, s, guess);
+      if (lo === undefined || hi === undefined) lo = hi = s;
+      else if (s < lo) lo = s;
+      else if (s > hi) hi = s;
+    }
+  }
+  // Any prefix the smallest and the largest string share, every string between them shares.
+  const depth = lo === undefined || hi === undefined ? 0 : prefixOf(lo, hi, 0);
+  if (depth === guess) return packer.finish(parts, depth, undefined);
+  packer = new KeyPacker(n);
+  for (const part of parts) {
+    const { position } = part;
+    for (let i = 0; i < part.length; i++) packer.pack(position[i]!, part.text(i), depth);
+  }
+  return packer.finish(parts, depth, undefined);
+}
+
+/** The prefix a sample of the strings shares (at least as long as the one all share). */
+function sampledPrefixLength(parts: readonly TextPart[]): number {
+  let first: string | undefined;
+  let depth = Infinity;
+  for (const part of parts) {
+    const step = Math.max(1, Math.floor(part.length / SAMPLE));
+    for (let i = 0; i < part.length; i += step) {
+      const s = part.text(i);
+      if (first === undefined) first = s;
+      depth = Math.min(depth, prefixOf(first, s, 0));
+    }
+  }
+  return first === undefined ? 0 : Math.min(depth, first.length);
+}
+
+/** Lead keys past each string's stem, in the same pass that finds the stems; undefined when the strings are not ids of a few stems. */
+function stemmedLeadKeys(parts: readonly TextPart[], n: number): LeadKeys | undefined {
+  const packer = new KeyPacker(n);
+  const stems = stemsOf(parts, n, (p, s, d) => packer.pack(p, s, d));
+  return stems && packer.finish(parts, 0, stems);
+}
+
+/** The length of the prefix a and b share, given that they share their first d characters. */
+function prefixOf(a: string, b: string, d: number): number {
+  const m = Math.min(a.length, b.length);
+  while (d < m && a.charCodeAt(d) === b.charCodeAt(d)) d++;
+  return d;
+}
+
+/**
+ * Members of a segment of an order, read in load order: bit p of `bits` is set when position p is
+ * in the segment (a bit set stays in cache where an array per position would not), and its index
+ * in the order is local[p] (p itself when the order holds every position).
+ */
+export interface Members {
+  readonly bits: Uint32Array;
+  readonly local: Int32Array | undefined;
+}
+
+/** Calls `each(text, x)` for every member, in load order. */
+function forMembers(parts: readonly TextPart[], m: Members, each: (s: string, x: number) => void): void {
+  const { bits, local } = m;
+  for (const part of parts) {
+    const { position } = part;
+    for (let i = 0; i < part.length; i++) {
+      const p = position[i]!;
+      if ((bits[p >>> 5]! & (1 << (p & 31))) === 0) continue;
+      each(part.text(i), local ? local[p]! : p);
+    }
+  }
+}
+
+/** The prefix the members' strings share (they share their first d0 characters): one pass in load order. */
+export function scanSharedPrefix(parts: readonly TextPart[], m: Members, d0: number): number {
+  let lo: string | undefined;
+  let hi: string | undefined;
+  forMembers(parts, m, (s) => {
+    if (lo === undefined || hi === undefined) lo = hi = s;
+    else if (s < lo) lo = s;
+    else if (s > hi) hi = s;
+  });
+  return lo === undefined || hi === undefined ? d0 : prefixOf(lo, hi, d0);
+}
+
+/**
+ * digit[x] of each member: characters depth and depth + 1 of 8 bits each (code unit + 1, 0 past
+ * the end) when every member's are below U+00FF, else character depth of 17 bits. Returns the
+ * characters taken. One pass in load order (two when a character is wide).
+ */
+export function scanDigits(parts: readonly TextPart[], m: Members, depth: number, digit: Uint32Array): 1 | 2 {
+  let over = false;
+  forMembers(parts, m, (s, x) => {
+    const a = depth < s.length ? s.charCodeAt(depth) + 1 : 0;
+    const b = depth + 1 < s.length ? s.charCodeAt(depth + 1) + 1 : 0;
+    over ||= a > 255 || b > 255;
+    digit[x] = (a << 8) | (b & 0xff);
+  });
+  if (!over) return 2;
+  forMembers(parts, m, (s, x) => {
+    digit[x] = depth < s.length ? s.charCodeAt(depth) + 1 : 0;
+  });
+  return 1;
+}
