@@ -8,7 +8,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
   DEFAULT_BASELINE,
-  detectAll,
+  DetectionStream,
   mergeBaselines,
   parseBaseline,
   parseManifests,
@@ -103,30 +103,31 @@ export async function scanPaths(paths: readonly string[], flags: Omit<ScanFlags,
   const baseline = await loadBaseline(flags.baseline && resolve(io.cwd, flags.baseline));
   const files: string[] = [];
   for (const p of paths) files.push(...(await expand(resolve(io.cwd, p), io.cwd, errors)));
-  const loaded: LoadedObject[] = [];
+  const stream = new DetectionStream({
+    platformRegistries: flags.platformRegistries ?? DEFAULT_COLLECT_OPTIONS.platformRegistries,
+    baseline,
+    now: io.now(),
+    sinceSeconds: flags.sinceSeconds ?? DEFAULT_COLLECT_OPTIONS.sinceSeconds,
+  });
+  const where = new Map<string, { file: string; line: number }>();
   let readable = 0;
+  // File by file: a file's text and objects are let go once its findings are taken (memory bounded by the largest file).
   for (const file of files) {
+    let loaded: LoadedObject[];
     try {
-      loaded.push(...parseManifests(await readFile(file, 'utf8'), file, displayPath(file, io.cwd)));
+      loaded = parseManifests(await readFile(file, 'utf8'), file, displayPath(file, io.cwd));
       readable++;
     } catch (e) {
       errors.push({ file, message: e instanceof Error && e.name === 'ManifestError' ? e.message : `${displayPath(file, io.cwd)} cannot be read: ${(e as Error).message}.` });
+      continue;
     }
+    for (const l of loaded) {
+      const k = objKey(l.object.kind ?? '', l.object.metadata?.namespace ?? '', l.object.metadata?.name ?? '');
+      if (!where.has(k)) where.set(k, { file: l.file, line: l.line });
+    }
+    stream.add(loaded.map((l) => l.object));
   }
-  const where = new Map<string, { file: string; line: number }>();
-  for (const l of loaded) {
-    const k = objKey(l.object.kind ?? '', l.object.metadata?.namespace ?? '', l.object.metadata?.name ?? '');
-    if (!where.has(k)) where.set(k, { file: l.file, line: l.line });
-  }
-  const findings = detectAll(
-    loaded.map((l) => l.object),
-    {
-      platformRegistries: flags.platformRegistries ?? DEFAULT_COLLECT_OPTIONS.platformRegistries,
-      baseline,
-      now: io.now(),
-      sinceSeconds: flags.sinceSeconds ?? DEFAULT_COLLECT_OPTIONS.sinceSeconds,
-    },
-  ).map((f) => ({ ...f, source: where.get(objKey(f.resource.kind, f.resource.namespace, f.resource.name)) }));
+  const findings = stream.finish().map((f) => ({ ...f, source: where.get(objKey(f.resource.kind, f.resource.namespace, f.resource.name)) }));
   return { findings: sortFindings(findings), errors, files: readable };
 }
 

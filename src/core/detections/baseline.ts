@@ -1,8 +1,8 @@
 // The baseline of expected platform workloads (baseline.json, extendable by the user).
 // A match marks findings Baseline = true; nothing is hidden.
 import builtIn from './baseline.json' with { type: 'json' };
-import type { PodTarget } from './podTargets.js';
-import { containersOf, fromRegistries } from './podRules.js';
+import type { OwnerRef, PodTarget } from './podTargets.js';
+import { containersOf, fromRegistries, type RuleTarget } from './podRules.js';
 
 export interface BaselineWorkload {
   namespace: string;
@@ -72,14 +72,22 @@ export function mergeBaselines(...bs: Baseline[]): Baseline {
   };
 }
 
+/** The images of a target's containers, as the baseline compares them. */
+export function targetImages(t: RuleTarget): string[] {
+  return containersOf(t).map((c) => (typeof c.c.image === 'string' ? c.c.image : ''));
+}
+
 /** True when the target's namespace, top-most owner and every image match one baseline entry. */
 export function matchesBaseline(t: PodTarget, baseline: Baseline): boolean {
-  const images = containersOf(t).map((c) => (typeof c.c.image === 'string' ? c.c.image : ''));
+  return matchesBaselineOf(t.namespace, t.topOwner, targetImages(t), baseline);
+}
+
+export function matchesBaselineOf(namespace: string, topOwner: OwnerRef, images: readonly string[], baseline: Baseline): boolean {
   return baseline.workloads.some(
     (w) =>
-      w.namespace === t.namespace &&
-      w.ownerKind === t.topOwner.kind &&
-      w.ownerNames.includes(t.topOwner.name) &&
+      w.namespace === namespace &&
+      w.ownerKind === topOwner.kind &&
+      w.ownerNames.includes(topOwner.name) &&
       images.length > 0 &&
       images.every((img) => fromRegistries(img, w.registries)),
   );

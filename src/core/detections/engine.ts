@@ -1,8 +1,8 @@
 // Runs the rules over a set of Kubernetes objects: the one entry point for the collectors and `scan`.
 import type { KubeObject } from '../model.js';
-import { DEFAULT_BASELINE, matchesBaseline, type Baseline } from './baseline.js';
-import { podTargets, type PodTarget } from './podTargets.js';
-import { evaluatePodTarget, type PodRuleContext } from './podRules.js';
+import { DEFAULT_BASELINE, matchesBaseline, matchesBaselineOf, targetImages, type Baseline } from './baseline.js';
+import { localTarget, OwnerIndex, podTargets, type LocalTarget, type PodTarget } from './podTargets.js';
+import { evaluateLocal, evaluatePodTarget, finishPodTarget, type LocalPodFindings, type PodRuleContext } from './podRules.js';
 import { effectivePermissions, type RbacObjects } from './rbacAnalysis.js';
 import { rbacFindings, riskyServiceAccounts } from './rbacRules.js';
 import { findingHead } from './techniques.js';
@@ -23,7 +23,7 @@ export interface PodDetectExtras {
   serviceAccounts?: readonly KubeObject[];
 }
 
-function stamp(t: PodTarget, baseline: boolean, raw: ReturnType<typeof evaluatePodTarget>[number]): Finding {
+function stamp(t: Pick<PodTarget, 'kind' | 'namespace' | 'name' | 'podName' | 'creationTimestamp'>, baseline: boolean, raw: ReturnType<typeof evaluatePodTarget>[number]): Finding {
   return {
     ...findingHead(raw.rule, raw.severity ?? raw.rule.severity),
     resource: { kind: t.kind, namespace: t.namespace, name: t.name, container: raw.container },
@@ -70,17 +70,73 @@ export function splitRbac(objects: readonly KubeObject[]): RbacObjects {
   return { roles: of('Role'), clusterRoles: of('ClusterRole'), roleBindings: of('RoleBinding'), clusterRoleBindings: of('ClusterRoleBinding') };
 }
 
+/** A pod target once its own findings are taken: what is left to finish it (no spec, no object). */
+interface PendingTarget {
+  head: Omit<LocalTarget, 'spec' | 'object' | 'annotations'>;
+  images: string[];
+  local: LocalPodFindings;
+}
+
+/** Kinds whose objects the findings over the whole input read: RBAC, service accounts, exposure. */
+const KEPT_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'Service', 'Ingress']);
+
+/**
+ * detectAll over an input given one part at a time (scan gives it file by file): each object's
+ * own findings are taken as it comes and the object let go; what needs the whole input (RBAC,
+ * service accounts, owners, exposure) is kept small and finished at the end. The result is
+ * detectAll's over the concatenation of the parts, in the same order.
+ */
+export class DetectionStream {
+  private readonly owners = new OwnerIndex();
+  private readonly kept: KubeObject[] = [];
+  private readonly targets: PendingTarget[] = [];
+  private readonly configMaps: Finding[] = [];
+  /** The pod rules that need nothing beyond the target (the context's other fields are filled in at the end). */
+  private readonly localCtx: PodRuleContext;
+
+  constructor(private readonly opts: DetectOptions) {
+    this.localCtx = { platformRegistries: opts.platformRegistries };
+  }
+
+  add(objects: readonly KubeObject[]): this {
+    for (const o of objects) {
+      const link = this.owners.add(o);
+      if (KEPT_KINDS.has(o.kind ?? '')) this.kept.push(o);
+      const t = localTarget(o, link);
+      if (!t) continue;
+      const head = { kind: t.kind, namespace: t.namespace, name: t.name, podName: t.podName, specPath: t.specPath, metaPath: t.metaPath, owner: t.owner, creationTimestamp: t.creationTimestamp, link };
+      this.targets.push({ head, images: targetImages(t), local: evaluateLocal(t, this.localCtx) });
+    }
+    this.configMaps.push(...configMapFindings(objects));
+    return this;
+  }
+
+  finish(): Finding[] {
+    const opts = this.opts;
+    const rbac = splitRbac(this.kept);
+    const hasBindings = rbac.roleBindings.length + rbac.clusterRoleBindings.length > 0;
+    const rbacOut = hasBindings ? detectRbacFindings(rbac, opts) : [];
+    const serviceAccounts = this.kept.filter((o) => o.kind === 'ServiceAccount');
+    const ctx: PodRuleContext = {
+      platformRegistries: opts.platformRegistries,
+      // Without bindings in the input nothing is known about service accounts: the token rule stays silent.
+      riskyServiceAccounts: hasBindings ? riskyServiceAccounts(rbacOut) : undefined,
+      serviceAccounts: new Map(serviceAccounts.map((sa) => [`${sa.metadata?.namespace ?? ''}/${sa.metadata?.name ?? ''}`, sa as Record<string, unknown>])),
+    };
+    const baseline = opts.baseline ?? DEFAULT_BASELINE;
+    const pods: Finding[] = [];
+    for (const { head, images, local } of this.targets) {
+      if (this.owners.skips(head)) continue;
+      const isBaseline = matchesBaselineOf(head.namespace, this.owners.topOwner(head), images, baseline);
+      for (const raw of finishPodTarget(head, local, ctx)) pods.push(stamp(head, isBaseline, raw));
+    }
+    return [...pods, ...rbacOut, ...exposureFindings(this.kept), ...this.configMaps];
+  }
+}
+
 /** Every finding over a mixed set of objects (what `scan` reads). */
 export function detectAll(objects: readonly KubeObject[], opts: DetectOptions): Finding[] {
-  const rbac = splitRbac(objects);
-  const hasBindings = rbac.roleBindings.length + rbac.clusterRoleBindings.length > 0;
-  const rbacOut = hasBindings ? detectRbacFindings(rbac, opts) : [];
-  const pods = detectPodFindings(objects, opts, {
-    // Without bindings in the input nothing is known about service accounts: the token rule stays silent.
-    riskyServiceAccounts: hasBindings ? riskyServiceAccounts(rbacOut) : undefined,
-    serviceAccounts: objects.filter((o) => o.kind === 'ServiceAccount'),
-  });
-  return [...pods, ...rbacOut, ...exposureFindings(objects), ...configMapFindings(objects)];
+  return new DetectionStream(opts).add(objects).finish();
 }
 
 /** Worst first, then by resource, rule and evidence: a stable order for reports and tests. */

@@ -9,7 +9,7 @@ export { DEFAULT_BASELINE, parseBaseline, mergeBaselines, matchesBaseline, Basel
 export { podTargets, type PodTarget } from './podTargets.js';
 export { effectivePermissions, type RbacObjects, type SubjectPermissions } from './rbacAnalysis.js';
 export { riskyServiceAccounts } from './rbacRules.js';
-export { detectAll, detectPodFindings, detectPodFindingGroups, detectRbacFindings, splitRbac, sortFindings, type DetectOptions } from './engine.js';
+export { detectAll, DetectionStream, detectPodFindings, detectPodFindingGroups, detectRbacFindings, splitRbac, sortFindings, type DetectOptions } from './engine.js';
 export { suspiciousPodRow, rbacFindingRow, FINDING_EVENT_TYPE } from './rows.js';
 export { parseManifests, ManifestError, type LoadedObject } from './manifests.js';
 export { toSarif, SARIF_SCHEMA, type SarifInputError } from './sarif.js';

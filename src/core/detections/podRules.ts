@@ -1,6 +1,9 @@
 // Pod rules: pure functions from a pod spec (a pod or a controller's template) to raw findings.
 // Every value read here is attacker-controlled JSON: check types, never trust shapes.
 import type { PodTarget } from './podTargets.js';
+
+/** What the rules read of a target: all of it but the top-most owner (which needs the whole input). */
+export type RuleTarget = Omit<PodTarget, 'topOwner'>;
 import { POD_RULES } from './rules.js';
 import { commandHits } from './contentRules.js';
 import { MINER_ARG, MINER_IMAGE } from './miners.js';
@@ -41,14 +44,16 @@ export interface ContainerRef {
   kind: 'container' | 'init' | 'ephemeral';
 }
 
-/** Every rule asks for the containers of the same target: computed once per target. */
-const containersCache = new WeakMap<PodTarget, ContainerRef[]>();
+/**
+ * Every rule asks for the containers of the same target, one rule after another: the last target's
+ * are kept (a one-entry memo, cheaper than a WeakMap lookup per rule and nothing for the GC to trace).
+ */
+let memoTarget: RuleTarget | undefined;
+let memoContainers: ContainerRef[] = [];
 
-export function containersOf(t: PodTarget): ContainerRef[] {
-  const known = containersCache.get(t);
-  if (known) return known;
+export function containersOf(t: RuleTarget): ContainerRef[] {
+  if (t === memoTarget) return memoContainers;
   const out: ContainerRef[] = [];
-  containersCache.set(t, out);
   const lists = [
     ['containers', 'container'],
     ['initContainers', 'init'],
@@ -60,14 +65,16 @@ export function containersOf(t: PodTarget): ContainerRef[] {
       if (c) out.push({ c, name: str(c.name), path: `${t.specPath}.${field}[${i}]`, kind });
     });
   }
+  memoTarget = t;
+  memoContainers = out;
   return out;
 }
 
 const q = (s: string) => JSON.stringify(s);
-const where = (t: PodTarget) => `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
+const where = (t: Pick<PodTarget, 'kind' | 'namespace' | 'name'>) => `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
 const cdesc = (ref: ContainerRef) => `${ref.kind === 'container' ? 'Container' : ref.kind === 'init' ? 'Init container' : 'Ephemeral container'} ${q(ref.name)}`;
 
-type PodRule = (t: PodTarget, ctx: PodRuleContext) => RawFinding[];
+type PodRule = (t: RuleTarget, ctx: PodRuleContext) => RawFinding[];
 
 const privileged: PodRule = (t) => {
   // A Windows HostProcess container runs directly on the node: the Windows form of privileged.
@@ -143,7 +150,7 @@ export function isSensitiveHostPath(path: string): boolean {
   return SENSITIVE_PATHS.some((s) => isUnder(s, p)) || SENSITIVE_SUBTREES.some((s) => isUnder(p, s));
 }
 
-function hostPathVolumes(t: PodTarget): { name: string; path: string; index: number }[] {
+function hostPathVolumes(t: RuleTarget): { name: string; path: string; index: number }[] {
   return arr(t.spec.volumes).flatMap((v, index) => {
     const vol = rec(v);
     const hp = rec(vol?.hostPath);
@@ -263,7 +270,7 @@ const runAsRoot: PodRule = (t) => {
 };
 
 function profileFinding(
-  t: PodTarget,
+  t: RuleTarget,
   ref: ContainerRef,
   field: 'seccompProfile' | 'appArmorProfile',
   annotation: string,
@@ -458,23 +465,41 @@ const secretArgs: PodRule = (t) =>
     ),
   );
 
-/** The service account a pod runs as, and whether its token is mounted. */
-export function tokenMount(t: PodTarget, ctx: PodRuleContext): { serviceAccount: string; mounted: boolean } {
-  const serviceAccount = str(t.spec.serviceAccountName) || str(t.spec.serviceAccount) || 'default';
-  const podSetting = t.spec.automountServiceAccountToken;
-  const sa = ctx.serviceAccounts?.get(`${t.namespace}/${serviceAccount}`);
-  const saSetting = sa?.automountServiceAccountToken;
-  const automount = typeof podSetting === 'boolean' ? podSetting : typeof saSetting === 'boolean' ? saSetting : true;
-  // With automount off, a projected serviceAccountToken volume still puts a token in the pod.
-  const projected = arr(t.spec.volumes).some((v) => arr(rec(rec(v)?.projected)?.sources).some((src) => rec(src)?.serviceAccountToken !== undefined));
-  return { serviceAccount, mounted: automount || projected };
+/** What the token rule reads of a spec: the service account, the pod's own automount setting, a projected token volume. */
+export interface TokenSpec {
+  serviceAccount: string;
+  podSetting: unknown;
+  projected: boolean;
 }
 
-const riskyToken: PodRule = (t, ctx) => {
+export function tokenSpec(t: RuleTarget): TokenSpec {
+  const serviceAccount = str(t.spec.serviceAccountName) || str(t.spec.serviceAccount) || 'default';
+  // With automount off, a projected serviceAccountToken volume still puts a token in the pod.
+  const projected = arr(t.spec.volumes).some((v) => arr(rec(rec(v)?.projected)?.sources).some((src) => rec(src)?.serviceAccountToken !== undefined));
+  return { serviceAccount, podSetting: t.spec.automountServiceAccountToken, projected };
+}
+
+function tokenMounted(spec: TokenSpec, namespace: string, ctx: PodRuleContext): boolean {
+  const sa = ctx.serviceAccounts?.get(`${namespace}/${spec.serviceAccount}`);
+  const saSetting = sa?.automountServiceAccountToken;
+  const automount = typeof spec.podSetting === 'boolean' ? spec.podSetting : typeof saSetting === 'boolean' ? saSetting : true;
+  return automount || spec.projected;
+}
+
+/** The service account a pod runs as, and whether its token is mounted. */
+export function tokenMount(t: PodTarget, ctx: PodRuleContext): { serviceAccount: string; mounted: boolean } {
+  const spec = tokenSpec(t);
+  return { serviceAccount: spec.serviceAccount, mounted: tokenMounted(spec, t.namespace, ctx) };
+}
+
+/** What a target's finding text names of it. */
+export type TargetHead = Pick<PodTarget, 'kind' | 'namespace' | 'name' | 'specPath'>;
+
+function riskyTokenOf(t: TargetHead, token: TokenSpec, ctx: PodRuleContext): RawFinding[] {
   if (!ctx.riskyServiceAccounts) return [];
-  const { serviceAccount, mounted } = tokenMount(t, ctx);
+  const serviceAccount = token.serviceAccount;
   const why = ctx.riskyServiceAccounts.get(`${t.namespace}/${serviceAccount}`);
-  if (!mounted || !why?.length) return [];
+  if (!tokenMounted(token, t.namespace, ctx) || !why?.length) return [];
   return [{
     rule: POD_RULES.riskyToken,
     container: '',
@@ -482,7 +507,9 @@ const riskyToken: PodRule = (t, ctx) => {
     fieldValue: serviceAccount,
     explanation: `${where(t)} mounts the token of service account ${t.namespace}/${serviceAccount}, which holds risky permissions: ${why.slice(0, 3).join('; ')}.`,
   }];
-};
+}
+
+const riskyToken: PodRule = (t, ctx) => riskyTokenOf(t, tokenSpec(t), ctx);
 
 export const POD_RULE_FUNCTIONS: readonly PodRule[] = [
   privileged,
@@ -512,9 +539,29 @@ export const POD_RULE_FUNCTIONS: readonly PodRule[] = [
   riskyToken,
 ];
 
-/** Runs every pod rule on one target. A CronJob with a high-severity hit also gets the persistence finding. */
-export function evaluatePodTarget(t: PodTarget, ctx: PodRuleContext): RawFinding[] {
-  const out = POD_RULE_FUNCTIONS.flatMap((rule) => rule(t, ctx));
+/** Every rule but the token rule, which needs the input's RBAC and service accounts: what one target says by itself. */
+const LOCAL_RULES = POD_RULE_FUNCTIONS.filter((r) => r !== riskyToken);
+if (POD_RULE_FUNCTIONS[POD_RULE_FUNCTIONS.length - 1] !== riskyToken) throw new Error('the token rule must come last (its findings follow the local ones)');
+
+/** A target's findings from its own spec, and what the token and cron job findings need later. */
+export interface LocalPodFindings {
+  raw: RawFinding[];
+  token: TokenSpec;
+  /** The CronJob's schedule (empty for other kinds). */
+  schedule: string;
+}
+
+export function evaluateLocal(t: RuleTarget, ctx: PodRuleContext): LocalPodFindings {
+  return {
+    raw: LOCAL_RULES.flatMap((rule) => rule(t, ctx)),
+    token: tokenSpec(t),
+    schedule: t.kind === 'CronJob' ? str(rec(t.object.spec)?.schedule) : '',
+  };
+}
+
+/** The local findings, the token rule's, and for a CronJob with a high-severity hit the persistence finding. */
+export function finishPodTarget(t: TargetHead, local: LocalPodFindings, ctx: PodRuleContext): RawFinding[] {
+  const out = [...local.raw, ...riskyTokenOf(t, local.token, ctx)];
   if (t.kind === 'CronJob') {
     const worst = out.find((f) => (f.severity ?? f.rule.severity) === 'high');
     if (worst) {
@@ -522,10 +569,15 @@ export function evaluatePodTarget(t: PodTarget, ctx: PodRuleContext): RawFinding
         rule: POD_RULES.cronJob,
         container: worst.container,
         fieldPath: 'spec.schedule',
-        fieldValue: str(rec(t.object.spec)?.schedule),
-        explanation: `Cron job ${t.namespace}/${t.name} re-creates a container flagged "${worst.rule.title}" on schedule ${str(rec(t.object.spec)?.schedule)}.`,
+        fieldValue: local.schedule,
+        explanation: `Cron job ${t.namespace}/${t.name} re-creates a container flagged "${worst.rule.title}" on schedule ${local.schedule}.`,
       });
     }
   }
   return out;
+}
+
+/** Runs every pod rule on one target. A CronJob with a high-severity hit also gets the persistence finding. */
+export function evaluatePodTarget(t: PodTarget, ctx: PodRuleContext): RawFinding[] {
+  return finishPodTarget(t, evaluateLocal(t, ctx), ctx);
 }

@@ -79,55 +79,106 @@ function locate(o: KubeObject): { spec: PodSpec; specPath: string; metaPath: str
   }
 }
 
-/** The pods and top-most pod templates in a set of objects (see the de-duplication note above). */
-export function podTargets(objects: readonly KubeObject[]): PodTarget[] {
-  const byKey = new Map<string, KubeObject>();
-  for (const o of objects) {
-    if (o.kind && o.metadata?.name) byKey.set(key(o.metadata.namespace ?? '', o.kind, o.metadata.name), o);
-  }
-  const present = (ns: string, ref: OwnerRef | undefined) => (ref ? byKey.get(key(ns, ref.kind, ref.name)) : undefined);
+/** What the owner walk needs of an object: its controller, and its pod-template-hash label. */
+export interface OwnerLink {
+  controller?: OwnerRef;
+  hash?: string;
+}
 
-  const topOwnerOf = (o: KubeObject): OwnerRef => {
-    const ns = o.metadata?.namespace ?? '';
-    let cur: KubeObject = o;
-    let top: OwnerRef = { kind: o.kind ?? '', name: o.metadata?.name ?? '' };
+/** The link of an object without a controller (most objects): shared, the walk stops there. */
+const NO_OWNER: OwnerLink = Object.freeze({});
+
+function ownerLink(o: KubeObject): OwnerLink {
+  const controller = controllerOf(o);
+  if (!controller) return NO_OWNER;
+  const labels = rec(o.metadata?.labels);
+  const hash = labels && Object.prototype.hasOwnProperty.call(labels, 'pod-template-hash') ? labels['pod-template-hash'] : undefined;
+  return { controller, hash: typeof hash === 'string' ? hash : undefined };
+}
+
+/**
+ * The objects of an input by namespace, kind and name (the last of a key wins), keeping only what
+ * the de-duplication and the owner walk read, so that the input can be read one file at a time.
+ */
+export class OwnerIndex {
+  private readonly byKey = new Map<string, OwnerLink>();
+
+  /** Indexes the object; returns its link (for localTarget, so it is read once). */
+  add(o: KubeObject): OwnerLink {
+    const link = ownerLink(o);
+    if (o.kind && o.metadata?.name) this.byKey.set(key(o.metadata.namespace ?? '', o.kind, o.metadata.name), link);
+    return link;
+  }
+
+  private present(ns: string, ref: OwnerRef | undefined): OwnerLink | undefined {
+    return ref ? this.byKey.get(key(ns, ref.kind, ref.name)) : undefined;
+  }
+
+  /** A controller's template whose owner is a workload in the input is its owner's (see the note above). */
+  skips(t: OwnedTarget): boolean {
+    return t.kind !== 'Pod' && !!t.owner && (WORKLOAD_KINDS as readonly string[]).includes(t.owner.kind) && !!this.present(t.namespace, t.owner);
+  }
+
+  topOwner(t: OwnedTarget): OwnerRef {
+    let cur: OwnerLink = t.link;
+    let top: OwnerRef = { kind: t.kind, name: t.name };
     for (let depth = 0; depth < 5; depth++) {
-      const ref = controllerOf(cur);
+      const ref = cur.controller;
       if (!ref) break;
       top = ref;
-      const next = present(ns, ref);
+      const next = this.present(t.namespace, ref);
       if (!next) {
         // A pod of a ReplicaSet we do not have: the Deployment's name is the ReplicaSet's minus its pod-template-hash.
-        const hash = strMap(cur.metadata?.labels)['pod-template-hash'];
+        const hash = cur.hash;
         if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) top = { kind: 'Deployment', name: ref.name.slice(0, -hash.length - 1) };
         break;
       }
       cur = next;
     }
     return top;
-  };
+  }
+}
 
+/** A pod target before the rest of the input is known: no top-most owner yet, and its own owner link. */
+export type LocalTarget = Omit<PodTarget, 'topOwner'> & { link: OwnerLink };
+/** What the de-duplication and the owner walk read of a target. */
+export type OwnedTarget = Pick<LocalTarget, 'kind' | 'namespace' | 'name' | 'owner' | 'link'>;
+
+/** The object's pod target as far as the object alone says, or undefined when it holds no pod spec. */
+export function localTarget(o: KubeObject, link: OwnerLink = ownerLink(o)): LocalTarget | undefined {
+  const loc = locate(o);
+  if (!loc) return undefined;
+  return {
+    kind: o.kind ?? '',
+    namespace: o.metadata?.namespace ?? '',
+    name: o.metadata?.name ?? '',
+    podName: o.kind === 'Pod' ? (o.metadata?.name ?? '') : '',
+    spec: loc.spec,
+    specPath: loc.specPath,
+    metaPath: loc.metaPath,
+    annotations: strMap(loc.meta?.annotations),
+    owner: link.controller,
+    creationTimestamp: normalizeTime(typeof o.metadata?.creationTimestamp === 'string' ? o.metadata.creationTimestamp : null),
+    object: o,
+    link,
+  };
+}
+
+/** The target with its top-most owner (fields in the order they have always been listed). */
+export function withTopOwner(t: LocalTarget, topOwner: OwnerRef): PodTarget {
+  const { kind, namespace, name, podName, spec, specPath, metaPath, annotations, owner, creationTimestamp, object } = t;
+  return { kind, namespace, name, podName, spec, specPath, metaPath, annotations, owner, topOwner, creationTimestamp, object };
+}
+
+/** The pods and top-most pod templates in a set of objects (see the de-duplication note above). */
+export function podTargets(objects: readonly KubeObject[]): PodTarget[] {
+  const index = new OwnerIndex();
+  for (const o of objects) index.add(o);
   const out: PodTarget[] = [];
   for (const o of objects) {
-    const loc = locate(o);
-    if (!loc) continue;
-    const ns = o.metadata?.namespace ?? '';
-    const owner = controllerOf(o);
-    if (o.kind !== 'Pod' && owner && (WORKLOAD_KINDS as readonly string[]).includes(owner.kind) && present(ns, owner)) continue;
-    out.push({
-      kind: o.kind ?? '',
-      namespace: ns,
-      name: o.metadata?.name ?? '',
-      podName: o.kind === 'Pod' ? (o.metadata?.name ?? '') : '',
-      spec: loc.spec,
-      specPath: loc.specPath,
-      metaPath: loc.metaPath,
-      annotations: strMap(loc.meta?.annotations),
-      owner,
-      topOwner: topOwnerOf(o),
-      creationTimestamp: normalizeTime(typeof o.metadata?.creationTimestamp === 'string' ? o.metadata.creationTimestamp : null),
-      object: o,
-    });
+    const t = localTarget(o);
+    if (!t || index.skips(t)) continue;
+    out.push(withTopOwner(t, index.topOwner(t)));
   }
   return out;
 }
