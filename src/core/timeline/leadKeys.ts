@@ -11,9 +11,12 @@ import { stemsOf, type Stems } from './stems.js';
 export interface LeadKeys {
   /** How many first characters every string of the column shares (the longest common prefix); 0 with stems. */
   readonly depth: number;
-  /** When set, each string's characters are taken past its own stem, and strings order by stem first. */
+  /**
+   * When set, strings order by stem first (stems.ts): a key's highest byte is the string's stem
+   * rank, and its other three the characters past the stem.
+   */
   readonly stems: Stems | undefined;
-  /** How many characters after `depth` the keys hold (1–4). */
+  /** How many characters after `depth` (or after the stem) the keys hold (1–4, 1–3 with stems). */
   readonly chars: number;
   /**
    * false: `chars` characters of 8 bits (code unit + 1, 0 past the end of the string), when each
@@ -73,22 +76,46 @@ class KeyPacker {
     or[3] |= e;
     this.keys[p] = (((a & 0xff) << 24) | ((b & 0xff) << 16) | ((c & 0xff) << 8) | (e & 0xff)) >>> 0;
   }
-  /** The lead keys: as many characters as are 8 bits in every string, else one of 17 bits (one more pass). */
-  finish(parts: readonly TextPart[], depth: number, stems: Stems | undefined): LeadKeys {
-    const { keys, n, or } = this;
+  /** Packs group g into the highest byte and three characters of s from d into the others. */
+  packStem(p: number, s: string, d: number, g: number): void {
+    const len = s.length;
+    const a = d < len ? s.charCodeAt(d) + 1 : 0;
+    const b = d + 1 < len ? s.charCodeAt(d + 1) + 1 : 0;
+    const c = d + 2 < len ? s.charCodeAt(d + 2) + 1 : 0;
+    const or = this.or;
+    or[0] |= a;
+    or[1] |= b;
+    or[2] |= c;
+    this.keys[p] = ((g << 24) | ((a & 0xff) << 16) | ((b & 0xff) << 8) | (c & 0xff)) >>> 0;
+  }
+  /** How many leading characters are 8 bits in every string. */
+  private chars(max: number): number {
     let chars = 0;
-    while (chars < KEY_CHARS && or[chars]! <= 0xff) chars++;
-    if (chars > 0) return { depth, stems, chars, wide: false, keys, n };
+    while (chars < max && this.or[chars]! <= 0xff) chars++;
+    return chars;
+  }
+  /** The lead keys: as many characters as are 8 bits in every string, else one of 17 bits (one more pass). */
+  finish(parts: readonly TextPart[], depth: number): LeadKeys {
+    const { keys, n } = this;
+    const chars = this.chars(KEY_CHARS);
+    if (chars > 0) return { depth, stems: undefined, chars, wide: false, keys, n };
     // The first character past the prefix is wide somewhere (a column of non-Latin text).
     for (const part of parts) {
       for (let i = 0; i < part.length; i++) {
         const s = part.text(i);
-        const p = part.position[i]!;
-        const d = stems ? stems.depth[stems.rank[p]!]! : depth;
-        keys[p] = d < s.length ? s.charCodeAt(d) + 1 : 0;
+        keys[part.position[i]!] = depth < s.length ? s.charCodeAt(depth) + 1 : 0;
       }
     }
-    return { depth, stems, chars: 1, wide: true, keys, n };
+    return { depth, stems: undefined, chars: 1, wide: true, keys, n };
+  }
+  /** The lead keys by stem: group numbers become ranks; undefined when the first character past a stem is wide somewhere. */
+  finishStems(stems: Stems): LeadKeys | undefined {
+    const { keys, n } = this;
+    const chars = this.chars(KEY_CHARS - 1);
+    if (chars === 0) return undefined;
+    const { rankOf } = stems;
+    for (let p = 0; p < n; p++) keys[p] = ((rankOf[keys[p]! >>> 24]! << 24) | (keys[p]! & 0xffffff)) >>> 0;
+    return { depth: 0, stems, chars, wide: false, keys, n };
   }
 }
 
@@ -114,13 +141,13 @@ export function leadKeysOf(parts: readonly TextPart[], n: number): LeadKeys {
   }
   // Any prefix the smallest and the largest string share, every string between them shares.
   const depth = lo === undefined || hi === undefined ? 0 : prefixOf(lo, hi, 0);
-  if (depth === guess) return packer.finish(parts, depth, undefined);
+  if (depth === guess) return packer.finish(parts, depth);
   packer = new KeyPacker(n);
   for (const part of parts) {
     const { position } = part;
     for (let i = 0; i < part.length; i++) packer.pack(position[i]!, part.text(i), depth);
   }
-  return packer.finish(parts, depth, undefined);
+  return packer.finish(parts, depth);
 }
 
 /** The prefix a sample of the strings shares (at least as long as the one all share). */
@@ -141,8 +168,8 @@ function sampledPrefixLength(parts: readonly TextPart[]): number {
 /** Lead keys past each string's stem, in the same pass that finds the stems; undefined when the strings are not ids of a few stems. */
 function stemmedLeadKeys(parts: readonly TextPart[], n: number): LeadKeys | undefined {
   const packer = new KeyPacker(n);
-  const stems = stemsOf(parts, n, (p, s, d) => packer.pack(p, s, d));
-  return stems && packer.finish(parts, 0, stems);
+  const stems = stemsOf(parts, (p, s, d, g) => packer.packStem(p, s, d, g));
+  return stems && packer.finishStems(stems);
 }
 
 /** The length of the prefix a and b share, given that they share their first d characters. */

@@ -6,12 +6,12 @@
 // splitting a million ids character by character through a prefix that most of them share.
 import type { TextPart } from './leadKeys.js';
 
-/** Each position's stem, as its rank in code-unit order of the stems, and each rank's stem length. */
+/** The stems found, in code-unit order. */
 export interface Stems {
-  /** By timeline position; positions outside the parts are 0 and never read. */
-  readonly rank: Uint8Array;
-  /** The stem length of each rank. */
+  /** Each rank's stem length. */
   readonly depth: Uint32Array;
+  /** Each stem's rank, by the group number `each` was given. */
+  readonly rankOf: Uint8Array;
   readonly count: number;
 }
 
@@ -21,14 +21,14 @@ const MAX_STEMS = 64;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
 /**
- * The strings' stems (a string without its trailing digits, or a stem found before that it starts with), or undefined when there are too
- * many or one is a prefix of another. `each(p, s, d)` is called for every string s at position p
- * with its stem length d, in the same pass.
+ * The strings' stems (a string without its trailing digits, or a stem found before that it starts
+ * with), or undefined when there are too many or one is a prefix of another. `each(p, s, d, g)`
+ * is called for every string s at position p with its stem's length d and group number g (in
+ * the order stems were found; `rankOf` maps it to the stem's rank), in the same pass.
  */
-export function stemsOf(parts: readonly TextPart[], n: number, each: (p: number, s: string, d: number) => void): Stems | undefined {
+export function stemsOf(parts: readonly TextPart[], each: (p: number, s: string, d: number, g: number) => void): Stems | undefined {
   const ids = new Map<string, number>();
   const stems: string[] = [];
-  const group = new Uint8Array(n);
   // Ids come in runs of one stem (a table's rows are loaded together): whether an id starts with
   // the last stem is checked first, by two native comparisons (s starts with P exactly when
   // P <= s < P with its last code unit + 1). Any id that starts with a stem is taken as that stem
@@ -50,16 +50,14 @@ export function stemsOf(parts: readonly TextPart[], n: number, each: (p: number,
         }
         last = { stem, next: successor(stem), g };
       }
-      group[position[i]!] = last.g;
-      each(position[i]!, s, last.stem.length);
+      each(position[i]!, s, last.stem.length, last.g);
     }
   }
   if (!prefixFree(stems)) return undefined;
   const byStem = stems.map((_, g) => g).sort((a, b) => (stems[a]! < stems[b]! ? -1 : 1));
   const rankOf = new Uint8Array(stems.length);
   byStem.forEach((g, r) => (rankOf[g] = r));
-  for (let p = 0; p < n; p++) group[p] = rankOf[group[p]!] ?? 0;
-  return { rank: group, depth: Uint32Array.from(byStem, (g) => stems[g]!.length), count: stems.length };
+  return { depth: Uint32Array.from(byStem, (g) => stems[g]!.length), rankOf, count: stems.length };
 }
 
 /** The smallest string above every string that starts with `stem` (undefined when there is none to build: '' or a last code unit U+FFFF). */

@@ -144,7 +144,7 @@ export class LazyStringOrder implements Ordered {
     this.isStart[lo] = 0;
     if (this.column?.lead.stems && !this.stemmed) {
       this.stemmed = true;
-      this.byStem(lo, hi, this.column.lead.stems);
+      this.byStem(lo, hi, this.column.lead.stems, this.column.lead.keys);
       return;
     }
     if (this.byLead(lo, hi, d0)) return;
@@ -191,8 +191,10 @@ export class LazyStringOrder implements Ordered {
    */
   private byLead(lo: number, hi: number, depth: number): boolean {
     const lead = this.column?.lead;
-    // With stems, a segment past the first split holds one stem, and its keys start past it.
-    const base = lead?.stems ? lead.stems.depth[lead.stems.rank[this.positions[this.order[lo]!]!]!]! : lead?.depth;
+    // With stems, a segment past the first split holds one stem (the key's highest byte), and
+    // the key's characters start past it, at its second byte.
+    const stems = lead?.stems;
+    const base = stems ? stems.depth[lead.keys[this.positions[this.order[lo]!]!]! >>> 24]! : lead?.depth;
     const off = lead && base !== undefined ? depth - base : -1;
     if (!lead || off < 0 || off >= lead.chars || hi - lo <= COMPARED) return false;
     const wide = hi - lo > WIDE_SEGMENT;
@@ -203,7 +205,7 @@ export class LazyStringOrder implements Ordered {
     const { keys } = lead;
     const { order, digit, positions } = this;
     // The digit's characters sit at bytes off (and off + 1) of the key, the first in the highest byte.
-    const shift = lead.wide ? 0 : 32 - 8 * (off + chars);
+    const shift = lead.wide ? 0 : 32 - 8 * (off + (stems ? 1 : 0) + chars);
     const mask = lead.wide ? 0x1ffff : two ? 0xffff : 0xff;
     for (let i = lo; i < hi; i++) {
       const x = order[i]!;
@@ -213,14 +215,18 @@ export class LazyStringOrder implements Ordered {
     return true;
   }
 
-  /** The first split of identifiers: by stem, each bucket then known equal up to its stem's end. */
-  private byStem(lo: number, hi: number, stems: Stems): void {
+  /**
+   * The first split of identifiers: by stem and the character past it (the key's two highest
+   * bytes); a bucket is then known equal up to that character, or equal whole when its ids end
+   * with their stem.
+   */
+  private byStem(lo: number, hi: number, stems: Stems, keys: Uint32Array): void {
     const { order, digit, positions } = this;
-    for (let i = lo; i < hi; i++) digit[order[i]!] = stems.rank[positions[order[i]!]!]!;
-    const buckets = this.countingSort(lo, hi, 256);
+    for (let i = lo; i < hi; i++) digit[order[i]!] = keys[positions[order[i]!]!]! >>> 16;
+    const buckets = this.countingSort(lo, hi, 1 << 16);
     for (let b = 0; b + 1 < buckets.length; b++) {
-      const [r, i] = [buckets[b]!, buckets[b + 1]!];
-      if (i - r > 1) this.push(r, i, stems.depth[digit[order[r]!]!]!);
+      const [r, i, d] = [buckets[b]!, buckets[b + 1]!, digit[order[buckets[b]!]!]!];
+      if (i - r > 1 && (d & 0xff) !== 0) this.push(r, i, stems.depth[d >>> 8]! + 1);
       else this.settled.fill(1, r, i);
     }
   }

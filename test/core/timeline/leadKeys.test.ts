@@ -106,10 +106,11 @@ test('ids keyed past their stems sort as a code-unit sort: padded and unpadded n
 });
 
 test('stems are found only when no stem is a prefix of another, and rank in code-unit order', () => {
-  const stemsFor = (strs: string[]) => stemsOf([{ length: strs.length, text: (i) => strs[i]!, position: Uint32Array.from(strs.keys()) }], strs.length, () => {});
-  const s = stemsFor(['b/7', 'a/12', 'b/0001', 'c-x', 'a/3']);
+  const stemsFor = (strs: string[], groups: number[] = []) => stemsOf([{ length: strs.length, text: (i) => strs[i]!, position: Uint32Array.from(strs.keys()) }], (_p, _s, _d, g) => groups.push(g));
+  const groups: number[] = [];
+  const s = stemsFor(['b/7', 'a/12', 'b/0001', 'c-x', 'a/3'], groups);
   assert.ok(s);
-  assert.deepEqual([...s.rank], [1, 0, 1, 2, 0]);
+  assert.deepEqual(groups.map((g) => s.rankOf[g]), [1, 0, 1, 2, 0], 'ranks in code-unit order of the stems');
   assert.deepEqual([...s.depth], [2, 2, 3]);
   // An id that starts with a stem found before is that stem and the rest (one stem, nothing to order by it).
   assert.deepEqual(stemsFor(['a/1', 'a/b/2'])?.depth, Uint32Array.from([2]));
