@@ -168,7 +168,9 @@ const hostPathAny: PodRule = (t) =>
   }));
 
 const hostPathWritable: PodRule = (t) => {
-  const vols = new Map(hostPathVolumes(t).map((v) => [v.name, v]));
+  const hostPaths = hostPathVolumes(t);
+  if (hostPaths.length === 0) return []; // most specs mount no node path: no mount can be one
+  const vols = new Map(hostPaths.map((v) => [v.name, v]));
   return containersOf(t).flatMap((ref) =>
     arr(ref.c.volumeMounts).flatMap((m, j) => {
       const mount = rec(m);
@@ -551,9 +553,15 @@ export interface LocalPodFindings {
   schedule: string;
 }
 
+function localFindings(t: RuleTarget, ctx: PodRuleContext): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const rule of LOCAL_RULES) for (const f of rule(t, ctx)) out.push(f);
+  return out;
+}
+
 export function evaluateLocal(t: RuleTarget, ctx: PodRuleContext): LocalPodFindings {
   return {
-    raw: LOCAL_RULES.flatMap((rule) => rule(t, ctx)),
+    raw: localFindings(t, ctx),
     token: tokenSpec(t),
     schedule: t.kind === 'CronJob' ? str(rec(t.object.spec)?.schedule) : '',
   };
