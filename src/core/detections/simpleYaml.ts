@@ -78,7 +78,9 @@ const SIMPLE_ESCAPES: Record<string, string> = {
  */
 const TYPED = new WeakMap<readonly ImplicitType[], Map<string, unknown>>();
 const TYPED_MAX_ENTRIES = 20_000;
-const TYPED_MAX_LENGTH = 40;
+// V8 copies a slice shorter than 13 characters and keeps a longer one as a view of the whole text:
+// a longer cached scalar would keep its file's text alive for as long as the cache lives.
+const TYPED_MAX_LENGTH = 12;
 
 function typedCache(implicit: readonly ImplicitType[]): Map<string, unknown> {
   let m = TYPED.get(implicit);
