@@ -1,8 +1,11 @@
 // The Details pane under the grid: the selected row as JSON, the filters it offers (its pod, its
 // container, everything around it), and the analyst's marks on it: star, tags (presets and free
-// text) and comments. Marks are saved by the host in the case file beside the bundle.
+// text) and comments. Marks are saved by the host in the case file beside the bundle. A line of
+// a multi-line log entry (a stack trace grouped under its first line) also shows the entry's
+// whole text, as logged, whichever of its lines is selected.
 import type { TimelineRow } from '../src/core/schema/timeline.js';
 import type { MarkEdit, RowMark } from '../src/core/timeline/marks.js';
+import type { EntryText } from '../src/core/timeline/source.js';
 import { PRESET_TAGS } from '../src/core/timeline/marks.js';
 import { el } from './dom.js';
 import { formatTime, timeMark, zoneLabel, type TimeZoneMode } from './format.js';
@@ -21,6 +24,9 @@ export class DetailsPane {
   private readonly title = el('div', { class: 'kfs-details-title' });
   private readonly when = el('div', { class: 'kfs-details-when' });
   private readonly json = el('pre', { class: 'kfs-json', attrs: { tabindex: '0', 'aria-label': 'Event details as JSON' } });
+  private readonly entryTitle = el('div', { class: 'kfs-details-when kfs-entry-title' });
+  private readonly entryText = el('pre', { class: 'kfs-json kfs-entry-text', attrs: { tabindex: '0', 'aria-label': 'The whole multi-line entry' } });
+  private readonly entryBox = el('section', { class: 'kfs-entry-details', attrs: { 'aria-label': 'Multi-line entry' } }, this.entryTitle, this.entryText);
   private readonly starButton: ButtonElement;
   private readonly presetBar = el('span', { class: 'kfs-presets' });
   private readonly tagList = el('span', { class: 'kfs-tags', attrs: { role: 'list', 'aria-label': 'Tags' } });
@@ -48,7 +54,8 @@ export class DetailsPane {
     const actions = el('div', { class: 'kfs-details-actions' }, this.podButton, this.containerButton, this.aroundField, around, close);
     const marks = el('div', { class: 'kfs-details-marks' }, this.starButton, this.presetBar, this.tagList, this.tagField, addTag);
     const notes = el('div', { class: 'kfs-details-notes' }, this.comments, el('div', { class: 'kfs-comment-row' }, this.commentField, addComment));
-    this.root = el('aside', { class: 'kfs-details', attrs: { 'aria-label': 'Event details' } }, el('div', { class: 'kfs-details-head' }, this.title, this.when, actions, marks, notes), this.json);
+    this.root = el('aside', { class: 'kfs-details', attrs: { 'aria-label': 'Event details' } }, el('div', { class: 'kfs-details-head' }, this.title, this.when, actions, marks, notes), this.entryBox, this.json);
+    this.entryBox.hidden = true;
     this.root.hidden = true;
   }
 
@@ -61,16 +68,27 @@ export class DetailsPane {
     return Number.isFinite(n) && n > 0 && n <= 1440 ? n : 5;
   }
 
-  show(row: TimelineRow | undefined, mark: RowMark | undefined, zone: TimeZoneMode, message?: string): void {
+  /** `entry`: the whole text of the multi-line entry the row belongs to, when it belongs to one. */
+  show(row: TimelineRow | undefined, mark: RowMark | undefined, zone: TimeZoneMode, message?: string, entry?: EntryText): void {
     this.row = row;
     this.root.hidden = false;
     this.title.textContent = row ? row.Summary || row.EventType : (message ?? '');
     const m = row ? timeMark(row.TimeSource) : undefined;
     this.when.textContent = row && m ? `${row.Time ? `${formatTime(row.Time, zone)} ${zoneLabel(zone, Date.parse(row.Time.slice(0, 23) + 'Z'))}` : 'No time'} · ${m.meaning}` : '';
     this.json.textContent = row ? JSON.stringify(row, null, 2) : '';
+    this.showEntry(row ? entry : undefined);
     this.podButton.disabled = !row?.PodName;
     this.containerButton.disabled = !row?.ContainerName;
     this.setMark(mark);
+  }
+
+  private showEntry(entry: EntryText | undefined): void {
+    this.entryBox.hidden = !entry;
+    if (!entry) return;
+    const shown = entry.lines - entry.omitted;
+    // What is left out is said: the pane never shows part of an entry as if it were all of it.
+    this.entryTitle.textContent = `Entry of ${entry.lines} lines` + (entry.omitted ? ` (the first ${shown} shown, ${entry.omitted} more in the evidence)` : '');
+    this.entryText.textContent = entry.text;
   }
 
   setMark(mark: RowMark | undefined): void {

@@ -305,7 +305,8 @@ function requestHistogram(): void {
 function requestDetails(recordId: string): void {
   void answer(S.requests.details.take(host.request({ type: 'details', recordId })), (msg) => {
     S.detailsRow = msg.row ?? undefined;
-    if (msg.row) details.show(msg.row, S.marks[msg.row.RecordId], S.zone);
+    S.detailsEntry = msg.entry;
+    if (msg.row) details.show(msg.row, S.marks[msg.row.RecordId], S.zone, undefined, msg.entry);
     else details.show(undefined, undefined, S.zone, 'This event is not in the timeline any more.');
   });
 }
@@ -356,7 +357,7 @@ function setZone(zone: 'utc' | 'local'): void {
   list.setZone(zone);
   histogram.setZone(zone);
   syncToolbar();
-  if (S.detailsRow) details.show(S.detailsRow, S.marks[S.detailsRow.RecordId], zone);
+  if (S.detailsRow) details.show(S.detailsRow, S.marks[S.detailsRow.RecordId], zone, undefined, S.detailsEntry);
 }
 
 function setWrap(wrap: boolean): void {

@@ -2,7 +2,7 @@
 // what of it survives a reload (VS Code's webview state; the case file holds the marks).
 import type { TimelineFilter } from '../src/core/timeline/filter.js';
 import type { SourceInfo } from '../src/core/timeline/messages.js';
-import type { TimelineFacets, TimelineSort } from '../src/core/timeline/source.js';
+import type { EntryText, TimelineFacets, TimelineSort } from '../src/core/timeline/source.js';
 import type { RowMark, SavedView } from '../src/core/timeline/marks.js';
 import type { TimelineRow } from '../src/core/schema/timeline.js';
 import { SORT_COLUMNS } from '../src/core/schema/timeline.js';
@@ -38,6 +38,8 @@ export interface PageState {
   views: SavedView[];
   /** The row shown in Details. */
   detailsRow: TimelineRow | undefined;
+  /** The whole text of the multi-line entry that row belongs to. */
+  detailsEntry: EntryText | undefined;
   /** Multi-line log entries (stack traces) shown as one row each, in time order. */
   grouped: boolean;
   /** Entries shown open: their first line's RecordId. */
@@ -79,6 +81,7 @@ export function initialState(saved: SavedState | undefined): PageState {
     marks: {},
     views: [],
     detailsRow: undefined,
+    detailsEntry: undefined,
     grouped: saved?.grouped ?? true,
     expanded: saved?.expanded ?? [],
     counts: undefined,

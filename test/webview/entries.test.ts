@@ -96,6 +96,35 @@ test('a stack trace shows as its first line; the triangle, → and ← open and 
   await assertClean(page, errors);
 });
 
+test('Details of a grouped stack trace show its whole text, whichever of its lines is selected; a single line shows none', async () => {
+  const host = new FakeHost(timelineFromRows(traceTimeline()));
+  const { page, errors } = await openTimeline(browser, served, host);
+  await waitStatus(page, LINES, LINES);
+  const entryBox = page.locator('.kfs-details .kfs-entry-details');
+  const entryText = () => page.locator('.kfs-details .kfs-entry-text').evaluate((e) => e.textContent);
+  // The collapsed entry: its first line's row, and the whole trace as logged (tabs kept) in the pane.
+  await entryRow(page).locator('[data-col="summary"]').click();
+  await page.locator('.kfs-json', { hasText: '"RecordId": "trace-0"' }).waitFor();
+  await entryBox.locator('.kfs-entry-title', { hasText: `Entry of ${TRACE.length} lines` }).waitFor();
+  assert.equal(await entryText(), TRACE.join('\n'));
+  assert.ok(await entryBox.isVisible());
+  assert.equal(host.last('details')?.recordId, 'trace-0');
+  // Opened, one of its later lines selected: the same whole entry beside that line's own details.
+  await page.keyboard.press('ArrowRight');
+  await page.locator('.kfs-data-row.kfs-entry-line', { hasText: 'disk full' }).locator('[data-col="summary"]').click();
+  await page.locator('.kfs-json', { hasText: '"RecordId": "trace-3"' }).waitFor();
+  assert.equal(await entryText(), TRACE.join('\n'));
+  // The UTC/local toggle redraws the pane and keeps the entry.
+  await page.locator('#kfs-zone').click();
+  await page.locator('.kfs-details-when', { hasText: /local|UTC[+-]/ }).first().waitFor();
+  assert.equal(await entryText(), TRACE.join('\n'));
+  // A line of its own: no entry section.
+  await page.locator('.kfs-data-row', { hasText: 'GET /index.html 3' }).first().locator('[data-col="summary"]').click();
+  await page.locator('.kfs-json', { hasText: '"RecordId": "r0000003"' }).waitFor();
+  assert.equal(await entryBox.isVisible(), false);
+  await assertClean(page, errors);
+});
+
 test('a filter that keeps one line of a trace shows it as the entry, with how many of its lines match', async () => {
   const host = new FakeHost(timelineFromRows(traceTimeline()));
   const { page, errors } = await openTimeline(browser, served, host);

@@ -12,7 +12,7 @@ import { facetsOf } from './facets.js';
 import { histogramOf } from './histogram.js';
 import { computeMatches, Indexes, type MatchContext } from './matching.js';
 import { matchAt, matchCount, timeLowerBound, type Matches, type SortedMatches } from './positions.js';
-import type { Histogram, QueryResult, QueryWindow, TimeRange, TimelineFacets, TimelineSource, TimelineSort } from './source.js';
+import type { EntryText, Histogram, QueryResult, QueryWindow, TimeRange, TimelineFacets, TimelineSource, TimelineSort } from './source.js';
 import { StoreBuilder } from './storeBuilder.js';
 import { GENERIC, LOG, rowAt, type Store } from './store.js';
 import { TextCaches } from './textSearch.js';
@@ -114,6 +114,11 @@ class ColumnarTimeline implements LocalTimeline {
   row(recordId: string): TimelineRow | undefined {
     const [p] = this.positionsOf(recordId);
     return p === undefined ? undefined : rowAt(this.s, p);
+  }
+
+  entry(recordId: string): EntryText | undefined {
+    const [p] = this.positionsOf(recordId);
+    return p === undefined ? undefined : this.entryQueries.text(p);
   }
 
   /** Positions of a RecordId, in timeline order: log ids are computed, the others looked up. */

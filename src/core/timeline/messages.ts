@@ -5,7 +5,7 @@
 import { TABLES, type TableName } from '../schema/tables.js';
 import { SEVERITIES, SORT_COLUMNS, TIME_SOURCES, type Severity, type SortColumn, type TimeSource, type TimelineRow } from '../schema/timeline.js';
 import type { ContainerRef, PodRef, TimelineFilter, WorkloadRef } from './filter.js';
-import type { Histogram, RowGroup, TimelineFacets, TimelineSort } from './source.js';
+import { ENTRY_TEXT_MAX_CHARS, ENTRY_TEXT_MAX_LINES, type EntryText, type Histogram, type RowGroup, type TimelineFacets, type TimelineSort } from './source.js';
 
 /** Multi-line entries shown grouped, these (first lines' RecordIds) expanded. */
 export interface EntryOptions {
@@ -48,7 +48,8 @@ export type HostToWebview =
   | { type: 'init'; source: SourceInfo; facets: TimelineFacets; filter?: TimelineFilter; select?: string }
   | { type: 'queryResult'; requestId: number; offset: number; total: number; rows: TimelineRow[]; groups?: (RowGroup | null)[]; lines?: number; entryCount?: number }
   | { type: 'histogramResult'; requestId: number; histogram: Histogram }
-  | { type: 'detailsResult'; requestId: number; row: TimelineRow | null }
+  /** `entry`: the whole text of the multi-line entry the row belongs to (absent for a line of its own). */
+  | { type: 'detailsResult'; requestId: number; row: TimelineRow | null; entry?: EntryText }
   /** Apply this filter in an open panel (e.g. "Show in Timeline" while the timeline is already open). */
   | { type: 'setFilter'; filter: TimelineFilter; select?: string }
   /** -1: not among the filter's rows. */
@@ -297,6 +298,8 @@ const WEBVIEW_MESSAGES: Record<WebviewToHost['type'], Check<WebviewToHost>> = {
   copy: obj({ type: oneOf(['copy']), text: str(LIMITS.maxCopy), what: str(100) }),
 };
 
+const entryText: Check<EntryText> = obj({ entry: name, lines: count, text: str(ENTRY_TEXT_MAX_CHARS + ENTRY_TEXT_MAX_LINES), omitted: count });
+
 const HOST_MESSAGES: Record<HostToWebview['type'], Check<HostToWebview>> = {
   init: obj({ type: oneOf(['init']), source: sourceInfo, facets }, { filter: validateFilter, select: name }),
   queryResult: (v, path) => {
@@ -308,7 +311,7 @@ const HOST_MESSAGES: Record<HostToWebview['type'], Check<HostToWebview>> = {
     return r;
   },
   histogramResult: obj({ type: oneOf(['histogramResult']), requestId, histogram }),
-  detailsResult: obj({ type: oneOf(['detailsResult']), requestId, row: (v, path) => (v === null ? null : timelineRow(v, path)) }),
+  detailsResult: obj({ type: oneOf(['detailsResult']), requestId, row: (v, path) => (v === null ? null : timelineRow(v, path)) }, { entry: entryText }),
   setFilter: obj({ type: oneOf(['setFilter']), filter: validateFilter }, { select: name }),
   locateResult: obj({ type: oneOf(['locateResult']), requestId, index: int(-1, LIMITS.maxOffset) }),
   case: obj({ type: oneOf(['case']), marks, views: arr(savedView, LIMITS.maxListItems), note: str(LIMITS.maxMessageLength) }),

@@ -24,8 +24,10 @@ export function answerRequest(source: TimelineSource, msg: WebviewToHost): HostT
       }
       case 'histogram':
         return { type: 'histogramResult', requestId: msg.requestId, histogram: source.histogram(msg.filter, msg.buckets) };
-      case 'details':
-        return { type: 'detailsResult', requestId: msg.requestId, row: source.row(msg.recordId) ?? null };
+      case 'details': {
+        const entry = source.entry?.(msg.recordId);
+        return { type: 'detailsResult', requestId: msg.requestId, row: source.row(msg.recordId) ?? null, ...(entry ? { entry } : {}) };
+      }
       case 'locate':
         return { type: 'locateResult', requestId: msg.requestId, index: locateRow(source, msg.filter, msg.recordId, msg.sort, msg.entries) };
       default:

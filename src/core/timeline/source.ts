@@ -40,6 +40,22 @@ export interface RowGroup {
   expanded: boolean;
 }
 
+/** A multi-line log entry's whole text, for the Details pane. */
+export interface EntryText {
+  /** RecordId of the entry's first line. */
+  entry: string;
+  /** The entry's lines in the evidence. */
+  lines: number;
+  /** Its lines' messages as logged, in line order, one per line (the first `lines - omitted`). */
+  text: string;
+  /** Lines left out of `text` to keep it within ENTRY_TEXT_MAX_LINES / ENTRY_TEXT_MAX_CHARS (said, never silently). */
+  omitted: number;
+}
+
+/** Bounds of an entry's text sent to the Details pane (a runaway "stack trace" of a million lines stays cheap to show). */
+export const ENTRY_TEXT_MAX_LINES = 5000;
+export const ENTRY_TEXT_MAX_CHARS = 1 << 20;
+
 export interface QueryResult {
   /** How many rows match the filter in all. */
   total: number;
@@ -133,6 +149,8 @@ export interface TimelineSource {
   facets(): TimelineFacets;
   /** The row with this RecordId, for the Details pane. */
   row(recordId: string): TimelineRow | undefined;
+  /** The whole text of the multi-line entry the row with this RecordId belongs to; undefined for a line that is an entry of its own. */
+  entry?(recordId: string): EntryText | undefined;
   /**
    * The index of the row with this RecordId in the window's order (-1 when the filter does not
    * keep it); a line hidden in a collapsed entry is found as its entry's row. Optional: without

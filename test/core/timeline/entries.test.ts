@@ -16,6 +16,10 @@ import { emptyFilter, type TimelineFilter } from '../../../src/core/timeline/fil
 import { containerLogs } from '../../../src/core/schema/tables.js';
 import { locateRow } from '../../../src/core/timeline/locate.js';
 import { tempDir } from '../../support/tempDir.js';
+import { answerRequest } from '../../../src/core/timeline/serve.js';
+import { parseHostMessage } from '../../../src/core/timeline/messages.js';
+import { ENTRY_TEXT_MAX_LINES } from '../../../src/core/timeline/source.js';
+import type { TimelineRow } from '../../../src/core/schema/timeline.js';
 
 /** Entry heads for lines (text, ms) of one stream; ownTime false for the lines dated by the one before. */
 function heads(lines: [string, number, boolean?][]): number[] {
@@ -171,4 +175,37 @@ test('rows that arrive as timeline rows (a workspace result) group exactly as th
     assert.deepEqual(b.groups, a.groups);
     assert.deepEqual([b.lines, b.entryCount], [a.lines, a.entryCount]);
   }
+});
+
+test('the Details of any line of an entry carry the whole entry as logged, in line order; a line of its own carries none', () => {
+  const all = tl.query(logsOnly(), ALL).rows;
+  const idOf = (m: string) => all.find((r) => r.Details.Message === m)!.RecordId;
+  const head = idOf(JAVA[0]!);
+  for (const line of JAVA) assert.deepEqual(tl.entry!(idOf(line)), { entry: head, lines: JAVA.length, text: JAVA.join('\n'), omitted: 0 }, line);
+  assert.deepEqual(tl.entry!(idOf(PY[2]!)), { entry: idOf(PY[0]!), lines: PY.length, text: PY.join('\n'), omitted: 0 });
+  assert.equal(tl.entry!(idOf('GET /health 200')), undefined);
+  assert.equal(tl.entry!('no such id'), undefined);
+  // The same from rows that came as timeline rows (a workspace result), and through the message the webview receives.
+  const other = timelineFromRows([...tl.query(emptyFilter(), { offset: 0, limit: 1e6 }).rows].reverse());
+  assert.deepEqual(other.entry!(idOf(JAVA[3]!)), tl.entry!(idOf(JAVA[3]!)));
+  const answer = answerRequest(tl, { type: 'details', requestId: 1, recordId: idOf(JAVA[1]!) });
+  assert.deepEqual(parseHostMessage(JSON.parse(JSON.stringify(answer))), { type: 'detailsResult', requestId: 1, row: tl.row(idOf(JAVA[1]!)), entry: tl.entry!(head) });
+});
+
+test('an entry longer than the Details pane takes says how many of its lines it leaves out', () => {
+  const head: TimelineRow = { ...tl.row(tl.query(logsOnly(), ALL).rows[0]!.RecordId)! };
+  const n = ENTRY_TEXT_MAX_LINES + 7;
+  const rows = Array.from({ length: n }, (_, i): TimelineRow => ({
+    ...head,
+    RecordId: `long-${String(i).padStart(6, '0')}`,
+    TimeSource: i === 0 ? 'event' : 'previous-line',
+    Summary: i === 0 ? 'java.lang.Error: deep' : `at frame${i}`,
+    Details: { ...head.Details, Message: i === 0 ? 'java.lang.Error: deep' : `\tat frame${i}`, LineNumber: i + 1, TimestampParsed: i === 0 },
+  }));
+  const big = timelineFromRows(rows);
+  const e = big.entry!('long-000123')!;
+  assert.equal(e.entry, 'long-000000');
+  assert.equal(e.lines, n);
+  assert.equal(e.omitted, 7);
+  assert.deepEqual(e.text.split('\n'), rows.slice(0, ENTRY_TEXT_MAX_LINES).map((r) => r.Details.Message));
 });
