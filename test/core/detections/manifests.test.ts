@@ -33,6 +33,16 @@ test('alias bombs fail instead of exhausting memory', () => {
   assert.throws(() => parseManifests(bomb, 'bomb.yaml'), /bomb\.yaml/);
 });
 
+test('block-form alias bombs, self-referencing anchors and excessive merge work are refused too (the fast reader reads anchors)', () => {
+  const block = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: b}', 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 8; i++) block.push(`a${i}: &a${i}`, ...Array.from({ length: 10 }, () => `  - *a${i - 1}`));
+  assert.throws(() => parseManifests(block.join('\n') + '\n', 'block.yaml'), /^ManifestError: block\.yaml could not be read as YAML: .*an alias bomb/);
+  assert.throws(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: &d\n  self: *d\n', 'cycle.yaml'), /^ManifestError: cycle\.yaml could not be read as YAML: .*an alias bomb/);
+  const keys = Array.from({ length: 200 }, (_, i) => `k${i}: ${i}`).join(', ');
+  const merges = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: m}', `base: &b {${keys}}`, 'list:', ...Array.from({ length: 80 }, (_, i) => `- <<: *b\n  own: ${i}`)];
+  assert.throws(() => parseManifests(merges.join('\n') + '\n', 'merges.yaml'), /^ManifestError: merges\.yaml is not valid YAML or JSON at line \d+: merge keys exceeded maxTotalMergeKeys/);
+});
+
 test('merge keys are applied as kubectl applies them: a privileged spec behind <<: *anchor is seen', () => {
   const text = ['apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'x-privileged: &priv', '  securityContext: {privileged: true}', '  image: alpine', 'spec:', '  containers:', '  - <<: *priv', '    name: c', ''].join('\n');
   const [o] = parseManifests(text, 'merge.yaml');
