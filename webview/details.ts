@@ -25,7 +25,7 @@ export class DetailsPane {
   private readonly when = el('div', { class: 'kfs-details-when' });
   private readonly json = el('pre', { class: 'kfs-json', attrs: { tabindex: '0', 'aria-label': 'Event details as JSON' } });
   private readonly entryTitle = el('div', { class: 'kfs-details-when kfs-entry-title' });
-  private readonly entryText = el('pre', { class: 'kfs-json kfs-entry-text', attrs: { tabindex: '0', 'aria-label': 'The whole multi-line entry' } });
+  private readonly entryText = el('pre', { class: 'kfs-entry-text', attrs: { tabindex: '0', 'aria-label': 'The whole multi-line entry' } });
   private readonly entryBox = el('section', { class: 'kfs-entry-details', attrs: { 'aria-label': 'Multi-line entry' } }, this.entryTitle, this.entryText);
   private readonly starButton: ButtonElement;
   private readonly presetBar = el('span', { class: 'kfs-presets' });
