@@ -185,6 +185,7 @@ export class KubeClusterApi implements ClusterApi {
   private readonly kc: KubeConfig;
   private readonly apis: Apis;
   private agent?: http.Agent;
+  private execClient?: Promise<Exec>;
 
   /** Deadline of one API call (one list page, one review). */
   callTimeoutMs = 120_000;
@@ -567,7 +568,13 @@ export class KubeClusterApi implements ClusterApi {
     };
     req.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const connecting = (await this.execWithSharedTls()).exec(req.namespace, req.pod, req.container, req.command, out.stdout, out.stderr, null, false, (st) => {
+      // One Exec for every exec: it only holds the socket factory (credentials are applied per connection).
+      this.execClient ??= this.execWithSharedTls().catch((err: unknown) => {
+        // A credential failure is not kept: the next exec asks again.
+        this.execClient = undefined;
+        throw err;
+      });
+      const connecting = (await this.execClient).exec(req.namespace, req.pod, req.container, req.command, out.stdout, out.stderr, null, false, (st) => {
         status = st;
       });
       // The timeout and the signal also bound the WebSocket upgrade, not only the stream after it.
