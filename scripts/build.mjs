@@ -6,7 +6,10 @@ import { existsSync } from 'node:fs';
 import { literalDefine } from './literalTable.mjs';
 
 const production = process.argv.includes('--production');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+// Whitespace and comments go even in a development build (the source maps keep stack traces
+// readable): a comment holding one character past Latin-1 makes V8 keep the whole 13 MB bundle's
+// source as two-byte text, about 25 MB of memory for as long as the process runs.
+const common = { bundle: true, sourcemap: !production, minify: production, minifyWhitespace: true, logLevel: 'warning', legalComments: 'none' };
 // ESM output that still loads the CommonJS dependencies some packages require() at run time.
 const esmBanner = {
   js: "import { createRequire as __kfsCreateRequire } from 'node:module'; const require = __kfsCreateRequire(import.meta.url);",
