@@ -211,9 +211,19 @@ function mergeById(s: Store, generic: Ordered, logs: Uint32Array): Uint32Array {
   return out;
 }
 
+/** Every position 0…n-1, shared by the orders of all rows (read only). */
+let identity = new Uint32Array(0);
+
 /** The matched positions as an ascending array. */
 function positionsOf(m: Matches): Uint32Array {
   if (m.kind === 'list') return m.pos;
+  if (m.lo === 0) {
+    if (identity.length < m.hi) {
+      identity = new Uint32Array(m.hi);
+      for (let k = 0; k < m.hi; k++) identity[k] = k;
+    }
+    return identity.subarray(0, m.hi);
+  }
   const out = new Uint32Array(m.hi - m.lo);
   for (let k = 0; k < out.length; k++) out[k] = m.lo + k;
   return out;

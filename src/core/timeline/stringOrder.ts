@@ -33,6 +33,17 @@ const WIDE_SEGMENT = 4096;
  */
 const SCANNED_SHARE = 1 / 32;
 
+/**
+ * Scratch arrays every order shares (the digits of the segment being split, the counting sort's
+ * output): a split finishes before any other starts, so one pair serves every order, and a first
+ * sort of a million rows allocates 8 MB less (fewer external bytes, less garbage collection).
+ */
+const scratches: [Uint32Array, Uint32Array] = [new Uint32Array(0), new Uint32Array(0)];
+function scratch(which: 0 | 1, n: number): Uint32Array {
+  if (scratches[which].length < n) scratches[which] = new Uint32Array(Math.max(n, scratches[which].length * 2));
+  return scratches[which];
+}
+
 export class LazyStringOrder implements Ordered {
   readonly length: number;
   /** Local indices (into `positions`/`strs`) in the order known so far. */
@@ -50,10 +61,7 @@ export class LazyStringOrder implements Ordered {
   private readonly text: ((p: number) => string) | undefined;
   /** 1 where the segment came from a split that found all its keys equal. */
   private readonly segTied: Uint8Array;
-  /** The next characters of each local index, as a digit (valid for the segment being split). */
-  private readonly digit: Uint32Array;
   private readonly count8 = new Uint32Array(256);
-  private tmp: Uint32Array | undefined;
   /** For splits in load order: the segment being split, as a bit per position, and each position's local index (undefined when that is the position). */
   private bits: Uint32Array | undefined;
   private local: Int32Array | undefined;
@@ -86,7 +94,6 @@ export class LazyStringOrder implements Ordered {
     this.segHi = new Uint32Array(n);
     this.segDepth = new Uint32Array(n);
     this.segTied = new Uint8Array(n);
-    this.digit = new Uint32Array(n);
     if (n === 1) this.settled[0] = 1;
     else if (n > 1) this.push(0, n, column?.lead.depth ?? 0);
   }
@@ -102,6 +109,11 @@ export class LazyStringOrder implements Ordered {
         loaded[x] = 1;
       }
     }
+  }
+
+  /** The next characters of each local index, as a digit (valid for the segment being split). */
+  private get digit(): Uint32Array {
+    return scratch(0, this.length);
   }
 
   private push(lo: number, hi: number, depth: number, tied = false): void {
@@ -300,7 +312,7 @@ export class LazyStringOrder implements Ordered {
   /** Stable counting sort of order[lo..hi) by digit; returns the bucket bounds [lo, …, hi] of the non-empty buckets. */
   private countingSort(lo: number, hi: number, size: number): number[] {
     const { order, digit } = this;
-    const tmp = (this.tmp ??= new Uint32Array(this.length));
+    const tmp = scratch(1, this.length);
     const count = size === 256 ? this.count8.fill(0) : new Uint32Array(size);
     for (let i = lo; i < hi; i++) count[digit[order[i]!]!]!++;
     const bounds = [lo];
