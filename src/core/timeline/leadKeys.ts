@@ -173,7 +173,7 @@ function stemmedLeadKeys(parts: readonly TextPart[], n: number): LeadKeys | unde
 }
 
 /** The length of the prefix a and b share, given that they share their first d characters. */
-function prefixOf(a: string, b: string, d: number): number {
+export function prefixOf(a: string, b: string, d: number): number {
   const m = Math.min(a.length, b.length);
   while (d < m && a.charCodeAt(d) === b.charCodeAt(d)) d++;
   return d;
@@ -202,26 +202,25 @@ function forMembers(parts: readonly TextPart[], m: Members, each: (s: string, x:
   }
 }
 
-/** The prefix the members' strings share (they share their first d0 characters): one pass in load order. */
-export function scanSharedPrefix(parts: readonly TextPart[], m: Members, d0: number): number {
-  let lo: string | undefined;
-  let hi: string | undefined;
-  forMembers(parts, m, (s) => {
-    if (lo === undefined || hi === undefined) lo = hi = s;
-    else if (s < lo) lo = s;
-    else if (s > hi) hi = s;
-  });
-  return lo === undefined || hi === undefined ? d0 : prefixOf(lo, hi, d0);
+/** The smallest and largest string a pass saw (any prefix they share, every string between them shares). */
+export interface Bounds {
+  lo: string | undefined;
+  hi: string | undefined;
 }
 
 /**
  * digit[x] of each member: characters depth and depth + 1 of 8 bits each (code unit + 1, 0 past
  * the end) when every member's are below U+00FF, else character depth of 17 bits. Returns the
- * characters taken. One pass in load order (two when a character is wide).
+ * characters taken. One pass in load order (two when a character is wide); with `bounds`, the
+ * same pass records the smallest and largest member string.
  */
-export function scanDigits(parts: readonly TextPart[], m: Members, depth: number, digit: Uint32Array): 1 | 2 {
+export function scanDigits(parts: readonly TextPart[], m: Members, depth: number, digit: Uint32Array, bounds?: Bounds): 1 | 2 {
   let over = false;
   forMembers(parts, m, (s, x) => {
+    if (bounds) {
+      if (bounds.lo === undefined || s < bounds.lo) bounds.lo = s;
+      if (bounds.hi === undefined || s > bounds.hi) bounds.hi = s;
+    }
     const a = depth < s.length ? s.charCodeAt(depth) + 1 : 0;
     const b = depth + 1 < s.length ? s.charCodeAt(depth + 1) + 1 : 0;
     over ||= a > 255 || b > 255;

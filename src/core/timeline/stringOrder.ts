@@ -12,7 +12,7 @@
 // in load order), the first splits read no string at all, a large segment past them is split by
 // reading its strings in load order (a pass over memory in the order it was written, not one
 // cache miss per string), and only small segments fetch their strings.
-import { scanDigits, scanSharedPrefix, type Members, type TextColumn } from './leadKeys.js';
+import { prefixOf, scanDigits, type Bounds, type Members, type TextColumn } from './leadKeys.js';
 import type { Stems } from './stems.js';
 
 /** A sequence of row positions in some order; `at` may do work the first time an index is read. */
@@ -32,6 +32,8 @@ const WIDE_SEGMENT = 4096;
  * all its strings in load order, reading only the segment's: cheaper than one cache miss per string.
  */
 const SCANNED_SHARE = 1 / 32;
+/** Strings of a large tied segment its shared prefix is first guessed from. */
+const PREFIX_SAMPLE = 256;
 
 /**
  * Scratch arrays every order shares (the digits of the segment being split, the counting sort's
@@ -247,10 +249,29 @@ export class LazyStringOrder implements Ordered {
   private byScan(lo: number, hi: number, d0: number, tied: boolean): void {
     const { parts } = this.column!;
     const members = this.members(lo, hi);
-    const depth = tied ? scanSharedPrefix(parts, members, d0) : d0;
-    const chars = scanDigits(parts, members, depth, this.digit);
+    let depth = d0;
+    let chars: 1 | 2;
+    if (tied) {
+      // The segment likely shares more than d0 characters: take the digits past the prefix a
+      // sample shares, and check in the same pass (by its smallest and largest string) that all do.
+      const guess = this.sampledPrefix(lo, hi, d0);
+      const bounds: Bounds = { lo: undefined, hi: undefined };
+      chars = scanDigits(parts, members, guess, this.digit, bounds);
+      depth = bounds.lo === undefined || bounds.hi === undefined ? d0 : prefixOf(bounds.lo, bounds.hi, d0);
+      if (depth !== guess) chars = scanDigits(parts, members, depth, this.digit);
+    } else chars = scanDigits(parts, members, depth, this.digit);
     members.bits.fill(0);
     this.splitByDigit(lo, hi, depth, chars, chars === 2 ? 1 << 16 : 1 << 17);
+  }
+
+  /** The prefix a sample of order[lo..hi) shares past d0 (at least as long as the one all share). */
+  private sampledPrefix(lo: number, hi: number, d0: number): number {
+    const step = Math.max(1, Math.floor((hi - lo) / PREFIX_SAMPLE));
+    const at = (i: number) => (this.text ? this.text(this.positions[this.order[i]!]!) : this.strs[this.order[i]!]!);
+    const first = at(lo);
+    let depth = first.length;
+    for (let i = lo + step; i < hi && depth > d0; i += step) depth = Math.min(depth, prefixOf(first, at(i), d0));
+    return Math.max(d0, depth);
   }
 
   /** order[lo..hi) as the members a load-order pass reads. */
