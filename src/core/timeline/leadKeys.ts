@@ -16,7 +16,7 @@ export interface LeadKeys {
    * rank, and its other three the characters past the stem.
    */
   readonly stems: Stems | undefined;
-  /** How many characters after `depth` (or after the stem) the keys hold (1–4, 1–3 with stems). */
+  /** How many characters after `depth` (or after the stem) the keys hold (1–8: past 4 the rest in `keys2`; 1–3 with stems). */
   readonly chars: number;
   /**
    * false: `chars` characters of 8 bits (code unit + 1, 0 past the end of the string), when each
@@ -26,6 +26,12 @@ export interface LeadKeys {
   readonly wide: boolean;
   /** By timeline position; positions outside the parts are 0 and never read. */
   readonly keys: Uint32Array;
+  /**
+   * Characters 5–8 past `depth`, packed as `keys` packs 1–4, when chars > 4 (else undefined): log
+   * lines of one format share more than 4 leading characters (an IP's first octets, a date), and
+   * without these the first window's segment would be split by passes over its strings.
+   */
+  readonly keys2: Uint32Array | undefined;
   /** The number of timeline positions. */
   readonly n: number;
 }
@@ -43,7 +49,7 @@ export interface TextPart {
   readonly position: Uint32Array;
 }
 
-const KEY_CHARS = 4;
+const KEY_CHARS = 8;
 /** Strings per part the shared prefix is first guessed from. */
 const SAMPLE = 1024;
 
@@ -55,26 +61,34 @@ export function textColumnOf(parts: readonly TextPart[], n: number, identifiers 
   return { lead: (identifiers ? stemmedLeadKeys(parts, n) : undefined) ?? leadKeysOf(parts, n), parts };
 }
 
-/** Packs four characters of s from d into keys[p], or-ing each (code unit + 1) into or[0..3]. */
+/** Packs eight characters of s from d into keys[p] and keys2[p], or-ing each (code unit + 1) into or[0..7]. */
 class KeyPacker {
   readonly keys: Uint32Array;
+  /** Characters 5–8 (not for stems, whose keys hold 3). */
+  private keys2: Uint32Array | undefined;
   /** The characters' bits together (a character at or above U+00FF sets a bit above 8). */
   readonly or = new Int32Array(KEY_CHARS);
-  constructor(readonly n: number) {
+  constructor(readonly n: number, eight = true) {
     this.keys = new Uint32Array(n);
+    if (eight) this.keys2 = new Uint32Array(n);
   }
   pack(p: number, s: string, d: number): void {
+    this.keys[p] = this.four(s, d, 0);
+    this.keys2![p] = this.four(s, d + 4, 4);
+  }
+  /** Characters d…d + 3 of s, 8 bits each, or-ed into or[o..o + 3]. */
+  private four(s: string, d: number, o: number): number {
     const len = s.length;
     const a = d < len ? s.charCodeAt(d) + 1 : 0;
     const b = d + 1 < len ? s.charCodeAt(d + 1) + 1 : 0;
     const c = d + 2 < len ? s.charCodeAt(d + 2) + 1 : 0;
     const e = d + 3 < len ? s.charCodeAt(d + 3) + 1 : 0;
     const or = this.or;
-    or[0] |= a;
-    or[1] |= b;
-    or[2] |= c;
-    or[3] |= e;
-    this.keys[p] = (((a & 0xff) << 24) | ((b & 0xff) << 16) | ((c & 0xff) << 8) | (e & 0xff)) >>> 0;
+    or[o] |= a;
+    or[o + 1] |= b;
+    or[o + 2] |= c;
+    or[o + 3] |= e;
+    return (((a & 0xff) << 24) | ((b & 0xff) << 16) | ((c & 0xff) << 8) | (e & 0xff)) >>> 0;
   }
   /** Packs group g into the highest byte and three characters of s from d into the others. */
   packStem(p: number, s: string, d: number, g: number): void {
@@ -98,7 +112,7 @@ class KeyPacker {
   finish(parts: readonly TextPart[], depth: number): LeadKeys {
     const { keys, n } = this;
     const chars = this.chars(KEY_CHARS);
-    if (chars > 0) return { depth, stems: undefined, chars, wide: false, keys, n };
+    if (chars > 0) return { depth, stems: undefined, chars, wide: false, keys, keys2: chars > 4 ? this.keys2 : undefined, n };
     // The first character past the prefix is wide somewhere (a column of non-Latin text).
     for (const part of parts) {
       for (let i = 0; i < part.length; i++) {
@@ -106,16 +120,16 @@ class KeyPacker {
         keys[part.position[i]!] = depth < s.length ? s.charCodeAt(depth) + 1 : 0;
       }
     }
-    return { depth, stems: undefined, chars: 1, wide: true, keys, n };
+    return { depth, stems: undefined, chars: 1, wide: true, keys, keys2: undefined, n };
   }
   /** The lead keys by stem: group numbers become ranks; undefined when the first character past a stem is wide somewhere. */
   finishStems(stems: Stems): LeadKeys | undefined {
     const { keys, n } = this;
-    const chars = this.chars(KEY_CHARS - 1);
+    const chars = this.chars(3);
     if (chars === 0) return undefined;
     const { rankOf } = stems;
     for (let p = 0; p < n; p++) keys[p] = ((rankOf[keys[p]! >>> 24]! << 24) | (keys[p]! & 0xffffff)) >>> 0;
-    return { depth: 0, stems, chars, wide: false, keys, n };
+    return { depth: 0, stems, chars, wide: false, keys, keys2: undefined, n };
   }
 }
 
@@ -134,13 +148,15 @@ export function leadKeysOf(parts: readonly TextPart[], n: number): LeadKeys {
     for (let i = 0; i < part.length; i++) {
       const s = part.text(i);
       packer.pack(position[i]!, s, guess);
+      // With no shared prefix guessed there is none to check (and no string to compare).
+      if (guess === 0) continue;
       if (lo === undefined || hi === undefined) lo = hi = s;
       else if (s < lo) lo = s;
       else if (s > hi) hi = s;
     }
   }
   // Any prefix the smallest and the largest string share, every string between them shares.
-  const depth = lo === undefined || hi === undefined ? 0 : prefixOf(lo, hi, 0);
+  const depth = guess === 0 || lo === undefined || hi === undefined ? 0 : prefixOf(lo, hi, 0);
   if (depth === guess) return packer.finish(parts, depth);
   packer = new KeyPacker(n);
   for (const part of parts) {
@@ -167,9 +183,36 @@ function sampledPrefixLength(parts: readonly TextPart[]): number {
 
 /** Lead keys past each string's stem, in the same pass that finds the stems; undefined when the strings are not ids of a few stems. */
 function stemmedLeadKeys(parts: readonly TextPart[], n: number): LeadKeys | undefined {
-  const packer = new KeyPacker(n);
+  const packer = new KeyPacker(n, false);
   const stems = stemsOf(parts, (p, s, d, g) => packer.packStem(p, s, d, g));
   return stems && packer.finishStems(stems);
+}
+
+/**
+ * digit[x] for order[lo..hi): the key characters at byte `b` of the eight (keys then keys2, the
+ * first in the highest byte) and, when mask is 0xffff, b + 1; mask 0x1ffff a wide key whole.
+ */
+export function leadDigits(keys: Uint32Array, keys2: Uint32Array | undefined, positions: Uint32Array, order: Uint32Array, lo: number, hi: number, b: number, mask: number, digit: Uint32Array): void {
+  if (mask === 0x1ffff) {
+    for (let i = lo; i < hi; i++) digit[order[i]!] = keys[positions[order[i]!]!]!;
+    return;
+  }
+  const two = mask === 0xffff;
+  if (two && b === 3) {
+    // The pair straddles the two words: the last character of keys, the first of keys2.
+    for (let i = lo; i < hi; i++) {
+      const x = order[i]!;
+      const p = positions[x]!;
+      digit[x] = ((keys[p]! & 0xff) << 8) | (keys2![p]! >>> 24);
+    }
+    return;
+  }
+  const words = b < 4 ? keys : keys2!;
+  const shift = 32 - 8 * ((b & 3) + (two ? 2 : 1));
+  for (let i = lo; i < hi; i++) {
+    const x = order[i]!;
+    digit[x] = (words[positions[x]!]! >>> shift) & mask;
+  }
 }
 
 /** The length of the prefix a and b share, given that they share their first d characters. */

@@ -12,7 +12,7 @@
 // in load order), the first splits read no string at all, a large segment past them is split by
 // reading its strings in load order (a pass over memory in the order it was written, not one
 // cache miss per string), and only small segments fetch their strings.
-import { prefixOf, scanDigits, type Bounds, type Members, type TextColumn } from './leadKeys.js';
+import { leadDigits, prefixOf, scanDigits, type Bounds, type LeadKeys, type Members, type TextColumn } from './leadKeys.js';
 import type { Stems } from './stems.js';
 
 /** A sequence of row positions in some order; `at` may do work the first time an index is read. */
@@ -209,24 +209,65 @@ export class LazyStringOrder implements Ordered {
     // the key's characters start past it, at its second byte.
     const stems = lead?.stems;
     const base = stems ? stems.depth[lead.keys[this.positions[this.order[lo]!]!]! >>> 24]! : lead?.depth;
-    const off = lead && base !== undefined ? depth - base : -1;
-    if (!lead || off < 0 || off >= lead.chars || hi - lo <= COMPARED) return false;
+    let off = lead && base !== undefined ? depth - base : -1;
+    if (!lead || base === undefined || off < 0 || off >= lead.chars || hi - lo <= COMPARED) return false;
     const wide = hi - lo > WIDE_SEGMENT;
     // A 17-bit character is worth its 131,072 buckets only in a large segment.
     if (lead.wide && !wide) return false;
+    if (!lead.wide) {
+      // A segment may share more characters (log lines of one format: an IP's first octets),
+      // which its keys tell in one pass (no counting sort per shared pair); the pass stops at
+      // the first member that differs at once.
+      const shared = this.sharedKeyChars(lo, hi, off, lead);
+      if (shared < 0) {
+        this.settled.fill(1, lo, hi);
+        return true;
+      }
+      off += shared;
+      if (off >= lead.chars) {
+        this.push(lo, hi, base + off, true);
+        return true;
+      }
+    }
     const two = !lead.wide && wide && lead.chars - off >= 2;
     const chars = two ? 2 : 1;
-    const { keys } = lead;
-    const { order, digit, positions } = this;
-    // The digit's characters sit at bytes off (and off + 1) of the key, the first in the highest byte.
-    const shift = lead.wide ? 0 : 32 - 8 * (off + (stems ? 1 : 0) + chars);
-    const mask = lead.wide ? 0x1ffff : two ? 0xffff : 0xff;
-    for (let i = lo; i < hi; i++) {
-      const x = order[i]!;
-      digit[x] = (keys[positions[x]!]! >>> shift) & mask;
-    }
-    this.splitByDigit(lo, hi, depth, chars, lead.wide ? 1 << 17 : two ? 1 << 16 : 1 << 8);
+    if (lead.wide) leadDigits(lead.keys, undefined, this.positions, this.order, lo, hi, 0, 0x1ffff, this.digit);
+    else leadDigits(lead.keys, lead.keys2, this.positions, this.order, lo, hi, off + (stems ? 1 : 0), two ? 0xffff : 0xff, this.digit);
+    this.splitByDigit(lo, hi, base + off, chars, lead.wide ? 1 << 17 : two ? 1 << 16 : 1 << 8);
     return true;
+  }
+
+  /**
+   * How many of the key characters from `off` every member of order[lo..hi) shares (8-bit keys,
+   * no stems' byte past a segment's first split, which holds one stem); -1 when they share one
+   * past the end of the string (the members are all equal).
+   */
+  private sharedKeyChars(lo: number, hi: number, off: number, lead: LeadKeys): number {
+    const { keys, keys2 } = lead;
+    const { order, positions } = this;
+    const p0 = positions[order[lo]!]!;
+    const k0 = keys[p0]!;
+    const k2 = keys2 ? keys2[p0]! : 0;
+    const byteOff = lead.stems ? 1 : 0;
+    // The first character's bits, in keys or keys2: once a member differs there, none is shared.
+    const first = 0xff << (24 - 8 * ((off + byteOff) & 3));
+    const inFirst = off + byteOff < 4;
+    let d1 = 0;
+    let d2 = 0;
+    for (let i = lo + 1; i < hi; i++) {
+      const p = positions[order[i]!]!;
+      d1 |= keys[p]! ^ k0;
+      if (keys2) d2 |= keys2[p]! ^ k2;
+      if (((inFirst ? d1 : d2) & first) !== 0) return 0;
+    }
+    let j = off;
+    for (; j < lead.chars; j++) {
+      const b = j + byteOff;
+      const shift = 24 - 8 * (b & 3);
+      if ((((b < 4 ? d1 : d2) >>> shift) & 0xff) !== 0) break;
+      if ((((b < 4 ? k0 : k2) >>> shift) & 0xff) === 0) return -1;
+    }
+    return j - off;
   }
 
   /**

@@ -130,3 +130,46 @@ test('the first window of 200,000 lines keyed past their prefix reads a few stri
   assert.deepEqual(first, reference([...strs.keys()], strs).slice(0, 200));
   assert.ok(reads < n / 20, `${reads} strings read for the first window`);
 });
+
+/** Like randomText, from characters that all pack in 8 bits (NUL and U+00FE among them), so the keys hold all eight. */
+function narrowText(r: () => number, prefixes: readonly string[], maxLen: number): string {
+  const narrow = ['a', '0', '1', '.', ' ', '\u00fe', '\u0000'];
+  let s = prefixes[Math.floor(r() * prefixes.length)]!;
+  const len = Math.floor(r() * maxLen);
+  for (let i = 0; i < len; i++) s += narrow[Math.floor(r() * narrow.length)]!;
+  return s;
+}
+
+test('eight-character lead keys: groups sharing 4 to 8 characters past the column prefix, strings ending inside them, wide characters and surrogates past the fourth', () => {
+  // The column shares no prefix (the '' and 'Pod' strings), while most strings share 3–10 more
+  // characters (as one log format's lines do): splits skip what a segment's keys share, and
+  // take pairs of characters across the two key words.
+  const cases: string[][] = [
+    ['', 'Pod', '10.', '10.2', '10.24', '10.244', '10.244.', '10.244.0', '10.244.0.', '10.244.0.1', '10.2\u00fe'],
+    // A wide character or a surrogate at the sixth or seventh place: the keys hold five characters.
+    ['abcdefg', 'abcdef\u0100', 'abcdef', 'abcde\ud83d\ude00', 'abcd', 'abc', 'x', ''],
+  ];
+  let seed = 300;
+  for (const prefixes of cases) {
+    for (const n of [60_000, 6000, 500]) {
+      const r = mulberry32(seed);
+      const strs = Array.from({ length: n }, () => narrowText(r, prefixes, 3));
+      check(strs, strs.map((_, p) => p), false, seed);
+      check(strs, strs.map((_, p) => p).filter((p) => p % 4 !== 3), false, seed + 1);
+      seed += 2;
+    }
+  }
+  // Every string shares 7 characters and most share 8, then end or go on: equal strings keep timeline order.
+  const ended = Array.from({ length: 30_000 }, (_, i) => ['10.244.', '10.244.0', '10.244.0.', '10.244.0.7', '10.244.1'][i % 5]! + (i % 7 === 0 ? '' : String(i % 3)));
+  check(ended, ended.map((_, p) => p), false, 310);
+});
+
+test('the lead keys hold eight 8-bit characters past the shared prefix, fewer when a string leaves Latin-1 sooner', () => {
+  const lead = (strs: string[]) => textColumnOf([{ length: strs.length, text: (i) => strs[i]!, position: Uint32Array.from(strs.keys()) }], strs.length).lead;
+  const ascii = lead(['10.244.0.1 GET', '10.244.3.9 GET', 'Pod started', '']);
+  assert.deepEqual([ascii.depth, ascii.chars, ascii.wide, ascii.keys2 !== undefined], [0, 8, false, true]);
+  const wideSixth = lead(['abcde\u0100fgh', 'abcdefgh', 'x']);
+  assert.deepEqual([wideSixth.depth, wideSixth.chars, wideSixth.keys2 !== undefined], [0, 5, true]);
+  const wideThird = lead(['ab\u4e2d', 'abc', 'b']);
+  assert.deepEqual([wideThird.chars, wideThird.keys2], [2, undefined]);
+});
