@@ -4,10 +4,12 @@
 //   prefilter: the literals derived from the rules (LiteralIndex), alone
 //   contentHits: what the seal-time derivation runs per line (prefilter, then the rules it lets through)
 //   every rule: the log rules run without the prefilter (what it saves)
+//   screening a line from its bytes: the byte gate (byteGate.ts), then decoding and contentHits for
+//   the lines it lets through (what screen.ts runs), against decoding every line first (before)
 // Then a 10 MB hostile line (near misses all along it) through contentHits, which must stay linear.
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { contentHits, LOG_LITERALS, ungatedHits } from '../src/core/detections/contentRules.js';
+import { contentHits, LOG_LITERALS, logLineMayHit, ungatedHits } from '../src/core/detections/contentRules.js';
 import { LiteralMatcher } from '../src/core/detections/literalIndex.js';
 import { generateLargeScenario } from '../test/emulators/kube/large.js';
 
@@ -21,14 +23,21 @@ for (const c of scenario.containers.values()) {
   for (const l of logs) lines.push(Buffer.from(l.text ?? '').toString('utf8'));
 }
 const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l), 0);
+/** The lines as the screening reads them: one buffer (a stream's bytes) and where each line starts. */
+const joined = Buffer.from(lines.join('\n'));
+const starts: number[] = [];
+for (let i = 0, p = 0; i < lines.length; i++) {
+  starts.push(p);
+  p += Buffer.byteLength(lines[i]!) + 1;
+}
 
-function nsPerByte(f: (line: string) => unknown): { cpu: number; wall: number } {
+function nsPerByte(f: (line: string, i: number) => unknown): { cpu: number; wall: number } {
   let cpu = Infinity;
   let wall = Infinity;
   for (let r = 0; r < 7; r++) {
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    for (const l of lines) f(l);
+    for (let i = 0; i < lines.length; i++) f(lines[i]!, i);
     const c = process.cpuUsage(c0);
     wall = Math.min(wall, Number(process.hrtime.bigint() - t0) / bytes);
     cpu = Math.min(cpu, ((c.user + c.system) * 1000) / bytes);
@@ -54,6 +63,11 @@ const gated = nsPerByte((l) => contentHits('log', l));
 const every = nsPerByte((l) => ungatedHits('log', l));
 console.log(`contentHits('log'): ${fmt(gated)}`);
 console.log(`every log rule, no prefilter: ${fmt(every)} (${(every.cpu / gated.cpu).toFixed(1)}× the prefiltered cost)`);
+const lineEnd = (i: number) => starts[i]! + Buffer.byteLength(lines[i]!);
+const decodeAll = nsPerByte((_, i) => contentHits('log', joined.toString('utf8', starts[i], lineEnd(i))));
+const fromBytes = nsPerByte((_, i) => logLineMayHit(joined, starts[i]!, lineEnd(i)) && contentHits('log', joined.toString('utf8', starts[i], lineEnd(i))));
+const byteGated = lines.filter((_, i) => logLineMayHit(joined, starts[i]!, lineEnd(i))).length;
+console.log(`screening a line from its bytes: decode + contentHits (before, same run) ${fmt(decodeAll)}; byte gate first ${fmt(fromBytes)} (${(decodeAll.cpu / fromBytes.cpu).toFixed(1)}×); ${((100 * byteGated) / lines.length).toFixed(1)}% of lines pass the byte gate`);
 
 const near = 'curl http://10.0.0. connect 203.0.113.7 nc -z wget http://192.168.1.1 uid=0 ../.x %3c ${jndi ';
 let hostile = '';

@@ -6,7 +6,7 @@
 // time the transfer is over and the second core is otherwise idle.
 import { kubeletTime, timestampEnd } from '../cluster/logFormat.js';
 import { MAX_LINE_BYTES } from '../cluster/lines.js';
-import { contentHits } from '../detections/contentRules.js';
+import { contentHits, logLineMayHit } from '../detections/contentRules.js';
 import { readStreamLines, rowsOfLine, type LogStream } from './logs.js';
 
 /** A line some content rule matched: everything the finding needs, without the stream. */
@@ -43,7 +43,10 @@ export async function screenStream(bundleDir: string, s: LogStream): Promise<Str
     if (tsEnd !== -1) [tsBuf, tsStart, tsEndAt] = [buf, start, tsEnd];
     const msgStart = tsEnd === -1 ? start : tsEnd + 1;
     // The rules read text: a line past the piece bound is screened on its first piece.
-    const text = buf.toString('utf8', msgStart, Math.min(end, msgStart + MAX_LINE_BYTES));
+    const textEnd = Math.min(end, msgStart + MAX_LINE_BYTES);
+    // Most lines hold none of the rules' literals: those are ruled out on their bytes, undecoded.
+    if (!logLineMayHit(buf, msgStart, textEnd)) return;
+    const text = buf.toString('utf8', msgStart, textEnd);
     if (contentHits('log', text).length === 0) return;
     hits.push({ line: lineNo, rowOffset, text, time: tsBuf ? kubeletTime(tsBuf, tsStart, tsEndAt) : null });
   });

@@ -9,6 +9,7 @@ import { CONTENT_RULES } from './rules.js';
 import { findingHead } from './techniques.js';
 import { oneLine, type Finding, type RuleMeta } from './types.js';
 import { LiteralIndex } from './literalIndex.js';
+import { ByteGate } from './byteGate.js';
 import { requiredLiterals, requiredOfAny, type Literals } from './requiredLiterals.js';
 
 export type ContentSource = 'history' | 'log';
@@ -236,6 +237,19 @@ export function ungatedHits(source: ContentSource | 'workload', text: string): C
 
 /** Every literal the log prefilter looks for (tests and the gate bench). */
 export const LOG_LITERALS: readonly string[] = [...new Set(LOG_PATTERNS.flatMap((p) => p.literals ?? []))];
+
+let logGate: ByteGate | null | undefined;
+
+/**
+ * Whether a log line's text, given as its UTF-8 bytes buf[start, end), can hit a log rule: false
+ * exactly when contentHits('log', text) would find its prefilter empty-handed, so the caller need
+ * not decode the line at all (byteGate.ts). True whenever the bytes alone cannot tell: a text
+ * past SCAN_MAX bytes (the rules read only its first SCAN_MAX characters), a rule without literals.
+ */
+export function logLineMayHit(buf: Uint8Array, start: number, end: number): boolean {
+  if (logGate === undefined) logGate = LOG_INDEX.union ? ByteGate.of(LOG_LITERALS) : null;
+  return logGate === null || end - start > SCAN_MAX || logGate.test(buf, start, end);
+}
 
 /** A miner binary run as a command word (`./xmrig -o ...`, `/tmp/kinsing`). */
 function minerCommand(text: string): string | null {

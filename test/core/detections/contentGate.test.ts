@@ -4,11 +4,12 @@
 // 10 MB hostile line, the prefiltered rules find exactly what every rule finds when all of them run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandHits, contentHits, LOG_LITERALS, ungatedHits, type ContentSource } from '../../../src/core/detections/contentRules.js';
+import { commandHits, contentHits, ungatedHits, type ContentSource } from '../../../src/core/detections/contentRules.js';
 import { CONTENT_RULES } from '../../../src/core/detections/index.js';
 import { LiteralMatcher } from '../../../src/core/detections/literalIndex.js';
-import { requiredLiterals, TEXT_END, TEXT_START, WORD_BOUNDARY } from '../../../src/core/detections/requiredLiterals.js';
+import { requiredLiterals, TEXT_START, WORD_BOUNDARY } from '../../../src/core/detections/requiredLiterals.js';
 import { CONTENT_CASES } from './contentCases.js';
+import { randomLine } from './gateLines.js';
 import { mulberry32 as rng } from '../../support/random.js';
 
 const show = (hits: { rule: { id: string }; match: string }[]) => hits.map((h) => `${h.rule.id}=${JSON.stringify(h.match)}`);
@@ -20,28 +21,6 @@ function same(text: string, where: string): void {
   assert.deepEqual(show(commandHits(text)), show(ungatedHits('workload', text)), `${where} (workload): ${JSON.stringify(text).slice(0, 300)}`);
 }
 
-
-const plain = (l: string) => l.split(TEXT_START).join('').split(TEXT_END).join('').split(WORD_BOUNDARY).join('');
-const FRAGMENTS = [
-  ...new Set(LOG_LITERALS.map(plain)),
-  ...CONTENT_CASES.flatMap(([, , fires, miss]) => [fires, miss]).flatMap((s) => s.split(/(?<=[ /;|])/)),
-  '203.0.113.7', '10.0.0.5', ':4444', ':443', ' ', '  ', '\t', ';', '|', '&&', '$(', '`', '%20', '+', '%3b', '/tmp/', '/dev/shm/', 'http://', 'https://',
-  '-e', '-c', '-l', 'GET ', 'POST ', ' HTTP/1.1', '?cmd=', '=', "'", '"', '\u00a0', '\u2028', '\n', '\r', 'İ', 'K', 'é', '_', 'x', '0', '1',
-];
-
-function randomLine(r: () => number): string {
-  let s = '';
-  const n = 1 + Math.floor(r() * 12);
-  for (let i = 0; i < n; i++) {
-    let f = FRAGMENTS[Math.floor(r() * FRAGMENTS.length)]!;
-    const k = r();
-    if (k < 0.15) f = f.toUpperCase();
-    else if (k < 0.25) f = [...f].map((c) => (r() < 0.5 ? c.toUpperCase() : c)).join('');
-    else if (k < 0.3 && f.length > 2) f = f.slice(1); // a near miss: the literal cut
-    s += f + (r() < 0.3 ? ' ' : '');
-  }
-  return s;
-}
 
 test('every content rule fixture (firing and near miss) gives the same hits through the prefilter as with every rule run', () => {
   for (const [rule, source, fires, miss] of CONTENT_CASES) {
