@@ -13,6 +13,8 @@
 // times faster than js-yaml on `kubectl get -o yaml` output and on chart templates; the
 // differential test in test/core/detections/simpleYaml.test.ts holds the two to the same result.
 
+import { internedCopy, TextTable } from './textTable.js';
+
 export const NOT_SIMPLE: unique symbol = Symbol('not simple YAML');
 
 /** One implicit type of a js-yaml schema (its compiledImplicit list). */
@@ -73,19 +75,33 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 };
 
 /**
- * The typed value of each short plain scalar already resolved, per schema: manifests repeat the
- * same keys and values (name, namespace, true, 8080) thousands of times, and the resolvers are pure.
+ * The keys and short plain values already read, with what the schema made of them, per schema:
+ * manifests repeat the same keys and values (name, namespace, true, 8080) thousands of times, and
+ * the resolvers are pure (textTable.ts says why a key found in place is cheaper than a fresh one).
  */
-const TYPED = new WeakMap<readonly ImplicitType[], Map<string, unknown>>();
-const TYPED_MAX_ENTRIES = 20_000;
-// V8 copies a slice shorter than 13 characters and keeps a longer one as a view of the whole text:
-// a longer cached scalar would keep its file's text alive for as long as the cache lives.
-const TYPED_MAX_LENGTH = 12;
+interface Tables {
+  /** A plain key's text and the property name it gives (MERGE for `<<`). */
+  keys: TextTable<string | typeof MERGE>;
+  /** A short plain value's text and its typed value. */
+  values: TextTable<unknown>;
+}
+const TABLES = new WeakMap<readonly ImplicitType[], Tables>();
+/** Values longer than this are not kept (most are unique names; see textTable.ts on slices). */
+const TABLE_VALUE_MAX = 12;
+/** Longer keys are not kept: a key is read once per mapping, a long one is rarely repeated. */
+const TABLE_KEY_MAX = 64;
 
-function typedCache(implicit: readonly ImplicitType[]): Map<string, unknown> {
-  let m = TYPED.get(implicit);
-  if (!m) TYPED.set(implicit, (m = new Map()));
-  return m;
+function tablesOf(implicit: readonly ImplicitType[]): Tables {
+  let t = TABLES.get(implicit);
+  if (!t) TABLES.set(implicit, (t = { keys: new TextTable(12), values: new TextTable(13) }));
+  return t;
+}
+
+/** A plain scalar as the schema types it; MERGE for the merge key's `<<`. */
+function resolvePlain(raw: string, implicit: readonly ImplicitType[]): unknown {
+  if (!is(raw.charCodeAt(0), MAYBE_TYPED)) return raw;
+  for (const t of implicit) if (t.resolve(raw)) return t.tag === MERGE_TAG ? MERGE : t.construct(raw);
+  return raw;
 }
 
 function setProperty(o: Record<string, unknown>, key: string, value: unknown): void {
@@ -101,7 +117,7 @@ class Reader {
   /** Where the last scalar or flow collection read ended (the reader returns values, not tuples: no allocation per scalar). */
   private end = 0;
   private readonly n: number;
-  private readonly typed: Map<string, unknown>;
+  private readonly tables: Tables;
   /** The document's anchors (js-yaml's are per document too). */
   private readonly anchors = new Map<string, unknown>();
   private mergeWork = 0;
@@ -111,7 +127,7 @@ class Reader {
     private readonly implicit: readonly ImplicitType[],
   ) {
     this.n = s.length;
-    this.typed = typedCache(implicit);
+    this.tables = tablesOf(implicit);
   }
 
   private get eof(): boolean {
@@ -196,27 +212,39 @@ class Reader {
     if (this.col > parent) throw BAIL;
   }
 
-  /** A plain scalar as the schema types it; MERGE for the merge key's `<<`. */
-  private plainType(raw: string): unknown {
-    if (!is(raw.charCodeAt(0), MAYBE_TYPED)) return raw;
-    const known = this.typed.get(raw);
-    if (known !== undefined) return known;
-    let value: unknown = raw;
-    for (const t of this.implicit) {
-      if (t.resolve(raw)) {
-        value = t.tag === MERGE_TAG ? MERGE : t.construct(raw);
-        break;
+  /** The plain scalar `s[start, end)` in a value's place, as the schema types it (`<<` there is left to js-yaml). */
+  private plainValue(start: number, end: number): unknown {
+    let value: unknown;
+    if (end - start > TABLE_VALUE_MAX) value = resolvePlain(this.s.slice(start, end), this.implicit);
+    else {
+      const values = this.tables.values;
+      const slot = values.slot(this.s, start, end);
+      if (values.holds(slot, this.s, start, end)) value = values.value(slot);
+      else {
+        // Short: the slice is a flat copy, safe to keep.
+        const raw = this.s.slice(start, end);
+        value = resolvePlain(raw, this.implicit);
+        values.set(slot, raw, value);
       }
     }
-    if (raw.length <= TYPED_MAX_LENGTH && this.typed.size < TYPED_MAX_ENTRIES && value !== undefined) this.typed.set(raw, value);
+    if (value === MERGE) throw BAIL;
     return value;
   }
 
-  /** A plain scalar in a value's place (`<<` there is left to js-yaml). */
-  private plainValue(raw: string): unknown {
-    const value = this.plainType(raw);
-    if (value === MERGE) throw BAIL;
-    return value;
+  /** The property name a plain key `s[start, end)` gives, as the schema types it (`yes` gives "true"); MERGE for `<<`. */
+  private plainKey(start: number, end: number): string | typeof MERGE {
+    const keys = this.tables.keys;
+    const long = end - start > TABLE_KEY_MAX;
+    const slot = long ? -1 : keys.slot(this.s, start, end);
+    if (!long && keys.holds(slot, this.s, start, end)) return keys.value(slot);
+    const raw = this.s.slice(start, end);
+    const typed = resolvePlain(raw, this.implicit);
+    const key = typed === MERGE ? MERGE : String(typed);
+    if (!long) {
+      const text = internedCopy(raw);
+      keys.set(slot, text, key === raw ? text : key === MERGE ? MERGE : internedCopy(key));
+    }
+    return key;
   }
 
   /** A block mapping whose first key starts at `at` (column `indent`). */
@@ -320,11 +348,9 @@ class Reader {
     if (colon === -1) throw BAIL;
     let e = colon;
     while (s.charCodeAt(e - 1) === SPACE) e--;
-    const raw = s.slice(at, e);
-    if (raw.length > 1024) throw BAIL;
+    if (e - at > 1024) throw BAIL;
     this.end = colon;
-    const key = this.plainType(raw);
-    return key === MERGE ? MERGE : String(key);
+    return this.plainKey(at, e);
   }
 
   /** The colon ending a plain key that starts at `at`, or -1 when the line holds no such key. */
@@ -423,7 +449,7 @@ class Reader {
       } else if (ch === HASH && s.charCodeAt(i - 1) === SPACE) break;
       if (ch !== SPACE) end = i + 1;
     }
-    const value = this.plainValue(s.slice(v, end));
+    const value = this.plainValue(v, end);
     this.seek(i >= this.n ? this.n : this.nextLine(i));
     if (this.col > parent) throw BAIL; // a continuation line: a multi-line plain scalar
     return value;
@@ -599,7 +625,7 @@ class Reader {
       if (ch !== SPACE) end = j + 1;
     }
     this.end = end;
-    return this.plainValue(s.slice(i, end));
+    return this.plainValue(i, end);
   }
 }
 
