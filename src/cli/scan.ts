@@ -11,13 +11,14 @@ import {
   DetectionStream,
   mergeBaselines,
   parseBaseline,
-  parseManifests,
+  readManifests,
   severityRank,
   sortFindings,
   toSarif,
   type Baseline,
   type Finding,
   type LoadedObject,
+  type ManifestSink,
   type SarifInputError,
   type Severity,
 } from '../core/detections/index.js';
@@ -90,6 +91,43 @@ async function loadBaseline(file: string | undefined): Promise<Baseline> {
 
 const objKey = (kind: string, ns: string, name: string) => `${kind}\u0000${ns}\u0000${name}`;
 
+/** An error of the detections themselves, not of the file being read: it is not reported as the file's. */
+class DetectionFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the detections failed');
+  }
+}
+
+/** One file's objects into the detections, with where each first appears; rollback() takes the file back. */
+class FileSink implements ManifestSink {
+  private readonly added: string[] = [];
+
+  constructor(
+    private readonly stream: DetectionStream,
+    private readonly where: Map<string, { file: string; line: number }>,
+  ) {}
+
+  add(loaded: LoadedObject[]): void {
+    for (const l of loaded) {
+      const k = objKey(l.object.kind ?? '', l.object.metadata?.namespace ?? '', l.object.metadata?.name ?? '');
+      if (this.where.has(k)) continue;
+      this.where.set(k, { file: l.file, line: l.line });
+      this.added.push(k);
+    }
+    try {
+      this.stream.add(loaded.map((l) => l.object));
+    } catch (e) {
+      throw new DetectionFailure(e);
+    }
+  }
+
+  rollback(): void {
+    this.stream.rollback();
+    for (const k of this.added) this.where.delete(k);
+    this.added.length = 0;
+  }
+}
+
 export interface ScanResult {
   findings: Finding[];
   errors: SarifInputError[];
@@ -111,21 +149,18 @@ export async function scanPaths(paths: readonly string[], flags: Omit<ScanFlags,
   });
   const where = new Map<string, { file: string; line: number }>();
   let readable = 0;
-  // File by file: a file's text and objects are let go once its findings are taken (memory bounded by the largest file).
+  // File by file, a large List item by item: objects are let go once their findings are taken.
   for (const file of files) {
-    let loaded: LoadedObject[];
+    const label = displayPath(file, io.cwd);
+    const sink = new FileSink(stream.mark(), where);
     try {
-      loaded = parseManifests(await readFile(file, 'utf8'), file, displayPath(file, io.cwd));
+      readManifests(await readFile(file, 'utf8'), file, label, sink);
       readable++;
     } catch (e) {
-      errors.push({ file, message: e instanceof Error && e.name === 'ManifestError' ? e.message : `${displayPath(file, io.cwd)} cannot be read: ${(e as Error).message}.` });
-      continue;
+      if (e instanceof DetectionFailure) throw e.cause;
+      sink.rollback();
+      errors.push({ file, message: e instanceof Error && e.name === 'ManifestError' ? e.message : `${label} cannot be read: ${(e as Error).message}.` });
     }
-    for (const l of loaded) {
-      const k = objKey(l.object.kind ?? '', l.object.metadata?.namespace ?? '', l.object.metadata?.name ?? '');
-      if (!where.has(k)) where.set(k, { file: l.file, line: l.line });
-    }
-    stream.add(loaded.map((l) => l.object));
   }
   const findings = stream.finish().map((f) => ({ ...f, source: where.get(objKey(f.resource.kind, f.resource.namespace, f.resource.name)) }));
   return { findings: sortFindings(findings), errors, files: readable };

@@ -133,6 +133,39 @@ test('a file that is not a manifest is named in one sentence, the rest are still
   assert.ok(out.some((f) => f.ruleId === 'POD-PRIVILEGED'), 'pods.yaml was still scanned');
 });
 
+/** A `kubectl get -o yaml` export of `n` privileged pods and a cluster-admin binding, large enough to be read entry by entry. */
+function bigExport(n: number): string {
+  const pods = Array.from({ length: n }, (_, i) =>
+    [`- apiVersion: v1`, `  kind: Pod`, `  metadata: {name: exported-${i}, namespace: team}`, `  spec:`, `    containers:`, `    - {name: c, image: alpine, securityContext: {privileged: true}}`].join('\n'),
+  );
+  const binding = '- apiVersion: rbac.authorization.k8s.io/v1\n  kind: ClusterRoleBinding\n  metadata: {name: exported-admin}\n  roleRef: {kind: ClusterRole, name: cluster-admin}\n  subjects: [{kind: ServiceAccount, name: default, namespace: default}]';
+  return `apiVersion: v1\nitems:\n${binding}\n${pods.join('\n')}\nkind: List\nmetadata: {resourceVersion: ""}\n`;
+}
+
+test('a large export damaged near its end is refused whole: none of the objects read before the damage reach the findings', async () => {
+  const sub = join(dir, 'damaged');
+  await mkdir(sub, { recursive: true });
+  const text = bigExport(1500);
+  const at = text.lastIndexOf('  metadata: {name: exported-1490');
+  await writeFile(join(sub, 'export.yaml'), `${text.slice(0, at)}  metadata: {name: [unclosed\n${text.slice(text.indexOf('\n', at) + 1)}`);
+  await writeFile(join(sub, 'pods.yaml'), POD_YAML);
+  const damaged = io();
+  assert.equal(await runScan(['damaged'], flags({ format: 'json' }), damaged), 2);
+  assert.match(damaged.err, /^kubeforensys scan: damaged\/export\.yaml is not valid YAML or JSON at line \d+: [^\n]+\n$/);
+  const alone = io();
+  await runScan(['damaged/pods.yaml'], flags({ format: 'json' }), alone);
+  assert.equal(damaged.out, alone.out, 'the findings are those of pods.yaml alone');
+  // Intact, the same export is read (entry by entry) and gives its 1,500 pods' findings and the binding's.
+  await writeFile(join(sub, 'export.yaml'), text);
+  const intact = io();
+  await runScan(['damaged'], flags({ format: 'json' }), intact);
+  const out = JSON.parse(intact.out) as { ruleId: string; resource: { name: string }; line?: number }[];
+  assert.equal(out.filter((f) => f.ruleId === 'POD-PRIVILEGED' && f.resource.name.startsWith('exported-')).length, 1500);
+  assert.equal(out.find((f) => f.resource.name === 'exported-1499')?.line, 3 + 5 + 1499 * 6);
+  assert.ok(out.some((f) => f.ruleId === 'RBAC-CLUSTER-ADMIN' && f.resource.name === 'exported-admin'));
+  await rm(sub, { recursive: true, force: true });
+});
+
 test('directories are walked for .yaml/.yml/.json; RBAC from kubectl JSON lists is analysed across files', async () => {
   const o = io();
   await runScan(['rbac.json', 'nested', 'pods.yaml'], flags({ format: 'json' }), o);

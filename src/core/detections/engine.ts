@@ -94,8 +94,27 @@ export class DetectionStream {
   /** The pod rules that need nothing beyond the target (the context's other fields are filled in at the end). */
   private readonly localCtx: PodRuleContext;
 
+  /** The lengths of the lists at the last mark(). */
+  private marked = { kept: 0, targets: 0, configMaps: 0 };
+
   constructor(private readonly opts: DetectOptions) {
     this.localCtx = { platformRegistries: opts.platformRegistries };
+  }
+
+  /** From here on, rollback() can take back what is added (scan marks each file: one can turn out unreadable after some of it was added). */
+  mark(): this {
+    this.owners.mark();
+    this.marked = { kept: this.kept.length, targets: this.targets.length, configMaps: this.configMaps.length };
+    return this;
+  }
+
+  /** The stream as it was at the last mark(). */
+  rollback(): this {
+    this.owners.rollback();
+    this.kept.length = this.marked.kept;
+    this.targets.length = this.marked.targets;
+    this.configMaps.length = this.marked.configMaps;
+    return this;
   }
 
   add(objects: readonly KubeObject[]): this {

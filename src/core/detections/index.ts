@@ -11,5 +11,5 @@ export { effectivePermissions, type RbacObjects, type SubjectPermissions } from 
 export { riskyServiceAccounts } from './rbacRules.js';
 export { detectAll, DetectionStream, detectPodFindings, detectPodFindingGroups, detectRbacFindings, splitRbac, sortFindings, type DetectOptions } from './engine.js';
 export { suspiciousPodRow, rbacFindingRow, FINDING_EVENT_TYPE } from './rows.js';
-export { parseManifests, ManifestError, type LoadedObject } from './manifests.js';
+export { parseManifests, readManifests, ManifestError, type LoadedObject, type ManifestSink } from './manifests.js';
 export { toSarif, SARIF_SCHEMA, type SarifInputError } from './sarif.js';

@@ -11,6 +11,8 @@
 import jsyaml from 'js-yaml';
 import type { KubeObject } from '../model.js';
 import { NOT_SIMPLE, readSimpleYaml, type ImplicitType } from './simpleYaml.js';
+import { Lines } from './textLines.js';
+import { itemLines, listLayout, type ListLayout } from './listItems.js';
 
 export interface LoadedObject {
   object: KubeObject;
@@ -90,47 +92,6 @@ function countLines(text: string, from: number, to: number): number {
   return n;
 }
 
-/**
- * The lines of a document, read in place: a List export has hundreds of thousands of lines, and
- * only the first content line and the items' lines are wanted (no array of every line).
- */
-class Lines {
-  private from = 0;
-  /** 0-based index of the current line; `start` and `end` (its `\n`, or the text's end) delimit it. */
-  index = -1;
-  start = 0;
-  end = 0;
-
-  constructor(private readonly text: string) {}
-
-  next(): boolean {
-    if (this.from > this.text.length) return false;
-    const e = this.text.indexOf('\n', this.from);
-    this.start = this.from;
-    this.end = e === -1 ? this.text.length : e;
-    this.from = this.end + 1;
-    this.index++;
-    return true;
-  }
-
-  line(): string {
-    return this.text.slice(this.start, this.end);
-  }
-
-  /** As `line().search(/\S/)`: spaces skipped in place, the line sliced only when something else is there. */
-  indent(): number {
-    let i = this.start;
-    while (i < this.end && this.text.charCodeAt(i) === 32) i++;
-    if (i === this.end) return -1;
-    const c = this.text.charCodeAt(i);
-    return c > 32 && c < 127 ? i - this.start : this.line().search(/\S/);
-  }
-
-  charAt(offset: number): string {
-    return this.text[this.start + offset] ?? '';
-  }
-}
-
 /** The first line of a document that holds content (not blank, a comment, a marker or a directive), 0-based within it. */
 function contentLine(text: string): number {
   for (const lines = new Lines(text); lines.next(); ) {
@@ -140,34 +101,6 @@ function contentLine(text: string): number {
     return lines.index;
   }
   return 0;
-}
-
-/** The `items:` key of a List (at most 2 columns in), as `/^(?:items|"items")\s*:/` on the trimmed line. */
-const ITEMS_KEY = /^(?:items|"items")\s*:/;
-
-/** Where each item of a List starts, 0-based within the document (block YAML or pretty-printed JSON); null when the text does not say. */
-function itemLines(text: string, count: number): number[] | null {
-  const lines = new Lines(text);
-  let found = false;
-  while (!found && lines.next()) {
-    const at = lines.indent();
-    found = at !== -1 && at <= 2 && ITEMS_KEY.test(lines.line().slice(at));
-  }
-  if (!found) return null;
-  const out: number[] = [];
-  let indent = -1;
-  while (out.length < count && lines.next()) {
-    const at = lines.indent();
-    if (at === -1 || lines.charAt(at) === '#') continue;
-    const opens = lines.charAt(at) === '-' || lines.charAt(at) === '{';
-    if (indent === -1) {
-      if (!opens) return null;
-      indent = at;
-    }
-    if (at < indent) break;
-    if (at === indent && opens) out.push(lines.index);
-  }
-  return out.length === count ? out : null;
 }
 
 /** True when walking the value, aliases expanded, visits more than `limit` nodes (stops as soon as it does). */
@@ -213,8 +146,17 @@ function parseJson(text: string): unknown {
 
 interface Tally {
   out: LoadedObject[];
+  /** Objects found, including those already handed on (out is emptied when it is). */
+  found: number;
   skipped: number;
   others: number;
+}
+
+const newTally = (): Tally => ({ out: [], found: 0, skipped: 0, others: 0 });
+
+function push(t: Tally, o: LoadedObject): void {
+  t.out.push(o);
+  t.found++;
 }
 
 /** Adds one document's objects (a List's items each with its line) to the tally. */
@@ -231,15 +173,25 @@ function addValue(value: unknown, doc: Doc, file: string, t: Tally): void {
   const docLine = doc.first + contentLine(doc.text) + 1;
   const items = (value as Record<string, unknown>).items;
   if (!value.kind!.endsWith('List') || !Array.isArray(items)) {
-    t.out.push({ object: value, file, line: docLine });
+    push(t, { object: value, file, line: docLine });
     return;
   }
   const at = itemLines(doc.text, items.length);
   items.forEach((item, i) => {
-    if (isKubeObject(item)) t.out.push({ object: item, file, line: at ? doc.first + at[i]! + 1 : docLine });
+    if (isKubeObject(item)) push(t, { object: item, file, line: at ? doc.first + at[i]! + 1 : docLine });
     else t.others++;
   });
   if (items.length === 0) t.skipped++; // an empty list from kubectl is a valid, empty manifest
+}
+
+/** Throws the file's ManifestError when it held no Kubernetes object. */
+function checkFound(t: Tally, label: string): void {
+  if (t.found > 0 || t.skipped > 0) return;
+  throw new ManifestError(
+    t.others > 0
+      ? `${label} is not a Kubernetes manifest: none of its documents has both apiVersion and kind.`
+      : `${label} is not a Kubernetes manifest: it is empty.`,
+  );
 }
 
 /**
@@ -247,16 +199,102 @@ function addValue(value: unknown, doc: Doc, file: string, t: Tally): void {
  * the path) when it holds no Kubernetes object.
  */
 export function parseManifests(text: string, file: string, label = file): LoadedObject[] {
-  const t: Tally = { out: [], skipped: 0, others: 0 };
+  const t = newTally();
   const json = parseJson(text);
   if (json !== null) addValue(json, { text, first: 0 }, file, t);
   else for (const doc of splitDocuments(text)) addValue(loadDocument(doc, label), doc, file, t);
-  if (t.out.length === 0 && t.skipped === 0) {
-    throw new ManifestError(
-      t.others > 0
-        ? `${label} is not a Kubernetes manifest: none of its documents has both apiVersion and kind.`
-        : `${label} is not a Kubernetes manifest: it is empty.`,
-    );
-  }
+  checkFound(t, label);
   return t.out;
+}
+
+/** Where readManifests hands a file's objects as they are read. */
+export interface ManifestSink {
+  add: (objects: LoadedObject[]) => void;
+  /** Takes back everything handed on for this file (it is then read again whole). */
+  rollback: () => void;
+}
+
+/** Objects handed on at a time: enough to amortise the call, few enough to be let go early. */
+const BATCH = 256;
+/** Smaller Lists are read whole: item by item only pays where the memory does. */
+const STREAM_MIN_CHARS = 64 * 1024;
+const FAILED: unique symbol = Symbol('entry not read');
+
+function flush(t: Tally, sink: ManifestSink): void {
+  if (!t.out.length) return;
+  sink.add(t.out);
+  t.out = [];
+}
+
+/**
+ * parseManifests' objects handed to `sink` in order, a large List export item by item (so a 25 MB
+ * export is never held whole). The result is parseManifests' by construction: items are read one
+ * at a time only where that cannot change them (no aliases in the document, so no entry refers to
+ * another), and if any entry or the List's own keys cannot be read alone, what was handed on is
+ * taken back and the file is read whole, which gives parseManifests' objects or its error. Throws
+ * parseManifests' ManifestError; the caller then takes back what this file handed on.
+ */
+export function readManifests(text: string, file: string, label: string, sink: ManifestSink): void {
+  const t = newTally();
+  const json = parseJson(text);
+  if (json !== null) addValue(json, { text, first: 0 }, file, t);
+  else {
+    for (const doc of splitDocuments(text)) {
+      if (!readDocument(doc, file, label, t, sink)) {
+        sink.rollback();
+        sink.add(parseManifests(text, file, label));
+        return;
+      }
+      if (t.out.length >= BATCH) flush(t, sink);
+    }
+  }
+  flush(t, sink);
+  checkFound(t, label);
+}
+
+/** One document into the tally (a large List entry by entry); false when an entry could not be read alone. */
+function readDocument(doc: Doc, file: string, label: string, t: Tally, sink: ManifestSink): boolean {
+  const layout = doc.text.length >= STREAM_MIN_CHARS && !doc.text.includes('*') ? listLayout(doc.text) : null;
+  const head = layout ? loadAlone(layout.head, false) : FAILED;
+  if (!layout || !isListHead(head)) {
+    addValue(loadDocument(doc, label), doc, file, t);
+    return true;
+  }
+  for (const e of layout.entries) {
+    const item = loadEntry(doc.text, e, layout.indent);
+    if (item === FAILED) return false;
+    if (isKubeObject(item)) push(t, { object: item, file, line: doc.first + e.line + 1 });
+    else t.others++;
+    if (t.out.length >= BATCH) flush(t, sink);
+  }
+  return true;
+}
+
+/** The List's own keys read without its entries: a List whose `items:` now holds nothing. */
+function isListHead(v: unknown): boolean {
+  return isKubeObject(v) && !SKIPPED_KINDS.has(v.kind!) && v.kind!.endsWith('List') && Object.prototype.hasOwnProperty.call(v, 'items') && (v as Record<string, unknown>).items === null;
+}
+
+/** A text read by itself (fast reader, else js-yaml), FAILED when js-yaml refuses it. */
+function loadAlone(text: string, fastOnly: boolean): unknown {
+  const value = readSimpleYaml(text, KUBE_IMPLICIT);
+  if (value !== NOT_SIMPLE || fastOnly) return value === NOT_SIMPLE ? FAILED : value;
+  try {
+    return jsyaml.load(text, { schema: KUBE_SCHEMA, json: true });
+  } catch {
+    return FAILED;
+  }
+}
+
+/**
+ * One entry of the List's sequence. The fast reader reads the entry's mapping as a document (its
+ * `-` made a space, the mapping keeps its column: the reader reads an entry's mapping and such a
+ * document alike); js-yaml reads the entry as it stands, a one-entry sequence.
+ */
+function loadEntry(text: string, e: ListLayout['entries'][number], indent: number): unknown {
+  const entry = text.slice(e.start, e.end);
+  const fast = loadAlone(`${entry.slice(0, indent)} ${entry.slice(indent + 1)}`, true);
+  if (fast !== FAILED) return fast;
+  const seq = loadAlone(entry, false);
+  return Array.isArray(seq) && seq.length === 1 ? seq[0] : FAILED;
 }

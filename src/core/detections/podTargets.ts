@@ -102,12 +102,34 @@ function ownerLink(o: KubeObject): OwnerLink {
  */
 export class OwnerIndex {
   private readonly byKey = new Map<string, OwnerLink>();
+  /** Since the last mark(): each key set and what it held before (undefined: nothing); null when never marked. */
+  private undo: [string, OwnerLink | undefined][] | null = null;
 
   /** Indexes the object; returns its link (for localTarget, so it is read once). */
   add(o: KubeObject): OwnerLink {
     const link = ownerLink(o);
-    if (o.kind && o.metadata?.name) this.byKey.set(key(o.metadata.namespace ?? '', o.kind, o.metadata.name), link);
+    if (o.kind && o.metadata?.name) {
+      const k = key(o.metadata.namespace ?? '', o.kind, o.metadata.name);
+      this.undo?.push([k, this.byKey.get(k)]);
+      this.byKey.set(k, link);
+    }
     return link;
+  }
+
+  /** From here on, rollback() can take back what is added. */
+  mark(): void {
+    this.undo = [];
+  }
+
+  /** The index as it was at the last mark(). */
+  rollback(): void {
+    const undo = this.undo ?? [];
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const [k, before] = undo[i]!;
+      if (before === undefined) this.byKey.delete(k);
+      else this.byKey.set(k, before);
+    }
+    this.undo = [];
   }
 
   private present(ns: string, ref: OwnerRef | undefined): OwnerLink | undefined {

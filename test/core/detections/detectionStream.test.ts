@@ -60,3 +60,16 @@ test('owners, bindings and service accounts that come in a later part than the p
   // A service account in the last part that turns automount off silences the token rule for every part before it.
   assert.equal(byRule(streamed([[pod], [rs], [binding], [deploy, sa]]), 'POD-RISKY-SA-TOKEN').length, 0);
 });
+
+test('rollback() takes back every part added since mark(): owners, kept objects, targets and config map findings', async () => {
+  const demo = resolve('test/emulators/kube/scenarios/demo.yaml');
+  const objects = parseManifests(resolveRelativeTimes(await readFile(demo, 'utf8'), OPTS.now), demo).map((l) => l.object);
+  const half = Math.floor(objects.length / 2);
+  const s = new DetectionStream(OPTS).add(objects.slice(0, half)).mark();
+  // What is taken back touches every kind of state: the second half, and the first half's objects again (owner keys that existed before).
+  s.add(objects.slice(half)).add(objects.slice(0, half)).rollback();
+  assert.deepStrictEqual(s.finish(), detectAll(objects.slice(0, half), OPTS));
+  // After a rollback the stream goes on as if the parts had never come.
+  const again = new DetectionStream(OPTS).mark().add(objects).rollback().add(objects.slice(0, half)).mark().add(objects.slice(half));
+  assert.deepStrictEqual(again.finish(), detectAll(objects, OPTS));
+});

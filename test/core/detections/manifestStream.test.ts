@@ -1,0 +1,138 @@
+// readManifests (a large List read entry by entry, handed on in batches) against parseManifests
+// (the whole file at once): on Lists in kubectl's layout and others, intact and randomly damaged,
+// the objects handed on, in order and with their lines, are parseManifests' objects, or both throw
+// the same sentence; whenever an entry cannot be read alone, what was handed on is taken back first.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseManifests, readManifests, type LoadedObject } from '../../../src/core/detections/index.js';
+import { mulberry32 } from '../../support/random.js';
+
+interface Collected {
+  objects: LoadedObject[];
+  batches: number;
+  rollbacks: number;
+}
+
+/** readManifests into a sink that keeps what it is handed, and counts batches and take-backs (into `into`, also when it throws). */
+function collect(text: string, into: Collected = { objects: [], batches: 0, rollbacks: 0 }): Collected {
+  readManifests(text, 'list.yaml', 'list.yaml', {
+    add: (batch) => {
+      into.batches++;
+      into.objects.push(...batch);
+    },
+    rollback: () => {
+      into.rollbacks++;
+      into.objects = [];
+    },
+  });
+  return into;
+}
+
+/** An entry as kubectl writes one, with values the fast reader leaves to js-yaml now and then. */
+function entry(i: number, r: () => number): string {
+  const kinds = ['Pod', 'Service', 'ConfigMap', 'Deployment'];
+  const lines = [`apiVersion: ${i % 4 === 3 ? 'apps/v1' : 'v1'}`, `kind: ${kinds[i % 4]}`, 'metadata:', `  name: item-${i}`, `  namespace: ns-${i % 5}`];
+  if (r() < 0.3) lines.push('  labels: {app: web, "tier": backend}  # a comment');
+  if (r() < 0.1) lines.push('  annotations:', '    note: >', '      folded text', '      on two lines');
+  if (r() < 0.1) lines.push('  tagged: !!str 42');
+  lines.push('spec:', '  containers:', `  - name: c${i}`, `    image: contoso.azurecr.io/app:${i}`, `    securityContext: {privileged: ${r() < 0.2 ? 'yes' : 'false'}}`);
+  if (r() < 0.2) lines.push('    args: |', '      --flag=1', '', '      --other');
+  return lines.join('\n');
+}
+
+interface Shape {
+  /** kubectl puts items between apiVersion and kind; others write kind first. */
+  kubectl: boolean;
+  /** The entries' `-` at column 2 instead of 0. */
+  indented: boolean;
+}
+
+function list(n: number, shape: Shape, r: () => number): string {
+  const pad = shape.indented ? '  ' : '';
+  const entries = Array.from({ length: n }, (_, i) => {
+    const [first, ...rest] = entry(i, r).split('\n');
+    const between = r() < 0.05 ? '# between entries\n\n' : '';
+    const item = r() < 0.02 ? `${pad}- just a scalar` : [`${pad}- ${first}`, ...rest.map((l) => `${pad}  ${l}`)].join('\n');
+    return between + item;
+  });
+  const items = `items:\n${entries.join('\n')}\n`;
+  return shape.kubectl ? `apiVersion: v1\n${items}kind: List\nmetadata:\n  resourceVersion: ""\n` : `apiVersion: v1\nkind: List\n${items}`;
+}
+
+/** Random damage: a line dropped, shifted, cut, doubled, or a character that changes the syntax. */
+function damage(text: string, r: () => number): string {
+  const lines = text.split('\n');
+  const i = Math.floor(r() * lines.length);
+  const k = r();
+  if (k < 0.2) lines.splice(i, 1);
+  else if (k < 0.4) lines[i] = ` ${lines[i]}`;
+  else if (k < 0.55) lines[i] = lines[i]!.slice(1);
+  else if (k < 0.65) lines.splice(i, 0, lines[i]!);
+  else if (k < 0.75) lines[i] = `${lines[i]}\t`;
+  else if (k < 0.85) lines[i] = lines[i]!.replace(':', '');
+  else lines[i] = `${lines[i]!.slice(0, 4)}${'{["\'&*:|-#'[Math.floor(r() * 11)]}${lines[i]!.slice(4)}`;
+  return lines.join('\n');
+}
+
+/** parseManifests' result or error message, and readManifests' through a collecting sink. */
+function both(text: string): { whole: LoadedObject[] | string; streamed: LoadedObject[] | string; rollbacks: number } {
+  let whole: LoadedObject[] | string;
+  try {
+    whole = parseManifests(text, 'list.yaml');
+  } catch (e) {
+    whole = (e as Error).message;
+  }
+  const s: Collected = { objects: [], batches: 0, rollbacks: 0 };
+  try {
+    return { whole, streamed: collect(text, s).objects, rollbacks: s.rollbacks };
+  } catch (e) {
+    return { whole, streamed: (e as Error).message, rollbacks: s.rollbacks };
+  }
+}
+
+test('a large List read entry by entry gives the whole file\'s objects and lines, in batches', () => {
+  for (const kubectl of [true, false]) {
+    for (const indented of [false, true]) {
+      const text = list(400, { kubectl, indented }, mulberry32(7));
+      assert.ok(text.length > 64 * 1024, 'large enough to be read entry by entry');
+      const s = collect(text);
+      assert.deepStrictEqual(s.objects, parseManifests(text, 'list.yaml'), `kubectl ${kubectl}, indented ${indented}`);
+      assert.ok(s.batches > 1 && s.rollbacks === 0, `${s.batches} batches, ${s.rollbacks} take-backs: read entry by entry`);
+    }
+  }
+});
+
+test('damaged large Lists: the same objects or the same sentence as the whole-file reader', () => {
+  let errors = 0;
+  let rolledBack = 0;
+  for (let seed = 1; seed <= 120; seed++) {
+    const r = mulberry32(seed);
+    let text = list(300, { kubectl: r() < 0.5, indented: r() < 0.3 }, r);
+    for (let d = 1 + Math.floor(r() * 2); d > 0; d--) text = damage(text, r);
+    const { whole, streamed, rollbacks } = both(text);
+    assert.deepStrictEqual(streamed, whole, `seed ${seed}`);
+    if (typeof whole === 'string') errors++;
+    rolledBack += rollbacks;
+  }
+  assert.ok(errors > 10 && rolledBack > 0, `${errors} damaged files refused, ${rolledBack} take-backs: the damage reaches both paths`);
+});
+
+test('a List with aliases, a small List and a JSON List are read whole, as before', () => {
+  const base = list(300, { kubectl: true, indented: false }, mulberry32(3));
+  const aliased = base.replace('  name: item-1\n', '  name: &n item-1\n').replace('  name: item-2\n', '  name: *n\n');
+  const a = collect(aliased);
+  assert.equal(a.batches, 1, 'aliases may cross entries: one batch, the whole document');
+  assert.deepStrictEqual(a.objects, parseManifests(aliased, 'list.yaml'));
+  assert.equal(a.objects[2]!.object.metadata?.name, 'item-1');
+  const small = list(5, { kubectl: true, indented: false }, mulberry32(4));
+  assert.deepStrictEqual(collect(small).objects, parseManifests(small, 'list.yaml'));
+  const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: parseManifests(base, 'list.yaml').map((l) => l.object) }, null, 2);
+  assert.deepStrictEqual(collect(json).objects, parseManifests(json, 'list.yaml'));
+});
+
+test('a document that only looks like a List (its items: under another kind) keeps the whole reader\'s result', () => {
+  const cm = list(300, { kubectl: false, indented: false }, mulberry32(5)).replace('kind: List', 'kind: ConfigMap');
+  const s = collect(cm);
+  assert.deepStrictEqual(s.objects, parseManifests(cm, 'list.yaml'));
+  assert.equal(s.objects.length, 1, 'one ConfigMap whose items are data');
+});
