@@ -42,14 +42,25 @@ export interface Screening {
   workers: number;
 }
 
-interface WorkerReply {
-  i: number;
-  screen?: StreamScreen;
-  error?: string;
+/** What a worker is sent: streams to screen, by their index in the queue. */
+export interface WorkerBatch {
+  bundleDir: string;
+  items: { i: number; stream: LogStream }[];
 }
 
-/** Streams a worker keeps queued, so it never waits for the main thread between two streams. */
+/** What a worker answers for a batch: each stream's screen, or why it has none. */
+export interface WorkerReply {
+  results: { i: number; screen?: StreamScreen; error?: string }[];
+}
+
+/**
+ * Batches a worker keeps queued, so it never waits for the main thread between two, and streams
+ * per batch. Batches rather than a message per stream: while the two cores are busy, a posted
+ * message can wait on the receiving thread for milliseconds (measured: p99 4 ms, 0.4 s of the
+ * collecting thread's time over 2,000 streams).
+ */
 const WORKER_QUEUE = 2;
+const WORKER_BATCH = 16;
 
 export function defaultScreenWorkers(): number {
   return Math.min(3, Math.max(0, availableParallelism() - 1));
@@ -150,19 +161,27 @@ function startWorker(code: string, bundleDir: string, q: ScreenQueue, orphaned: 
   }
   worker.unref();
   const inFlight = new Set<number>();
+  let batches = 0;
   let alive = true;
   const feed = () => {
-    while (alive && inFlight.size < WORKER_QUEUE) {
-      const i = q.take();
-      if (i === -1) return;
-      inFlight.add(i);
-      worker.postMessage({ i, bundleDir, stream: q.streams[i] });
+    while (alive && batches < WORKER_QUEUE) {
+      const batch: WorkerBatch = { bundleDir, items: [] };
+      for (let i = q.take(); i !== -1; i = batch.items.length < WORKER_BATCH ? q.take() : -1) {
+        inFlight.add(i);
+        batch.items.push({ i, stream: q.streams[i]! });
+      }
+      if (batch.items.length === 0) return;
+      batches++;
+      worker.postMessage(batch);
     }
   };
   worker.on('message', (m: WorkerReply) => {
-    inFlight.delete(m.i);
-    if (m.screen) q.settle[m.i]!.resolve(m.screen);
-    else q.settle[m.i]!.reject(new Error(m.error ?? 'the screening worker gave no result'));
+    batches--;
+    for (const r of m.results) {
+      inFlight.delete(r.i);
+      if (r.screen) q.settle[r.i]!.resolve(r.screen);
+      else q.settle[r.i]!.reject(new Error(r.error ?? 'the screening worker gave no result'));
+    }
     feed();
   });
   // A worker that fails or stops hands what it held back to the main thread.
