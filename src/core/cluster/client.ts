@@ -32,6 +32,7 @@ import { CLUSTER_SCOPED_KINDS } from './api.js';
 import { KubeApiError, fromStatus, isAbort, parseStatus, toKubeApiError, type CallTarget } from './errors.js';
 import type { LoadedKubeconfig } from './kubeconfig.js';
 import { Recorder } from './recorder.js';
+import { ResumingAgent } from './tlsAgent.js';
 import { DEFAULT_RETRY_POLICY, RetryBudget, isTransient, parseRetryAfter, retryDelay, withRetry, type RetryPolicy } from './retry.js';
 import { START, resumeAfter, resumeSinceTime, type ResumeState } from './logFormat.js';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -373,7 +374,7 @@ export class KubeClusterApi implements ClusterApi {
     if (!cluster?.proxyUrl) {
       // One keep-alive agent for all log requests: thousands of containers, one TLS session pool.
       this.agent ??= this.server.startsWith('https:')
-        ? new https.Agent({
+        ? new ResumingAgent({
             keepAlive: true,
             // One TLS context for every connection: without it each new connection (every exec
             // is one) parses the CA and key again and holds its own native context until a GC.

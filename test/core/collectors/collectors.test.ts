@@ -410,6 +410,18 @@ function peakInFlight(entries: readonly { startedAt: number; endedAt?: number }[
   return peak;
 }
 
+test('every exec after the first resumes a TLS session: no full handshake per container', async () => {
+  const first = emu.requests.length;
+  const out = await tempDir('kfs-coll-resume-');
+  const { manifest } = await takeSnapshot({ kubeconfig, outDir: out, options: { excludeNamespaces: ['ignored'], concurrency: 1 } }, { signal: new AbortController().signal });
+  assert.notEqual(manifest.status, 'failed');
+  await emu.settled();
+  const execs = emu.requests.slice(first).filter((r) => r.path.includes('/exec?'));
+  assert.ok(execs.length >= 3, `the snapshot ran ${execs.length} execs`);
+  // One request at a time: the first connection of the raw requests' agent makes the one full handshake, every later exec resumes its session.
+  assert.deepEqual(execs.slice(1).filter((r) => !r.tlsResumed).map((r) => r.path), []);
+});
+
 test('--concurrency bounds the requests in flight to the API server across every artifact, not per artifact', async () => {
   // Every request is held a while, so side-by-side artifacts would overlap if nothing bounded them.
   const remove = emu.faults.delay(20);

@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { stringify } from 'yaml';
@@ -42,6 +43,8 @@ export interface RequestLogEntry {
   /** Wall-clock epoch ms the request arrived and ended (undefined while in flight). */
   startedAt: number;
   endedAt?: number;
+  /** Whether the request came on a TLS connection that resumed an earlier session (no full handshake). */
+  tlsResumed: boolean;
 }
 
 export interface KubeEmulator {
@@ -520,6 +523,7 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
       sha256: '',
       faults: [],
       startedAt: Date.now(),
+      tlsResumed: req.socket instanceof TLSSocket && req.socket.isSessionReused(),
     };
     requestLog.push(entry);
     inFlight.add(entry.index);
