@@ -6,7 +6,7 @@ import { normalizeTime } from '../schema/time.js';
 
 /** Bytes of the shortest and longest prefix we accept ("2026-01-02T03:04:05Z" … 9 fraction digits + offset). */
 const MIN_TS = 20;
-const MAX_TS = 35;
+export const MAX_TS = 35;
 
 const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
 /** Offsets of the digits in "YYYY-MM-DDTHH:MM:SS". */

@@ -8,7 +8,7 @@ import { START, kubeletTime, stitchSegment, timestampEnd, type ResumeState } fro
 import { MAX_LINE_BYTES, summarize } from '../cluster/lines.js';
 import { containerLogs } from '../schema/tables.js';
 import type { RowByTable } from '../schema/tables.js';
-import { readRawBody, type AcquisitionEntry } from '../evidence/raw.js';
+import { readRawBody, type AcquisitionEntry, type ReadBuffer } from '../evidence/raw.js';
 import type { ContainerKind } from '../collectors/common.js';
 
 type LogRow = RowByTable[typeof containerLogs.name];
@@ -51,13 +51,14 @@ export interface LineSink {
 /**
  * Calls `sink` for every line the stream holds, in order: each 2xx attempt's complete lines
  * after what earlier attempts held, plus the unterminated tail of the last such attempt (the
- * end of a log, or what a cut stream that was never resumed delivered).
+ * end of a log, or what a cut stream that was never resumed delivered). With `into`, each body
+ * is read into that buffer: `buf` is then valid only until `sink` returns.
  */
-export async function readStreamLines(bundleDir: string, stream: LogStream, sink: LineSink): Promise<void> {
+export async function readStreamLines(bundleDir: string, stream: LogStream, sink: LineSink, into?: ReadBuffer): Promise<void> {
   const served = stream.attempts.filter((a) => a.status >= 200 && a.status <= 299 && a.file);
   let state: ResumeState = START;
   for (let i = 0; i < served.length; i++) {
-    const buf = await readRawBody(bundleDir, served[i]!);
+    const buf = await readRawBody(bundleDir, served[i]!, into);
     state = stitchSegment(buf, state, (start, end) => sink(buf, start, end), i === served.length - 1);
   }
 }

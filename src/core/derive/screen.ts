@@ -4,10 +4,11 @@
 // order (screenedFindings in index.ts), because the per-container cap and the record numbers
 // depend on it. The seal screens on a worker thread beside the main one (screenPool.ts): at seal
 // time the transfer is over and the second core is otherwise idle.
-import { kubeletTime, timestampEnd } from '../cluster/logFormat.js';
+import { MAX_TS, kubeletTime, timestampEnd } from '../cluster/logFormat.js';
 import { MAX_LINE_BYTES } from '../cluster/lines.js';
 import { contentHits, logLineMayHit } from '../detections/contentRules.js';
 import { readStreamLines, rowsOfLine, type LogStream } from './logs.js';
+import type { ReadBuffer } from '../evidence/raw.js';
 
 /** A line some content rule matched: everything the finding needs, without the stream. */
 export interface ScreenedLine {
@@ -27,20 +28,27 @@ export interface StreamScreen {
   hits: ScreenedLine[];
 }
 
+/** Read buffers free for the next stream: one per stream being screened at once on this thread. */
+const readBuffers: ReadBuffer[] = [];
+
 export async function screenStream(bundleDir: string, s: LogStream): Promise<StreamScreen> {
   let lineNo = 0;
   let rows = 0;
   const hits: ScreenedLine[] = [];
-  // Where the last timestamp is; it is turned into a time only when a rule hits.
-  let tsBuf: Buffer | null = null;
-  let tsStart = 0;
-  let tsEndAt = 0;
+  // The last timestamp's bytes, turned into a time only when a rule hits. Copied: the bodies are
+  // read into one buffer, so the line it came from can be gone by then.
+  const ts = Buffer.allocUnsafe(MAX_TS);
+  let tsLen = 0;
+  const into = readBuffers.pop() ?? { buf: Buffer.alloc(0) };
   await readStreamLines(bundleDir, s, (buf, start, end) => {
     lineNo++;
     const rowOffset = rows;
     rows += rowsOfLine(buf, start, end);
     const tsEnd = timestampEnd(buf, start, end);
-    if (tsEnd !== -1) [tsBuf, tsStart, tsEndAt] = [buf, start, tsEnd];
+    if (tsEnd !== -1) {
+      tsLen = tsEnd - start;
+      for (let k = 0; k < tsLen; k++) ts[k] = buf[start + k]!;
+    }
     const msgStart = tsEnd === -1 ? start : tsEnd + 1;
     // The rules read text: a line past the piece bound is screened on its first piece.
     const textEnd = Math.min(end, msgStart + MAX_LINE_BYTES);
@@ -48,7 +56,8 @@ export async function screenStream(bundleDir: string, s: LogStream): Promise<Str
     if (!logLineMayHit(buf, msgStart, textEnd)) return;
     const text = buf.toString('utf8', msgStart, textEnd);
     if (contentHits('log', text).length === 0) return;
-    hits.push({ line: lineNo, rowOffset, text, time: tsBuf ? kubeletTime(tsBuf, tsStart, tsEndAt) : null });
-  });
+    hits.push({ line: lineNo, rowOffset, text, time: tsLen ? kubeletTime(ts, 0, tsLen) : null });
+  }, into);
+  readBuffers.push(into);
   return { rows, hits };
 }

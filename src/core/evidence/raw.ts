@@ -309,8 +309,24 @@ async function withFresh<T>(abs: string, rel: string, use: (fh: FileHandle, size
   }
 }
 
-/** Reads one recorded body from a bundle (its own file, or its slice of a pack). */
-export async function readRawBody(bundleDir: string, e: BodyRef): Promise<Buffer> {
+/**
+ * A buffer a caller reads one body after another into (readRawBody's `into`): a body then costs
+ * no allocation of its own. A thread that reads bodies and allocates little else (the screening
+ * worker) otherwise holds tens of MB of read bodies that no collection has come for yet.
+ */
+export interface ReadBuffer {
+  buf: Buffer;
+}
+
+/** Bodies up to this size are read into a ReadBuffer (which then keeps that much); larger ones get their own. */
+const READ_BUFFER_MAX = 8 * 1024 * 1024;
+
+/**
+ * Reads one recorded body from a bundle (its own file, or its slice of a pack). With `into`, the
+ * body is read into into.buf (grown when too small) and returned as its first bytes: valid until
+ * the next read into the same buffer.
+ */
+export async function readRawBody(bundleDir: string, e: BodyRef, into?: ReadBuffer): Promise<Buffer> {
   if (!e.file || e.bytes === 0) return Buffer.alloc(0);
   const rel = e.file;
   const offset = e.offset ?? 0; // format-2 bundles written before packs have no offset
@@ -320,7 +336,7 @@ export async function readRawBody(bundleDir: string, e: BodyRef): Promise<Buffer
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(e.bytes) || offset < 0 || offset + e.bytes > size) {
       throw new Error(`${rel} holds ${size} bytes, not the ${e.bytes} bytes at offset ${offset} the acquisition index records; run verify on the bundle.`);
     }
-    const buf = Buffer.allocUnsafe(e.bytes);
+    const buf = into && e.bytes <= READ_BUFFER_MAX ? reuse(into, e.bytes) : Buffer.allocUnsafe(e.bytes);
     let got = 0;
     while (got < e.bytes) {
       const { bytesRead } = await fh.read(buf, got, e.bytes - got, offset + got);
@@ -329,6 +345,11 @@ export async function readRawBody(bundleDir: string, e: BodyRef): Promise<Buffer
     }
     return buf;
   });
+}
+
+function reuse(into: ReadBuffer, bytes: number): Buffer {
+  if (into.buf.length < bytes) into.buf = Buffer.allocUnsafe(Math.min(READ_BUFFER_MAX, Math.max(bytes, 2 * into.buf.length)));
+  return into.buf.subarray(0, bytes);
 }
 
 /**
