@@ -303,7 +303,7 @@ async function runArtifact(collector: Collector, r: ArtifactRun): Promise<Artifa
   let done = 0;
   let total = 0;
   try {
-    const ctx = { cluster: r.api, objects: r.objects, options: r.options, signal: r.run.signal, log: r.log };
+    const ctx = { cluster: r.api, objects: r.objects, options: r.options, signal: r.run.signal, log: r.log, acquiring: true };
     for await (const ev of collector.collect(ctx)) {
       if (ev.kind === 'gap') {
         report.gaps.push(ev.gap);

@@ -63,7 +63,7 @@ export async function collectAndDerive(api: ClusterApi, artifacts: ArtifactId | 
   let cancelled: unknown = null;
   try {
     for (const artifact of ids) {
-      for await (const ev of COLLECTORS[artifact].collect({ cluster: api, objects, options, signal, log: run.log ?? silent })) {
+      for await (const ev of COLLECTORS[artifact].collect({ cluster: api, objects, options, signal, log: run.log ?? silent, acquiring: false })) {
         // Rows seen while collecting are dropped, as the snapshot drops them: the rows a bundle
         // holds are the ones derived from the raw evidence below.
         if (ev.kind === 'gap') gaps.push(ev.gap);

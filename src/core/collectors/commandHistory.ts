@@ -262,6 +262,8 @@ class ContainerHistory {
     let n = 0;
     for (const e of parseHistory(f.shell, bytes)) {
       n++;
+      // While acquiring only the count matters (the closing status says ok or empty).
+      if (this.ctx.acquiring) continue;
       const time = e.epoch !== null ? new Date(e.epoch * 1000) : f.mtime;
       const row: Row = {
         ...common({ time, type: 'HistoryCommand', namespace: this.namespace, pod: this.podName, container: this.c.name, summary: `${f.user}@${this.c.name} (${f.shell}): ${e.command}` }),

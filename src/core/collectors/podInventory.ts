@@ -176,6 +176,7 @@ export const podInventoryCollector: Collector = {
   async *collect(ctx: CollectorContext): AsyncIterable<CollectorEvent> {
     const { items, gaps } = await listWithGaps(ctx, 'podInventory', 'pods');
     yield* gaps;
+    if (ctx.acquiring) return;
     for (const pod of items) for (const row of podInventoryRows(pod)) yield rowEvent(podInventory.name, row);
   },
 };

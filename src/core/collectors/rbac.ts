@@ -58,6 +58,7 @@ export const rbacCollector: Collector = {
       (['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'] as const).map((k) => listWithGaps(ctx, 'rbac', k)),
     );
     for (const l of [roles, clusterRoles, roleBindings, clusterRoleBindings]) yield* l!.gaps;
+    if (ctx.acquiring) return;
     for (const r of roles!.items) yield roleRow(r, 'Role');
     for (const r of clusterRoles!.items) yield roleRow(r, 'ClusterRole');
     for (const b of roleBindings!.items) yield* bindingRows(b, 'RoleBinding');

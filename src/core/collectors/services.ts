@@ -64,6 +64,7 @@ export const servicesCollector: Collector = {
     const [svc, ing] = await Promise.all([listWithGaps(ctx, 'services', 'services'), listWithGaps(ctx, 'services', 'ingresses')]);
     yield* svc.gaps;
     yield* ing.gaps;
+    if (ctx.acquiring) return;
     const objects = [...withKind(svc.items, 'Service'), ...withKind(ing.items, 'Ingress')];
     for (const o of objects) yield o.kind === 'Service' ? serviceRow(o) : ingressRow(o);
     for (const f of exposureFindings(objects)) {

@@ -48,6 +48,8 @@ export const suspiciousPodsCollector: Collector = {
         message: `RBAC could not be fully listed (${rbacGaps.map((g) => g.scope).join(', ')}), so pods mounting a powerful service account token may be missed.`,
       });
     }
+    // Everything it needs is listed: the rules run when the rows are derived.
+    if (ctx.acquiring) return;
     const opts = detectOptionsFrom(ctx);
     const rbacOut = detectRbacFindings(
       { roles: roles!.items, clusterRoles: clusterRoles!.items, roleBindings: roleBindings!.items, clusterRoleBindings: clusterRoleBindings!.items },

@@ -48,6 +48,13 @@ export const DEFAULT_COLLECT_OPTIONS: Omit<CollectOptions, 'now' | 'artifacts'> 
 
 /** What every collector receives. `cluster` is the API access layer in ../cluster. */
 export interface CollectorContext {
+  /**
+   * True while collecting from the live cluster: the rows are derived afterwards from the raw
+   * evidence (derive/), so a collector makes its requests and reports its gaps and progress but
+   * need not build rows (the snapshot drops them): on a large cluster the pod rules alone held up
+   * the first log request. False when the derivation replays the raw evidence into rows.
+   */
+  acquiring: boolean;
   cluster: import('../cluster/api.js').ClusterApi;
   objects: ObjectCache;
   options: CollectOptions;

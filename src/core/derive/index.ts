@@ -120,7 +120,7 @@ async function* deriveInOrder(input: DeriveInput, collectors: Record<ArtifactId,
         continue;
       }
       let lastHistory = '';
-      for await (const ev of collectors[artifact].collect({ cluster: api, objects, options, signal: sig, log: SILENT_LOGGER })) {
+      for await (const ev of collectors[artifact].collect({ cluster: api, objects, options, signal: sig, log: SILENT_LOGGER, acquiring: false })) {
         if (ev.kind !== 'row') continue;
         const row = stamper.stamp(ev.table, ev.row as Record<string, unknown>);
         // A history finding comes right after the history row it was found in (one container at a time): cite that row.
