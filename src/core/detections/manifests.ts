@@ -10,7 +10,7 @@
 // (simpleYaml.ts); lines come from a scan of the text.
 import jsyaml from 'js-yaml';
 import type { KubeObject } from '../model.js';
-import { NOT_SIMPLE, readSimpleYaml, type ImplicitType } from './simpleYaml.js';
+import { inSubsetChars, NOT_SIMPLE, readSimpleEntry, readSimpleYaml, type ImplicitType } from './simpleYaml.js';
 import { Lines } from './textLines.js';
 import { itemLines, listLayout, type ListLayout } from './listItems.js';
 
@@ -260,8 +260,10 @@ function readDocument(doc: Doc, file: string, label: string, t: Tally, sink: Man
     addValue(loadDocument(doc, label), doc, file, t);
     return true;
   }
+  // Tested once for the whole text: each entry is then read in place, not copied and tested again.
+  const inPlace = inSubsetChars(doc.text);
   for (const e of layout.entries) {
-    const item = loadEntry(doc.text, e, layout.indent);
+    const item = loadEntry(doc.text, e, layout.indent, inPlace);
     if (item === FAILED) return false;
     if (isKubeObject(item)) push(t, { object: item, file, line: doc.first + e.line + 1 });
     else t.others++;
@@ -289,9 +291,14 @@ function loadAlone(text: string, fastOnly: boolean): unknown {
 /**
  * One entry of the List's sequence. The fast reader reads the entry's mapping as a document (its
  * `-` made a space, the mapping keeps its column: the reader reads an entry's mapping and such a
- * document alike); js-yaml reads the entry as it stands, a one-entry sequence.
+ * document alike), in place when `inPlace` (the text holds only the subset's characters) and the
+ * entry starts `- key`; js-yaml reads the entry as it stands, a one-entry sequence.
  */
-function loadEntry(text: string, e: ListLayout['entries'][number], indent: number): unknown {
+function loadEntry(text: string, e: ListLayout['entries'][number], indent: number, inPlace: boolean): unknown {
+  if (inPlace) {
+    const value = readSimpleEntry(text, e.start, e.end, e.start + indent, KUBE_IMPLICIT);
+    if (value !== NOT_SIMPLE) return value;
+  }
   const entry = text.slice(e.start, e.end);
   const fast = loadAlone(`${entry.slice(0, indent)} ${entry.slice(indent + 1)}`, true);
   if (fast !== FAILED) return fast;

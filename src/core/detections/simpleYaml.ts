@@ -122,11 +122,13 @@ class Reader {
   private readonly anchors = new Map<string, unknown>();
   private mergeWork = 0;
 
+  /** `end`: where the text read ends (a part of a larger text is read in place, without a copy). */
   constructor(
     private readonly s: string,
     private readonly implicit: readonly ImplicitType[],
+    end = s.length,
   ) {
-    this.n = s.length;
+    this.n = end;
     this.tables = tablesOf(implicit);
   }
 
@@ -186,6 +188,24 @@ class Reader {
     }
     const c = s.charCodeAt(this.p);
     if (c === 37 /* % */ || this.isSeqStart(this.p)) throw BAIL;
+    const root = this.mapping(this.col, this.p, 0);
+    if (!this.eof) throw BAIL;
+    return root;
+  }
+
+  /**
+   * The mapping of a block-sequence entry whose line starts at `lineStart` and whose `-` is at
+   * `dash`, read as document() reads the entry's text with its `-` made a space (the mapping keeps
+   * its column). Only the shape `- key...` on the entry's first line is read here; anything else
+   * after the `-` (a comment, the line end, a nested entry) gives up, and the caller reads the
+   * entry as a text of its own.
+   */
+  entry(lineStart: number, dash: number): unknown {
+    const j = this.skipSpaces(dash + 1);
+    const c = this.s.charCodeAt(j);
+    if (j >= this.n || c === LF || c === HASH || c === 37 /* % */ || this.isSeqStart(j)) throw BAIL;
+    this.p = j;
+    this.col = j - lineStart;
     const root = this.mapping(this.col, this.p, 0);
     if (!this.eof) throw BAIL;
     return root;
@@ -573,13 +593,13 @@ class Reader {
     for (;;) {
       if (map) {
         const quoted = s.charCodeAt(i) === DQUOTE || s.charCodeAt(i) === SQUOTE;
-        const key = this.flowScalar(i, true);
+        const key = quoted ? this.quoted(i) : this.flowKey(i);
         let k = quoted ? this.skipSpaces(this.end) : this.end;
         if (s.charCodeAt(k) !== COLON) throw BAIL;
         k = this.skipSpaces(k + 1);
         const c = s.charCodeAt(k);
         if (c === 44 || c === close || c === LF || k >= this.n) throw BAIL; // an empty value
-        setProperty(out as Record<string, unknown>, String(key), this.flowItem(k, depth));
+        setProperty(out as Record<string, unknown>, key, this.flowItem(k, depth));
       } else {
         (out as unknown[]).push(this.flowItem(i, depth));
       }
@@ -603,9 +623,29 @@ class Reader {
 
   /** A scalar inside a flow collection: quoted, or plain up to a flow indicator or `: `. */
   private flowScalar(i: number, asKey: boolean): unknown {
+    const c = this.s.charCodeAt(i);
+    if (c === DQUOTE || c === SQUOTE) return this.quoted(i);
+    const end = this.flowPlainEnd(i, asKey);
+    this.end = end;
+    return this.plainValue(i, end);
+  }
+
+  /**
+   * A plain key of a flow mapping, as flowScalar reads it and as the schema types it, found in the
+   * keys' table (an interned name: see plainKey) instead of the short values'; `<<` there is js-yaml's.
+   */
+  private flowKey(i: number): string {
+    const end = this.flowPlainEnd(i, true);
+    this.end = end;
+    const key = this.plainKey(i, end);
+    if (key === MERGE) throw BAIL;
+    return key;
+  }
+
+  /** Where the plain scalar at i inside a flow collection ends (trailing spaces left out). */
+  private flowPlainEnd(i: number, asKey: boolean): number {
     const s = this.s;
     const c = s.charCodeAt(i);
-    if (c === DQUOTE || c === SQUOTE) return this.quoted(i);
     if (is(c, NOT_PLAIN_START) || c === COLON || c === SPACE || c === LF || i >= this.n) throw BAIL;
     const f0 = s.charCodeAt(i + 1);
     if ((c === DASH || c === 63) && (f0 === SPACE || f0 === LF || is(f0, FLOW_INDICATOR))) throw BAIL;
@@ -624,8 +664,29 @@ class Reader {
       } else if (ch === HASH && s.charCodeAt(j - 1) === SPACE) throw BAIL;
       if (ch !== SPACE) end = j + 1;
     }
-    this.end = end;
-    return this.plainValue(i, end);
+    return end;
+  }
+}
+
+/** Whether a text holds none of the characters the subset leaves to js-yaml (readSimpleYaml's first test, done once for a text read in parts). */
+export function inSubsetChars(text: string): boolean {
+  return !NOT_IN_SUBSET.test(text);
+}
+
+/**
+ * readSimpleYaml's result for the block-sequence entry `text[start, end)` (its `-` at `dash`, its
+ * end at a line start or the text's end) read as a document with its `-` made a space, found in
+ * place instead of in a copy of the entry; NOT_SIMPLE when it cannot be read so (the caller then
+ * reads the copy). The caller has checked inSubsetChars(text). Within the entry every line ends in
+ * a line feed, and the reader stops at a line feed before it looks past a line, so it never reads
+ * beyond `end` what a copy ending there would not have.
+ */
+export function readSimpleEntry(text: string, start: number, end: number, dash: number, implicit: readonly ImplicitType[]): unknown {
+  try {
+    return new Reader(text, implicit, end).entry(start, dash);
+  } catch (e) {
+    if (e === BAIL) return NOT_SIMPLE;
+    throw e;
   }
 }
 
