@@ -44,6 +44,20 @@ export interface ContainerRef {
   kind: 'container' | 'init' | 'ephemeral';
   /** The container's securityContext, read once (most rules look at it). */
   sc: Obj | undefined;
+  /** Its command and args as strings, made when a rule first asks (three rules read them: partsOf). */
+  command: string[] | undefined;
+  args: string[] | undefined;
+}
+
+/** A container's command or args, each part a string (a non-string part is ''), made once per container. */
+function partsOf(ref: ContainerRef, field: 'command' | 'args'): string[] {
+  const made = ref[field];
+  if (made) return made;
+  const list = arr(ref.c[field]);
+  const parts = new Array<string>(list.length);
+  for (let i = 0; i < list.length; i++) parts[i] = str(list[i]);
+  ref[field] = parts;
+  return parts;
 }
 
 const CONTAINER_LISTS = [
@@ -69,7 +83,7 @@ export function containersOf(t: RuleTarget): ContainerRef[] {
     const list = arr(t.spec[field]);
     for (let i = 0; i < list.length; i++) {
       const c = rec(list[i]);
-      if (c) out.push({ c, name: str(c.name), path: `${t.specPath}.${field}[${i}]`, kind, sc: rec(c.securityContext) });
+      if (c) out.push({ c, name: str(c.name), path: `${t.specPath}.${field}[${i}]`, kind, sc: rec(c.securityContext), command: undefined, args: undefined });
     }
   }
   memoTarget = t;
@@ -441,7 +455,7 @@ const mayHoldMiner = (joined: string) => MINER_NAME.test(joined) || !MINER_ARGS 
 
 /** The miner hit in a container's command or args list, or undefined. */
 function minerPart(ref: ContainerRef, field: 'command' | 'args'): { path: string; value: string } | undefined {
-  const parts = arr(ref.c[field]).map(str);
+  const parts = partsOf(ref, field);
   const joined = parts.join(' ');
   if (!mayHoldMiner(joined)) return undefined;
   const i = parts.findIndex((p) => MINER_IMAGE.test(p.split('/').pop() ?? '') || MINER_ARG.some((re) => re.test(p)));
@@ -465,10 +479,10 @@ const miner: PodRule = (t, _ctx, out) => {
  */
 const workloadCommand: PodRule = (t, _ctx, out) => {
   for (const ref of containersOf(t)) {
-    const command = arr(ref.c.command);
-    const args = arr(ref.c.args);
+    const command = partsOf(ref, 'command');
+    const args = partsOf(ref, 'args');
     if (command.length + args.length === 0) continue;
-    const joined = command.map(str).concat(args.map(str)).join(' ');
+    const joined = command.length === 0 ? args.join(' ') : args.length === 0 ? command.join(' ') : `${command.join(' ')} ${args.join(' ')}`;
     for (const h of commandHits(joined)) {
       out.push({
         rule: h.rule,
@@ -510,9 +524,9 @@ const secretEnv: PodRule = (t, _ctx, out) => {
 const secretArgs: PodRule = (t, _ctx, out) => {
   for (const ref of containersOf(t)) {
     for (const field of ['command', 'args'] as const) {
-      const list = arr(ref.c[field]);
+      const list = partsOf(ref, field);
       for (let i = 0; i < list.length; i++) {
-        const arg = str(list[i]);
+        const arg = list[i]!;
         const kind = secretValueKind(arg) ?? secretFlagKind(arg);
         if (!kind) continue;
         out.push({ rule: POD_RULES.secretEnv, severity: 'high' as const, container: ref.name, fieldPath: `${ref.path}.${field}[${i}]`, fieldValue: maskSecrets(arg).slice(0, 200), explanation: `${cdesc(ref)} of ${where(t)} passes ${kind} on its command line.` });

@@ -102,15 +102,22 @@ function ownerLink(o: KubeObject): OwnerLink {
  */
 export class OwnerIndex {
   private readonly byKey = new Map<string, OwnerLink>();
-  /** Since the last mark(): each key set and what it held before (undefined: nothing); null when never marked. */
-  private undo: [string, OwnerLink | undefined][] | null = null;
+  /**
+   * Since the last mark(): each key set and what it held before (undefined: nothing), side by side
+   * (no pair allocated per object); null when never marked.
+   */
+  private undoKeys: string[] | null = null;
+  private undoLinks: (OwnerLink | undefined)[] = [];
 
   /** Indexes the object; returns its link (for localTarget, so it is read once). */
   add(o: KubeObject): OwnerLink {
     const link = ownerLink(o);
     if (o.kind && o.metadata?.name) {
       const k = key(o.metadata.namespace ?? '', o.kind, o.metadata.name);
-      this.undo?.push([k, this.byKey.get(k)]);
+      if (this.undoKeys) {
+        this.undoKeys.push(k);
+        this.undoLinks.push(this.byKey.get(k));
+      }
       this.byKey.set(k, link);
     }
     return link;
@@ -118,18 +125,19 @@ export class OwnerIndex {
 
   /** From here on, rollback() can take back what is added. */
   mark(): void {
-    this.undo = [];
+    this.undoKeys = [];
+    this.undoLinks = [];
   }
 
   /** The index as it was at the last mark(). */
   rollback(): void {
-    const undo = this.undo ?? [];
-    for (let i = undo.length - 1; i >= 0; i--) {
-      const [k, before] = undo[i]!;
-      if (before === undefined) this.byKey.delete(k);
-      else this.byKey.set(k, before);
+    const keys = this.undoKeys ?? [];
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const before = this.undoLinks[i];
+      if (before === undefined) this.byKey.delete(keys[i]!);
+      else this.byKey.set(keys[i]!, before);
     }
-    this.undo = [];
+    this.mark();
   }
 
   private present(ns: string, ref: OwnerRef | undefined): OwnerLink | undefined {
