@@ -206,7 +206,8 @@ export function rbacFindings(perms: readonly SubjectPermissions[], opts: RbacRul
     const who = describeSubject(p.subject);
     const scopes = [...new Set(p.grants.map((g) => g.scope))].sort();
     for (const scope of scopes) {
-      const grants = p.grants.filter((g) => g.scope === scope);
+      // Most subjects are bound in one scope: their grants are all of it, not a filtered copy.
+      const grants = scopes.length === 1 ? p.grants : p.grants.filter((g) => g.scope === scope);
       const where = scope ? `in namespace ${scope}` : 'cluster-wide';
       const via = (g: Grant) => `via ${bindingLabel(g)} -> ${g.rulePath.replace(/ rules\[\d+\]$/, '')}`;
 

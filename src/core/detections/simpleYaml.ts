@@ -118,8 +118,8 @@ class Reader {
   private end = 0;
   private readonly n: number;
   private readonly tables: Tables;
-  /** The document's anchors (js-yaml's are per document too). */
-  private readonly anchors = new Map<string, unknown>();
+  /** The document's anchors (js-yaml's are per document too); made at the first anchor (a List's entries are read one Reader each, most with none). */
+  private anchors: Map<string, unknown> | null = null;
   private mergeWork = 0;
 
   /** `end`: where the text read ends (a part of a larger text is read in place, without a copy). */
@@ -328,8 +328,9 @@ class Reader {
   private anchored(v: number, parent: number, depth: number): unknown {
     const s = this.s;
     const name = this.nodeName(v + 1, false);
-    if (this.anchors.has(name)) throw BAIL; // redefined: which node an alias means is left to js-yaml
-    this.anchors.set(name, PENDING);
+    const anchors = (this.anchors ??= new Map<string, unknown>());
+    if (anchors.has(name)) throw BAIL; // redefined: which node an alias means is left to js-yaml
+    anchors.set(name, PENDING);
     const i = this.skipSpaces(this.end);
     const c = s.charCodeAt(i);
     let value: unknown;
@@ -342,13 +343,13 @@ class Reader {
       if (c === AMP || c === STAR || c === 33 /* ! */ || c === 124 /* | */ || c === 62 /* > */) throw BAIL;
       value = this.inline(i, parent, depth + 1);
     }
-    this.anchors.set(name, value);
+    anchors.set(name, value);
     return value;
   }
 
   /** The node an alias names (`end` after the name); unknown or still being read: js-yaml's. */
   private aliased(i: number, flow: boolean): unknown {
-    const value = this.anchors.get(this.nodeName(i + 1, flow));
+    const value = this.anchors?.get(this.nodeName(i + 1, flow));
     if (value === undefined || value === PENDING) throw BAIL;
     return value;
   }
