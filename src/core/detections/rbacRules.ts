@@ -198,13 +198,20 @@ function makeFinding(
   };
 }
 
+/** The scopes of a subject's grants, sorted, once each (most subjects have one: no set or sort then). */
+function scopesOf(grants: readonly Grant[]): string[] {
+  const first = grants[0]?.scope ?? '';
+  if (grants.every((g) => g.scope === first)) return grants.length ? [first] : [];
+  return [...new Set(grants.map((g) => g.scope))].sort();
+}
+
 /** Findings for every subject, in a stable order. */
 export function rbacFindings(perms: readonly SubjectPermissions[], opts: RbacRuleOptions): Finding[] {
   const out: Finding[] = [];
   const reported = new Set<string>();
   for (const p of perms) {
     const who = describeSubject(p.subject);
-    const scopes = [...new Set(p.grants.map((g) => g.scope))].sort();
+    const scopes = scopesOf(p.grants);
     for (const scope of scopes) {
       // Most subjects are bound in one scope: their grants are all of it, not a filtered copy.
       const grants = scopes.length === 1 ? p.grants : p.grants.filter((g) => g.scope === scope);
