@@ -240,8 +240,9 @@ export function rbacFindings(perms: readonly SubjectPermissions[], opts: RbacRul
       }
       const matched = grants.map((g) => checksOf(g.rule, scope));
       const any = anyMatched(matched);
-      for (const [ci, check] of CHECKS.entries()) {
+      for (let ci = 0; ci < CHECKS.length; ci++) {
         if (!any[ci]) continue;
+        const check = CHECKS[ci]!;
         const hits = grants.filter((_, gi) => matched[gi]![ci]);
         const g = latest(hits);
         // Limited to named objects everywhere: still the permission, on fewer objects.
