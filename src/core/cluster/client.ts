@@ -101,10 +101,12 @@ interface Captured {
  * Per-call options: the signal goes on the request; the raw body is kept and, on success, the
  * generated deserializer is handed an empty object (we parse the raw JSON ourselves).
  */
-function callOptions(signal: AbortSignal, sink: Captured): Opts {
+function callOptions(signal: AbortSignal, sink: Captured, agent: http.Agent | undefined): Opts {
   const mw: ObservableMiddleware = {
     pre: (ctx: RequestContext) => {
       ctx.setSignal(signal as Parameters<RequestContext['setSignal']>[0]);
+      // client-node 1.x gives each call an agent of its own: a new TLS connection and full handshake per list page.
+      if (agent) ctx.setAgent(agent);
       sink.method = ctx.getHttpMethod();
       sink.url = ctx.getUrl();
       return new Observable(Promise.resolve(ctx));
@@ -258,7 +260,7 @@ export class KubeClusterApi implements ClusterApi {
     signal.addEventListener('abort', onAbort, { once: true });
     let error: KubeApiError | null = null;
     try {
-      await fn(callOptions(local.signal, sink));
+      await fn(callOptions(local.signal, sink, await this.sharedAgent()));
     } catch (err) {
       error =
         timedOut && !signal.aborted
@@ -364,6 +366,11 @@ export class KubeClusterApi implements ClusterApi {
     } catch {
       throw new KubeApiError(200, 'BadResponse', `${what} returned a body that is not JSON`);
     }
+  }
+
+  /** The keep-alive agent every request shares (none through a proxy: client-node's proxy agent is kept). */
+  private async sharedAgent(): Promise<http.Agent | undefined> {
+    return this.agent ?? (await this.rawOptions()).agent as http.Agent | undefined;
   }
 
   /** TLS settings and credentials for a raw request (tokens from exec plugins refresh here). */

@@ -16,16 +16,40 @@ interface SessionSetter {
 }
 const canSetSession = typeof (tls.TLSSocket.prototype as unknown as Partial<SessionSetter>).setSession === 'function';
 
+/** Where a connection goes: what its TLS session is good for. */
+const sessionKey = (o: https.RequestOptions) => [o.host ?? 'localhost', o.port ?? '', o.localAddress ?? '', o.family ?? '', o.servername ?? ''].join(':');
+
+/**
+ * A WebSocket upgrade (exec) takes its connection over: it gets a pool of its own, so it is never
+ * handed a kept-alive connection that another client library still listens on, and its
+ * connection never goes back to the pool.
+ */
+function isUpgrade(o: https.RequestOptions): boolean {
+  const h = o.headers;
+  if (!h || Array.isArray(h)) return false;
+  return Object.keys(h).some((k) => k.toLowerCase() === 'upgrade');
+}
+
 export class ResumingAgent extends https.Agent {
-  /** The newest session per connection key (host, port, TLS options: https.Agent.getName). */
+  /** The newest session per destination (sessionKey). */
   private readonly sessions = new Map<string, Buffer>();
 
   constructor(options: https.AgentOptions) {
     super({ ...options, maxCachedSessions: 0 });
   }
 
+  /**
+   * The pool and session key: where the connection goes. https.Agent's own key also holds the
+   * request's CA, certificate and key, which this agent's one TLS context overrides anyway; the
+   * raw requests carry them and client-node's calls do not, so with that key they kept apart,
+   * each pool opening its own connections with a full handshake.
+   */
+  override getName(options: https.RequestOptions = {}): string {
+    return `${sessionKey(options)}${isUpgrade(options) ? ':upgrade' : ''}`;
+  }
+
   override createConnection(options: tls.ConnectionOptions & https.RequestOptions): Duplex {
-    const key = this.getName(options);
+    const key = sessionKey(options);
     const session = this.sessions.get(key);
     // setSession is what tls.connect itself calls, undeclared in @types/node: without it, the session goes through tls.connect.
     const socket = tls.connect({ ...options, session: session && !canSetSession ? session : undefined });

@@ -45,6 +45,8 @@ export interface RequestLogEntry {
   endedAt?: number;
   /** Whether the request came on a TLS connection that resumed an earlier session (no full handshake). */
   tlsResumed: boolean;
+  /** Which connection it came on (numbered from 1 as connections are first seen): keep-alive reuse shows here. */
+  connection: number;
 }
 
 export interface KubeEmulator {
@@ -513,6 +515,14 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
   const entries = new WeakMap<ServerResponse, RequestLogEntry>();
   const noteFault = (res: ServerResponse, type: FaultSpec['type']) => entries.get(res)?.faults.push(type);
 
+  const connections = new WeakMap<object, number>();
+  let connectionCount = 0;
+  const connectionOf = (socket: object): number => {
+    let n = connections.get(socket);
+    if (n === undefined) connections.set(socket, (n = ++connectionCount));
+    return n;
+  };
+
   function newEntry(req: IncomingMessage): RequestLogEntry {
     const entry: RequestLogEntry = {
       index: requestLog.length,
@@ -524,6 +534,7 @@ export async function startKubeEmulator(opts: StartOptions): Promise<KubeEmulato
       faults: [],
       startedAt: Date.now(),
       tlsResumed: req.socket instanceof TLSSocket && req.socket.isSessionReused(),
+      connection: connectionOf(req.socket),
     };
     requestLog.push(entry);
     inFlight.add(entry.index);
