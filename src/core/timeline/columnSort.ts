@@ -90,7 +90,7 @@ export class ColumnOrders {
     const { generic, logs } = this.s;
     const values = column === TL.Summary ? generic.summary : generic.recordId;
     const parts: TextPart[] = [{ length: values.length, text: (i) => values[i]!, position: this.positionsOfGeneric() }];
-    if (column === TL.Summary) parts.push({ length: logs.length, text: (i) => logs.summary(i), position: this.logPositionsByIndex() });
+    if (column === TL.Summary) parts.push({ length: logs.length, text: (i) => logs.summary(i), position: this.logPositionsByIndex(), loaded: logs.summaryLeadKeys() });
     return parts;
   }
 

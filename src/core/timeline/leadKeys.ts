@@ -6,6 +6,7 @@
 // the characters it takes are then found by timeline position in a typed array.
 
 import { stemsOf, type Stems } from './stems.js';
+import { growU32, type GrowableU32 } from './interning.js';
 
 /** Characters `depth`…`depth + chars - 1` of each string (every string shares its first `depth`), by timeline position. */
 export interface LeadKeys {
@@ -47,6 +48,57 @@ export interface TextPart {
   readonly length: number;
   text(i: number): string;
   readonly position: Uint32Array;
+  /** Each string's first eight characters packed while it was loaded (LeadRecorder), when the part kept them. */
+  readonly loaded?: LoadedLead;
+}
+
+/** Keys of eight characters from the first (KeyPacker.pack at depth 0) by index in a part, recorded at load. */
+export interface LoadedLead {
+  readonly keys: Uint32Array;
+  readonly keys2: Uint32Array;
+  /** Every recorded string's characters or-ed together, per position (KeyPacker.or). */
+  readonly or: Int32Array;
+  /** Strings whose keys were not recorded (the string was not at hand): they are packed from text(i). */
+  unrecorded(i: number): boolean;
+}
+
+/**
+ * Records the lead keys of strings as a part loads them, while each string is fresh in the cache:
+ * a first sort then copies keys instead of reading a million strings again (most of its time).
+ */
+export class LeadRecorder {
+  private readonly keys: GrowableU32 = growU32();
+  private readonly keys2: GrowableU32 = growU32();
+  private readonly or = new Int32Array(KEY_CHARS);
+
+  add(s: string): void {
+    this.keys.push(fourChars(s, 0, this.or, 0));
+    this.keys2.push(fourChars(s, 4, this.or, 4));
+  }
+
+  /** A string whose keys are left to the sort (it will pack them from the part's text). */
+  skip(): void {
+    this.keys.push(0);
+    this.keys2.push(0);
+  }
+
+  view(unrecorded: (i: number) => boolean): LoadedLead {
+    return { keys: this.keys.view(), keys2: this.keys2.view(), or: this.or, unrecorded };
+  }
+}
+
+/** Characters d…d + 3 of s, 8 bits each (code unit + 1, 0 past the end), the first highest; each or-ed into or[o..o + 3]. */
+function fourChars(s: string, d: number, or: Int32Array, o: number): number {
+  const len = s.length;
+  const a = d < len ? s.charCodeAt(d) + 1 : 0;
+  const b = d + 1 < len ? s.charCodeAt(d + 1) + 1 : 0;
+  const c = d + 2 < len ? s.charCodeAt(d + 2) + 1 : 0;
+  const e = d + 3 < len ? s.charCodeAt(d + 3) + 1 : 0;
+  or[o] |= a;
+  or[o + 1] |= b;
+  or[o + 2] |= c;
+  or[o + 3] |= e;
+  return (((a & 0xff) << 24) | ((b & 0xff) << 16) | ((c & 0xff) << 8) | (e & 0xff)) >>> 0;
 }
 
 const KEY_CHARS = 8;
@@ -73,22 +125,22 @@ class KeyPacker {
     if (eight) this.keys2 = new Uint32Array(n);
   }
   pack(p: number, s: string, d: number): void {
-    this.keys[p] = this.four(s, d, 0);
-    this.keys2![p] = this.four(s, d + 4, 4);
+    this.keys[p] = fourChars(s, d, this.or, 0);
+    this.keys2![p] = fourChars(s, d + 4, this.or, 4);
   }
-  /** Characters d…d + 3 of s, 8 bits each, or-ed into or[o..o + 3]. */
-  private four(s: string, d: number, o: number): number {
-    const len = s.length;
-    const a = d < len ? s.charCodeAt(d) + 1 : 0;
-    const b = d + 1 < len ? s.charCodeAt(d + 1) + 1 : 0;
-    const c = d + 2 < len ? s.charCodeAt(d + 2) + 1 : 0;
-    const e = d + 3 < len ? s.charCodeAt(d + 3) + 1 : 0;
-    const or = this.or;
-    or[o] |= a;
-    or[o + 1] |= b;
-    or[o + 2] |= c;
-    or[o + 3] |= e;
-    return (((a & 0xff) << 24) | ((b & 0xff) << 16) | ((c & 0xff) << 8) | (e & 0xff)) >>> 0;
+  /** The keys a part recorded at load, put at their timeline positions (depth 0 only: that is what was recorded). */
+  copyLoaded(part: TextPart & { loaded: LoadedLead }): void {
+    const { position, loaded } = part;
+    const { keys, keys2 } = this;
+    for (let k = 0; k < KEY_CHARS; k++) this.or[k]! |= loaded.or[k]!;
+    for (let i = 0; i < part.length; i++) {
+      const p = position[i]!;
+      if (loaded.unrecorded(i)) this.pack(p, part.text(i), 0);
+      else {
+        keys[p] = loaded.keys[i]!;
+        keys2![p] = loaded.keys2[i]!;
+      }
+    }
   }
   /** Packs group g into the highest byte and three characters of s from d into the others. */
   packStem(p: number, s: string, d: number, g: number): void {
@@ -144,6 +196,11 @@ export function leadKeysOf(parts: readonly TextPart[], n: number): LeadKeys {
   let lo: string | undefined;
   let hi: string | undefined;
   for (const part of parts) {
+    // With no shared prefix the keys are the first eight characters, which a part may have recorded.
+    if (guess === 0 && part.loaded) {
+      packer.copyLoaded(part as TextPart & { loaded: LoadedLead });
+      continue;
+    }
     const { position } = part;
     for (let i = 0; i < part.length; i++) {
       const s = part.text(i);

@@ -6,6 +6,7 @@ import { summarize } from '../cluster/lines.js';
 import { containerLogs, type ContainerLogRow } from '../schema/tables.js';
 import { logRecordId, logRecordPrefix, type ContainerInfo, type LogStream } from '../derive/logs.js';
 import { growU32, growU8 } from './interning.js';
+import { LeadRecorder, type LoadedLead } from './leadKeys.js';
 
 export const PARSED = 1;
 export const NON_UTF8 = 2;
@@ -38,6 +39,8 @@ export class LogRows {
   readonly linePart = new Map<number, number>();
   /** What every log RecordId of this snapshot starts with. */
   readonly prefix: string;
+  /** The first characters of each Summary, for the first sort by Summary (left to the sort where it is not the message). */
+  private readonly summaryLead = new LeadRecorder();
 
   constructor(private readonly snapshotId: string) {
     this.prefix = logRecordPrefix(snapshotId);
@@ -59,6 +62,8 @@ export class LogRows {
     this.streamOf.push(this.streams.length - 1);
     const differs = message.length > SUMMARY_MAX || WHITESPACE_REPLACED.test(message);
     this.flag.push((parsed ? PARSED : 0) | (base64 ? NON_UTF8 : 0) | (differs ? SUMMARY_DIFFERS : 0));
+    if (differs) this.summaryLead.skip();
+    else this.summaryLead.add(message);
     if (base64) this.base64.set(i, base64);
     if (part) this.linePart.set(i, part);
     return i;
@@ -83,6 +88,11 @@ export class LogRows {
 
   stream(i: number): LogStreamInfo {
     return this.streams[this.streamOf.data[i]!]!;
+  }
+
+  /** The Summary lead keys recorded as the rows were added (rows whose Summary differs from their message are not recorded). */
+  summaryLeadKeys(): LoadedLead {
+    return this.summaryLead.view((i) => (this.flag.data[i]! & SUMMARY_DIFFERS) !== 0);
   }
 
   summary(i: number): string {

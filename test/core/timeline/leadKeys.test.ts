@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LazyStringOrder, Reversed } from '../../../src/core/timeline/stringOrder.js';
-import { textColumnOf, type TextPart } from '../../../src/core/timeline/leadKeys.js';
+import { LeadRecorder, textColumnOf, type TextPart } from '../../../src/core/timeline/leadKeys.js';
 import { stemsOf } from '../../../src/core/timeline/stems.js';
 import { mulberry32 } from '../../support/random.js';
 
@@ -172,4 +172,48 @@ test('the lead keys hold eight 8-bit characters past the shared prefix, fewer wh
   assert.deepEqual([wideSixth.depth, wideSixth.chars, wideSixth.keys2 !== undefined], [0, 5, true]);
   const wideThird = lead(['ab\u4e2d', 'abc', 'b']);
   assert.deepEqual([wideThird.chars, wideThird.keys2], [2, undefined]);
+});
+
+/** The parts of partsOf, the second with its lead keys recorded as a load records them, one string in `skipEvery` left unrecorded. */
+function recordedPartsOf(strs: readonly string[], r: () => number, skipEvery: number): TextPart[] {
+  const [a, b] = partsOf(strs, r);
+  return [a!, withRecordedLead(b!, skipEvery)];
+}
+
+function withRecordedLead(b: TextPart, skipEvery: number): TextPart {
+  const rec = new LeadRecorder();
+  const skipped = new Set<number>();
+  for (let i = 0; i < b.length; i++) {
+    if (i % skipEvery === 0) {
+      rec.skip();
+      skipped.add(i);
+    } else rec.add(b.text(i));
+  }
+  return { ...b, loaded: rec.view((i) => skipped.has(i)) };
+}
+
+test('lead keys recorded at load are the keys a sort reads from the strings, unrecorded strings read at the sort', () => {
+  const cases: string[][] = [
+    ['', 'Pod', '10.244.0.', 'GET /api', 'java.lang.'],
+    ['abcdef\u0100', 'abcde\ud83d\ude00', 'x', '', '\u00ff\u00fe'],
+    ['\u4e2d\u6587 ', 'a'],
+  ];
+  let seed = 400;
+  for (const prefixes of cases) {
+    for (const skipEvery of [1, 7, 1_000_000]) {
+      const r = mulberry32(seed);
+      // Narrow characters after the prefixes: the keys hold as many characters as the prefixes leave 8-bit (the wide first ones: none).
+      const strs = Array.from({ length: 20_000 }, () => narrowText(r, prefixes, 9));
+      const plain = textColumnOf(partsOf(strs, mulberry32(seed + 1)), strs.length).lead;
+      const recorded = textColumnOf(recordedPartsOf(strs, mulberry32(seed + 1), skipEvery), strs.length).lead;
+      assert.deepEqual({ ...recorded, stems: undefined }, { ...plain, stems: undefined }, `seed ${seed}, one in ${skipEvery} unrecorded`);
+      // And the order built on them is the code-unit order.
+      const order = new LazyStringOrder(Uint32Array.from(strs.keys()), (p) => strs[p]!, textColumnOf(recordedPartsOf(strs, mulberry32(seed + 1), skipEvery), strs.length));
+      assert.deepEqual(Array.from({ length: strs.length }, (_, k) => order.at(k)), reference([...strs.keys()], strs), `seed ${seed} order`);
+      // Every string in the recorded part: what it saw decides how many characters the keys hold.
+      const whole = withRecordedLead({ length: strs.length, text: (i) => strs[i]!, position: Uint32Array.from(strs.keys()) }, skipEvery);
+      assert.deepEqual({ ...textColumnOf([whole], strs.length).lead, stems: undefined }, { ...plain, stems: undefined }, `seed ${seed}, one part`);
+      seed += 2;
+    }
+  }
 });
