@@ -89,7 +89,8 @@ export class ColumnOrders {
   private textParts(column: TextColumn): TextPart[] {
     const { generic, logs } = this.s;
     const values = column === TL.Summary ? generic.summary : generic.recordId;
-    const parts: TextPart[] = [{ length: values.length, text: (i) => values[i]!, position: this.positionsOfGeneric() }];
+    const loaded = column === TL.Summary ? generic.summaryLead.view(() => false) : undefined;
+    const parts: TextPart[] = [{ length: values.length, text: (i) => values[i]!, position: this.positionsOfGeneric(), loaded }];
     if (column === TL.Summary) parts.push({ length: logs.length, text: (i) => logs.summary(i), position: this.logPositionsByIndex(), loaded: logs.summaryLeadKeys() });
     return parts;
   }

@@ -6,11 +6,14 @@ import type { TimeSource, TimelineRow } from '../schema/timeline.js';
 import { Interner, TupleInterner } from './interning.js';
 import { formatTimeKey } from './timeKey.js';
 import { LogRows } from './logRows.js';
+import type { LeadRecorder } from './leadKeys.js';
 import type { EntryColumns } from './entries.js';
 
 /** Rows that arrived as timeline rows (small tables, a workspace result): their own values. */
 export interface GenericRows {
   summary: string[];
+  /** Each Summary's lead characters, recorded as it was added (for the first sort by Summary). */
+  summaryLead: LeadRecorder;
   recordId: string[];
   details: Record<string, unknown>[];
 }

@@ -5,6 +5,7 @@ import { BASELINE_COLUMN, RESOURCE_KIND_COLUMN, RESOURCE_NAME_COLUMN, WORKLOAD_K
 import { LOG_EVENT_TYPE, type ContainerInfo, type LogColumnSink, type LogStream, type LogTimeKey } from '../derive/logs.js';
 import { growF64, growU32, growU8, type GrowableU32 } from './interning.js';
 import { LogRows } from './logRows.js';
+import { LeadRecorder } from './leadKeys.js';
 import { logTimeSources } from './logTimeSource.js';
 import { timelineOrder } from './order.js';
 import { Dicts, GENERIC, LOG, type GenericRows, type RowColumns, type Store } from './store.js';
@@ -28,7 +29,7 @@ export class StoreBuilder {
   private readonly baseline = growU8();
   private readonly kind = growU8();
   private readonly ids = Object.fromEntries(ID_COLUMNS.map((c) => [c, growU32()])) as Record<IdColumn, GrowableU32>;
-  private readonly generic: GenericRows = { summary: [], recordId: [], details: [] };
+  private readonly generic: GenericRows = { summary: [], summaryLead: new LeadRecorder(), recordId: [], details: [] };
   private logs: LogRows = new LogRows('');
   /** Load-order ranges [start, end) that are each one source's rows (sorted apart, then merged). */
   private readonly segments: number[] = [0];
@@ -56,6 +57,7 @@ export class StoreBuilder {
     this.kind.push(GENERIC);
     this.ids.ref.push(this.generic.summary.length);
     this.generic.summary.push(r.Summary);
+    this.generic.summaryLead.add(r.Summary);
     this.generic.recordId.push(r.RecordId);
     this.generic.details.push(r.Details);
   }
