@@ -40,7 +40,7 @@ export async function screenStream(bundleDir: string, s: LogStream): Promise<Str
   const ts = Buffer.allocUnsafe(MAX_TS);
   let tsLen = 0;
   const into = readBuffers.pop() ?? { buf: Buffer.alloc(0) };
-  await readStreamLines(bundleDir, s, (buf, start, end) => {
+  const sink = (buf: Buffer, start: number, end: number) => {
     lineNo++;
     const rowOffset = rows;
     rows += rowsOfLine(buf, start, end);
@@ -57,7 +57,11 @@ export async function screenStream(bundleDir: string, s: LogStream): Promise<Str
     const text = buf.toString('utf8', msgStart, textEnd);
     if (contentHits('log', text).length === 0) return;
     hits.push({ line: lineNo, rowOffset, text, time: tsLen ? kubeletTime(ts, 0, tsLen) : null });
-  }, into);
-  readBuffers.push(into);
+  };
+  try {
+    await readStreamLines(bundleDir, s, sink, into);
+  } finally {
+    readBuffers.push(into);
+  }
   return { rows, hits };
 }
