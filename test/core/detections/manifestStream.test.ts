@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseManifests, readManifests, type LoadedObject } from '../../../src/core/detections/index.js';
+import { damage } from './damage.js';
 import { mulberry32 } from '../../support/random.js';
 
 interface Collected {
@@ -57,21 +58,6 @@ function list(n: number, shape: Shape, r: () => number): string {
   });
   const items = `items:\n${entries.join('\n')}\n`;
   return shape.kubectl ? `apiVersion: v1\n${items}kind: List\nmetadata:\n  resourceVersion: ""\n` : `apiVersion: v1\nkind: List\n${items}`;
-}
-
-/** Random damage: a line dropped, shifted, cut, doubled, or a character that changes the syntax. */
-function damage(text: string, r: () => number): string {
-  const lines = text.split('\n');
-  const i = Math.floor(r() * lines.length);
-  const k = r();
-  if (k < 0.2) lines.splice(i, 1);
-  else if (k < 0.4) lines[i] = ` ${lines[i]}`;
-  else if (k < 0.55) lines[i] = lines[i]!.slice(1);
-  else if (k < 0.65) lines.splice(i, 0, lines[i]!);
-  else if (k < 0.75) lines[i] = `${lines[i]}\t`;
-  else if (k < 0.85) lines[i] = lines[i]!.replace(':', '');
-  else lines[i] = `${lines[i]!.slice(0, 4)}${'{["\'&*:|-#'[Math.floor(r() * 11)]}${lines[i]!.slice(4)}`;
-  return lines.join('\n');
 }
 
 /** parseManifests' result or error message, and readManifests' through a collecting sink. */

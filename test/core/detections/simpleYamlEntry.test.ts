@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KUBE_IMPLICIT } from '../../../src/core/detections/manifests.js';
 import { inSubsetChars, NOT_SIMPLE, readSimpleEntry, readSimpleYaml } from '../../../src/core/detections/simpleYaml.js';
+import { damage } from './damage.js';
 import { mulberry32 } from '../../support/random.js';
 
 const SCALARS = ['web', 'yes', '"quoted: x"', "'it''s'", '8080', '0x1F', '~', 'null', '-1.5', 'a b', '*alias', '&anc v', '|', '{a: 1, b: [x, "y"]}', '[1, 2]', '[]', '{}', '"\\u00e9"', 'on', '<<', 'x # c'];
@@ -45,18 +46,6 @@ function entryText(r: () => number, pad: string): string {
   if (k < 0.1) return `${pad}- # first\n${lines.join('\n')}`;
   if (k < 0.13) return `${pad}- - nested\n${lines.join('\n')}`;
   return [`${pad}- ${lines[0]!.trimStart()}`, ...lines.slice(1)].join('\n');
-}
-
-function damage(text: string, r: () => number): string {
-  const lines = text.split('\n');
-  const i = Math.floor(r() * lines.length);
-  const k = r();
-  if (k < 0.25) lines.splice(i, 1);
-  else if (k < 0.45) lines[i] = ` ${lines[i]}`;
-  else if (k < 0.6) lines[i] = lines[i]!.slice(1);
-  else if (k < 0.75) lines[i] = lines[i]!.replace(':', '');
-  else lines[i] = `${lines[i]!.slice(0, 3)}${'{["\'&*:|-#'[Math.floor(r() * 11)]}${lines[i]!.slice(3)}`;
-  return lines.join('\n');
 }
 
 /** Entries joined into one text, with where each starts and ends (the last one with or without a final line feed). */
