@@ -370,7 +370,8 @@ export class KubeClusterApi implements ClusterApi {
 
   /** The keep-alive agent every request shares (none through a proxy: client-node's proxy agent is kept). */
   private async sharedAgent(): Promise<http.Agent | undefined> {
-    return this.agent ?? (await this.rawOptions()).agent as http.Agent | undefined;
+    if (this.agent || this.kc.getCurrentCluster()?.proxyUrl) return this.agent;
+    return (await this.rawOptions()).agent as http.Agent | undefined;
   }
 
   /** TLS settings and credentials for a raw request (tokens from exec plugins refresh here). */
