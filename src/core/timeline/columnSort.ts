@@ -10,7 +10,7 @@ import { matchAt, matchCount, type Matches, type SortedMatches } from './positio
 import { rankOf } from './order.js';
 import { LOG, recordIdAt, summaryAt, type Store } from './store.js';
 import { Concat, LazyStringOrder, ListOrder, Reversed, type Ordered } from './stringOrder.js';
-import { textColumnOf, type TextColumn as ColumnText, type TextPart } from './leadKeys.js';
+import { textColumnOf, type Recorded, type TextColumn as ColumnText, type TextPart } from './leadKeys.js';
 
 type TextColumn = typeof TL.Summary | typeof TL.RecordId;
 type IdColumn = Exclude<SortColumn, typeof TL.Time | TextColumn>;
@@ -27,10 +27,7 @@ export class ColumnOrders {
   private readonly orders = new Map<IdColumn, Uint32Array>();
   /** The text orders of all rows, kept while they are refined (sorting the whole timeline again reuses them). */
   private readonly allRows = new Map<TextColumn, Ordered>();
-  private logPositions: Uint32Array | undefined;
   private readonly texts = new Map<TextColumn, ColumnText>();
-  /** Each generic row's timeline position (the inverse of kind/ref). */
-  private genericPositions: Uint32Array | undefined;
   /** Each generic row's RecordId against the log prefix (BEFORE_LOGS, AFTER_LOGS, LIKE_LOGS), by generic index. */
   private idSides: Uint8Array | undefined;
   constructor(private readonly s: Store) {}
@@ -81,28 +78,22 @@ export class ColumnOrders {
   /** The column's strings in load order and lead keys, built once when a sort covers most rows. */
   private textOf(column: TextColumn, matched: number): ColumnText | undefined {
     let text = this.texts.get(column);
-    if (!text && matched >= this.s.cols.n * LEAD_SHARE) this.texts.set(column, (text = textColumnOf(this.textParts(column), this.s.cols.n, column === TL.RecordId)));
+    if (!text && matched >= this.s.cols.n * LEAD_SHARE) this.texts.set(column, (text = textColumnOf(this.textParts(column), this.s.cols.n, column === TL.RecordId, this.recorded(column))));
     return text;
   }
 
   /** The column's strings in load order with their positions: Summary of every row, RecordId of the generic rows (log rows order by their index). */
   private textParts(column: TextColumn): TextPart[] {
-    const { generic, logs } = this.s;
+    const { generic, logs, positions } = this.s;
     const values = column === TL.Summary ? generic.summary : generic.recordId;
-    const loaded = column === TL.Summary ? generic.summaryLead.view(() => false) : undefined;
-    const parts: TextPart[] = [{ length: values.length, text: (i) => values[i]!, position: this.positionsOfGeneric(), loaded }];
-    if (column === TL.Summary) parts.push({ length: logs.length, text: (i) => logs.summary(i), position: this.logPositionsByIndex(), loaded: logs.summaryLeadKeys() });
+    const parts: TextPart[] = [{ length: values.length, text: (i) => values[i]!, position: positions.generic }];
+    if (column === TL.Summary) parts.push({ length: logs.length, text: (i) => logs.summary(i), position: positions.log });
     return parts;
   }
 
-  private positionsOfGeneric(): Uint32Array {
-    if (!this.genericPositions) {
-      const { kind, ref, n } = this.s.cols;
-      const pos = new Uint32Array(this.s.generic.summary.length);
-      for (let p = 0; p < n; p++) if (kind[p] !== LOG) pos[ref[p]!] = p;
-      this.genericPositions = pos;
-    }
-    return this.genericPositions;
+  /** The column's lead keys recorded at load (Summary only). */
+  private recorded(column: TextColumn): Recorded | undefined {
+    return column === TL.Summary ? { lead: this.s.summaryLead, at: (p) => summaryAt(this.s, p) } : undefined;
   }
 
   /**
@@ -163,19 +154,8 @@ export class ColumnOrders {
   /** The matched log rows by their index, which is their RecordId order. */
   private logsInIdOrder(inMatch: Uint8Array): Uint32Array {
     const out: number[] = [];
-    for (const p of this.logPositionsByIndex()) if (inMatch[p]) out.push(p);
+    for (const p of this.s.positions.log) if (inMatch[p]) out.push(p);
     return Uint32Array.from(out);
-  }
-
-  /** Each log row's timeline position, by its index. */
-  private logPositionsByIndex(): Uint32Array {
-    if (!this.logPositions) {
-      const { kind, ref, n } = this.s.cols;
-      const pos = new Uint32Array(this.s.logs.length);
-      for (let p = 0; p < n; p++) if (kind[p] === LOG) pos[ref[p]!] = p;
-      this.logPositions = pos;
-    }
-    return this.logPositions;
   }
 }
 

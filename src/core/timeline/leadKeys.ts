@@ -48,8 +48,6 @@ export interface TextPart {
   readonly length: number;
   text(i: number): string;
   readonly position: Uint32Array;
-  /** Each string's first eight characters packed while it was loaded (LeadRecorder), when the part kept them. */
-  readonly loaded?: LoadedLead;
 }
 
 /** Keys of eight characters from the first (KeyPacker.pack at depth 0) by index in a part, recorded at load. */
@@ -58,17 +56,36 @@ export interface LoadedLead {
   readonly keys2: Uint32Array;
   /** Every recorded string's characters or-ed together, per position (KeyPacker.or). */
   readonly or: Int32Array;
-  /** Strings whose keys were not recorded (the string was not at hand): they are packed from text(i). */
-  unrecorded(i: number): boolean;
+  /** The indices whose keys were not recorded (the string was not at hand): they are packed at the sort. */
+  readonly skipped: Uint32Array;
+}
+
+/**
+ * The keys every part recorded at load, put at their timeline positions once the load knows them
+ * (recordedLead): a first sort then reads them where they are instead of scattering a million keys.
+ */
+export interface RecordedLead {
+  readonly keys: Uint32Array;
+  readonly keys2: Uint32Array;
+  readonly or: Int32Array;
+  /** The positions whose keys were not recorded (0 in keys and keys2). */
+  readonly skipped: Uint32Array;
+}
+
+/** A column's recorded keys and how to read a string by timeline position (for the skipped ones). */
+export interface Recorded {
+  readonly lead: RecordedLead;
+  at(p: number): string;
 }
 
 /**
  * Records the lead keys of strings as a part loads them, while each string is fresh in the cache:
- * a first sort then copies keys instead of reading a million strings again (most of its time).
+ * a first sort then reads keys instead of reading a million strings again (most of its time).
  */
 export class LeadRecorder {
   private readonly keys: GrowableU32 = growU32();
   private readonly keys2: GrowableU32 = growU32();
+  private readonly skipped: GrowableU32 = growU32();
   private readonly or = new Int32Array(KEY_CHARS);
 
   add(s: string): void {
@@ -78,13 +95,35 @@ export class LeadRecorder {
 
   /** A string whose keys are left to the sort (it will pack them from the part's text). */
   skip(): void {
+    this.skipped.push(this.keys.length);
     this.keys.push(0);
     this.keys2.push(0);
   }
 
-  view(unrecorded: (i: number) => boolean): LoadedLead {
-    return { keys: this.keys.view(), keys2: this.keys2.view(), or: this.or, unrecorded };
+  view(): LoadedLead {
+    return { keys: this.keys.view(), keys2: this.keys2.view(), or: this.or, skipped: this.skipped.view() };
   }
+}
+
+/** The parts' recorded keys (`lead` by index, `position` each index's timeline position) over `n` positions. */
+export function recordedLead(n: number, parts: readonly { lead: LoadedLead; position: Uint32Array }[]): RecordedLead {
+  const keys = new Uint32Array(n);
+  const keys2 = new Uint32Array(n);
+  const or = new Int32Array(KEY_CHARS);
+  let skips = 0;
+  for (const { lead, position } of parts) {
+    for (let k = 0; k < KEY_CHARS; k++) or[k]! |= lead.or[k]!;
+    for (let i = 0; i < position.length; i++) {
+      const p = position[i]!;
+      keys[p] = lead.keys[i]!;
+      keys2[p] = lead.keys2[i]!;
+    }
+    skips += lead.skipped.length;
+  }
+  const skipped = new Uint32Array(skips);
+  let o = 0;
+  for (const { lead, position } of parts) for (const i of lead.skipped) skipped[o++] = position[i]!;
+  return { keys, keys2, or, skipped };
 }
 
 /** Characters d…d + 3 of s, 8 bits each (code unit + 1, 0 past the end), the first highest; each or-ed into or[o..o + 3]. */
@@ -109,8 +148,8 @@ const SAMPLE = 1024;
  * The column of the parts' strings over `n` timeline positions. `identifiers`: the strings are
  * ids, a stem and a number (`<snapshot>/<table>/000000042`), keyed past their own stem (stems.ts).
  */
-export function textColumnOf(parts: readonly TextPart[], n: number, identifiers = false): TextColumn {
-  return { lead: (identifiers ? stemmedLeadKeys(parts, n) : undefined) ?? leadKeysOf(parts, n), parts };
+export function textColumnOf(parts: readonly TextPart[], n: number, identifiers = false, recorded?: Recorded): TextColumn {
+  return { lead: (identifiers ? stemmedLeadKeys(parts, n) : undefined) ?? leadKeysOf(parts, n, recorded), parts };
 }
 
 /** Packs eight characters of s from d into keys[p] and keys2[p], or-ing each (code unit + 1) into or[0..7]. */
@@ -120,27 +159,19 @@ class KeyPacker {
   private keys2: Uint32Array | undefined;
   /** The characters' bits together (a character at or above U+00FF sets a bit above 8). */
   readonly or = new Int32Array(KEY_CHARS);
-  constructor(readonly n: number, eight = true) {
-    this.keys = new Uint32Array(n);
-    if (eight) this.keys2 = new Uint32Array(n);
+  /** Whether `keys` is this packer's own (false: keys recorded at load, which a wide column must not overwrite). */
+  private readonly owned: boolean;
+  /** `recorded`: the keys recorded at load, taken as they are (depth 0); its skipped positions still to pack. */
+  constructor(readonly n: number, eight = true, recorded?: RecordedLead) {
+    this.owned = !recorded;
+    this.keys = recorded ? recorded.keys : new Uint32Array(n);
+    if (recorded) this.keys2 = recorded.keys2;
+    else if (eight) this.keys2 = new Uint32Array(n);
+    if (recorded) this.or.set(recorded.or);
   }
   pack(p: number, s: string, d: number): void {
     this.keys[p] = fourChars(s, d, this.or, 0);
     this.keys2![p] = fourChars(s, d + 4, this.or, 4);
-  }
-  /** The keys a part recorded at load, put at their timeline positions (depth 0 only: that is what was recorded). */
-  copyLoaded(part: TextPart & { loaded: LoadedLead }): void {
-    const { position, loaded } = part;
-    const { keys, keys2 } = this;
-    for (let k = 0; k < KEY_CHARS; k++) this.or[k]! |= loaded.or[k]!;
-    for (let i = 0; i < part.length; i++) {
-      const p = position[i]!;
-      if (loaded.unrecorded(i)) this.pack(p, part.text(i), 0);
-      else {
-        keys[p] = loaded.keys[i]!;
-        keys2![p] = loaded.keys2[i]!;
-      }
-    }
   }
   /** Packs group g into the highest byte and three characters of s from d into the others. */
   packStem(p: number, s: string, d: number, g: number): void {
@@ -162,10 +193,11 @@ class KeyPacker {
   }
   /** The lead keys: as many characters as are 8 bits in every string, else one of 17 bits (one more pass). */
   finish(parts: readonly TextPart[], depth: number): LeadKeys {
-    const { keys, n } = this;
+    const { n } = this;
     const chars = this.chars(KEY_CHARS);
-    if (chars > 0) return { depth, stems: undefined, chars, wide: false, keys, keys2: chars > 4 ? this.keys2 : undefined, n };
+    if (chars > 0) return { depth, stems: undefined, chars, wide: false, keys: this.keys, keys2: chars > 4 ? this.keys2 : undefined, n };
     // The first character past the prefix is wide somewhere (a column of non-Latin text).
+    const keys = this.owned ? this.keys : new Uint32Array(n);
     for (const part of parts) {
       for (let i = 0; i < part.length; i++) {
         const s = part.text(i);
@@ -190,17 +222,14 @@ class KeyPacker {
  * one pass in load order that packs the keys past the prefix a sample shares and finds the
  * smallest and largest string; a second only when some string shares less than the sample.
  */
-export function leadKeysOf(parts: readonly TextPart[], n: number): LeadKeys {
+export function leadKeysOf(parts: readonly TextPart[], n: number, recorded?: Recorded): LeadKeys {
   const guess = sampledPrefixLength(parts);
+  // With no shared prefix the keys are the first eight characters, which the load recorded.
+  if (guess === 0 && recorded) return fromRecorded(parts, n, recorded);
   let packer = new KeyPacker(n);
   let lo: string | undefined;
   let hi: string | undefined;
   for (const part of parts) {
-    // With no shared prefix the keys are the first eight characters, which a part may have recorded.
-    if (guess === 0 && part.loaded) {
-      packer.copyLoaded(part as TextPart & { loaded: LoadedLead });
-      continue;
-    }
     const { position } = part;
     for (let i = 0; i < part.length; i++) {
       const s = part.text(i);
@@ -221,6 +250,13 @@ export function leadKeysOf(parts: readonly TextPart[], n: number): LeadKeys {
     for (let i = 0; i < part.length; i++) packer.pack(position[i]!, part.text(i), depth);
   }
   return packer.finish(parts, depth);
+}
+
+/** The lead keys at depth 0 from the keys recorded at load: only the strings it skipped are read. */
+function fromRecorded(parts: readonly TextPart[], n: number, recorded: Recorded): LeadKeys {
+  const packer = new KeyPacker(n, true, recorded.lead);
+  for (const p of recorded.lead.skipped) packer.pack(p, recorded.at(p), 0);
+  return packer.finish(parts, 0);
 }
 
 /** The prefix a sample of the strings shares (at least as long as the one all share). */

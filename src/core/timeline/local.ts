@@ -14,7 +14,7 @@ import { computeMatches, Indexes, type MatchContext } from './matching.js';
 import { matchAt, matchCount, timeLowerBound, type Matches, type SortedMatches } from './positions.js';
 import type { EntryText, Histogram, QueryResult, QueryWindow, TimeRange, TimelineFacets, TimelineSource, TimelineSort } from './source.js';
 import { StoreBuilder } from './storeBuilder.js';
-import { GENERIC, LOG, rowAt, type Store } from './store.js';
+import { GENERIC, rowAt, type Store } from './store.js';
 import { TextCaches } from './textSearch.js';
 import { EntryQueries } from './entryQuery.js';
 import { TL } from '../schema/timeline.js';
@@ -56,7 +56,6 @@ class ColumnarTimeline implements LocalTimeline {
   private readonly cache = new Map<string, SortedMatches>();
   private facetCache: TimelineFacets | undefined;
   private genericIds: Map<string, number[]> | undefined;
-  private logPositions: Uint32Array | undefined;
 
   constructor(
     private readonly s: Store,
@@ -124,21 +123,19 @@ class ColumnarTimeline implements LocalTimeline {
   /** Positions of a RecordId, in timeline order: log ids are computed, the others looked up. */
   private positionsOf(recordId: string): readonly number[] {
     const { kind, ref, n } = this.s.cols;
-    if (!this.genericIds || !this.logPositions) {
+    if (!this.genericIds) {
       const ids = new Map<string, number[]>();
-      const logPos = new Uint32Array(this.s.logs.length);
       for (let p = 0; p < n; p++) {
-        if (kind[p] === GENERIC) {
-          const id = this.s.generic.recordId[ref[p]!]!;
-          const list = ids.get(id);
-          if (list) list.push(p);
-          else ids.set(id, [p]);
-        } else if (kind[p] === LOG) logPos[ref[p]!] = p;
+        if (kind[p] !== GENERIC) continue;
+        const id = this.s.generic.recordId[ref[p]!]!;
+        const list = ids.get(id);
+        if (list) list.push(p);
+        else ids.set(id, [p]);
       }
-      [this.genericIds, this.logPositions] = [ids, logPos];
+      this.genericIds = ids;
     }
     const i = this.s.logs.indexOf(recordId);
-    const fromLogs = i >= 0 ? [this.logPositions[i]!] : [];
+    const fromLogs = i >= 0 ? [this.s.positions.log[i]!] : [];
     const generic = this.genericIds.get(recordId) ?? [];
     return fromLogs.length === 0 ? generic : generic.length === 0 ? fromLogs : [...fromLogs, ...generic].sort((a, b) => a - b);
   }

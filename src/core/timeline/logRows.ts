@@ -40,7 +40,7 @@ export class LogRows {
   /** What every log RecordId of this snapshot starts with. */
   readonly prefix: string;
   /** The first characters of each Summary, for the first sort by Summary (left to the sort where it is not the message). */
-  private readonly summaryLead = new LeadRecorder();
+  private summaryLead = new LeadRecorder();
 
   constructor(private readonly snapshotId: string) {
     this.prefix = logRecordPrefix(snapshotId);
@@ -90,9 +90,14 @@ export class LogRows {
     return this.streams[this.streamOf.data[i]!]!;
   }
 
-  /** The Summary lead keys recorded as the rows were added (rows whose Summary differs from their message are not recorded). */
-  summaryLeadKeys(): LoadedLead {
-    return this.summaryLead.view((i) => (this.flag.data[i]! & SUMMARY_DIFFERS) !== 0);
+  /**
+   * The Summary lead keys recorded as the rows were added (rows whose Summary differs from their
+   * message are skipped), handed over once: the store keeps them in timeline order instead.
+   */
+  takeSummaryLead(): LoadedLead {
+    const lead = this.summaryLead.view();
+    this.summaryLead = new LeadRecorder();
+    return lead;
   }
 
   summary(i: number): string {

@@ -6,14 +6,12 @@ import type { TimeSource, TimelineRow } from '../schema/timeline.js';
 import { Interner, TupleInterner } from './interning.js';
 import { formatTimeKey } from './timeKey.js';
 import { LogRows } from './logRows.js';
-import type { LeadRecorder } from './leadKeys.js';
+import type { RecordedLead } from './leadKeys.js';
 import type { EntryColumns } from './entries.js';
 
 /** Rows that arrived as timeline rows (small tables, a workspace result): their own values. */
 export interface GenericRows {
   summary: string[];
-  /** Each Summary's lead characters, recorded as it was added (for the first sort by Summary). */
-  summaryLead: LeadRecorder;
   recordId: string[];
   details: Record<string, unknown>[];
 }
@@ -74,6 +72,10 @@ export interface Store {
   logs: LogRows;
   /** Multi-line log entries over the positions (a view: the rows stay as they are). */
   entries: EntryColumns;
+  /** Each payload row's timeline position (the inverse of kind/ref), by its index in the payload. */
+  positions: { generic: Uint32Array; log: Uint32Array };
+  /** Each Summary's lead characters, recorded as the rows were added, by timeline position (for the first sort by Summary). */
+  summaryLead: RecordedLead;
 }
 
 export function summaryAt(s: Store, p: number): string {

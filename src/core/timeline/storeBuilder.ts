@@ -5,7 +5,7 @@ import { BASELINE_COLUMN, RESOURCE_KIND_COLUMN, RESOURCE_NAME_COLUMN, WORKLOAD_K
 import { LOG_EVENT_TYPE, type ContainerInfo, type LogColumnSink, type LogStream, type LogTimeKey } from '../derive/logs.js';
 import { growF64, growU32, growU8, type GrowableU32 } from './interning.js';
 import { LogRows } from './logRows.js';
-import { LeadRecorder } from './leadKeys.js';
+import { LeadRecorder, recordedLead } from './leadKeys.js';
 import { logTimeSources } from './logTimeSource.js';
 import { timelineOrder } from './order.js';
 import { Dicts, GENERIC, LOG, type GenericRows, type RowColumns, type Store } from './store.js';
@@ -29,7 +29,9 @@ export class StoreBuilder {
   private readonly baseline = growU8();
   private readonly kind = growU8();
   private readonly ids = Object.fromEntries(ID_COLUMNS.map((c) => [c, growU32()])) as Record<IdColumn, GrowableU32>;
-  private readonly generic: GenericRows = { summary: [], summaryLead: new LeadRecorder(), recordId: [], details: [] };
+  private readonly generic: GenericRows = { summary: [], recordId: [], details: [] };
+  /** The generic rows' Summary lead keys, recorded as they are added (the log rows record their own). */
+  private readonly genericLead = new LeadRecorder();
   private logs: LogRows = new LogRows('');
   /** Load-order ranges [start, end) that are each one source's rows (sorted apart, then merged). */
   private readonly segments: number[] = [0];
@@ -57,7 +59,7 @@ export class StoreBuilder {
     this.kind.push(GENERIC);
     this.ids.ref.push(this.generic.summary.length);
     this.generic.summary.push(r.Summary);
-    this.generic.summaryLead.add(r.Summary);
+    this.genericLead.add(r.Summary);
     this.generic.recordId.push(r.RecordId);
     this.generic.details.push(r.Details);
   }
@@ -122,10 +124,15 @@ export class StoreBuilder {
     const clock = this.clock.view();
     const order = timelineOrder({ n, day, clock, table: this.ids.table.view(), kind: this.kind.view(), ref: this.ids.ref.view(), dicts: this.dicts, generic: this.generic, logs: this.logs }, this.segments);
     const cols = this.permuted(order);
-    const entries = entryColumns(cols, this.logs);
+    const positions = payloadPositions(cols, this.generic.summary.length, this.logs.length);
+    const entries = entryColumns(cols, this.logs, positions.log);
     const logsTable = this.dicts.table.ids.get(containerLogs.name);
     if (logsTable !== undefined && this.generic.summary.length) groupGenericLogRows(cols, this.generic, logsTable, entries.head, entries.lines);
-    return { cols, dicts: this.dicts, generic: this.generic, logs: this.logs, entries };
+    const summaryLead = recordedLead(n, [
+      { lead: this.genericLead.view(), position: positions.generic },
+      { lead: this.logs.takeSummaryLead(), position: positions.log },
+    ]);
+    return { cols, dicts: this.dicts, generic: this.generic, logs: this.logs, entries, positions, summaryLead };
   }
 
   private permuted(order: Uint32Array): RowColumns {
@@ -162,15 +169,25 @@ export class StoreBuilder {
   }
 }
 
+/** Each generic and log row's timeline position, by its index. */
+function payloadPositions(cols: RowColumns, genericRows: number, logRows: number): Store['positions'] {
+  const { n, kind, ref } = cols;
+  const generic = new Uint32Array(genericRows);
+  const log = new Uint32Array(logRows);
+  for (let p = 0; p < n; p++) {
+    if (kind[p] === LOG) log[ref[p]!] = p;
+    else generic[ref[p]!] = p;
+  }
+  return { generic, log };
+}
+
 /** Each position's entry head position (-1 when the line is an entry of its own) and each head's entry size. */
-function entryColumns(cols: RowColumns, logs: LogRows): EntryColumns {
+function entryColumns(cols: RowColumns, logs: LogRows, logPos: Uint32Array): EntryColumns {
   const { n, kind, ref } = cols;
   const head = new Int32Array(n).fill(-1);
   const lines = new Uint32Array(n);
   const size = new Uint32Array(logs.length);
   for (let i = 0; i < logs.length; i++) size[logs.entryHead(i)]!++;
-  const logPos = new Uint32Array(logs.length);
-  for (let p = 0; p < n; p++) if (kind[p] === LOG) logPos[ref[p]!] = p;
   for (let p = 0; p < n; p++) {
     if (kind[p] !== LOG) continue;
     const h = logs.entryHead(ref[p]!);

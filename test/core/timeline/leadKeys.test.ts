@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LazyStringOrder, Reversed } from '../../../src/core/timeline/stringOrder.js';
-import { LeadRecorder, textColumnOf, type TextPart } from '../../../src/core/timeline/leadKeys.js';
+import { LeadRecorder, recordedLead, textColumnOf, type Recorded, type TextPart } from '../../../src/core/timeline/leadKeys.js';
 import { stemsOf } from '../../../src/core/timeline/stems.js';
 import { mulberry32 } from '../../support/random.js';
 
@@ -174,22 +174,17 @@ test('the lead keys hold eight 8-bit characters past the shared prefix, fewer wh
   assert.deepEqual([wideThird.chars, wideThird.keys2], [2, undefined]);
 });
 
-/** The parts of partsOf, the second with its lead keys recorded as a load records them, one string in `skipEvery` left unrecorded. */
-function recordedPartsOf(strs: readonly string[], r: () => number, skipEvery: number): TextPart[] {
-  const [a, b] = partsOf(strs, r);
-  return [a!, withRecordedLead(b!, skipEvery)];
-}
-
-function withRecordedLead(b: TextPart, skipEvery: number): TextPart {
-  const rec = new LeadRecorder();
-  const skipped = new Set<number>();
-  for (let i = 0; i < b.length; i++) {
-    if (i % skipEvery === 0) {
-      rec.skip();
-      skipped.add(i);
-    } else rec.add(b.text(i));
-  }
-  return { ...b, loaded: rec.view((i) => skipped.has(i)) };
+/** The column's keys recorded as a load records them (each part in its load order), one string in `skipEvery` left unrecorded. */
+function recordedOf(parts: readonly TextPart[], strs: readonly string[], skipEvery: number): Recorded {
+  const loaded = parts.map((part) => {
+    const rec = new LeadRecorder();
+    for (let i = 0; i < part.length; i++) {
+      if (i % skipEvery === 0) rec.skip();
+      else rec.add(part.text(i));
+    }
+    return { lead: rec.view(), position: part.position };
+  });
+  return { lead: recordedLead(strs.length, loaded), at: (p) => strs[p]! };
 }
 
 test('lead keys recorded at load are the keys a sort reads from the strings, unrecorded strings read at the sort', () => {
@@ -197,6 +192,8 @@ test('lead keys recorded at load are the keys a sort reads from the strings, unr
     ['', 'Pod', '10.244.0.', 'GET /api', 'java.lang.'],
     ['abcdef\u0100', 'abcde\ud83d\ude00', 'x', '', '\u00ff\u00fe'],
     ['\u4e2d\u6587 ', 'a'],
+    // A prefix every string shares: the keys are packed past it (the recorded ones are not used).
+    ['GET /api/v1/'],
   ];
   let seed = 400;
   for (const prefixes of cases) {
@@ -205,14 +202,20 @@ test('lead keys recorded at load are the keys a sort reads from the strings, unr
       // Narrow characters after the prefixes: the keys hold as many characters as the prefixes leave 8-bit (the wide first ones: none).
       const strs = Array.from({ length: 20_000 }, () => narrowText(r, prefixes, 9));
       const plain = textColumnOf(partsOf(strs, mulberry32(seed + 1)), strs.length).lead;
-      const recorded = textColumnOf(recordedPartsOf(strs, mulberry32(seed + 1), skipEvery), strs.length).lead;
-      assert.deepEqual({ ...recorded, stems: undefined }, { ...plain, stems: undefined }, `seed ${seed}, one in ${skipEvery} unrecorded`);
+      const parts = partsOf(strs, mulberry32(seed + 1));
+      const recorded = recordedOf(parts, strs, skipEvery);
+      const keysAtLoad = recorded.lead.keys.slice();
+      const lead = textColumnOf(parts, strs.length, false, recorded).lead;
+      assert.deepEqual({ ...lead, stems: undefined }, { ...plain, stems: undefined }, `seed ${seed}, one in ${skipEvery} unrecorded`);
+      // A wide column's keys are its own: the recorded ones stay as they were (but for the skipped, packed at the sort).
+      for (const p of recorded.lead.skipped) keysAtLoad[p] = recorded.lead.keys[p]!;
+      assert.deepEqual(recorded.lead.keys, keysAtLoad, `seed ${seed}: recorded keys kept`);
       // And the order built on them is the code-unit order.
-      const order = new LazyStringOrder(Uint32Array.from(strs.keys()), (p) => strs[p]!, textColumnOf(recordedPartsOf(strs, mulberry32(seed + 1), skipEvery), strs.length));
+      const order = new LazyStringOrder(Uint32Array.from(strs.keys()), (p) => strs[p]!, textColumnOf(parts, strs.length, false, recordedOf(parts, strs, skipEvery)));
       assert.deepEqual(Array.from({ length: strs.length }, (_, k) => order.at(k)), reference([...strs.keys()], strs), `seed ${seed} order`);
-      // Every string in the recorded part: what it saw decides how many characters the keys hold.
-      const whole = withRecordedLead({ length: strs.length, text: (i) => strs[i]!, position: Uint32Array.from(strs.keys()) }, skipEvery);
-      assert.deepEqual({ ...textColumnOf([whole], strs.length).lead, stems: undefined }, { ...plain, stems: undefined }, `seed ${seed}, one part`);
+      // Every string in one part: what it saw decides how many characters the keys hold.
+      const whole = [{ length: strs.length, text: (i: number) => strs[i]!, position: Uint32Array.from(strs.keys()) }];
+      assert.deepEqual({ ...textColumnOf(whole, strs.length, false, recordedOf(whole, strs, skipEvery)).lead, stems: undefined }, { ...plain, stems: undefined }, `seed ${seed}, one part`);
       seed += 2;
     }
   }
