@@ -21,8 +21,14 @@ const literals = await literalDefine(esmBanner);
 
 // The log-screening worker (src/core/derive/screenPool.ts) is bundled into a string that the
 // extension and the CLI carry, so each stays one file and the worker needs no path on disk.
-const worker = await esbuild.build({ bundle: true, minify: true, legalComments: 'none', logLevel: 'warning', write: false, entryPoints: ['src/core/derive/screenWorker.ts'], platform: 'node', format: 'cjs', target: 'node20', define: literals });
-const define = { ...literals, __KFS_SCREEN_WORKER__: JSON.stringify(worker.outputFiles[0].text) };
+// So is the offline scan's worker (src/core/detections/scanLanes.ts).
+const workerCode = async (entry) =>
+  (await esbuild.build({ bundle: true, minify: true, legalComments: 'none', logLevel: 'warning', write: false, entryPoints: [entry], platform: 'node', format: 'cjs', target: 'node20', define: literals })).outputFiles[0].text;
+const define = {
+  ...literals,
+  __KFS_SCREEN_WORKER__: JSON.stringify(await workerCode('src/core/derive/screenWorker.ts')),
+  __KFS_SCAN_WORKER__: JSON.stringify(await workerCode('src/core/detections/scanWorker.ts')),
+};
 
 const builds = [];
 if (existsSync('src/extension.ts')) {

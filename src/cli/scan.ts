@@ -11,14 +11,14 @@ import {
   DetectionStream,
   mergeBaselines,
   parseBaseline,
-  readManifests,
+  objKey,
+  readInputs,
   severityRank,
   sortFindings,
   toSarif,
   type Baseline,
   type Finding,
-  type LoadedObject,
-  type ManifestSink,
+  type ScanLaneOptions,
   type SarifInputError,
   type Severity,
 } from '../core/detections/index.js';
@@ -89,45 +89,6 @@ async function loadBaseline(file: string | undefined): Promise<Baseline> {
   return mergeBaselines(DEFAULT_BASELINE, parseBaseline(doc, `baseline file ${file}`));
 }
 
-const objKey = (kind: string, ns: string, name: string) => `${kind}\u0000${ns}\u0000${name}`;
-
-/** An error of the detections themselves, not of the file being read: it is not reported as the file's. */
-class DetectionFailure extends Error {
-  constructor(override readonly cause: unknown) {
-    super('the detections failed');
-  }
-}
-
-/** One file's objects into the detections, with where each first appears; rollback() takes the file back. */
-class FileSink implements ManifestSink {
-  private readonly added: string[] = [];
-
-  constructor(
-    private readonly stream: DetectionStream,
-    private readonly where: Map<string, { file: string; line: number }>,
-  ) {}
-
-  add(loaded: LoadedObject[]): void {
-    for (const l of loaded) {
-      const k = objKey(l.object.kind ?? '', l.object.metadata?.namespace ?? '', l.object.metadata?.name ?? '');
-      if (this.where.has(k)) continue;
-      this.where.set(k, { file: l.file, line: l.line });
-      this.added.push(k);
-    }
-    try {
-      this.stream.add(loaded.map((l) => l.object));
-    } catch (e) {
-      throw new DetectionFailure(e);
-    }
-  }
-
-  rollback(): void {
-    this.stream.rollback();
-    for (const k of this.added) this.where.delete(k);
-    this.added.length = 0;
-  }
-}
-
 export interface ScanResult {
   findings: Finding[];
   errors: SarifInputError[];
@@ -136,34 +97,17 @@ export interface ScanResult {
 }
 
 /** Reads every input and runs the detections over all of them together (RBAC spans files). */
-export async function scanPaths(paths: readonly string[], flags: Omit<ScanFlags, 'format' | 'failOn'>, io: Pick<ScanIO, 'cwd' | 'now'>): Promise<ScanResult> {
+export async function scanPaths(paths: readonly string[], flags: Omit<ScanFlags, 'format' | 'failOn'>, io: Pick<ScanIO, 'cwd' | 'now'>, lanes?: ScanLaneOptions): Promise<ScanResult> {
   const errors: SarifInputError[] = [];
   const baseline = await loadBaseline(flags.baseline && resolve(io.cwd, flags.baseline));
   const files: string[] = [];
   for (const p of paths) files.push(...(await expand(resolve(io.cwd, p), io.cwd, errors)));
-  const stream = new DetectionStream({
-    platformRegistries: flags.platformRegistries ?? DEFAULT_COLLECT_OPTIONS.platformRegistries,
-    baseline,
-    now: io.now(),
-    sinceSeconds: flags.sinceSeconds ?? DEFAULT_COLLECT_OPTIONS.sinceSeconds,
-  });
-  const where = new Map<string, { file: string; line: number }>();
-  let readable = 0;
-  // File by file, a large List item by item: objects are let go once their findings are taken.
-  for (const file of files) {
-    const label = displayPath(file, io.cwd);
-    const sink = new FileSink(stream.mark(), where);
-    try {
-      readManifests(await readFile(file, 'utf8'), file, label, sink);
-      readable++;
-    } catch (e) {
-      if (e instanceof DetectionFailure) throw e.cause;
-      sink.rollback();
-      errors.push({ file, message: e instanceof Error && e.name === 'ManifestError' ? e.message : `${label} cannot be read: ${(e as Error).message}.` });
-    }
-  }
-  const findings = stream.finish().map((f) => ({ ...f, source: where.get(objKey(f.resource.kind, f.resource.namespace, f.resource.name)) }));
-  return { findings: sortFindings(findings), errors, files: readable };
+  const platformRegistries = flags.platformRegistries ?? DEFAULT_COLLECT_OPTIONS.platformRegistries;
+  const stream = new DetectionStream({ platformRegistries, baseline, now: io.now(), sinceSeconds: flags.sinceSeconds ?? DEFAULT_COLLECT_OPTIONS.sinceSeconds });
+  // File by file, a large List in runs of entries, on every core: objects are let go once their findings are taken.
+  const read = await readInputs(files.map((file) => ({ file, label: displayPath(file, io.cwd) })), stream, platformRegistries, lanes);
+  const findings = stream.finish().map((f) => ({ ...f, source: read.where.get(objKey(f.resource.kind, f.resource.namespace, f.resource.name)) }));
+  return { findings: sortFindings(findings), errors: [...errors, ...read.errors], files: read.readable };
 }
 
 /** The JSON output: one object per finding with the fields of the issue, evidence grouped. */

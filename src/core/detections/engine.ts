@@ -1,7 +1,7 @@
 // Runs the rules over a set of Kubernetes objects: the one entry point for the collectors and `scan`.
 import type { KubeObject } from '../model.js';
 import { DEFAULT_BASELINE, matchesBaseline, matchesBaselineOf, targetImages, type Baseline } from './baseline.js';
-import { localTarget, OwnerIndex, podTargets, type LocalTarget, type PodTarget } from './podTargets.js';
+import { localTarget, OwnerIndex, ownerEntry, podTargets, type LocalTarget, type OwnerEntry, type PodTarget } from './podTargets.js';
 import { evaluateLocal, evaluatePodTarget, finishPodTarget, type LocalPodFindings, type PodRuleContext } from './podRules.js';
 import { effectivePermissions, type RbacObjects } from './rbacAnalysis.js';
 import { rbacFindings, riskyServiceAccounts } from './rbacRules.js';
@@ -81,6 +81,34 @@ interface PendingTarget {
 const KEPT_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'Service', 'Ingress']);
 
 /**
+ * What the detections take of a run of objects before the rest of the input is known: per object
+ * its owner link, the object itself where the whole-input findings read it, and its pod target's
+ * own findings; and the run's config map findings. Plain data (scan's worker threads compute it
+ * and post it to the main thread), and all of what finish() reads of the objects.
+ */
+export interface LocalBatch {
+  objects: { owner: OwnerEntry | null; kept: KubeObject | null; target: PendingTarget | null }[];
+  configMaps: Finding[];
+}
+
+/** The part of DetectionStream.add that reads each object alone (the rest is in input order). */
+export function localBatch(objects: readonly KubeObject[], platformRegistries: readonly string[]): LocalBatch {
+  const ctx: PodRuleContext = { platformRegistries };
+  const out: LocalBatch['objects'] = [];
+  for (const o of objects) {
+    const owner = ownerEntry(o);
+    const t = localTarget(o, owner.link);
+    let target: PendingTarget | null = null;
+    if (t) {
+      const head = { kind: t.kind, namespace: t.namespace, name: t.name, podName: t.podName, specPath: t.specPath, metaPath: t.metaPath, owner: t.owner, creationTimestamp: t.creationTimestamp, link: owner.link };
+      target = { head, images: targetImages(t), local: evaluateLocal(t, ctx) };
+    }
+    out.push({ owner: owner.key === null ? null : owner, kept: KEPT_KINDS.has(o.kind ?? '') ? o : null, target });
+  }
+  return { objects: out, configMaps: configMapFindings(objects) };
+}
+
+/**
  * detectAll over an input given one part at a time (scan gives it file by file): each object's
  * own findings are taken as it comes and the object let go; what needs the whole input (RBAC,
  * service accounts, owners, exposure) is kept small and finished at the end. The result is
@@ -91,42 +119,21 @@ export class DetectionStream {
   private readonly kept: KubeObject[] = [];
   private readonly targets: PendingTarget[] = [];
   private readonly configMaps: Finding[] = [];
-  /** The pod rules that need nothing beyond the target (the context's other fields are filled in at the end). */
-  private readonly localCtx: PodRuleContext;
 
-  /** The lengths of the lists at the last mark(). */
-  private marked = { kept: 0, targets: 0, configMaps: 0 };
-
-  constructor(private readonly opts: DetectOptions) {
-    this.localCtx = { platformRegistries: opts.platformRegistries };
-  }
-
-  /** From here on, rollback() can take back what is added (scan marks each file: one can turn out unreadable after some of it was added). */
-  mark(): this {
-    this.owners.mark();
-    this.marked = { kept: this.kept.length, targets: this.targets.length, configMaps: this.configMaps.length };
-    return this;
-  }
-
-  /** The stream as it was at the last mark(). */
-  rollback(): this {
-    this.owners.rollback();
-    this.kept.length = this.marked.kept;
-    this.targets.length = this.marked.targets;
-    this.configMaps.length = this.marked.configMaps;
-    return this;
-  }
+  constructor(private readonly opts: DetectOptions) {}
 
   add(objects: readonly KubeObject[]): this {
-    for (const o of objects) {
-      const link = this.owners.add(o);
-      if (KEPT_KINDS.has(o.kind ?? '')) this.kept.push(o);
-      const t = localTarget(o, link);
-      if (!t) continue;
-      const head = { kind: t.kind, namespace: t.namespace, name: t.name, podName: t.podName, specPath: t.specPath, metaPath: t.metaPath, owner: t.owner, creationTimestamp: t.creationTimestamp, link };
-      this.targets.push({ head, images: targetImages(t), local: evaluateLocal(t, this.localCtx) });
+    return this.addLocal(localBatch(objects, this.opts.platformRegistries));
+  }
+
+  /** A run's localBatch, in input order (the owner index keeps the last object of a key). */
+  addLocal(batch: LocalBatch): this {
+    for (const { owner, kept, target } of batch.objects) {
+      if (owner) this.owners.set(owner);
+      if (kept) this.kept.push(kept);
+      if (target) this.targets.push(target);
     }
-    this.configMaps.push(...configMapFindings(objects));
+    for (const f of batch.configMaps) this.configMaps.push(f);
     return this;
   }
 

@@ -12,4 +12,6 @@ export { riskyServiceAccounts } from './rbacRules.js';
 export { detectAll, DetectionStream, detectPodFindings, detectPodFindingGroups, detectRbacFindings, splitRbac, sortFindings, type DetectOptions } from './engine.js';
 export { suspiciousPodRow, rbacFindingRow, FINDING_EVENT_TYPE } from './rows.js';
 export { parseManifests, readManifests, ManifestError, type LoadedObject, type ManifestSink } from './manifests.js';
+export { readInputs, defaultScanWorkers, type ScanLaneOptions, type ScanInput } from './scanLanes.js';
+export { objKey } from './scanUnits.js';
 export { toSarif, SARIF_SCHEMA, type SarifInputError } from './sarif.js';

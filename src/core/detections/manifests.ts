@@ -254,9 +254,8 @@ export function readManifests(text: string, file: string, label: string, sink: M
 
 /** One document into the tally (a large List entry by entry); false when an entry could not be read alone. */
 function readDocument(doc: Doc, file: string, label: string, t: Tally, sink: ManifestSink): boolean {
-  const layout = doc.text.length >= STREAM_MIN_CHARS && !doc.text.includes('*') ? listLayout(doc.text) : null;
-  const head = layout ? loadAlone(layout.head, false) : FAILED;
-  if (!layout || !isListHead(head)) {
+  const layout = streamedLayout(doc);
+  if (!layout) {
     addValue(loadDocument(doc, label), doc, file, t);
     return true;
   }
@@ -270,6 +269,12 @@ function readDocument(doc: Doc, file: string, label: string, t: Tally, sink: Man
     if (t.out.length >= BATCH) flush(t, sink);
   }
   return true;
+}
+
+/** The layout of a document read entry by entry: a large List, no alias in it, its own keys readable alone; else null. */
+function streamedLayout(doc: Doc): ListLayout | null {
+  const layout = doc.text.length >= STREAM_MIN_CHARS && !doc.text.includes('*') ? listLayout(doc.text) : null;
+  return layout && isListHead(loadAlone(layout.head, false)) ? layout : null;
 }
 
 /** The List's own keys read without its entries: a List whose `items:` now holds nothing. */
@@ -304,4 +309,53 @@ function loadEntry(text: string, e: ListLayout['entries'][number], indent: numbe
   if (fast !== FAILED) return fast;
   const seq = loadAlone(entry, false);
   return Array.isArray(seq) && seq.length === 1 ? seq[0] : FAILED;
+}
+
+/** A run of a large List's entries, read by itself: scan's lanes read the runs of one export at once. */
+export interface ListChunk {
+  /** The entries' text, from the run's first entry to the end of its last. */
+  text: string;
+  /** Each entry's place in `text`, and its 0-based line in the file. */
+  entries: ListLayout['entries'];
+  /** The column of the entries' `-`. */
+  indent: number;
+}
+
+/**
+ * A file that readManifests would read entry by entry (one YAML document: a large List whose
+ * entries hold no alias), its entries cut into runs of about `chunkChars` characters; null for any
+ * other file (it is then read whole, as readManifests reads it).
+ */
+export function listChunks(text: string, chunkChars: number): ListChunk[] | null {
+  if (parseJson(text) !== null) return null;
+  const docs = splitDocuments(text);
+  if (docs.length !== 1) return null;
+  const doc = docs[0]!;
+  const layout = streamedLayout(doc);
+  if (!layout) return null;
+  const chunks: ListChunk[] = [];
+  for (let a = 0; a < layout.entries.length; ) {
+    const base = layout.entries[a]!.start;
+    let b = a + 1;
+    while (b < layout.entries.length && layout.entries[b]!.start - base < chunkChars) b++;
+    const entries = layout.entries.slice(a, b).map((e) => ({ start: e.start - base, end: e.end - base, line: doc.first + e.line }));
+    chunks.push({ text: doc.text.slice(base, layout.entries[b - 1]!.end), entries, indent: layout.indent });
+    a = b;
+  }
+  return chunks;
+}
+
+/**
+ * A chunk's objects, each with its line, as readManifests reads those entries; null when an entry
+ * cannot be read alone (then the whole file is read again as readManifests would: whole).
+ */
+export function readListChunk(c: ListChunk, file: string): LoadedObject[] | null {
+  const inPlace = inSubsetChars(c.text);
+  const out: LoadedObject[] = [];
+  for (const e of c.entries) {
+    const item = loadEntry(c.text, e, c.indent, inPlace);
+    if (item === FAILED) return null;
+    if (isKubeObject(item)) out.push({ object: item, file, line: e.line + 1 });
+  }
+  return out;
 }

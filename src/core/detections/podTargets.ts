@@ -96,48 +96,33 @@ function ownerLink(o: KubeObject): OwnerLink {
   return { controller, hash: typeof hash === 'string' ? hash : undefined };
 }
 
+/** An object's key in the owner index (null without a kind and a name) and its link. */
+export interface OwnerEntry {
+  key: string | null;
+  link: OwnerLink;
+}
+
+export function ownerEntry(o: KubeObject): OwnerEntry {
+  return { key: o.kind && o.metadata?.name ? key(o.metadata.namespace ?? '', o.kind, o.metadata.name) : null, link: ownerLink(o) };
+}
+
 /**
  * The objects of an input by namespace, kind and name (the last of a key wins), keeping only what
  * the de-duplication and the owner walk read, so that the input can be read one file at a time.
  */
 export class OwnerIndex {
   private readonly byKey = new Map<string, OwnerLink>();
-  /**
-   * Since the last mark(): each key set and what it held before (undefined: nothing), side by side
-   * (no pair allocated per object); null when never marked.
-   */
-  private undoKeys: string[] | null = null;
-  private undoLinks: (OwnerLink | undefined)[] = [];
 
   /** Indexes the object; returns its link (for localTarget, so it is read once). */
   add(o: KubeObject): OwnerLink {
-    const link = ownerLink(o);
-    if (o.kind && o.metadata?.name) {
-      const k = key(o.metadata.namespace ?? '', o.kind, o.metadata.name);
-      if (this.undoKeys) {
-        this.undoKeys.push(k);
-        this.undoLinks.push(this.byKey.get(k));
-      }
-      this.byKey.set(k, link);
-    }
-    return link;
+    const entry = ownerEntry(o);
+    this.set(entry);
+    return entry.link;
   }
 
-  /** From here on, rollback() can take back what is added. */
-  mark(): void {
-    this.undoKeys = [];
-    this.undoLinks = [];
-  }
-
-  /** The index as it was at the last mark(). */
-  rollback(): void {
-    const keys = this.undoKeys ?? [];
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const before = this.undoLinks[i];
-      if (before === undefined) this.byKey.delete(keys[i]!);
-      else this.byKey.set(keys[i]!, before);
-    }
-    this.mark();
+  /** An entry made by ownerEntry (the last of a key wins). */
+  set(entry: OwnerEntry): void {
+    if (entry.key !== null) this.byKey.set(entry.key, entry.link);
   }
 
   private present(ns: string, ref: OwnerRef | undefined): OwnerLink | undefined {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { KubeObject } from '../../../src/core/model.js';
 import { DetectionStream, detectAll, parseManifests, sortFindings } from '../../../src/core/detections/index.js';
+import { localBatch } from '../../../src/core/detections/engine.js';
 import { resolveRelativeTimes } from '../../emulators/kube/index.js';
 import { mulberry32 } from '../../support/random.js';
 import { byRule, OPTS } from './helpers.js';
@@ -61,15 +62,13 @@ test('owners, bindings and service accounts that come in a later part than the p
   assert.equal(byRule(streamed([[pod], [rs], [binding], [deploy, sa]]), 'POD-RISKY-SA-TOKEN').length, 0);
 });
 
-test('rollback() takes back every part added since mark(): owners, kept objects, targets and config map findings', async () => {
+test('parts read elsewhere and posted as a structured clone (what a scan worker sends) give the findings of the whole', async () => {
   const demo = resolve('test/emulators/kube/scenarios/demo.yaml');
   const objects = parseManifests(resolveRelativeTimes(await readFile(demo, 'utf8'), OPTS.now), demo).map((l) => l.object);
-  const half = Math.floor(objects.length / 2);
-  const s = new DetectionStream(OPTS).add(objects.slice(0, half)).mark();
-  // What is taken back touches every kind of state: the second half, and the first half's objects again (owner keys that existed before).
-  s.add(objects.slice(half)).add(objects.slice(0, half)).rollback();
-  assert.deepStrictEqual(s.finish(), detectAll(objects.slice(0, half), OPTS));
-  // After a rollback the stream goes on as if the parts had never come.
-  const again = new DetectionStream(OPTS).mark().add(objects).rollback().add(objects.slice(0, half)).mark().add(objects.slice(half));
-  assert.deepStrictEqual(again.finish(), detectAll(objects, OPTS));
+  const whole = detectAll(objects, OPTS);
+  for (let seed = 1; seed <= 10; seed++) {
+    const s = new DetectionStream(OPTS);
+    for (const p of cut(objects, seed)) s.addLocal(structuredClone(localBatch(p, OPTS.platformRegistries)));
+    assert.deepStrictEqual(s.finish(), whole, `seed ${seed}`);
+  }
 });

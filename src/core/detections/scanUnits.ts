@@ -1,0 +1,92 @@
+// The units of work of an offline scan (scanLanes.ts): a file, or a run of a large List's entries,
+// read into what the detections take of it before the rest of the input is known (localBatch).
+// The same function reads a unit on the main thread and on a worker thread, so where a unit was
+// read never changes what comes of it.
+import { readFile } from 'node:fs/promises';
+import type { KubeObject } from '../model.js';
+import { localBatch, type LocalBatch } from './engine.js';
+import { readListChunk, readManifests, type ListChunk, type LoadedObject } from './manifests.js';
+
+/** A file the lane reads itself, a text already read (too large to read twice), or a run of a List's entries. */
+export type ScanUnit =
+  | { kind: 'file'; file: string; label: string }
+  | { kind: 'text'; file: string; label: string; text: string }
+  | { kind: 'chunk'; file: string; label: string; chunk: ListChunk };
+
+export interface UnitResult {
+  /** What the detections take of the unit's objects; null for a chunk whose entries cannot be read alone. */
+  batch: LocalBatch | null;
+  /** Each object's identity (objKey) and 1-based line, in order: where a finding's resource is reported. */
+  where: { key: string; line: number }[];
+  /** The sentence saying why the file cannot be read (then batch and where are empty). */
+  error?: string;
+  /** The detections themselves failed (a defect, not the input's fault): scan stops with it. */
+  failure?: { message: string; stack?: string };
+}
+
+/** A resource's identity in the report's index of where objects are. */
+export const objKey = (kind: string, ns: string, name: string) => `${kind}\u0000${ns}\u0000${name}`;
+
+/** Thrown by the detections while a unit is read: reported as a failure, not as the file's fault. */
+class DetectionFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the detections failed');
+  }
+}
+
+/** Collects a unit's batches (readManifests hands them on as it reads; rollback() takes them back). */
+class UnitSink {
+  batches: LocalBatch[] = [];
+  where: UnitResult['where'] = [];
+
+  constructor(private readonly platformRegistries: readonly string[]) {}
+
+  add(loaded: LoadedObject[]): void {
+    const objects: KubeObject[] = [];
+    for (const l of loaded) {
+      objects.push(l.object);
+      this.where.push({ key: objKey(l.object.kind ?? '', l.object.metadata?.namespace ?? '', l.object.metadata?.name ?? ''), line: l.line });
+    }
+    try {
+      this.batches.push(localBatch(objects, this.platformRegistries));
+    } catch (e) {
+      throw new DetectionFailure(e);
+    }
+  }
+
+  rollback(): void {
+    this.batches = [];
+    this.where = [];
+  }
+
+  result(): UnitResult {
+    const batch: LocalBatch = { objects: [], configMaps: [] };
+    for (const b of this.batches) {
+      for (const o of b.objects) batch.objects.push(o);
+      for (const f of b.configMaps) batch.configMaps.push(f);
+    }
+    return { batch, where: this.where };
+  }
+}
+
+/** Reads one unit. Never throws: a file's fault is its `error`, a defect of the detections its `failure`. */
+export async function runUnit(unit: ScanUnit, platformRegistries: readonly string[]): Promise<UnitResult> {
+  const sink = new UnitSink(platformRegistries);
+  try {
+    if (unit.kind === 'chunk') {
+      const loaded = readListChunk(unit.chunk, unit.file);
+      if (!loaded) return { batch: null, where: [] };
+      sink.add(loaded);
+    } else {
+      const text = unit.kind === 'text' ? unit.text : await readFile(unit.file, 'utf8');
+      readManifests(text, unit.file, unit.label, sink);
+    }
+    return sink.result();
+  } catch (e) {
+    if (e instanceof DetectionFailure) {
+      const cause = e.cause instanceof Error ? e.cause : new Error(String(e.cause));
+      return { batch: null, where: [], failure: { message: cause.message, stack: cause.stack } };
+    }
+    return { batch: null, where: [], error: e instanceof Error && e.name === 'ManifestError' ? e.message : `${unit.label} cannot be read: ${(e as Error).message}.` };
+  }
+}
