@@ -1,7 +1,7 @@
 // Runs the rules over a set of Kubernetes objects: the one entry point for the collectors and `scan`.
 import type { KubeObject } from '../model.js';
 import { DEFAULT_BASELINE, matchesBaseline, matchesBaselineOf, targetImages, type Baseline } from './baseline.js';
-import { localTarget, OwnerIndex, ownerEntry, podTargets, type LocalTarget, type OwnerEntry, type PodTarget } from './podTargets.js';
+import { localTarget, OwnerIndex, ownerEntry, podTargets, type LocalTarget, type OwnerLink, type PodTarget } from './podTargets.js';
 import { evaluateLocal, evaluatePodTarget, finishPodTarget, type LocalPodFindings, type PodRuleContext } from './podRules.js';
 import { effectivePermissions, type RbacObjects } from './rbacAnalysis.js';
 import { rbacFindings, riskyServiceAccounts } from './rbacRules.js';
@@ -81,31 +81,36 @@ interface PendingTarget {
 const KEPT_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'Service', 'Ingress']);
 
 /**
- * What the detections take of a run of objects before the rest of the input is known: per object
- * its owner link, the object itself where the whole-input findings read it, and its pod target's
- * own findings; and the run's config map findings. Plain data (scan's worker threads compute it
- * and post it to the main thread), and all of what finish() reads of the objects.
+ * What the detections take of a run of objects before the rest of the input is known: each
+ * object's key (objKey) and owner link (null where the owner index does not keep it), the objects
+ * the whole-input findings read, each pod target with its own findings, and the run's config map
+ * findings. Plain data in a few arrays (scan's worker threads compute it and post it to the main
+ * thread: one string per object, and the link most objects share is sent once), and all of what
+ * finish() reads of the objects.
  */
 export interface LocalBatch {
-  objects: { owner: OwnerEntry | null; kept: KubeObject | null; target: PendingTarget | null }[];
+  keys: string[];
+  links: (OwnerLink | null)[];
+  kept: KubeObject[];
+  targets: PendingTarget[];
   configMaps: Finding[];
 }
 
 /** The part of DetectionStream.add that reads each object alone (the rest is in input order). */
 export function localBatch(objects: readonly KubeObject[], platformRegistries: readonly string[]): LocalBatch {
   const ctx: PodRuleContext = { platformRegistries };
-  const out: LocalBatch['objects'] = [];
+  const out: LocalBatch = { keys: [], links: [], kept: [], targets: [], configMaps: configMapFindings(objects) };
   for (const o of objects) {
-    const owner = ownerEntry(o);
-    const t = localTarget(o, owner.link);
-    let target: PendingTarget | null = null;
-    if (t) {
-      const head = { kind: t.kind, namespace: t.namespace, name: t.name, podName: t.podName, specPath: t.specPath, metaPath: t.metaPath, owner: t.owner, creationTimestamp: t.creationTimestamp, link: owner.link };
-      target = { head, images: targetImages(t), local: evaluateLocal(t, ctx) };
-    }
-    out.push({ owner: owner.key === null ? null : owner, kept: KEPT_KINDS.has(o.kind ?? '') ? o : null, target });
+    const { key, link } = ownerEntry(o);
+    out.keys.push(key);
+    out.links.push(link);
+    if (KEPT_KINDS.has(o.kind ?? '')) out.kept.push(o);
+    const t = localTarget(o, link ?? undefined);
+    if (!t) continue;
+    const head = { kind: t.kind, namespace: t.namespace, name: t.name, podName: t.podName, specPath: t.specPath, metaPath: t.metaPath, owner: t.owner, creationTimestamp: t.creationTimestamp, link: t.link };
+    out.targets.push({ head, images: targetImages(t), local: evaluateLocal(t, ctx) });
   }
-  return { objects: out, configMaps: configMapFindings(objects) };
+  return out;
 }
 
 /**
@@ -128,11 +133,12 @@ export class DetectionStream {
 
   /** A run's localBatch, in input order (the owner index keeps the last object of a key). */
   addLocal(batch: LocalBatch): this {
-    for (const { owner, kept, target } of batch.objects) {
-      if (owner) this.owners.set(owner);
-      if (kept) this.kept.push(kept);
-      if (target) this.targets.push(target);
+    for (let i = 0; i < batch.keys.length; i++) {
+      const link = batch.links[i];
+      if (link) this.owners.set(batch.keys[i]!, link);
     }
+    for (const o of batch.kept) this.kept.push(o);
+    for (const t of batch.targets) this.targets.push(t);
     for (const f of batch.configMaps) this.configMaps.push(f);
     return this;
   }

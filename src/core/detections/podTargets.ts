@@ -56,7 +56,8 @@ function controllerOf(o: KubeObject): OwnerRef | undefined {
   return ref && typeof ref.kind === 'string' && typeof ref.name === 'string' ? { kind: ref.kind, name: ref.name } : undefined;
 }
 
-const key = (ns: string, kind: string, name: string) => `${ns}\u0000${kind}\u0000${name}`;
+/** An object's identity: the owner index's key, and scan's for where a resource is found. */
+export const objKey = (kind: string, ns: string, name: string) => `${kind}\u0000${ns}\u0000${name}`;
 
 /** Locates the pod spec in an object of a supported kind. */
 function locate(o: KubeObject): { spec: PodSpec; specPath: string; metaPath: string; meta: Record<string, unknown> | undefined } | undefined {
@@ -96,14 +97,11 @@ function ownerLink(o: KubeObject): OwnerLink {
   return { controller, hash: typeof hash === 'string' ? hash : undefined };
 }
 
-/** An object's key in the owner index (null without a kind and a name) and its link. */
-export interface OwnerEntry {
-  key: string | null;
-  link: OwnerLink;
-}
-
-export function ownerEntry(o: KubeObject): OwnerEntry {
-  return { key: o.kind && o.metadata?.name ? key(o.metadata.namespace ?? '', o.kind, o.metadata.name) : null, link: ownerLink(o) };
+/** An object's key (objKey), and its link when the owner index keeps it (it has a kind and a name), else null. */
+export function ownerEntry(o: KubeObject): { key: string; link: OwnerLink | null } {
+  const kind = o.kind ?? '';
+  const name = o.metadata?.name ?? '';
+  return { key: objKey(kind, o.metadata?.namespace ?? '', name), link: kind && name ? ownerLink(o) : null };
 }
 
 /**
@@ -115,18 +113,19 @@ export class OwnerIndex {
 
   /** Indexes the object; returns its link (for localTarget, so it is read once). */
   add(o: KubeObject): OwnerLink {
-    const entry = ownerEntry(o);
-    this.set(entry);
-    return entry.link;
+    const { key, link } = ownerEntry(o);
+    if (!link) return ownerLink(o);
+    this.set(key, link);
+    return link;
   }
 
-  /** An entry made by ownerEntry (the last of a key wins). */
-  set(entry: OwnerEntry): void {
-    if (entry.key !== null) this.byKey.set(entry.key, entry.link);
+  /** An object's key and link from ownerEntry (the last of a key wins). */
+  set(key: string, link: OwnerLink): void {
+    this.byKey.set(key, link);
   }
 
   private present(ns: string, ref: OwnerRef | undefined): OwnerLink | undefined {
-    return ref ? this.byKey.get(key(ns, ref.kind, ref.name)) : undefined;
+    return ref ? this.byKey.get(objKey(ref.kind, ns, ref.name)) : undefined;
   }
 
   /** A controller's template whose owner is a workload in the input is its owner's (see the note above). */

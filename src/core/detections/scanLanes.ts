@@ -55,7 +55,7 @@ export interface ReadInputs {
 }
 
 /** Units a worker holds, so it never waits for the main thread between two. */
-const WORKER_QUEUE = 2;
+const WORKER_QUEUE = 3;
 /**
  * Bytes of input planned ahead of the file being handed on: what bounds the memory (each file
  * holds its results until then), and what lets the other lanes go on while one reads a slow file.
@@ -175,7 +175,7 @@ function needsWhole(job: Job): boolean {
   if (job.units[0]!.kind !== 'chunk') return false;
   const results = job.results as UnitResult[];
   if (results.some((r) => r.failure)) return false;
-  return results.some((r) => !r.batch || r.error) || results.every((r) => r.where.length === 0);
+  return results.some((r) => !r.batch || r.error) || results.every((r) => r.lines.length === 0);
 }
 
 /**
@@ -205,7 +205,11 @@ export async function readInputs(inputs: readonly ScanInput[], stream: Detection
       handOn(sched, stream, out);
       if (sched.planned && sched.jobs.length === 0) return out;
       const task = sched.take();
-      if (task) settle(task, await runUnit(task.job.units[task.index]!, platformRegistries));
+      if (task) {
+        settle(task, await runUnit(task.job.units[task.index]!, platformRegistries));
+        // A run of entries is read without a pause: yield, so the workers' answers are taken and they are fed again.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       else await new Promise<void>((resolve) => (wake = resolve));
       wake = null;
     }
@@ -229,7 +233,8 @@ function handOn(sched: Schedule, stream: DetectionStream, out: ReadInputs): void
       continue;
     }
     for (const r of results) {
-      for (const w of r.where) if (!out.where.has(w.key)) out.where.set(w.key, { file: job.input.file, line: w.line });
+      const keys = r.batch!.keys;
+      for (let i = 0; i < keys.length; i++) if (!out.where.has(keys[i]!)) out.where.set(keys[i]!, { file: job.input.file, line: r.lines[i]! });
       stream.addLocal(r.batch!);
     }
     out.readable++;

@@ -16,16 +16,13 @@ export type ScanUnit =
 export interface UnitResult {
   /** What the detections take of the unit's objects; null for a chunk whose entries cannot be read alone. */
   batch: LocalBatch | null;
-  /** Each object's identity (objKey) and 1-based line, in order: where a finding's resource is reported. */
-  where: { key: string; line: number }[];
+  /** Each object's 1-based line, in the batch's order (its keys say which object): where a finding's resource is reported. */
+  lines: number[];
   /** The sentence saying why the file cannot be read (then batch and where are empty). */
   error?: string;
   /** The detections themselves failed (a defect, not the input's fault): scan stops with it. */
   failure?: { message: string; stack?: string };
 }
-
-/** A resource's identity in the report's index of where objects are. */
-export const objKey = (kind: string, ns: string, name: string) => `${kind}\u0000${ns}\u0000${name}`;
 
 /** Thrown by the detections while a unit is read: reported as a failure, not as the file's fault. */
 class DetectionFailure extends Error {
@@ -37,7 +34,7 @@ class DetectionFailure extends Error {
 /** Collects a unit's batches (readManifests hands them on as it reads; rollback() takes them back). */
 class UnitSink {
   batches: LocalBatch[] = [];
-  where: UnitResult['where'] = [];
+  lines: number[] = [];
 
   constructor(private readonly platformRegistries: readonly string[]) {}
 
@@ -45,7 +42,7 @@ class UnitSink {
     const objects: KubeObject[] = [];
     for (const l of loaded) {
       objects.push(l.object);
-      this.where.push({ key: objKey(l.object.kind ?? '', l.object.metadata?.namespace ?? '', l.object.metadata?.name ?? ''), line: l.line });
+      this.lines.push(l.line);
     }
     try {
       this.batches.push(localBatch(objects, this.platformRegistries));
@@ -56,16 +53,14 @@ class UnitSink {
 
   rollback(): void {
     this.batches = [];
-    this.where = [];
+    this.lines = [];
   }
 
   result(): UnitResult {
-    const batch: LocalBatch = { objects: [], configMaps: [] };
-    for (const b of this.batches) {
-      for (const o of b.objects) batch.objects.push(o);
-      for (const f of b.configMaps) batch.configMaps.push(f);
-    }
-    return { batch, where: this.where };
+    if (this.batches.length === 1) return { batch: this.batches[0]!, lines: this.lines };
+    const batch: LocalBatch = { keys: [], links: [], kept: [], targets: [], configMaps: [] };
+    for (const b of this.batches) for (const k of Object.keys(batch) as (keyof LocalBatch)[]) for (const v of b[k]) (batch[k] as unknown[]).push(v);
+    return { batch, lines: this.lines };
   }
 }
 
@@ -75,7 +70,7 @@ export async function runUnit(unit: ScanUnit, platformRegistries: readonly strin
   try {
     if (unit.kind === 'chunk') {
       const loaded = readListChunk(unit.chunk, unit.file);
-      if (!loaded) return { batch: null, where: [] };
+      if (!loaded) return { batch: null, lines: [] };
       sink.add(loaded);
     } else {
       const text = unit.kind === 'text' ? unit.text : await readFile(unit.file, 'utf8');
@@ -85,8 +80,8 @@ export async function runUnit(unit: ScanUnit, platformRegistries: readonly strin
   } catch (e) {
     if (e instanceof DetectionFailure) {
       const cause = e.cause instanceof Error ? e.cause : new Error(String(e.cause));
-      return { batch: null, where: [], failure: { message: cause.message, stack: cause.stack } };
+      return { batch: null, lines: [], failure: { message: cause.message, stack: cause.stack } };
     }
-    return { batch: null, where: [], error: e instanceof Error && e.name === 'ManifestError' ? e.message : `${unit.label} cannot be read: ${(e as Error).message}.` };
+    return { batch: null, lines: [], error: e instanceof Error && e.name === 'ManifestError' ? e.message : `${unit.label} cannot be read: ${(e as Error).message}.` };
   }
 }
