@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
   DEFAULT_BASELINE,
+  defaultScanWorkers,
   DetectionStream,
   mergeBaselines,
   parseBaseline,
@@ -37,6 +38,8 @@ export interface ScanFlags {
   platformRegistries?: string[];
   /** Window for the Recent mark on RBAC findings, seconds before now. */
   sinceSeconds?: number;
+  /** Worker threads reading the input beside the main thread (default defaultScanWorkers()). */
+  workers?: number;
 }
 
 export interface ScanIO {
@@ -105,7 +108,7 @@ export async function scanPaths(paths: readonly string[], flags: Omit<ScanFlags,
   const platformRegistries = flags.platformRegistries ?? DEFAULT_COLLECT_OPTIONS.platformRegistries;
   const stream = new DetectionStream({ platformRegistries, baseline, now: io.now(), sinceSeconds: flags.sinceSeconds ?? DEFAULT_COLLECT_OPTIONS.sinceSeconds });
   // File by file, a large List in runs of entries, on every core: objects are let go once their findings are taken.
-  const read = await readInputs(files.map((file) => ({ file, label: displayPath(file, io.cwd) })), stream, platformRegistries, lanes);
+  const read = await readInputs(files.map((file) => ({ file, label: displayPath(file, io.cwd) })), stream, platformRegistries, { workers: flags.workers, ...lanes });
   const findings = stream.finish().map((f) => ({ ...f, source: read.where.get(objKey(f.resource.kind, f.resource.namespace, f.resource.name)) }));
   return { findings: sortFindings(findings), errors: [...errors, ...read.errors], files: read.readable };
 }
@@ -178,6 +181,12 @@ export async function runScan(paths: readonly string[], flags: ScanFlags, io: Sc
   return result.findings.some((f) => !f.baseline && severityRank(f.severity) >= threshold) ? SCAN_EXIT.findings : SCAN_EXIT.clean;
 }
 
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 64) throw new InvalidArgumentError(`"${value}" is not a number of worker threads; give a whole number from 0 to 64.`);
+  return n;
+}
+
 function parseRegistries(value: string): string[] {
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
   if (!list.length) throw new InvalidArgumentError('give at least one registry prefix, e.g. mcr.microsoft.com/');
@@ -193,6 +202,7 @@ export function registerScanCommand(program: Command, io?: ScanIO): void {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a non-baseline finding is at or above this severity').choices(['high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--baseline <file>', 'extra expected platform workloads (same shape as the built-in baseline.json)')
     .option('--platform-registries <list>', 'comma-separated image prefixes expected in kube-system', parseRegistries)
+    .option('--workers <n>', `worker threads that read large inputs beside the main thread (default ${defaultScanWorkers()} here: one fewer than the cores, at most 3; 0 reads on the main thread only)`, parseWorkers)
     .action(async (paths: string[], flags: ScanFlags) => {
       process.exitCode = await runScan(paths, flags, io ?? defaultIO());
     });

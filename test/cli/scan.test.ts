@@ -250,6 +250,8 @@ test('the command parses its options; a bad --format is a usage error; --baselin
   await assert.rejects(run(['pods.yaml', '--format', 'xml']), { code: 'commander.invalidArgument' });
   await assert.rejects(run(['pods.yaml', '--fail-on', 'critical']), { code: 'commander.invalidArgument' });
   await assert.rejects(run(['pods.yaml', '--baseline', 'nope.yaml']), { name: 'UsageError' });
+  for (const bad of ['x', '-1', '1.5', '65']) await assert.rejects(run(['pods.yaml', '--workers', bad]), { code: 'commander.invalidArgument' }, `--workers ${bad}`);
+  assert.equal((await run(['web-root.yaml', '--format', 'json', '--workers', '0'])).o.out, plain.o.out, '--workers 0: the same findings, read on the main thread');
 });
 
 test('the kubeforensys binary: scan is registered, findings exit 1, a non-manifest exits 2 with the error on stderr', () => {
