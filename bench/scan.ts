@@ -138,10 +138,10 @@ async function generate(dir: string, mb: number, json: boolean): Promise<number>
  * included), timed from spawn to exit; CPU time and peak RSS of the whole process (every thread)
  * as it records them at exit (bench/rss-at-exit.mjs).
  */
-function runCli(dir: string): { seconds: number; cpuSeconds: number; findings: number; errors: number; maxRssMb: number } {
+function runCli(dir: string, extra: string[] = []): { seconds: number; cpuSeconds: number; findings: number; errors: number; maxRssMb: number } {
   const usage = join(dir, '..', `${basename(dir)}-usage.json`);
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, ['--import', './bench/rss-at-exit.mjs', CLI, 'scan', dir, '--format', 'json', '--fail-on', 'none'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * MB, env: { ...process.env, KFS_RSS_OUT: usage } });
+  const run = spawnSync(process.execPath, ['--import', './bench/rss-at-exit.mjs', CLI, 'scan', dir, '--format', 'json', '--fail-on', 'none', ...extra], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * MB, env: { ...process.env, KFS_RSS_OUT: usage } });
   const seconds = (performance.now() - t0) / 1000;
   if (run.status !== 0) throw new Error(`scan failed (exit ${run.status}): ${run.stderr.slice(-2000)}`);
   const u = JSON.parse(readFileSync(usage, 'utf8')) as { maxRssMb: number; cpuSeconds: number };
@@ -182,10 +182,17 @@ async function main(): Promise<void> {
     const bytes = await generate(dir, mb, json);
     const exportSize = (await stat(join(dir, json ? 'export.json' : 'export.yaml'))).size;
     const files = (await readdir(dir, { recursive: true })).filter((f) => /\.(ya?ml|json)$/.test(f)).length;
-    const r = { ...runCli(dir), files };
-    console.log(`input: ${(bytes / MB).toFixed(1)} MB in ${r.files} files (one ${(exportSize / MB).toFixed(1)} MB ${json ? 'JSON' : 'YAML'} List export, the rest chart templates)`);
+    console.log(`input: ${(bytes / MB).toFixed(1)} MB in ${files} files (one ${(exportSize / MB).toFixed(1)} MB ${json ? 'JSON' : 'YAML'} List export, the rest chart templates)`);
+    // The same scan on the main thread only, in the same run: the baseline the worker threads are measured against.
+    // And with worker threads (one fewer than the cores, at least one): the default where there are more than 2 cores.
+    const workers = Math.max(1, Math.min(3, cpus().length - 1));
+    const alone = runCli(dir, ['--workers', '0']);
+    const r = runCli(dir, ['--workers', String(workers)]);
+    if (r.findings !== alone.findings) throw new Error(`the scans disagree: ${r.findings} findings with workers, ${alone.findings} without`);
     // CPU time as well as wall time: on a shared machine the wall clock measures the neighbours too.
-    console.log(`scan: ${r.seconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU; ${(bytes / MB / r.seconds).toFixed(1)} MB/s (wall), ${(bytes / MB / r.cpuSeconds).toFixed(1)} MB/s (CPU); peak RSS ${r.maxRssMb.toFixed(0)} MB; ${r.findings} findings, ${r.errors} unreadable`);
+    const line = (x: typeof r) => `${x.seconds.toFixed(2)} s wall, ${x.cpuSeconds.toFixed(2)} s CPU; ${(bytes / MB / x.seconds).toFixed(1)} MB/s (wall), ${(bytes / MB / x.cpuSeconds).toFixed(1)} MB/s (CPU); peak RSS ${x.maxRssMb.toFixed(0)} MB`;
+    console.log(`scan, main thread only (--workers 0${cpus().length <= 2 ? ', the default here' : ''}): ${line(alone)}`);
+    console.log(`scan, ${workers} worker thread(s) (--workers ${workers}): ${line(r)}; ${r.findings} findings, ${r.errors} unreadable; ${(alone.seconds / r.seconds).toFixed(2)}x the main thread alone`);
     console.log(`load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
   } finally {
     if (!process.env.KFS_BENCH_KEEP) await rm(dir, { recursive: true, force: true });

@@ -202,7 +202,7 @@ export function registerScanCommand(program: Command, io?: ScanIO): void {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a non-baseline finding is at or above this severity').choices(['high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--baseline <file>', 'extra expected platform workloads (same shape as the built-in baseline.json)')
     .option('--platform-registries <list>', 'comma-separated image prefixes expected in kube-system', parseRegistries)
-    .option('--workers <n>', `worker threads that read large inputs beside the main thread (default ${defaultScanWorkers()} here: one fewer than the cores, at most 3; 0 reads on the main thread only)`, parseWorkers)
+    .option('--workers <n>', `worker threads that read large inputs beside the main thread (default ${defaultScanWorkers()} here: one fewer than the cores, at most 3, none on 2 cores or fewer; 0 reads on the main thread only)`, parseWorkers)
     .action(async (paths: string[], flags: ScanFlags) => {
       process.exitCode = await runScan(paths, flags, io ?? defaultIO());
     });

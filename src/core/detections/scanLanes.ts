@@ -17,7 +17,7 @@ declare const __KFS_SCAN_WORKER__: string | undefined;
 const BUNDLED_WORKER = typeof __KFS_SCAN_WORKER__ === 'string' ? __KFS_SCAN_WORKER__ : undefined;
 
 export interface ScanLaneOptions {
-  /** Worker threads beside the main thread (default: one fewer than the cores, at most 3; none for a small input). */
+  /** Worker threads beside the main thread (default defaultScanWorkers(); none for a small input). */
   workers?: number;
   /** The worker's code (CommonJS, evaluated); default: the one bundled at build time, if any. */
   workerCode?: string;
@@ -34,7 +34,7 @@ export interface LaneSizes {
   chunkChars: number;
 }
 
-export const LANE_SIZES: LaneSizes = { parallelMinBytes: 4 * 1024 * 1024, splitMinBytes: 4 * 1024 * 1024, chunkChars: 512 * 1024 };
+export const LANE_SIZES: LaneSizes = { parallelMinBytes: 16 * 1024 * 1024, splitMinBytes: 4 * 1024 * 1024, chunkChars: 512 * 1024 };
 
 export interface ScanInput {
   file: string;
@@ -62,8 +62,15 @@ const WORKER_QUEUE = 3;
  */
 const AHEAD_BYTES = 32 * 1024 * 1024;
 
+/**
+ * One fewer than the cores, at most 3; none on two cores or fewer. Measured on two cores
+ * (BENCHMARKS.md): a worker's share of the reading costs about 35 % more CPU than reading it on
+ * the main thread (its own code warm-up, the results sent across), so with the second core as
+ * the only one free the scan ran 0.9–1.3× as fast as on the main thread alone.
+ */
 export function defaultScanWorkers(): number {
-  return Math.min(3, Math.max(0, availableParallelism() - 1));
+  const cores = availableParallelism();
+  return cores <= 2 ? 0 : Math.min(3, cores - 1);
 }
 
 /** A file in the course of being read: its units and their results. */
@@ -150,8 +157,14 @@ class Schedule {
     return job;
   }
 
-  take(): Task | undefined {
-    return this.queue.shift();
+  /**
+   * The next unit for a lane. A worker skips a text already read on the main thread: sending it
+   * and its objects across costs about what reading it does (measured on a 25 MB JSON export).
+   */
+  take(worker = false): Task | undefined {
+    if (!worker) return this.queue.shift();
+    const i = this.queue.findIndex((t) => t.job.units[t.index]!.kind !== 'text');
+    return i === -1 ? undefined : this.queue.splice(i, 1)[0];
   }
 
   /** A file whose runs could not all be read alone (or held no object) is read whole, before anything else. */
@@ -271,7 +284,7 @@ function startWorkers(code: string | undefined, count: number, platformRegistrie
     const inFlight = new Map<number, Task>();
     let nextId = 0;
     const feed = () => {
-      for (let t = inFlight.size < WORKER_QUEUE ? sched.take() : undefined; t; t = inFlight.size < WORKER_QUEUE ? sched.take() : undefined) {
+      for (let t = inFlight.size < WORKER_QUEUE ? sched.take(true) : undefined; t; t = inFlight.size < WORKER_QUEUE ? sched.take(true) : undefined) {
         const id = nextId++;
         inFlight.set(id, t);
         worker.postMessage({ id, unit: t.job.units[t.index]! } satisfies ScanWorkerRequest);
