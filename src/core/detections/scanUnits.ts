@@ -18,7 +18,7 @@ export interface UnitResult {
   batch: LocalBatch | null;
   /** Each object's 1-based line, in the batch's order (its keys say which object): where a finding's resource is reported. */
   lines: number[];
-  /** The sentence saying why the file cannot be read (then batch and where are empty). */
+  /** The sentence saying why the file cannot be read (then batch is null and lines empty). */
   error?: string;
   /** The detections themselves failed (a defect, not the input's fault): scan stops with it. */
   failure?: { message: string; stack?: string };
