@@ -1,7 +1,8 @@
 // npm run bench:scan [-- MB] [--json]: writes MB megabytes (default 50) of manifests to a temporary
 // folder (a `kubectl get -o yaml` List export, and a chart-like folder of multi-document files
 // with anchors and merge keys), then runs the built CLI's `scan` over them in a child process, as a
-// user runs it, and prints the throughput (MB/s), the wall and CPU time and the child's peak RSS. --json writes the export as JSON.
+// user runs it, and prints the throughput (MB/s), the wall and CPU time and the child's peak RSS.
+// --json writes the export as JSON.
 // --content instead times the content rules per log line over ordinary log lines (the derivation's
 // hot path: most lines match nothing) and over lines that pass the gate.
 import { spawnSync } from 'node:child_process';

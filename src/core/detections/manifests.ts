@@ -133,10 +133,15 @@ function loadDocument(doc: Doc, label: string): unknown {
   return value;
 }
 
+/** Whether a text starts as JSON does (the only texts parseJson tries). */
+function opensLikeJson(text: string): boolean {
+  const c = text.trimStart()[0];
+  return c === '{' || c === '[';
+}
+
 /** A whole-file JSON document, or null when the text is not JSON (then it is read as YAML). */
 function parseJson(text: string): unknown {
-  const c = text.trimStart()[0];
-  if (c !== '{' && c !== '[') return null;
+  if (!opensLikeJson(text)) return null;
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -327,7 +332,8 @@ export interface ListChunk {
  * other file (it is then read whole, as readManifests reads it).
  */
 export function listChunks(text: string, chunkChars: number): ListChunk[] | null {
-  if (parseJson(text) !== null) return null;
+  // Not parsed here, only once by the lane that reads the file whole; a file not cut is read as readManifests reads it.
+  if (opensLikeJson(text)) return null;
   const docs = splitDocuments(text);
   if (docs.length !== 1) return null;
   const doc = docs[0]!;
