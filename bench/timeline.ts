@@ -195,6 +195,11 @@ const results = {
   entriesViewAllMs: timeIt((run) => ({ ...emptyFilter(), from: `200${run}-01-01T00:00:00Z` }), (f) => tl.query(f, { ...window, entries: { expanded: [] } })),
   detailsColdLookupMs: timeIt(() => emptyFilter(), (_f) => tl.row(`${containerLogs.name}:90:${Math.floor(total * 0.8)}`)),
 };
+// Memory after every query above, the text caches and the sort orders included (after a full GC,
+// so taken last: a GC earlier would spare the sorts the collections a user's session pays for).
+gc();
+const end = process.memoryUsage();
+Object.assign(results, { heapAtEndMiB: Math.round((end.heapUsed - heapBefore) / 1048576), arrayBuffersAtEndMiB: Math.round(end.arrayBuffers / 1048576) });
 for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(22)} ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : v}`);
 console.log(`(load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
 if (bundleDir) await rm(bundleDir, { recursive: true, force: true });

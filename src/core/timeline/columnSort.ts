@@ -44,6 +44,8 @@ export class ColumnOrders {
       return { kind: 'ordered', order: sort.descending ? new Reversed(order) : order };
     }
     const order = this.order(sort.column);
+    // Every row matched, ascending: the column's order is the answer (read only), no copy of it.
+    if (total === this.s.cols.n && !sort.descending) return { kind: 'list', pos: order };
     const inMatch = new Uint8Array(this.s.cols.n);
     for (let k = 0; k < total; k++) inMatch[matchAt(m, k)] = 1;
     const out = new Uint32Array(total);

@@ -7,6 +7,7 @@ import { containerLogs, type ContainerLogRow } from '../schema/tables.js';
 import { logRecordId, logRecordPrefix, type ContainerInfo, type LogStream } from '../derive/logs.js';
 import { growU32, growU8 } from './interning.js';
 import { LeadRecorder, type LoadedLead } from './leadKeys.js';
+import { StringRuns } from './stringRuns.js';
 
 export const PARSED = 1;
 export const NON_UTF8 = 2;
@@ -26,7 +27,8 @@ type LogDetails = Omit<ContainerLogRow, keyof import('../schema/columns.js').Com
 export type LogTextColumn = Extract<(typeof containerLogs.specific)[number], { type: 'string' | 'dynamic' }>['name'];
 
 export class LogRows {
-  readonly message: string[] = [];
+  /** The messages, as a few long strings rather than a million (stringRuns.ts says why). */
+  private readonly messages = new StringRuns();
   private readonly lineNumber = growU32();
   private readonly flag = growU8();
   private readonly streamOf = growU32();
@@ -47,7 +49,16 @@ export class LogRows {
   }
 
   get length(): number {
-    return this.message.length;
+    return this.messages.length;
+  }
+
+  message(i: number): string {
+    return this.messages.get(i);
+  }
+
+  /** Called when the last row is added: the messages not yet in a run join one. */
+  seal(): void {
+    this.messages.seal();
   }
 
   addStream(s: LogStream, info: ContainerInfo): void {
@@ -56,8 +67,7 @@ export class LogRows {
 
   /** Appends a row of the current stream; returns its index. */
   add(message: string, lineNumber: number, parsed: boolean, base64: string, part: number): number {
-    const i = this.message.length;
-    this.message.push(message);
+    const i = this.messages.add(message);
     this.lineNumber.push(lineNumber);
     this.streamOf.push(this.streams.length - 1);
     const differs = message.length > SUMMARY_MAX || WHITESPACE_REPLACED.test(message);
@@ -101,7 +111,7 @@ export class LogRows {
   }
 
   summary(i: number): string {
-    const m = this.message[i]!;
+    const m = this.messages.get(i);
     return this.flag.data[i]! & SUMMARY_DIFFERS ? summarize(m) : m;
   }
 
@@ -128,7 +138,7 @@ export class LogRows {
     const { previous, info } = this.stream(i);
     const f = this.flag.data[i]!;
     const row: LogDetails = {
-      Message: this.message[i]!,
+      Message: this.messages.get(i),
       Previous: previous,
       ContainerKind: info.kind,
       Image: info.image,

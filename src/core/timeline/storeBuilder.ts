@@ -119,6 +119,7 @@ export class StoreBuilder {
 
   build(): Store {
     this.cut();
+    this.logs.seal();
     const n = this.length;
     const day = this.day.view();
     const clock = this.clock.view();

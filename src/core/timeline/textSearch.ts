@@ -1,7 +1,9 @@
 // Free text over the store, with rows.ts matchesText's meaning: a case-insensitive substring of
 // any text column or any text value in Details. Interned columns are tested once per distinct
-// value; per-row strings are lowercased once and kept, because typing asks again and again.
+// value; per-row strings are lowercased once and kept (off the heap, lowerText.ts), because typing
+// asks again and again, and each query scans them once into a flag per row.
 import { tableByName } from '../schema/tables.js';
+import { LowerText } from './lowerText.js';
 import { TEXT_SEARCH_COLUMNS, detailText, textDetailColumns } from './rows.js';
 import { LOG, type Store } from './store.js';
 import { NON_UTF8, SUMMARY_DIFFERS, type LogTextColumn } from './logRows.js';
@@ -11,10 +13,10 @@ type RowTest = (p: number) => boolean;
 
 /** Lowercased copies of per-row text, built on the first search that needs them. */
 export class TextCaches {
-  genericSummary?: string[];
-  genericDetails?: string[];
+  genericSummary?: LowerText;
+  genericDetails?: LowerText;
   genericTables?: string[];
-  logMessage?: string[];
+  logMessage?: LowerText;
 }
 
 const FIELD_SEPARATOR = '\u0000';
@@ -57,27 +59,25 @@ const COLUMN_TESTS: Record<TextColumn, (s: Store, c: TextCaches, needle: string)
 };
 
 function summaryTest(s: Store, caches: TextCaches, needle: string): RowTest {
-  const generic = (caches.genericSummary ??= s.generic.summary.map((x) => x.toLowerCase()));
-  const messages = logMessagesLower(s, caches);
+  const summaries = s.generic.summary;
+  const generic = (caches.genericSummary ??= new LowerText(summaries.length, (r) => summaries[r]!)).matching(needle);
+  const messages = (caches.logMessage ??= new LowerText(s.logs.length, (r) => s.logs.message(r))).matching(needle);
   const { kind, ref } = s.cols;
   return (p) => {
     const r = ref[p]!;
-    if (kind[p] !== LOG) return generic[r]!.includes(needle);
+    if (kind[p] !== LOG) return generic[r] === 1;
     // A summary is its message unless the message held tabs or was cut (SUMMARY_DIFFERS).
-    return messages[r]!.includes(needle) || ((s.logs.flags(r) & SUMMARY_DIFFERS) !== 0 && s.logs.summary(r).toLowerCase().includes(needle));
+    return messages[r] === 1 || ((s.logs.flags(r) & SUMMARY_DIFFERS) !== 0 && s.logs.summary(r).toLowerCase().includes(needle));
   };
-}
-
-function logMessagesLower(s: Store, caches: TextCaches): string[] {
-  return (caches.logMessage ??= s.logs.message.map((m) => m.toLowerCase()));
 }
 
 /** Details of generic rows: every text value of the row, lowercased and joined once. */
 function genericDetailsTest(s: Store, caches: TextCaches, needle: string): (ref: number) => boolean {
   const tables = (caches.genericTables ??= detailTables(s));
   if (needle.includes(FIELD_SEPARATOR)) return (r) => detailValues(s, tables[r]!, r).some((v) => v.toLowerCase().includes(needle));
-  const joined = (caches.genericDetails ??= s.generic.details.map((_, r) => detailValues(s, tables[r]!, r).join(FIELD_SEPARATOR).toLowerCase()));
-  return (r) => joined[r]!.includes(needle);
+  const joined = (caches.genericDetails ??= new LowerText(tables.length, (r) => detailValues(s, tables[r]!, r).join(FIELD_SEPARATOR)));
+  const hits = joined.matching(needle);
+  return (r) => hits[r] === 1;
 }
 
 /** The source table of each generic row, by its ref. */
