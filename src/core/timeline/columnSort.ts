@@ -11,6 +11,7 @@ import { rankOf } from './order.js';
 import { LOG, recordIdAt, summaryAt, type Store } from './store.js';
 import { Concat, LazyStringOrder, ListOrder, Reversed, type Ordered } from './stringOrder.js';
 import { textColumnOf, type Recorded, type TextColumn as ColumnText, type TextPart } from './leadKeys.js';
+import { keptU32 } from './keptArrays.js';
 
 type TextColumn = typeof TL.Summary | typeof TL.RecordId;
 type IdColumn = Exclude<SortColumn, typeof TL.Time | TextColumn>;
@@ -172,7 +173,7 @@ function countingSort(ids: Uint32Array, rank: Uint32Array): Uint32Array {
   const start = new Uint32Array(rank.length + 1);
   for (let i = 0; i < ids.length; i++) start[rank[ids[i]!]! + 1]!++;
   for (let k = 0; k < rank.length; k++) start[k + 1]! += start[k]!;
-  const out = new Uint32Array(ids.length);
+  const out = keptU32(ids.length);
   for (let i = 0; i < ids.length; i++) out[start[rank[ids[i]!]!]!++] = i;
   return out;
 }
@@ -195,14 +196,14 @@ function mergeById(s: Store, generic: Ordered, logs: Uint32Array): Uint32Array {
 }
 
 /** Every position 0…n-1, shared by the orders of all rows (read only). */
-let identity = new Uint32Array(0);
+let identity: Uint32Array = keptU32(0);
 
 /** The matched positions as an ascending array. */
 function positionsOf(m: Matches): Uint32Array {
   if (m.kind === 'list') return m.pos;
   if (m.lo === 0) {
     if (identity.length < m.hi) {
-      identity = new Uint32Array(m.hi);
+      identity = keptU32(m.hi);
       for (let k = 0; k < m.hi; k++) identity[k] = k;
     }
     return identity.subarray(0, m.hi);

@@ -7,6 +7,7 @@
 
 import { stemsOf, type Stems } from './stems.js';
 import { growU32, type GrowableU32 } from './interning.js';
+import { keptU32 } from './keptArrays.js';
 
 /** Characters `depth`…`depth + chars - 1` of each string (every string shares its first `depth`), by timeline position. */
 export interface LeadKeys {
@@ -107,8 +108,8 @@ export class LeadRecorder {
 
 /** The parts' recorded keys (`lead` by index, `position` each index's timeline position) over `n` positions. */
 export function recordedLead(n: number, parts: readonly { lead: LoadedLead; position: Uint32Array }[]): RecordedLead {
-  const keys = new Uint32Array(n);
-  const keys2 = new Uint32Array(n);
+  const keys = keptU32(n);
+  const keys2 = keptU32(n);
   const or = new Int32Array(KEY_CHARS);
   let skips = 0;
   for (const { lead, position } of parts) {
@@ -164,9 +165,9 @@ class KeyPacker {
   /** `recorded`: the keys recorded at load, taken as they are (depth 0); its skipped positions still to pack. */
   constructor(readonly n: number, eight = true, recorded?: RecordedLead) {
     this.owned = !recorded;
-    this.keys = recorded ? recorded.keys : new Uint32Array(n);
+    this.keys = recorded ? recorded.keys : keptU32(n);
     if (recorded) this.keys2 = recorded.keys2;
-    else if (eight) this.keys2 = new Uint32Array(n);
+    else if (eight) this.keys2 = keptU32(n);
     if (recorded) this.or.set(recorded.or);
   }
   pack(p: number, s: string, d: number): void {
@@ -197,7 +198,7 @@ class KeyPacker {
     const chars = this.chars(KEY_CHARS);
     if (chars > 0) return { depth, stems: undefined, chars, wide: false, keys: this.keys, keys2: chars > 4 ? this.keys2 : undefined, n };
     // The first character past the prefix is wide somewhere (a column of non-Latin text).
-    const keys = this.owned ? this.keys : new Uint32Array(n);
+    const keys = this.owned ? this.keys : keptU32(n);
     for (const part of parts) {
       for (let i = 0; i < part.length; i++) {
         const s = part.text(i);

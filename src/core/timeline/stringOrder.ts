@@ -14,6 +14,7 @@
 // cache miss per string), and only small segments fetch their strings.
 import { leadDigits, prefixOf, scanDigits, type Bounds, type LeadKeys, type Members, type TextColumn } from './leadKeys.js';
 import type { Stems } from './stems.js';
+import { keptU32, keptU8 } from './keptArrays.js';
 
 /** A sequence of row positions in some order; `at` may do work the first time an index is read. */
 export interface Ordered {
@@ -42,7 +43,7 @@ const PREFIX_SAMPLE = 256;
  */
 const scratches: [Uint32Array, Uint32Array] = [new Uint32Array(0), new Uint32Array(0)];
 function scratch(which: 0 | 1, n: number): Uint32Array {
-  if (scratches[which].length < n) scratches[which] = new Uint32Array(Math.max(n, scratches[which].length * 2));
+  if (scratches[which].length < n) scratches[which] = keptU32(Math.max(n, scratches[which].length * 2));
   return scratches[which];
 }
 
@@ -86,16 +87,16 @@ export class LazyStringOrder implements Ordered {
       this.strs = text;
     } else {
       this.strs = new Array<string>(n);
-      this.loaded = new Uint8Array(n);
+      this.loaded = keptU8(n);
       this.text = text;
     }
-    this.order = new Uint32Array(n);
+    this.order = keptU32(n);
     for (let i = 0; i < n; i++) this.order[i] = i;
-    this.settled = new Uint8Array(n);
-    this.isStart = new Uint8Array(n);
-    this.segHi = new Uint32Array(n);
-    this.segDepth = new Uint32Array(n);
-    this.segTied = new Uint8Array(n);
+    this.settled = keptU8(n);
+    this.isStart = keptU8(n);
+    this.segHi = keptU32(n);
+    this.segDepth = keptU32(n);
+    this.segTied = keptU8(n);
     if (n === 1) this.settled[0] = 1;
     else if (n > 1) this.push(0, n, column?.lead.depth ?? 0);
   }
