@@ -59,6 +59,24 @@ export interface LoadedLead {
   readonly or: Int32Array;
   /** The indices whose keys were not recorded (the string was not at hand): they are packed at the sort. */
   readonly skipped: Uint32Array;
+  /** The prefix every recorded string shares. */
+  readonly shared: SharedPrefix;
+  /** Keys of the eight characters past that prefix when it is KEY_CHARS or longer (else undefined). */
+  readonly deep: DeepKeys | undefined;
+}
+
+/** Keys packed as KeyPacker packs them (keys, keys2, or), of the characters from `depth` on. */
+export interface DeepKeys {
+  readonly depth: number;
+  readonly keys: Uint32Array;
+  readonly keys2: Uint32Array;
+  readonly or: Int32Array;
+}
+
+/** The prefix a set of strings shares: the first `length` characters of `first` (none when there is no string). */
+export interface SharedPrefix {
+  readonly first: string | undefined;
+  readonly length: number;
 }
 
 /**
@@ -71,6 +89,10 @@ export interface RecordedLead {
   readonly or: Int32Array;
   /** The positions whose keys were not recorded (0 in keys and keys2). */
   readonly skipped: Uint32Array;
+  /** The prefix every recorded string shares (the skipped ones are not in it). */
+  readonly shared: SharedPrefix;
+  /** Every part's deep keys at the shared prefix, by timeline position, when every part had them at that depth. */
+  readonly deep: DeepKeys | undefined;
 }
 
 /** A column's recorded keys and how to read a string by timeline position (for the skipped ones). */
@@ -88,10 +110,53 @@ export class LeadRecorder {
   private readonly keys2: GrowableU32 = growU32();
   private readonly skipped: GrowableU32 = growU32();
   private readonly or = new Int32Array(KEY_CHARS);
+  /**
+   * The prefix the strings share, kept as they come: the keys are of their first eight characters,
+   * which say nothing past a longer shared prefix, and knowing its length spares the first sort a
+   * pass that finds it (most columns share none after a few strings, and then this costs nothing).
+   */
+  private first: string | undefined;
+  private sharedLength = 0;
+  /**
+   * Past a shared prefix of KEY_CHARS or more (a column of one format's lines) the keys above hold
+   * only shared characters: the eight after the prefix are recorded too, packed again from the
+   * strings so far (`text`) each time the prefix shortens, at most DEEP_RESTARTS times.
+   */
+  private deep: { depth: number; keys: GrowableU32; keys2: GrowableU32; or: Int32Array } | undefined;
+  private deepRestarts = 0;
+
+  /** `text(i)`: the i-th string added (read again only when the deep keys start over). */
+  constructor(private readonly text: (i: number) => string) {}
 
   add(s: string): void {
+    const i = this.keys.length;
     this.keys.push(fourChars(s, 0, this.or, 0));
     this.keys2.push(fourChars(s, 4, this.or, 4));
+    if (this.first === undefined) [this.first, this.sharedLength] = [s, s.length];
+    else if (this.sharedLength !== 0) this.sharedLength = commonPrefix(this.first, s, this.sharedLength);
+    if (i > 0 && this.sharedLength >= KEY_CHARS) this.addDeep(i, s);
+    else this.deep = undefined;
+  }
+
+  private addDeep(i: number, s: string): void {
+    const d = this.sharedLength;
+    if (this.deep?.depth !== d) {
+      if (this.deepRestarts++ >= DEEP_RESTARTS) return void (this.deep = undefined);
+      this.deep = { depth: d, keys: growU32(), keys2: growU32(), or: new Int32Array(KEY_CHARS) };
+      const skipped = this.skipped.view();
+      for (let k = 0, next = 0; k < i; k++) {
+        if (skipped[next] === k) next++;
+        this.packDeep(skipped[next - 1] === k ? null : this.text(k));
+      }
+    }
+    this.packDeep(s);
+  }
+
+  /** Packs s past the deep prefix (0 for a string left to the sort). */
+  private packDeep(s: string | null): void {
+    const deep = this.deep!;
+    deep.keys.push(s === null ? 0 : fourChars(s, deep.depth, deep.or, 0));
+    deep.keys2.push(s === null ? 0 : fourChars(s, deep.depth + 4, deep.or, 4));
   }
 
   /** A string whose keys are left to the sort (it will pack them from the part's text). */
@@ -99,12 +164,24 @@ export class LeadRecorder {
     this.skipped.push(this.keys.length);
     this.keys.push(0);
     this.keys2.push(0);
+    if (this.deep) this.packDeep(null);
   }
 
   view(): LoadedLead {
-    return { keys: this.keys.view(), keys2: this.keys2.view(), or: this.or, skipped: this.skipped.view() };
+    const { deep } = this;
+    return {
+      keys: this.keys.view(),
+      keys2: this.keys2.view(),
+      or: this.or,
+      skipped: this.skipped.view(),
+      shared: { first: this.first, length: this.sharedLength },
+      deep: deep && deep.keys.length === this.keys.length ? { depth: deep.depth, keys: deep.keys.view(), keys2: deep.keys2.view(), or: deep.or } : undefined,
+    };
   }
 }
+
+/** How many times the deep keys may start over as the shared prefix shortens (each start packs the strings so far). */
+const DEEP_RESTARTS = 4;
 
 /** The parts' recorded keys (`lead` by index, `position` each index's timeline position) over `n` positions. */
 export function recordedLead(n: number, parts: readonly { lead: LoadedLead; position: Uint32Array }[]): RecordedLead {
@@ -124,7 +201,43 @@ export function recordedLead(n: number, parts: readonly { lead: LoadedLead; posi
   const skipped = new Uint32Array(skips);
   let o = 0;
   for (const { lead, position } of parts) for (const i of lead.skipped) skipped[o++] = position[i]!;
-  return { keys, keys2, or, skipped };
+  const shared = parts.reduce((a, { lead }) => joinShared(a, lead.shared.first, lead.shared.length), NO_STRING);
+  return { keys, keys2, or, skipped, shared, deep: deepAt(n, parts, shared.length) };
+}
+
+/** The parts' deep keys by timeline position, when every part with a string has them at `depth`. */
+function deepAt(n: number, parts: readonly { lead: LoadedLead; position: Uint32Array }[], depth: number): DeepKeys | undefined {
+  const withStrings = parts.filter((p) => p.position.length > 0);
+  if (depth < KEY_CHARS || !withStrings.every((p) => p.lead.deep?.depth === depth)) return undefined;
+  const keys = keptU32(n);
+  const keys2 = keptU32(n);
+  const or = new Int32Array(KEY_CHARS);
+  for (const { lead, position } of withStrings) {
+    const deep = lead.deep!;
+    for (let k = 0; k < KEY_CHARS; k++) or[k]! |= deep.or[k]!;
+    for (let i = 0; i < position.length; i++) {
+      keys[position[i]!] = deep.keys[i]!;
+      keys2[position[i]!] = deep.keys2[i]!;
+    }
+  }
+  return { depth, keys, keys2, or };
+}
+
+const NO_STRING: SharedPrefix = { first: undefined, length: 0 };
+
+/** The prefix shared by the strings of `a` and by a set whose prefix is `length` characters of `first`. */
+function joinShared(a: SharedPrefix, first: string | undefined, length: number): SharedPrefix {
+  if (first === undefined) return a;
+  if (a.first === undefined) return { first, length };
+  return { first: a.first, length: commonPrefix(a.first, first, Math.min(a.length, length)) };
+}
+
+/** How many first characters a and b share, at most max (max ≤ a.length). */
+function commonPrefix(a: string, b: string, max: number): number {
+  const m = Math.min(max, b.length);
+  let d = 0;
+  while (d < m && a.charCodeAt(d) === b.charCodeAt(d)) d++;
+  return d;
 }
 
 /** Characters d…d + 3 of s, 8 bits each (code unit + 1, 0 past the end), the first highest; each or-ed into or[o..o + 3]. */
@@ -162,8 +275,8 @@ class KeyPacker {
   readonly or = new Int32Array(KEY_CHARS);
   /** Whether `keys` is this packer's own (false: keys recorded at load, which a wide column must not overwrite). */
   private readonly owned: boolean;
-  /** `recorded`: the keys recorded at load, taken as they are (depth 0); its skipped positions still to pack. */
-  constructor(readonly n: number, eight = true, recorded?: RecordedLead) {
+  /** `recorded`: keys recorded at load, taken as they are; its skipped positions still to pack. */
+  constructor(readonly n: number, eight = true, recorded?: Pick<DeepKeys, 'keys' | 'keys2' | 'or'>) {
     this.owned = !recorded;
     this.keys = recorded ? recorded.keys : keptU32(n);
     if (recorded) this.keys2 = recorded.keys2;
@@ -224,9 +337,8 @@ class KeyPacker {
  * smallest and largest string; a second only when some string shares less than the sample.
  */
 export function leadKeysOf(parts: readonly TextPart[], n: number, recorded?: Recorded): LeadKeys {
+  if (recorded) return fromRecorded(parts, n, recorded);
   const guess = sampledPrefixLength(parts);
-  // With no shared prefix the keys are the first eight characters, which the load recorded.
-  if (guess === 0 && recorded) return fromRecorded(parts, n, recorded);
   let packer = new KeyPacker(n);
   let lo: string | undefined;
   let hi: string | undefined;
@@ -253,11 +365,32 @@ export function leadKeysOf(parts: readonly TextPart[], n: number, recorded?: Rec
   return packer.finish(parts, depth);
 }
 
-/** The lead keys at depth 0 from the keys recorded at load: only the strings it skipped are read. */
+/**
+ * The lead keys from what the load recorded. With no prefix shared (the usual column) they are the
+ * recorded keys, and past a long shared prefix the deep ones, and only the strings the load skipped
+ * are read; past a shorter prefix (whose length the load found) one pass packs the characters after it.
+ */
 function fromRecorded(parts: readonly TextPart[], n: number, recorded: Recorded): LeadKeys {
-  const packer = new KeyPacker(n, true, recorded.lead);
-  for (const p of recorded.lead.skipped) packer.pack(p, recorded.at(p), 0);
-  return packer.finish(parts, 0);
+  const { lead } = recorded;
+  let shared = lead.shared;
+  for (const p of lead.skipped) {
+    if (shared.first !== undefined && shared.length === 0) break;
+    const s = recorded.at(p);
+    shared = joinShared(shared, s, s.length);
+  }
+  // The keys recorded at load at this depth: the depth-0 ones, or the deep ones past a long prefix.
+  const atLoad = shared.length === 0 ? lead : lead.deep?.depth === shared.length ? lead.deep : undefined;
+  if (atLoad) {
+    const packer = new KeyPacker(n, true, atLoad);
+    for (const p of lead.skipped) packer.pack(p, recorded.at(p), shared.length);
+    return packer.finish(parts, shared.length);
+  }
+  const packer = new KeyPacker(n);
+  for (const part of parts) {
+    const { position } = part;
+    for (let i = 0; i < part.length; i++) packer.pack(position[i]!, part.text(i), shared.length);
+  }
+  return packer.finish(parts, shared.length);
 }
 
 /** The prefix a sample of the strings shares (at least as long as the one all share). */

@@ -42,7 +42,7 @@ export class LogRows {
   /** What every log RecordId of this snapshot starts with. */
   readonly prefix: string;
   /** The first characters of each Summary, for the first sort by Summary (left to the sort where it is not the message). */
-  private summaryLead = new LeadRecorder();
+  private summaryLead = new LeadRecorder((i) => this.messages.get(i));
 
   constructor(private readonly snapshotId: string) {
     this.prefix = logRecordPrefix(snapshotId);
@@ -106,7 +106,7 @@ export class LogRows {
    */
   takeSummaryLead(): LoadedLead {
     const lead = this.summaryLead.view();
-    this.summaryLead = new LeadRecorder();
+    this.summaryLead = new LeadRecorder((i) => this.messages.get(i));
     return lead;
   }
 

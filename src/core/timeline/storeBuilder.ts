@@ -31,7 +31,7 @@ export class StoreBuilder {
   private readonly ids = Object.fromEntries(ID_COLUMNS.map((c) => [c, growU32()])) as Record<IdColumn, GrowableU32>;
   private readonly generic: GenericRows = { summary: [], recordId: [], details: [] };
   /** The generic rows' Summary lead keys, recorded as they are added (the log rows record their own). */
-  private readonly genericLead = new LeadRecorder();
+  private readonly genericLead = new LeadRecorder((i) => this.generic.summary[i]!);
   private logs: LogRows = new LogRows('');
   /** Load-order ranges [start, end) that are each one source's rows (sorted apart, then merged). */
   private readonly segments: number[] = [0];

@@ -177,7 +177,7 @@ test('the lead keys hold eight 8-bit characters past the shared prefix, fewer wh
 /** The column's keys recorded as a load records them (each part in its load order), one string in `skipEvery` left unrecorded. */
 function recordedOf(parts: readonly TextPart[], strs: readonly string[], skipEvery: number): Recorded {
   const loaded = parts.map((part) => {
-    const rec = new LeadRecorder();
+    const rec = new LeadRecorder((i) => part.text(i));
     for (let i = 0; i < part.length; i++) {
       if (i % skipEvery === 0) rec.skip();
       else rec.add(part.text(i));
@@ -194,6 +194,11 @@ test('lead keys recorded at load are the keys a sort reads from the strings, unr
     ['\u4e2d\u6587 ', 'a'],
     // A prefix every string shares: the keys are packed past it (the recorded ones are not used).
     ['GET /api/v1/'],
+    // Longer than the keys: the load records the characters past it as well, and packs them again
+    // when a later string shortens it (the first ones may share more than all do).
+    ['GET /api/v1/items/'],
+    ['GET /api/v1/items/', 'GET /api/v1/users/'],
+    ['0123456789abcdef', '0123456789abcdeX', '0123456789ab', '01234567'],
   ];
   let seed = 400;
   for (const prefixes of cases) {
