@@ -40,7 +40,7 @@ export class ColumnOrders {
     if (sort.column === TL.Summary || sort.column === TL.RecordId) {
       const all = total === this.s.cols.n;
       let order = all ? this.allRows.get(sort.column) : undefined;
-      if (!order) order = sort.column === TL.Summary ? new LazyStringOrder(positionsOf(m), (p) => summaryAt(this.s, p), this.textOf(TL.Summary, total)) : this.recordIdOrder(m);
+      if (!order) order = sort.column === TL.Summary ? new LazyStringOrder(positionsOf(m), (p) => summaryAt(this.s, p), this.textOf(TL.Summary, total), all) : this.recordIdOrder(m, all);
       if (all) this.allRows.set(sort.column, order);
       return { kind: 'ordered', order: sort.descending ? new Reversed(order) : order };
     }
@@ -106,12 +106,12 @@ export class ColumnOrders {
    * go in one block between the ids below P and the others (no id string built per log row).
    * Which side of P each generic id falls is found once, in load order (sides()).
    */
-  private recordIdOrder(m: Matches): Ordered {
+  private recordIdOrder(m: Matches, kept: boolean): Ordered {
     const s = this.s;
     const total = matchCount(m);
     const text = (p: number) => recordIdAt(s, p);
     // No log row at all: the matches are one order of ids.
-    if (s.logs.length === 0) return new LazyStringOrder(positionsOf(m), text, this.textOf(TL.RecordId, total));
+    if (s.logs.length === 0) return new LazyStringOrder(positionsOf(m), text, this.textOf(TL.RecordId, total), kept);
     const { kind, ref } = s.cols;
     const side = this.sides();
     const inMatch = new Uint8Array(s.cols.n);
@@ -134,9 +134,9 @@ export class ColumnOrders {
     const logs = this.logsInIdOrder(inMatch);
     const lead = this.textOf(TL.RecordId, total);
     // With no log row matched, the two blocks are the whole order even when an id starts like a log row's.
-    if (!clash || logs.length === 0) return new Concat([new LazyStringOrder(before.slice(0, nb), text, lead), new ListOrder(logs), new LazyStringOrder(after.slice(0, na), text, lead)]);
+    if (!clash || logs.length === 0) return new Concat([new LazyStringOrder(before.slice(0, nb), text, lead, kept), new ListOrder(logs), new LazyStringOrder(after.slice(0, na), text, lead, kept)]);
     // Another row's id starts like a log row's (not one this tool writes): merge the two orders id by id.
-    const generic = new LazyStringOrder(Uint32Array.from([...before.subarray(0, nb), ...after.subarray(0, na)].sort((a, b) => a - b)), text, lead);
+    const generic = new LazyStringOrder(Uint32Array.from([...before.subarray(0, nb), ...after.subarray(0, na)].sort((a, b) => a - b)), text, lead, kept);
     return new ListOrder(mergeById(s, generic, logs));
   }
 

@@ -332,9 +332,10 @@ class KeyPacker {
 }
 
 /**
- * The lead keys of the parts' strings over `n` timeline positions, past the prefix they all share:
- * one pass in load order that packs the keys past the prefix a sample shares and finds the
- * smallest and largest string; a second only when some string shares less than the sample.
+ * The lead keys of the parts' strings over `n` timeline positions, past the prefix they all share.
+ * From what the load recorded when there is a record (fromRecorded); else one pass in load order
+ * that packs the keys past the prefix a sample shares and finds the smallest and largest string,
+ * and a second only when some string shares less than the sample.
  */
 export function leadKeysOf(parts: readonly TextPart[], n: number, recorded?: Recorded): LeadKeys {
   if (recorded) return fromRecorded(parts, n, recorded);

@@ -74,29 +74,33 @@ export class LazyStringOrder implements Ordered {
   /**
    * `positions` ascending (timeline order); `text(p)` the value at position p, or the values
    * themselves (strs[i] of positions[i]). `column`: the column these strings are of, over a
-   * superset of these positions (so their shared prefix is at least as long as its).
+   * superset of these positions (so their shared prefix is at least as long as its). `kept`: the
+   * order lives as long as the timeline (the order of every row), so its arrays are keptArrays'.
    */
   constructor(
     private readonly positions: Uint32Array,
     text: ((p: number) => string) | string[],
     private readonly column?: TextColumn,
+    kept = false,
   ) {
+    const u32 = kept ? keptU32 : (k: number) => new Uint32Array(k);
+    const u8 = kept ? keptU8 : (k: number) => new Uint8Array(k);
     const n = (this.length = positions.length);
     if (Array.isArray(text)) {
       if (text.length !== n) throw new RangeError('stringOrder: one string per position');
       this.strs = text;
     } else {
       this.strs = new Array<string>(n);
-      this.loaded = keptU8(n);
+      this.loaded = u8(n);
       this.text = text;
     }
-    this.order = keptU32(n);
+    this.order = u32(n);
     for (let i = 0; i < n; i++) this.order[i] = i;
-    this.settled = keptU8(n);
-    this.isStart = keptU8(n);
-    this.segHi = keptU32(n);
-    this.segDepth = keptU32(n);
-    this.segTied = keptU8(n);
+    this.settled = u8(n);
+    this.isStart = u8(n);
+    this.segHi = u32(n);
+    this.segDepth = u32(n);
+    this.segTied = u8(n);
     if (n === 1) this.settled[0] = 1;
     else if (n > 1) this.push(0, n, column?.lead.depth ?? 0);
   }

@@ -1,7 +1,7 @@
 // Free text over the store, with rows.ts matchesText's meaning: a case-insensitive substring of
 // any text column or any text value in Details. Interned columns are tested once per distinct
-// value; per-row strings are lowercased once and kept (off the heap, lowerText.ts), because typing
-// asks again and again, and each query scans them once into a flag per row.
+// value; per-row strings are lowercased once and kept (as a few long strings, lowerText.ts),
+// because typing asks again and again, and each query scans them once into a flag per row.
 import { tableByName } from '../schema/tables.js';
 import { LowerText } from './lowerText.js';
 import { TEXT_SEARCH_COLUMNS, detailText, textDetailColumns } from './rows.js';
