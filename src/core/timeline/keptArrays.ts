@@ -8,5 +8,9 @@
 // Arrays that become garbage (a filter's matches, the order of a filter's matches, a copy for one
 // answer) stay on ordinary ArrayBuffers, so that collecting them is still asked for.
 
-export const keptU32 = (n: number): Uint32Array => new Uint32Array(new SharedArrayBuffer(4 * n));
-export const keptU8 = (n: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(n));
+// A host without SharedArrayBuffer (a browser page that is not cross-origin isolated) gets
+// ordinary buffers: the same arrays, only counted.
+const Kept: typeof ArrayBuffer | typeof SharedArrayBuffer = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : ArrayBuffer;
+
+export const keptU32 = (n: number): Uint32Array => new Uint32Array(new Kept(4 * n));
+export const keptU8 = (n: number): Uint8Array => new Uint8Array(new Kept(n));
