@@ -6,6 +6,13 @@
 // that runs past its row's end (into the next row of the run) is no hit.
 import { StringRuns } from './stringRuns.js';
 
+/**
+ * A row tested by itself costs about what a row of the scan does, and the rows a test is asked
+ * about are an upper bound (the other tables' rows count too): below a quarter of all rows, each
+ * asked row is tested by itself.
+ */
+const ROWS_PER_SCAN = 4;
+
 export class LowerText {
   private readonly runs: StringRuns;
 
@@ -18,6 +25,16 @@ export class LowerText {
     this.runs = new StringRuns(runChars);
     for (let i = 0; i < count; i++) this.runs.add(text(i).toLowerCase());
     this.runs.seal();
+  }
+
+  /**
+   * A test of rows for `needle` (lowercased) that will be asked about at most `asked` rows: row by
+   * row when they are few (a filter within one container), else one scan of every row into flags.
+   */
+  tester(needle: string, asked: number): (i: number) => boolean {
+    if (asked * ROWS_PER_SCAN < this.count) return (i) => this.runs.get(i).includes(needle);
+    const flags = this.matching(needle);
+    return (i) => flags[i] === 1;
   }
 
   /** One flag per row: 1 where the row's lowercased text contains `needle` (give it lowercased). */

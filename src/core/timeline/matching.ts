@@ -119,7 +119,7 @@ export function computeMatches(ctx: MatchContext, f: TimelineFilter): Matches {
     driverColumn = k.column;
   }
   const rest = list.filter((k) => k.column !== driverColumn);
-  const test = rowTest(ctx, f, rest);
+  const test = rowTest(ctx, f, rest, driver ? driver.length : hi - lo);
   const out = new Uint32Array(driver ? driver.length : hi - lo);
   let n = 0;
   if (driver) {
@@ -136,10 +136,11 @@ function recordPositions(ctx: MatchContext, ids: string[], lo: number, hi: numbe
   return Uint32Array.from(found).sort();
 }
 
-function rowTest(ctx: MatchContext, f: TimelineFilter, rest: Constraint[]): (p: number) => boolean {
+/** The test of each candidate row; `candidates`: how many there are (the free-text test chooses how to run by it). */
+function rowTest(ctx: MatchContext, f: TimelineFilter, rest: Constraint[], candidates: number): (p: number) => boolean {
   const c = ctx.store.cols;
   const checks = rest.map((k) => ({ allowed: k.allowed, column: c[k.column] }));
-  const text = f.text ? textMatcher(ctx.store, ctx.text, f.text) : undefined;
+  const text = f.text ? textMatcher(ctx.store, ctx.text, f.text, candidates) : undefined;
   const wanted = f.recordIds.length ? new Set(f.recordIds.flatMap(ctx.positionsOf)) : undefined;
   return (p) => {
     for (const k of checks) if (!k.allowed[k.column[p]!]) return false;

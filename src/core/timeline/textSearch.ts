@@ -21,11 +21,12 @@ export class TextCaches {
 
 const FIELD_SEPARATOR = '\u0000';
 
-export function textMatcher(s: Store, caches: TextCaches, text: string): RowTest {
+/** A test of rows for the text; `asked`: how many rows it will be asked about, at most (a filter's candidates). */
+export function textMatcher(s: Store, caches: TextCaches, text: string, asked: number): RowTest {
   const needle = text.toLowerCase();
   // A column none of whose values holds the text is left out (the usual case for interned ones).
-  const columns = TEXT_SEARCH_COLUMNS.map((c) => COLUMN_TESTS[c](s, caches, needle)).filter((t): t is RowTest => t !== null);
-  const generic = genericDetailsTest(s, caches, needle);
+  const columns = TEXT_SEARCH_COLUMNS.map((c) => COLUMN_TESTS[c](s, caches, needle, asked)).filter((t): t is RowTest => t !== null);
+  const generic = genericDetailsTest(s, caches, needle, asked);
   const log = logDetailsTest(s, needle);
   const { kind, ref } = s.cols;
   return (p) => {
@@ -46,7 +47,7 @@ function interned(values: (s: Store) => readonly string[], ids: (s: Store) => Ui
 }
 
 // Every text column has its test; the Record type makes a new one in the schema fail to compile here.
-const COLUMN_TESTS: Record<TextColumn, (s: Store, c: TextCaches, needle: string) => RowTest | null> = {
+const COLUMN_TESTS: Record<TextColumn, (s: Store, c: TextCaches, needle: string, asked: number) => RowTest | null> = {
   SourceTable: interned((s) => s.dicts.table.values, (s) => s.cols.table),
   EventType: interned((s) => s.dicts.eventType.values, (s) => s.cols.eventType),
   Cluster: interned((s) => s.dicts.cluster.values, (s) => s.cols.cluster),
@@ -58,26 +59,25 @@ const COLUMN_TESTS: Record<TextColumn, (s: Store, c: TextCaches, needle: string)
   Summary: summaryTest,
 };
 
-function summaryTest(s: Store, caches: TextCaches, needle: string): RowTest {
+function summaryTest(s: Store, caches: TextCaches, needle: string, asked: number): RowTest {
   const summaries = s.generic.summary;
-  const generic = (caches.genericSummary ??= new LowerText(summaries.length, (r) => summaries[r]!)).matching(needle);
-  const messages = (caches.logMessage ??= new LowerText(s.logs.length, (r) => s.logs.message(r))).matching(needle);
+  const generic = (caches.genericSummary ??= new LowerText(summaries.length, (r) => summaries[r]!)).tester(needle, asked);
+  const messages = (caches.logMessage ??= new LowerText(s.logs.length, (r) => s.logs.message(r))).tester(needle, asked);
   const { kind, ref } = s.cols;
   return (p) => {
     const r = ref[p]!;
-    if (kind[p] !== LOG) return generic[r] === 1;
+    if (kind[p] !== LOG) return generic(r);
     // A summary is its message unless the message held tabs or was cut (SUMMARY_DIFFERS).
-    return messages[r] === 1 || ((s.logs.flags(r) & SUMMARY_DIFFERS) !== 0 && s.logs.summary(r).toLowerCase().includes(needle));
+    return messages(r) || ((s.logs.flags(r) & SUMMARY_DIFFERS) !== 0 && s.logs.summary(r).toLowerCase().includes(needle));
   };
 }
 
 /** Details of generic rows: every text value of the row, lowercased and joined once. */
-function genericDetailsTest(s: Store, caches: TextCaches, needle: string): (ref: number) => boolean {
+function genericDetailsTest(s: Store, caches: TextCaches, needle: string, asked: number): (ref: number) => boolean {
   const tables = (caches.genericTables ??= detailTables(s));
   if (needle.includes(FIELD_SEPARATOR)) return (r) => detailValues(s, tables[r]!, r).some((v) => v.toLowerCase().includes(needle));
   const joined = (caches.genericDetails ??= new LowerText(tables.length, (r) => detailValues(s, tables[r]!, r).join(FIELD_SEPARATOR)));
-  const hits = joined.matching(needle);
-  return (r) => hits[r] === 1;
+  return joined.tester(needle, asked);
 }
 
 /** The source table of each generic row, by its ref. */

@@ -26,7 +26,10 @@ function check(rows: readonly string[], needles: readonly string[], runChars?: n
   const index = new LowerText(rows.length, (i) => rows[i]!, runChars);
   for (const n of needles) {
     const needle = n.toLowerCase();
-    assert.deepEqual([...index.matching(needle)], expected(rows, needle), `needle ${JSON.stringify(needle)} over ${JSON.stringify(rows)}`);
+    const want = expected(rows, needle);
+    assert.deepEqual([...index.matching(needle)], want, `needle ${JSON.stringify(needle)} over ${JSON.stringify(rows)}`);
+    // The test for a few rows (row by row) and for all of them (one scan) answer the same.
+    for (const asked of [0, rows.length]) assert.deepEqual(rows.map((_, i) => (index.tester(needle, asked)(i) ? 1 : 0)), want, `asked ${asked}`);
   }
 }
 
