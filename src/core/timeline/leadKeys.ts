@@ -133,7 +133,7 @@ export class LeadRecorder {
     this.keys.push(fourChars(s, 0, this.or, 0));
     this.keys2.push(fourChars(s, 4, this.or, 4));
     if (this.first === undefined) [this.first, this.sharedLength] = [s, s.length];
-    else if (this.sharedLength !== 0) this.sharedLength = commonPrefix(this.first, s, this.sharedLength);
+    else if (this.sharedLength !== 0) this.sharedLength = prefixOf(this.first, s, 0, this.sharedLength);
     if (i > 0 && this.sharedLength >= KEY_CHARS) this.addDeep(i, s);
     else this.deep = undefined;
   }
@@ -229,15 +229,7 @@ const NO_STRING: SharedPrefix = { first: undefined, length: 0 };
 function joinShared(a: SharedPrefix, first: string | undefined, length: number): SharedPrefix {
   if (first === undefined) return a;
   if (a.first === undefined) return { first, length };
-  return { first: a.first, length: commonPrefix(a.first, first, Math.min(a.length, length)) };
-}
-
-/** How many first characters a and b share, at most max (max ≤ a.length). */
-function commonPrefix(a: string, b: string, max: number): number {
-  const m = Math.min(max, b.length);
-  let d = 0;
-  while (d < m && a.charCodeAt(d) === b.charCodeAt(d)) d++;
-  return d;
+  return { first: a.first, length: prefixOf(a.first, first, 0, Math.min(a.length, length)) };
 }
 
 /** Characters d…d + 3 of s, 8 bits each (code unit + 1, 0 past the end), the first highest; each or-ed into or[o..o + 3]. */
@@ -443,9 +435,9 @@ export function leadDigits(keys: Uint32Array, keys2: Uint32Array | undefined, po
   }
 }
 
-/** The length of the prefix a and b share, given that they share their first d characters. */
-export function prefixOf(a: string, b: string, d: number): number {
-  const m = Math.min(a.length, b.length);
+/** The length of the prefix a and b share, given that they share their first d characters; at most max. */
+export function prefixOf(a: string, b: string, d: number, max = a.length): number {
+  const m = Math.min(max, a.length, b.length);
   while (d < m && a.charCodeAt(d) === b.charCodeAt(d)) d++;
   return d;
 }

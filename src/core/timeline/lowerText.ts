@@ -4,6 +4,7 @@
 // the next sort cost twice that sort, BENCHMARKS.md). The answer is
 // `row.toLowerCase().includes(needle)`'s, row by row: each row is lowercased by itself, and a hit
 // that runs past its row's end (into the next row of the run) is no hit.
+import { lowerBound } from './positions.js';
 import { StringRuns } from './stringRuns.js';
 
 /**
@@ -52,7 +53,8 @@ function markHits(text: string, first: number, starts: Uint32Array, needle: stri
   const endOf = (k: number) => (k + 1 < rows ? starts[k + 1]! : text.length);
   let row = 0;
   for (let hit = text.indexOf(needle); hit !== -1; ) {
-    row = rowAt(starts, hit, row);
+    // The last row starting at or before the hit (hits only move forward, so from `row` on).
+    row = lowerBound(starts, hit + 1, row, rows) - 1;
     const end = endOf(row);
     if (hit + needle.length <= end) {
       out[first + row] = 1;
@@ -61,16 +63,4 @@ function markHits(text: string, first: number, starts: Uint32Array, needle: stri
       hit = text.indexOf(needle, hit + 1);
     }
   }
-}
-
-/** The row whose text holds offset `at`, searching from row `from` on (hits only move forward). */
-function rowAt(starts: Uint32Array, at: number, from: number): number {
-  let lo = from;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (starts[mid]! <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }

@@ -5,6 +5,7 @@
 // never looks into, and a slice reads back exactly the code units that were added (lone
 // surrogates included): nothing is re-encoded.
 import { growU32 } from './interning.js';
+import { lowerBound } from './positions.js';
 
 /** A run is sealed once it holds this many UTF-16 units (long enough for V8's large-object space, which never moves it). */
 const RUN_CHARS = 1 << 18;
@@ -63,16 +64,9 @@ export class StringRuns {
 
   private runOf(i: number): number {
     const { firsts } = this;
-    let r = this.lastRun;
+    const r = this.lastRun;
     if (i >= firsts[r]! && i < firsts[r + 1]!) return r;
-    let lo = 0;
-    let hi = firsts.length - 2;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (firsts[mid]! <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    r = this.lastRun = lo;
-    return r;
+    // The last run starting at or before row i (i is a sealed row, so one is).
+    return (this.lastRun = lowerBound(firsts, i + 1, 0, firsts.length - 1) - 1);
   }
 }
