@@ -5,7 +5,8 @@ import { technique } from './techniques.js';
 
 const r = (id: string, title: string, severity: RuleMeta['severity'], techniqueId: string, help: string): RuleMeta => {
   technique(techniqueId); // fail at load time on a typo in the catalogue
-  return { id, title, severity, techniqueId, help };
+  // Frozen: findings refer to their rule, and nothing that walks a finding's data may change the catalogue.
+  return Object.freeze({ id, title, severity, techniqueId, help });
 };
 
 export const POD_RULES = {

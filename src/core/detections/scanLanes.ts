@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DetectionStream } from './engine.js';
 import { listChunks } from './manifests.js';
+import { ownStrings } from './ownStrings.js';
 import { runUnit, type ScanUnit, type UnitResult } from './scanUnits.js';
 
 /** The worker's code, bundled into a string by scripts/build.mjs (undefined when running from sources). */
@@ -219,7 +220,7 @@ export async function readInputs(inputs: readonly ScanInput[], stream: Detection
       if (sched.planned && sched.jobs.length === 0) return out;
       const task = sched.take();
       if (task) {
-        settle(task, await runUnit(task.job.units[task.index]!, platformRegistries));
+        settle(task, ownedResult(await runUnit(task.job.units[task.index]!, platformRegistries)));
         // A run of entries is read without a pause: yield, so the workers' answers are taken and they are fed again.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -229,6 +230,15 @@ export async function readInputs(inputs: readonly ScanInput[], stream: Detection
   } finally {
     lanes.close();
   }
+}
+
+/**
+ * A unit read on this thread, its batch holding strings of its own: the detections keep parts of
+ * it to the end (ownStrings.ts says why). A worker's result needs none of this: it arrives copied.
+ */
+function ownedResult(r: UnitResult): UnitResult {
+  if (r.batch) ownStrings(r.batch);
+  return r;
 }
 
 /** Hands the finished files at the head of the schedule to the detections, in input order. */
