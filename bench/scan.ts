@@ -150,6 +150,23 @@ function runCli(dir: string, extra: string[] = []): { seconds: number; cpuSecond
   return { seconds, cpuSeconds: u.cpuSeconds, findings: (JSON.parse(run.stdout) as unknown[]).length, errors: run.stderr.split('\n').filter((l) => l.includes('cannot be read')).length, maxRssMb: u.maxRssMb };
 }
 
+/**
+ * The same-run reference: what a responder's own script does with these files, js-yaml's loadAll
+ * over each of them in a child process (no rules, no output), timed the same way. The machine's
+ * speed swings about 2x within minutes here, so the ratio to this is what compares across runs.
+ */
+function runReference(dir: string): { seconds: number; cpuSeconds: number; objects: number } {
+  const code = `import { readdirSync, readFileSync } from 'node:fs'; import { join } from 'node:path'; import yaml from 'js-yaml';
+    let n = 0; for (const f of readdirSync(process.argv[1], { recursive: true })) { if (!/\\.(ya?ml|json)$/.test(f)) continue;
+      yaml.loadAll(readFileSync(join(process.argv[1], f), 'utf8'), (d) => { n += Array.isArray(d?.items) ? d.items.length : 1; }); }
+    const u = process.cpuUsage(); console.log(JSON.stringify({ objects: n, cpuSeconds: (u.user + u.system) / 1e6 }));`;
+  const t0 = performance.now();
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', code, dir], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * MB });
+  const seconds = (performance.now() - t0) / 1000;
+  if (run.status !== 0) throw new Error(`the js-yaml reference failed (exit ${run.status}): ${run.stderr.slice(-2000)}`);
+  return { seconds, ...(JSON.parse(run.stdout) as { objects: number; cpuSeconds: number }) };
+}
+
 const ORDINARY = [
   'I1127 02:10:00.123456       1 reflector.go:359] Caches populated for *v1.Node from k8s.io/client-go/informers/factory.go:160',
   '10.244.0.1 - - [27/Nov/2026:02:10:00 +0000] "GET /api/v1/products?page=2 HTTP/1.1" 200 612 "-" "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0"',
@@ -189,11 +206,13 @@ async function main(): Promise<void> {
     const workers = Math.max(1, Math.min(3, cpus().length - 1));
     const alone = runCli(dir, ['--workers', '0']);
     const r = runCli(dir, ['--workers', String(workers)]);
+    const ref = runReference(dir);
     if (r.findings !== alone.findings) throw new Error(`the scans disagree: ${r.findings} findings with workers, ${alone.findings} without`);
     // CPU time as well as wall time: on a shared machine the wall clock measures the neighbours too.
     const line = (x: typeof r) => `${x.seconds.toFixed(2)} s wall, ${x.cpuSeconds.toFixed(2)} s CPU; ${(bytes / MB / x.seconds).toFixed(1)} MB/s (wall), ${(bytes / MB / x.cpuSeconds).toFixed(1)} MB/s (CPU); peak RSS ${x.maxRssMb.toFixed(0)} MB`;
     console.log(`scan, main thread only (--workers 0${cpus().length <= 2 ? ', the default here' : ''}): ${line(alone)}`);
     console.log(`scan, ${workers} worker thread(s) (--workers ${workers}): ${line(r)}; ${r.findings} findings, ${r.errors} unreadable; ${(alone.seconds / r.seconds).toFixed(2)}x the main thread alone`);
+    console.log(`reference, same run: js-yaml loadAll over the same files (a hand-written script's parse alone, no rules): ${ref.seconds.toFixed(2)} s wall, ${ref.cpuSeconds.toFixed(2)} s CPU, ${(bytes / MB / ref.seconds).toFixed(1)} MB/s, ${ref.objects} objects; scan on the main thread alone is ${(ref.seconds / alone.seconds).toFixed(2)}x its speed`);
     console.log(`load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
   } finally {
     if (!process.env.KFS_BENCH_KEEP) await rm(dir, { recursive: true, force: true });
