@@ -61,10 +61,18 @@ interface Doc {
   first: number;
 }
 
+/** A document marker: `---` or `...` at column 0, alone on its line or followed by a space or tab. */
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/m;
+
+/** Whether the text holds a document marker (splitDocuments would cut it there). */
+export function hasDocumentMarker(text: string): boolean {
+  return DOCUMENT_MARKER.test(text);
+}
+
 /** Splits at document markers (`---` and `...` at column 0); each piece keeps its first line. */
 function splitDocuments(text: string): Doc[] {
   const docs: Doc[] = [];
-  const marker = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/gm;
+  const marker = new RegExp(DOCUMENT_MARKER.source, 'gm');
   let start = 0;
   let startLine = 0;
   let line = 0;
@@ -134,7 +142,7 @@ function loadDocument(doc: Doc, label: string): unknown {
 }
 
 /** Whether a text starts as JSON does (the only texts parseJson tries). */
-function opensLikeJson(text: string): boolean {
+export function opensLikeJson(text: string): boolean {
   const c = text.trimStart()[0];
   return c === '{' || c === '[';
 }
@@ -220,7 +228,7 @@ export interface ManifestSink {
 }
 
 /** Objects handed on at a time: enough to amortise the call, few enough to be let go early. */
-const BATCH = 256;
+export const BATCH = 256;
 /** Smaller Lists are read whole: item by item only pays where the memory does. */
 const STREAM_MIN_CHARS = 64 * 1024;
 const FAILED: unique symbol = Symbol('entry not read');
@@ -279,7 +287,12 @@ function readDocument(doc: Doc, file: string, label: string, t: Tally, sink: Man
 /** The layout of a document read entry by entry: a large List, no alias in it, its own keys readable alone; else null. */
 function streamedLayout(doc: Doc): ListLayout | null {
   const layout = doc.text.length >= STREAM_MIN_CHARS && !doc.text.includes('*') ? listLayout(doc.text) : null;
-  return layout && isListHead(loadAlone(layout.head, false)) ? layout : null;
+  return layout && listHeadReadable(layout.head) ? layout : null;
+}
+
+/** Whether the List's own keys (the document without its entries) read alone as a List whose `items:` holds nothing. */
+export function listHeadReadable(head: string): boolean {
+  return isListHead(loadAlone(head, false));
 }
 
 /** The List's own keys read without its entries: a List whose `items:` now holds nothing. */

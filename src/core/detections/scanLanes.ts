@@ -9,8 +9,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DetectionStream } from './engine.js';
+import { LIST_WINDOW_BYTES } from './listStream.js';
 import { listChunks } from './manifests.js';
-import { ownStrings } from './ownStrings.js';
 import { runUnit, type ScanUnit, type UnitResult } from './scanUnits.js';
 
 /** The worker's code, bundled into a string by scripts/build.mjs (undefined when running from sources). */
@@ -33,9 +33,19 @@ export interface LaneSizes {
   splitMinBytes: number;
   /** Characters per run of entries: enough to amortise a message, small enough to share one export among the lanes. */
   chunkChars: number;
+  /** A file this large is read a window at a time on the main thread where it can be (listStream.ts), never held whole. */
+  streamMinBytes: number;
+  /** Bytes per window of such a file. */
+  windowBytes: number;
 }
 
-export const LANE_SIZES: LaneSizes = { parallelMinBytes: 16 * 1024 * 1024, splitMinBytes: 4 * 1024 * 1024, chunkChars: 512 * 1024 };
+export const LANE_SIZES: LaneSizes = {
+  parallelMinBytes: 16 * 1024 * 1024,
+  splitMinBytes: 4 * 1024 * 1024,
+  chunkChars: 512 * 1024,
+  streamMinBytes: 64 * 1024 * 1024,
+  windowBytes: LIST_WINDOW_BYTES,
+};
 
 export interface ScanInput {
   file: string;
@@ -100,7 +110,9 @@ class Schedule {
   constructor(
     private readonly inputs: readonly ScanInput[],
     private readonly sizes: readonly number[],
-    private readonly split: LaneSizes | null,
+    private readonly tuning: LaneSizes,
+    /** Whether large files are cut into runs for the lanes (there are workers). */
+    private readonly split: boolean,
   ) {}
 
   get planned(): boolean {
@@ -124,11 +136,18 @@ class Schedule {
   }
 
   private large(i: number): boolean {
-    return this.split !== null && this.sizes[i]! >= this.split.splitMinBytes;
+    const size = this.sizes[i]!;
+    return this.split && size >= this.tuning.splitMinBytes && size < this.tuning.streamMinBytes;
   }
 
-  private job(i: number, units: ScanUnit[] = [{ kind: 'file', ...this.inputs[i]! }], text?: string): Job {
+  private job(i: number, units: ScanUnit[] = [this.fileUnit(i)], text?: string): Job {
     return { input: this.inputs[i]!, size: this.sizes[i]!, units, results: units.map(() => undefined), text };
+  }
+
+  /** A file the lane reads itself: a window at a time when it is that large. */
+  private fileUnit(i: number): ScanUnit {
+    const input = this.inputs[i]!;
+    return this.sizes[i]! >= this.tuning.streamMinBytes ? { kind: 'stream', ...input, windowBytes: this.tuning.windowBytes } : { kind: 'file', ...input };
   }
 
   private add(job: Job): void {
@@ -146,7 +165,7 @@ class Schedule {
     } catch {
       return this.job(i); // the lane's own read reports why
     }
-    const chunks = listChunks(text, this.split!.chunkChars);
+    const chunks = listChunks(text, this.tuning.chunkChars);
     if (!chunks) return this.job(i, [{ kind: 'text', ...input, text }]);
     return this.job(i, chunks.map((chunk) => ({ kind: 'chunk', ...input, chunk })), text);
   }
@@ -159,12 +178,13 @@ class Schedule {
   }
 
   /**
-   * The next unit for a lane. A worker skips a text already read on the main thread: sending it
-   * and its objects across costs about what reading it does (measured on a 25 MB JSON export).
+   * The next unit for a lane. A worker skips a text already read on the main thread, and a file
+   * read a window at a time: sending it and its objects across costs about what reading it does
+   * (measured on a 25 MB JSON export), and a streamed file's objects would be sent all at once.
    */
   take(worker = false): Task | undefined {
     if (!worker) return this.queue.shift();
-    const i = this.queue.findIndex((t) => t.job.units[t.index]!.kind !== 'text');
+    const i = this.queue.findIndex((t) => t.job.units[t.index]!.kind !== 'text' && t.job.units[t.index]!.kind !== 'stream');
     return i === -1 ? undefined : this.queue.splice(i, 1)[0];
   }
 
@@ -202,7 +222,7 @@ export async function readInputs(inputs: readonly ScanInput[], stream: Detection
   const code = opts.workerCode ?? BUNDLED_WORKER;
   const tuning = opts.sizes ?? LANE_SIZES;
   const count = code && total >= tuning.parallelMinBytes ? (opts.workers ?? defaultScanWorkers()) : 0;
-  const sched = new Schedule(inputs, sizes, count > 0 ? tuning : null);
+  const sched = new Schedule(inputs, sizes, tuning, count > 0);
   const out: ReadInputs = { where: new Map(), errors: [], readable: 0, workers: 0, units: 0 };
   let wake: (() => void) | null = null;
   const settle = (t: Task, r: UnitResult) => {
@@ -220,7 +240,7 @@ export async function readInputs(inputs: readonly ScanInput[], stream: Detection
       if (sched.planned && sched.jobs.length === 0) return out;
       const task = sched.take();
       if (task) {
-        settle(task, ownedResult(await runUnit(task.job.units[task.index]!, platformRegistries)));
+        settle(task, await runUnit(task.job.units[task.index]!, platformRegistries));
         // A run of entries is read without a pause: yield, so the workers' answers are taken and they are fed again.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -230,15 +250,6 @@ export async function readInputs(inputs: readonly ScanInput[], stream: Detection
   } finally {
     lanes.close();
   }
-}
-
-/**
- * A unit read on this thread, its batch holding strings of its own: the detections keep parts of
- * it to the end (ownStrings.ts says why). A worker's result needs none of this: it arrives copied.
- */
-function ownedResult(r: UnitResult): UnitResult {
-  if (r.batch) ownStrings(r.batch);
-  return r;
 }
 
 /** Hands the finished files at the head of the schedule to the detections, in input order. */

@@ -3,13 +3,20 @@
 // The same function reads a unit on the main thread and on a worker thread, so where a unit was
 // read never changes what comes of it.
 import { readFile } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import type { KubeObject } from '../model.js';
 import { localBatch, type LocalBatch } from './engine.js';
-import { readListChunk, readManifests, type ListChunk, type LoadedObject } from './manifests.js';
+import { streamList } from './listStream.js';
+import { ManifestError, readListChunk, readManifests, type ListChunk, type LoadedObject } from './manifests.js';
+import { ownStrings } from './ownStrings.js';
 
-/** A file the lane reads itself, a text already read (too large to read twice), or a run of a List's entries. */
+/**
+ * A file the lane reads itself, a file so large it is read a window at a time where it can be
+ * (listStream.ts), a text already read (too large to read twice), or a run of a List's entries.
+ */
 export type ScanUnit =
   | { kind: 'file'; file: string; label: string }
+  | { kind: 'stream'; file: string; label: string; windowBytes: number }
   | { kind: 'text'; file: string; label: string; text: string }
   | { kind: 'chunk'; file: string; label: string; chunk: ListChunk };
 
@@ -31,12 +38,20 @@ class DetectionFailure extends Error {
   }
 }
 
-/** Collects a unit's batches (readManifests hands them on as it reads; rollback() takes them back). */
+/**
+ * Collects a unit's batches (readManifests hands them on as it reads; rollback() takes them back).
+ * With `own`, each batch is given strings of its own as it comes (ownStrings.ts): the detections
+ * keep parts of it to the end, and a file's text must not be kept with them. A worker's batches
+ * need it only while the worker holds them (a streamed file): they are copied when posted.
+ */
 class UnitSink {
   batches: LocalBatch[] = [];
   lines: number[] = [];
 
-  constructor(private readonly platformRegistries: readonly string[]) {}
+  constructor(
+    private readonly platformRegistries: readonly string[],
+    private readonly own: boolean,
+  ) {}
 
   add(loaded: LoadedObject[]): void {
     const objects: KubeObject[] = [];
@@ -45,7 +60,8 @@ class UnitSink {
       this.lines.push(l.line);
     }
     try {
-      this.batches.push(localBatch(objects, this.platformRegistries));
+      const batch = localBatch(objects, this.platformRegistries);
+      this.batches.push(this.own ? ownStrings(batch) : batch);
     } catch (e) {
       throw new DetectionFailure(e);
     }
@@ -64,14 +80,35 @@ class UnitSink {
   }
 }
 
+/** V8's longest string: a file with more text than this cannot be read whole. */
+const MAX_TEXT = 2 ** 29 - 24;
+
+/** The text of a file that could not be read a window at a time; a sentence naming why when it is too large to read whole. */
+async function readWhole(unit: ScanUnit & { kind: 'stream' }, why: string): Promise<string> {
+  try {
+    return await readFile(unit.file, 'utf8');
+  } catch (e) {
+    if (!(e instanceof RangeError) && (e as NodeJS.ErrnoException).code !== 'ERR_STRING_TOO_LONG') throw e;
+    throw new ManifestError(
+      `${unit.label} is too large to read whole (over ${Math.floor(MAX_TEXT / 2 ** 20)} MB of text) and cannot be read a part at a time: ${why}; split it into smaller files (one kubectl get per namespace or kind).`,
+    );
+  }
+}
+
 /** Reads one unit. Never throws: a file's fault is its `error`, a defect of the detections its `failure`. */
 export async function runUnit(unit: ScanUnit, platformRegistries: readonly string[]): Promise<UnitResult> {
-  const sink = new UnitSink(platformRegistries);
+  const sink = new UnitSink(platformRegistries, isMainThread || unit.kind === 'stream');
   try {
     if (unit.kind === 'chunk') {
       const loaded = readListChunk(unit.chunk, unit.file);
       if (!loaded) return { batch: null, lines: [] };
       sink.add(loaded);
+    } else if (unit.kind === 'stream') {
+      const why = await streamList(unit.file, sink, unit.windowBytes);
+      if (why !== null) {
+        sink.rollback();
+        readManifests(await readWhole(unit, why), unit.file, unit.label, sink);
+      }
     } else {
       const text = unit.kind === 'text' ? unit.text : await readFile(unit.file, 'utf8');
       readManifests(text, unit.file, unit.label, sink);

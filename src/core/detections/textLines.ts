@@ -2,6 +2,18 @@
 // first content line, a List's items) without an array of all of them.
 
 /**
+ * The indent of the line `text[start, end)`, as `text.slice(start, end).search(/\S/)`: spaces
+ * skipped in place, the line sliced only when something else is there (-1 for a blank line).
+ */
+export function indentAt(text: string, start: number, end: number): number {
+  let i = start;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  if (i === end) return -1;
+  const c = text.charCodeAt(i);
+  return c > 32 && c < 127 ? i - start : text.slice(start, end).search(/\S/);
+}
+
+/**
  * The lines of a document, read in place: a List export has hundreds of thousands of lines, and
  * only the first content line and the items' lines are wanted (no array of every line).
  */
@@ -28,13 +40,9 @@ export class Lines {
     return this.text.slice(this.start, this.end);
   }
 
-  /** As `line().search(/\S/)`: spaces skipped in place, the line sliced only when something else is there. */
+  /** As `line().search(/\S/)` (see indentAt). */
   indent(): number {
-    let i = this.start;
-    while (i < this.end && this.text.charCodeAt(i) === 32) i++;
-    if (i === this.end) return -1;
-    const c = this.text.charCodeAt(i);
-    return c > 32 && c < 127 ? i - this.start : this.line().search(/\S/);
+    return indentAt(this.text, this.start, this.end);
   }
 
   charAt(offset: number): string {

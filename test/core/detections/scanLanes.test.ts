@@ -17,7 +17,7 @@ import { writeScanCorpus } from './scanCorpus.js';
 import { readdir } from 'node:fs/promises';
 
 /** Small enough that the test's files use workers and are cut into many runs. */
-const SMALL: ScanLaneOptions['sizes'] = { parallelMinBytes: 0, splitMinBytes: 16 * 1024, chunkChars: 4 * 1024 };
+const SMALL: NonNullable<ScanLaneOptions['sizes']> = { parallelMinBytes: 0, splitMinBytes: 16 * 1024, chunkChars: 4 * 1024, streamMinBytes: Infinity, windowBytes: 4096 };
 let workerCode: string;
 
 before(async () => {
@@ -81,5 +81,17 @@ test('a worker that cannot start, fails at once or dies after a few units leaves
   const dying = `${workerCode}\n;let n = 0; require('node:worker_threads').parentPort.on('message', () => { if (++n === 3) process.exit(1); });`;
   for (const code of ['process.exit(3)', 'throw new Error("broken worker")', 'syntax error here(', dying]) {
     assert.deepStrictEqual((await read(inputs, { workers: 2, workerCode: code })).result, alone.result, code.slice(0, 40));
+  }
+});
+
+test('files large enough to be read a window at a time give the findings, places and errors of the files read whole', async () => {
+  const streamed: NonNullable<ScanLaneOptions['sizes']> = { ...SMALL, streamMinBytes: 16 * 1024, windowBytes: 997 };
+  for (let seed = 11; seed <= 14; seed++) {
+    const inputs = await corpus(seed);
+    const whole = await read(inputs, { workers: 0 });
+    for (const workers of [0, 1]) {
+      const run = await read(inputs, { workers, workerCode, sizes: streamed });
+      assert.deepStrictEqual(run.result, whole.result, `seed ${seed}, ${workers} worker(s)`);
+    }
   }
 });
