@@ -3,13 +3,13 @@
 // of the file instead of all of it, and a file over V8's limit for one string (512 MB of text)
 // can be read at all. The objects, their lines and their order are readManifests' over the whole
 // text: a file is read so only where readManifests would read it entry by entry (not JSON, one
-// document, no `*` anywhere, a List whose `items:` is a root block sequence laid out as
+// document, no `*` that may start an alias, a List whose `items:` is a root block sequence laid out as
 // listLayout reads it, every entry readable alone, the List's own keys readable alone). Anywhere
 // else the reader says why it stopped, and the caller takes back what it handed on and reads the
 // file whole.
 import { open } from 'node:fs/promises';
 import { ITEMS_KEY } from './listItems.js';
-import { BATCH, hasDocumentMarker, listHeadReadable, opensLikeJson, readListChunk, type ListChunk, type ManifestSink } from './manifests.js';
+import { BATCH, hasDocumentMarker, listHeadReadable, mayHoldAlias, opensLikeJson, readListChunk, type ListChunk, type ManifestSink } from './manifests.js';
 import { ownString } from './ownStrings.js';
 import { indentAt } from './textLines.js';
 
@@ -90,8 +90,8 @@ class ListWindows {
    * when `eof`, which may end without a line feed); why the file cannot be read so, or null.
    */
   window(text: string, eof: boolean): string | null {
-    // readManifests reads a document holding `*` whole: an alias in one entry may name an anchor in another.
-    if (text.includes('*')) return 'it holds a `*` (a YAML alias may refer from one entry to another)';
+    // readManifests reads a document that may hold an alias whole: an alias in one entry may name an anchor in another.
+    if (mayHoldAlias(text)) return 'it may hold a YAML alias (one entry may refer to another)';
     this.rebase();
     this.text = text;
     if (!this.opened && text.trimStart() !== '') {

@@ -25,6 +25,11 @@ export class ManifestError extends Error {
   override name = 'ManifestError';
 }
 
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+
 /** Documents that are not manifests but are expected alongside them (the kube emulator's data section). */
 const SKIPPED_KINDS = new Set(['KubeForenSysEmulatorData']);
 /**
@@ -284,9 +289,24 @@ function readDocument(doc: Doc, file: string, label: string, t: Tally, sink: Man
   return true;
 }
 
+/**
+ * Whether a `*` in the text may start a YAML alias: one at a line's start or after a space, tab,
+ * `[`, `{`, `,` or `:`. Inside a quoted or plain scalar a `*` follows anything else (`'*'`,
+ * `"*.example.com"`, `a*b`), so an export of RBAC rules (`verbs: ['*']`) holds no alias; a `*`
+ * in a block scalar or after a space inside a plain one (`echo *`) is taken for one, which only
+ * makes the document read whole.
+ */
+export function mayHoldAlias(text: string): boolean {
+  for (let i = text.indexOf('*'); i !== -1; i = text.indexOf('*', i + 1)) {
+    const before = i === 0 ? LF : text.charCodeAt(i - 1);
+    if (before === LF || before === CR || before === SPACE || before === TAB || before === 91 || before === 123 || before === 44 || before === 58) return true;
+  }
+  return false;
+}
+
 /** The layout of a document read entry by entry: a large List, no alias in it, its own keys readable alone; else null. */
 function streamedLayout(doc: Doc): ListLayout | null {
-  const layout = doc.text.length >= STREAM_MIN_CHARS && !doc.text.includes('*') ? listLayout(doc.text) : null;
+  const layout = doc.text.length >= STREAM_MIN_CHARS && !mayHoldAlias(doc.text) ? listLayout(doc.text) : null;
   return layout && listHeadReadable(layout.head) ? layout : null;
 }
 

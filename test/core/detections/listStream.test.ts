@@ -78,11 +78,21 @@ test('randomly damaged Lists: the whole text\'s objects or its sentence, read a 
   assert.ok(declined > 10 && refused > 10 && declined < 150, `${declined} files declined, ${refused} refused: the damage reaches every path`);
 });
 
+test('stars inside scalars are no alias: an export of RBAC rules and wildcard hosts is read a window at a time', async () => {
+  const base = list(200, { kubectl: true, indented: false }, mulberry32(6));
+  const rbac = base.replace(/( *)name: item-(\d*7)\n/g, (m, sp: string) => `${m}${sp}verbs: ['*']\n${sp}hosts: ["*.contoso.com", a*b]\n${sp}rules: [{verbs: ['*'], resources: ["*"]}]\n`);
+  assert.ok((rbac.match(/\*/g) ?? []).length > 50);
+  const s = await streamed(rbac, 1024);
+  assert.equal(s.why, null);
+  assert.deepStrictEqual(s.objects, whole(rbac));
+});
+
 test('what cannot be read a window at a time says why: aliases, JSON, several documents, CRLF, no List, the List\'s own keys unreadable', async () => {
   const base = list(200, { kubectl: true, indented: false }, mulberry32(3));
   const cases: [string, string, RegExp][] = [
     ['aliases', base.replace('  name: item-1\n', '  name: &n item-1\n').replace('  name: item-2\n', '  name: *n\n'), /alias/],
-    ['a quoted star', base.replace('  name: item-1\n', "  name: item-1\n  verbs: ['*']\n"), /alias/],
+    ['an alias in a flow mapping', base.replace('  name: item-1\n', '  name: &n item-1\n').replace('  name: item-2\n', '  labels: {"a":*n}\n  name: item-2\n'), /alias/],
+    ['a star in a block scalar', base.replace('  name: item-1\n', '  name: item-1\n  annotations:\n    run: |\n      rm -rf /tmp/*\n      *\n'), /alias/],
     ['JSON', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }] }, null, 2), /JSON/],
     ['two documents', `${base}---\napiVersion: v1\nkind: Pod\nmetadata: {name: extra}\n`, /more than one YAML document/],
     ['a leading marker', `---\n${base}`, /more than one YAML document/],

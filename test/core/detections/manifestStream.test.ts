@@ -92,3 +92,43 @@ test('a document that only looks like a List (its items: under another kind) kee
   assert.deepStrictEqual(s.objects, parseManifests(cm, 'list.yaml'));
   assert.equal(s.objects.length, 1, 'one ConfigMap whose items are data');
 });
+
+test('stars that cannot start an alias (quoted, inside a plain scalar) leave a List read entry by entry; anchors and aliases anywhere keep the whole reader\'s result', () => {
+  const base = list(300, { kubectl: true, indented: false }, mulberry32(8));
+  const rbac = base.replace(/( *)name: item-(\d*3)\n/g, (m, sp: string) => `${m}${sp}verbs: ['*']\n${sp}hosts: ["*.contoso.com", a*b]\n`);
+  const s = collect(rbac);
+  assert.ok(s.batches > 1, 'read entry by entry');
+  assert.deepStrictEqual(s.objects, parseManifests(rbac, 'list.yaml'));
+  // Anchors, aliases and stars put anywhere in any line: always the whole reader's objects or sentence.
+  let aliased = 0;
+  for (let seed = 1; seed <= 200; seed++) {
+    const r = mulberry32(seed);
+    const lines = list(150, { kubectl: r() < 0.5, indented: r() < 0.3 }, r).split('\n');
+    for (let k = 1 + Math.floor(r() * 3); k > 0; k--) {
+      const i = Math.floor(r() * lines.length);
+      const at = Math.floor(r() * (lines[i]!.length + 1));
+      const token = ['&a ', '*a', ' *a', '*', "'*'", '{"k":*a}', '[*a]', ',*a', ': *a'][Math.floor(r() * 9)]!;
+      lines[i] = lines[i]!.slice(0, at) + token + lines[i]!.slice(at);
+      if (token.includes('*')) aliased++;
+    }
+    const { whole, streamed } = both(lines.join('\n'));
+    assert.deepStrictEqual(streamed, whole, `seed ${seed}`);
+  }
+  assert.ok(aliased > 150);
+});
+
+test('an alias bomb in one entry of a large List is refused, in block, flow and JSON-like flow form', () => {
+  const base = list(300, { kubectl: false, indented: false }, mulberry32(9));
+  const forms: ((i: number) => string)[] = [
+    (i) => `  a${i}: &a${i}\n${Array.from({ length: 10 }, () => `  - *a${i - 1}`).join('\n')}`,
+    (i) => `  a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(',')}]`,
+    (i) => `  a${i}: &a${i} {${Array.from({ length: 10 }, (_, j) => `"k${j}":*a${i - 1}`).join(',')}}`,
+  ];
+  for (const form of forms) {
+    const bomb = ['- apiVersion: v1', '  kind: ConfigMap', '  metadata: {name: bomb}', '  a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 7 }, (_, i) => form(i + 1))].join('\n');
+    const text = base.replace('items:\n', `items:\n${bomb}\n`);
+    const { whole, streamed } = both(text);
+    assert.match(String(whole), /alias bomb/, form(1).slice(0, 30));
+    assert.equal(streamed, whole, form(1).slice(0, 30));
+  }
+});
