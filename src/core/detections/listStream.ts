@@ -19,6 +19,8 @@ import { indentAt } from './textLines.js';
  * 400–430 MB against 3.4 s and 470–490 MB with 4 MB ones (reading it whole: 3.0 s, 550 MB).
  */
 export const LIST_WINDOW_BYTES = 256 * 1024;
+/** V8's longest string (String::kMaxLength on 64-bit): a file with more text than this cannot be read whole. */
+export const MAX_STRING_CHARS = 2 ** 29 - 24;
 /** The List's own keys (before and after its entries) are kept whole: a kubectl export has a few lines of them. */
 const OWN_KEYS_MAX = 1024 * 1024;
 

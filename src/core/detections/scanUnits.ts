@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 import type { KubeObject } from '../model.js';
 import { localBatch, type LocalBatch } from './engine.js';
-import { streamList } from './listStream.js';
+import { MAX_STRING_CHARS, streamList } from './listStream.js';
 import { ManifestError, readListChunk, readManifests, type ListChunk, type LoadedObject } from './manifests.js';
 import { ownStrings } from './ownStrings.js';
 
@@ -80,9 +80,6 @@ class UnitSink {
   }
 }
 
-/** V8's longest string: a file with more text than this cannot be read whole. */
-const MAX_TEXT = 2 ** 29 - 24;
-
 /** The text of a file that could not be read a window at a time; a sentence naming why when it is too large to read whole. */
 async function readWhole(unit: ScanUnit & { kind: 'stream' }, why: string): Promise<string> {
   try {
@@ -90,7 +87,7 @@ async function readWhole(unit: ScanUnit & { kind: 'stream' }, why: string): Prom
   } catch (e) {
     if (!(e instanceof RangeError) && (e as NodeJS.ErrnoException).code !== 'ERR_STRING_TOO_LONG') throw e;
     throw new ManifestError(
-      `${unit.label} is too large to read whole (over ${Math.floor(MAX_TEXT / 2 ** 20)} MB of text) and cannot be read a part at a time: ${why}; split it into smaller files (one kubectl get per namespace or kind).`,
+      `${unit.label} is too large to read whole (over ${Math.round(MAX_STRING_CHARS / 2 ** 20)} MB of text) and cannot be read a part at a time: ${why}; split it into smaller files (one kubectl get per namespace or kind).`,
     );
   }
 }
