@@ -25,11 +25,6 @@ export class ManifestError extends Error {
   override name = 'ManifestError';
 }
 
-const LF = 10;
-const CR = 13;
-const SPACE = 32;
-const TAB = 9;
-
 /** Documents that are not manifests but are expected alongside them (the kube emulator's data section). */
 const SKIPPED_KINDS = new Set(['KubeForenSysEmulatorData']);
 /**
@@ -298,11 +293,13 @@ function readDocument(doc: Doc, file: string, label: string, t: Tally, sink: Man
  */
 export function mayHoldAlias(text: string): boolean {
   for (let i = text.indexOf('*'); i !== -1; i = text.indexOf('*', i + 1)) {
-    const before = i === 0 ? LF : text.charCodeAt(i - 1);
-    if (before === LF || before === CR || before === SPACE || before === TAB || before === 91 || before === 123 || before === 44 || before === 58) return true;
+    if (i === 0 || ALIAS_AFTER.includes(text[i - 1]!)) return true;
   }
   return false;
 }
+
+/** What may stand right before an alias's `*`: a line break, a space or tab, or a flow indicator (`[`, `{`, `,`), or `:` (`{"k":*a}`). */
+const ALIAS_AFTER = '\n\r \t[{,:';
 
 /** The layout of a document read entry by entry: a large List, no alias in it, its own keys readable alone; else null. */
 function streamedLayout(doc: Doc): ListLayout | null {
