@@ -273,7 +273,7 @@ async function collectArtifacts(r: ArtifactRun, d: SnapshotDeps): Promise<{ repo
   // The logs are screened as they come in. Only a head start: without a worker the seal screens everything.
   const live = r.options.artifacts.includes('containerLogs') ? screenWhileCollecting(r.writer.raw, r.writer.dir, d.screen) : null;
   await Promise.all(chosen.filter((a) => a.id !== 'events').map((def) => runOne(def.id)));
-  live?.stop();
+  await live?.stop();
   // The manifest lists artifacts in their fixed order, whatever order they finished in.
   return { reports: Object.fromEntries(chosen.map((def) => [def.id, done.get(def.id)!])), live };
 }

@@ -13,8 +13,8 @@ const HAND_OVER_MS = 200;
 
 export interface LiveScreening {
   screening: Screening;
-  /** No more hand-overs (the seal takes it from here). */
-  stop: () => void;
+  /** Hands over the streams that ended since the last hand-over, then no more (the seal takes it from here). */
+  stop: () => Promise<void>;
 }
 
 /** A log attempt after which its stream gets no further attempt: a whole 2xx body, or a refusal that is not retried. */
@@ -34,13 +34,17 @@ export function screenWhileCollecting(raw: RawStore, bundleDir: string, opts: Sc
   let ready: LogStream[] = [];
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
-  const handOver = async () => {
+  /** The hand-overs so far, one after another; one that fails only leaves its streams to the seal. */
+  let handedOver: Promise<void> = Promise.resolve();
+  const handOver = () => {
     timer = null;
     const batch = ready;
     ready = [];
     // The bodies must be on disk before a worker reads them.
-    await raw.flush();
-    if (!stopped) screening.add(batch);
+    handedOver = handedOver
+      .then(() => raw.flush())
+      .then(() => screening.add(batch))
+      .catch(() => undefined);
   };
   const unwatch = raw.watch((entry: AcquisitionEntry) => {
     if (entry.ref.kind !== 'log') return;
@@ -51,15 +55,20 @@ export function screenWhileCollecting(raw: RawStore, bundleDir: string, opts: Sc
     if (!endsStream(e)) return;
     ready.push({ ...s, attempts: [...s.attempts].sort((a, b) => a.seq - b.seq) });
     if (timer) return;
-    timer = setTimeout(() => void handOver().catch(() => undefined), HAND_OVER_MS);
+    timer = setTimeout(handOver, HAND_OVER_MS);
     timer.unref();
   });
   return {
     screening,
-    stop: () => {
+    stop: async () => {
+      if (stopped) return;
       stopped = true;
       unwatch();
       if (timer) clearTimeout(timer);
+      // The last streams are ready too, and a hand-over may be on its way: the seal starts once all are with the workers
+      // (left to the seal, a collection shorter than HAND_OVER_MS, or one that ended during a flush, handed none over).
+      if (ready.length) handOver();
+      await handedOver;
     },
   };
 }
