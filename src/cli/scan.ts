@@ -3,7 +3,7 @@
 // Exit codes: 0 no non-baseline finding at or above --fail-on; 1 there is one; 2 a usage error or
 // an input that could not be read (the other inputs are still scanned and reported).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -13,6 +13,7 @@ import {
   mergeBaselines,
   parseBaseline,
   objKey,
+  readInput,
   readInputs,
   severityRank,
   sortFindings,
@@ -58,7 +59,12 @@ const defaultIO = (): ScanIO => ({
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 
-/** Files named on the command line, and the manifest files inside named directories (sorted, no dot-directories). */
+/**
+ * Files named on the command line, and the manifest files inside named directories (sorted, no
+ * dot-directories). Links to files are followed, links to directories are not (a link can make a
+ * loop); an entry that is no file (a FIFO, a socket, a device) but is named like a manifest is
+ * listed so that its read reports it instead of it being left out unsaid.
+ */
 async function expand(path: string, cwd: string, errors: SarifInputError[]): Promise<string[]> {
   let st;
   try {
@@ -74,16 +80,20 @@ async function expand(path: string, cwd: string, errors: SarifInputError[]): Pro
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const p = join(path, e.name);
     if (e.isDirectory()) out.push(...(await expand(p, cwd, errors)));
-    else if (e.isFile() && MANIFEST_EXT.test(e.name)) out.push(p);
+    else if (MANIFEST_EXT.test(e.name) && !(e.isSymbolicLink() && (await isDirectory(p)))) out.push(p);
   }
   return out;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((st) => st.isDirectory(), () => false);
 }
 
 async function loadBaseline(file: string | undefined): Promise<Baseline> {
   if (!file) return DEFAULT_BASELINE;
   let doc: unknown;
   try {
-    doc = parseYaml(await readFile(file, 'utf8'));
+    doc = parseYaml(await readInput(file));
   } catch (e) {
     const err = new Error(`baseline file ${file} cannot be read: ${(e as Error).message.split('\n')[0]}`);
     err.name = 'UsageError';

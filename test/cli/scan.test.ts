@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm, writeFile, mkdir } from 'node:fs/promises';
+import { rm, writeFile, mkdir, symlink } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -344,4 +344,32 @@ test('kubeforensys scan keeps no file it has read: 80 MB of files in a 48 MB hea
   const found = (JSON.parse(run.stdout) as { ruleId: string; resource: { name: string } }[]).filter((f) => f.ruleId === 'EXPOSED-SENSITIVE-PORT');
   assert.equal(found.length, 160, 'every file\'s Service is reported, from what was kept of it');
   assert.ok(found.every((f) => /^ssh-gateway-of-team-\d+$/.test(f.resource.name)));
+});
+
+test('kubeforensys scan never waits on a FIFO: named, in a folder or behind a link, or as --baseline, it is reported and the rest is scanned (exit 2), as a real process', async () => {
+  const box = join(dir, 'special');
+  await mkdir(join(box, 'folder'), { recursive: true });
+  await writeFile(join(box, 'pods.yaml'), POD_YAML);
+  const fifo = (p: string) => assert.equal(spawnSync('mkfifo', [p]).status, 0, `mkfifo ${p}`);
+  fifo(join(box, 'named.yaml'));
+  fifo(join(box, 'folder', 'inside.yaml'));
+  await symlink(join(box, 'named.yaml'), join(box, 'folder', 'link-to-fifo.yaml'));
+  await symlink(join(box, 'pods.yaml'), join(box, 'folder', 'link-to-pods.yaml'));
+  await symlink(box, join(box, 'folder', 'loop.yaml'));
+  const main = resolve('src/cli/main.ts');
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'scan', ...args], { cwd: box, encoding: 'utf8', timeout: 60_000 });
+  const run = cli('named.yaml', 'folder', '--format', 'json', '--fail-on', 'none');
+  assert.equal(run.signal, null, 'it did not hang');
+  assert.equal(run.status, 2, run.stderr);
+  assert.deepEqual(run.stderr.trim().split('\n').sort(), [
+    `kubeforensys scan: ${join('folder', 'inside.yaml')} cannot be read: it is a FIFO, not a regular file.`,
+    `kubeforensys scan: ${join('folder', 'link-to-fifo.yaml')} cannot be read: it is a FIFO, not a regular file.`,
+    'kubeforensys scan: named.yaml cannot be read: it is a FIFO, not a regular file.',
+  ]);
+  const found = JSON.parse(run.stdout) as { ruleId: string; file?: string }[];
+  assert.ok(found.some((f) => f.ruleId === 'POD-PRIVILEGED' && f.file === join('folder', 'link-to-pods.yaml')), 'a link to a manifest is followed');
+  const baseline = cli('pods.yaml', '--baseline', 'named.yaml');
+  assert.equal(baseline.signal, null, 'it did not hang');
+  assert.equal(baseline.status, 2);
+  assert.match(baseline.stderr, /baseline file .*named\.yaml cannot be read: it is a FIFO, not a regular file/);
 });

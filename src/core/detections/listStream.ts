@@ -7,7 +7,7 @@
 // out as listLayout reads it, every entry readable alone, the List's own keys readable alone).
 // Anywhere else the reader says why it stopped, and the caller takes back what it handed on and
 // reads the file whole.
-import { open } from 'node:fs/promises';
+import { openInput } from './inputFile.js';
 import { ITEMS_KEY } from './listItems.js';
 import { BATCH, hasDocumentMarker, listHeadReadable, mayHoldAlias, opensLikeJson, readListChunk, type ListChunk, type ManifestSink } from './manifests.js';
 import { ownString } from './ownStrings.js';
@@ -40,7 +40,7 @@ const LF = 10;
  */
 export async function streamList(file: string, sink: ManifestSink, windowBytes = LIST_WINDOW_BYTES): Promise<string | null> {
   const reader = new ListWindows(file, sink);
-  const handle = await open(file, 'r');
+  const handle = await openInput(file);
   try {
     let buf = Buffer.allocUnsafe(windowBytes);
     for (let offset = 0; ; ) {

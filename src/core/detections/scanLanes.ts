@@ -5,10 +5,11 @@
 // most of the input). A unit's result is a LocalBatch (plain data: owner links, the objects the
 // whole-input findings need, each pod target's own findings), so no lane shares state with
 // another; a worker that cannot start or dies leaves its units to the others.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DetectionStream } from './engine.js';
+import { readInput } from './inputFile.js';
 import { LIST_WINDOW_BYTES, MAX_STRING_CHARS } from './listStream.js';
 import { listChunks } from './manifests.js';
 import { runUnit, type ScanUnit, type UnitResult } from './scanUnits.js';
@@ -173,7 +174,7 @@ class Schedule {
     const input = this.inputs[i]!;
     let text: string;
     try {
-      text = await readFile(input.file, 'utf8');
+      text = await readInput(input.file);
     } catch {
       return this.job(i); // the lane's own read reports why
     }

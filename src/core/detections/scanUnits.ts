@@ -2,10 +2,10 @@
 // read into what the detections take of it before the rest of the input is known (localBatch).
 // The same function reads a unit on the main thread and on a worker thread, so where a unit was
 // read never changes what comes of it.
-import { readFile } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 import type { KubeObject } from '../model.js';
 import { localBatch, type LocalBatch } from './engine.js';
+import { readInput } from './inputFile.js';
 import { MAX_STRING_CHARS, streamList } from './listStream.js';
 import { ManifestError, readListChunk, readManifests, type ListChunk, type LoadedObject } from './manifests.js';
 import { ownStrings } from './ownStrings.js';
@@ -83,7 +83,7 @@ class UnitSink {
 /** The text of a file that could not be read a window at a time; a sentence naming why when it is too large to read whole. */
 async function readWhole(unit: ScanUnit & { kind: 'stream' }, why: string): Promise<string> {
   try {
-    return await readFile(unit.file, 'utf8');
+    return await readInput(unit.file);
   } catch (e) {
     if (!(e instanceof RangeError) && (e as NodeJS.ErrnoException).code !== 'ERR_STRING_TOO_LONG') throw e;
     throw new ManifestError(
@@ -107,7 +107,7 @@ export async function runUnit(unit: ScanUnit, platformRegistries: readonly strin
         readManifests(await readWhole(unit, why), unit.file, unit.label, sink);
       }
     } else {
-      const text = unit.kind === 'text' ? unit.text : await readFile(unit.file, 'utf8');
+      const text = unit.kind === 'text' ? unit.text : await readInput(unit.file);
       readManifests(text, unit.file, unit.label, sink);
     }
     return sink.result();
