@@ -2,11 +2,12 @@
 // (merged; for duplicate names and for current-context the FIRST file wins), else
 // ~/.kube/config; an explicit context overrides current-context. Every problem becomes one
 // KubeconfigError sentence naming the file, the context and the field.
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, delimiter, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { readInputSync } from '../regularFile.js';
 import { KubeconfigError } from './errors.js';
 
 export interface KubeconfigSource {
@@ -69,15 +70,16 @@ export function kubeconfigFiles(src: Pick<KubeconfigSource, 'path' | 'env' | 'ho
   return [join(src.home ?? homedir(), '.kube', 'config')];
 }
 
-function readConfigFile(file: string, explicit: boolean): Record<string, unknown> | null {
+/** A kubeconfig file's text and YAML; null for a KUBECONFIG entry that does not exist. */
+function readConfigFile(file: string, explicit: boolean): { text: string; doc: Record<string, unknown> } | null {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // kubectl skips KUBECONFIG entries that do not exist; an explicit file must exist.
     if (code === 'ENOENT' && !explicit) return null;
-    throw new KubeconfigError(`Cannot read the kubeconfig file ${file} (${code ?? 'error'}).`, file);
+    throw new KubeconfigError(`Cannot read the kubeconfig file ${file} (${code ?? (err as Error).message}).`, file);
   }
   let doc: unknown;
   try {
@@ -86,11 +88,11 @@ function readConfigFile(file: string, explicit: boolean): Record<string, unknown
     const msg = (err as Error).message.split('\n', 1)[0];
     throw new KubeconfigError(`The kubeconfig file ${file} is not valid YAML: ${msg}.`, file);
   }
-  if (doc === null || doc === undefined) return {};
+  if (doc === null || doc === undefined) return { text, doc: {} };
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new KubeconfigError(`The kubeconfig file ${file} is not a YAML mapping (expected apiVersion, clusters, contexts, users).`, file);
   }
-  return doc as Record<string, unknown>;
+  return { text, doc: doc as Record<string, unknown> };
 }
 
 function entries(file: string, doc: Record<string, unknown>, key: 'clusters' | 'users' | 'contexts'): Origin[] {
@@ -108,8 +110,9 @@ function entries(file: string, doc: Record<string, unknown>, key: 'clusters' | '
 function mergeFiles(files: string[], explicit: boolean): Merged {
   const merged: Merged = { files: [], currentContext: '', clusters: new Map(), users: new Map(), contexts: new Map(), kc: { clusters: [], users: [], contexts: [] } };
   for (const file of files) {
-    const doc = readConfigFile(file, explicit);
-    if (!doc) continue;
+    const read = readConfigFile(file, explicit);
+    if (!read) continue;
+    const doc = read.doc;
     merged.files.push(file);
     const cc = doc['current-context'];
     if (!merged.currentContext && typeof cc === 'string' && cc) {
@@ -118,9 +121,11 @@ function mergeFiles(files: string[], explicit: boolean): Merged {
     }
     // Let client-node turn the entries into its own types (relative cert paths made absolute
     // against the file's folder); entries it finds invalid are validated below when chosen.
+    // From the text read above, not the file again: what client-node loads is what was checked and parsed.
     const kc = new KubeConfig();
     try {
-      kc.loadFromFile(file, { onInvalidEntry: 'filter' });
+      kc.loadFromString(read.text, { onInvalidEntry: 'filter' });
+      kc.makePathsAbsolute(dirname(file));
     } catch (err) {
       throw new KubeconfigError(`The kubeconfig file ${file} cannot be loaded: ${(err as Error).message.split('\n', 1)[0]}.`, file);
     }

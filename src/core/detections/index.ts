@@ -13,6 +13,6 @@ export { detectAll, DetectionStream, detectPodFindings, detectPodFindingGroups, 
 export { suspiciousPodRow, rbacFindingRow, FINDING_EVENT_TYPE } from './rows.js';
 export { parseManifests, readManifests, ManifestError, type LoadedObject, type ManifestSink } from './manifests.js';
 export { readInputs, defaultScanWorkers, type ScanLaneOptions, type ScanInput } from './scanLanes.js';
-export { readInput } from './inputFile.js';
+export { readInput } from '../regularFile.js';
 export { objKey } from './podTargets.js';
 export { toSarif, SARIF_SCHEMA, type SarifInputError } from './sarif.js';

@@ -7,7 +7,7 @@
 // out as listLayout reads it, every entry readable alone, the List's own keys readable alone).
 // Anywhere else the reader says why it stopped, and the caller takes back what it handed on and
 // reads the file whole.
-import { openInput } from './inputFile.js';
+import { openInput } from '../regularFile.js';
 import { ITEMS_KEY } from './listItems.js';
 import { BATCH, hasDocumentMarker, listHeadReadable, mayHoldAlias, opensLikeJson, readListChunk, type ListChunk, type ManifestSink } from './manifests.js';
 import { ownString } from './ownStrings.js';

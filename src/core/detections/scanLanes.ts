@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DetectionStream } from './engine.js';
-import { readInput } from './inputFile.js';
+import { readInput } from '../regularFile.js';
 import { LIST_WINDOW_BYTES, MAX_STRING_CHARS } from './listStream.js';
 import { listChunks } from './manifests.js';
 import { runUnit, type ScanUnit, type UnitResult } from './scanUnits.js';

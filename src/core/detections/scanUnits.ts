@@ -5,7 +5,7 @@
 import { isMainThread } from 'node:worker_threads';
 import type { KubeObject } from '../model.js';
 import { localBatch, type LocalBatch } from './engine.js';
-import { readInput } from './inputFile.js';
+import { readInput } from '../regularFile.js';
 import { MAX_STRING_CHARS, streamList } from './listStream.js';
 import { ManifestError, readListChunk, readManifests, type ListChunk, type LoadedObject } from './manifests.js';
 import { ownStrings } from './ownStrings.js';

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { spawnSync } from 'node:child_process';
 import { listContexts, loadKubeconfig } from '../../../src/core/cluster/kubeconfig.js';
 import { KubeconfigError, KubeApiError } from '../../../src/core/cluster/errors.js';
 import { connectCluster } from '../../../src/core/cluster/connect.js';
@@ -102,6 +103,18 @@ test('a malformed kubeconfig names the file', async () => {
   const p = await write(d, 'broken.yaml', 'apiVersion: v1\nclusters: [\n  - name: x\n    cluster: {server: "https://x"\n');
   throwsKubeconfig(() => loadKubeconfig({ path: p }), /not valid YAML/, new RegExp(p.replace(/[/\\.]/g, '\\$&')));
   throwsKubeconfig(() => loadKubeconfig({ path: join(d, 'absent.yaml') }), /Cannot read the kubeconfig file .*absent\.yaml/);
+});
+
+test('a FIFO in a kubeconfig\'s place is named, never waited on; certificate paths are taken from the file\'s own folder', { timeout: 20_000 }, async () => {
+  const d = await dir();
+  const fifo = join(d, 'fifo.yaml');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  throwsKubeconfig(() => loadKubeconfig({ path: fifo }), /^Cannot read the kubeconfig file .*fifo\.yaml \(it is a FIFO, not a regular file\)\.$/);
+  throwsKubeconfig(() => loadKubeconfig({ env: { KUBECONFIG: fifo } }), /it is a FIFO, not a regular file/);
+  await mkdir(join(d, 'sub'));
+  const withCa = stringify({ ...parse(yamlOf(simple('ca'))), clusters: [{ name: 'ca-cluster', cluster: { server: 'https://ca.example:443', 'certificate-authority': 'certs/ca.pem' } }] });
+  const loaded = loadKubeconfig({ path: await write(join(d, 'sub'), 'config.yaml', withCa) });
+  assert.equal(loaded.kubeConfig.getCurrentCluster()?.caFile, join(d, 'sub', 'certs', 'ca.pem'));
 });
 
 test('a missing context, cluster, user or server names the context and the field', async () => {
