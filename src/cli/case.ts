@@ -1,13 +1,14 @@
 // `kubeforensys case merge A B --out C`: two analysts' case files of the same bundle made one
 // (stars OR, tags and comments united, the later view of a name), with the digest written anew.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { readInput } from '../core/regularFile.js';
 import type { Command } from 'commander';
 import { CaseFileError, caseDigest, mergeCases, parseCase, serializeCase } from '../core/timeline/caseFile.js';
 import { safeText } from './format.js';
 
 async function read(path: string): Promise<ReturnType<typeof parseCase>> {
   try {
-    return parseCase(await readFile(path, 'utf8'));
+    return parseCase(await readInput(path));
   } catch (err) {
     throw new CaseFileError(`${path}: ${(err as Error).message}`);
   }

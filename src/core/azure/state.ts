@@ -2,7 +2,8 @@
 // and the one home of the rules around them: where the state file lives (the user's, or beside the
 // emulator's endpoints file in tests), the default resource names, and the emulator's timings.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { readInput } from '../regularFile.js';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TableName } from '../schema/tables.js';
@@ -91,7 +92,7 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 
 export async function readState(path: string = defaultStatePath()): Promise<AzureState> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readInput(path);
   } catch {
     throw new StateError(`No Azure state at ${path}: run "kubeforensys provision" first (or pass --state).`);
   }

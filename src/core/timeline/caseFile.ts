@@ -4,7 +4,8 @@
 // has its own format version and a SHA-256 digest over its canonical content, written on every
 // save, so an edit outside the tool is noticed on load. Two analysts' files merge without loss.
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
+import { readInput } from '../regularFile.js';
 import { basename, dirname, join } from 'node:path';
 import { canonicalJson } from '../evidence/manifest.js';
 import type { TimelineFilter } from './filter.js';
@@ -144,9 +145,9 @@ export async function loadCase(bundleDir: string, snapshot: { snapshotId: string
   const path = caseFilePath(bundleDir);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readInput(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new CaseFileError(`the case file ${path} cannot be read: ${(err as Error).message}`);
     return { case: emptyCase(snapshot.snapshotId, snapshot.manifestDigest), digestOk: true, path, exists: false };
   }
   const parsed = parseCase(text);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { applyMarkEdit, caseFilePath, emptyCase, loadCase, mergeCases, parseCase, saveCase, saveView, CaseFileError } from '../../../src/core/timeline/caseFile.js';
 import { emptyFilter } from '../../../src/core/timeline/filter.js';
 import { verifyBundle } from '../../../src/core/evidence/verify.js';
@@ -67,4 +68,10 @@ test('two analysts\' cases merge: stars OR, tags and comments united, the later 
   assert.equal(m.views.length, 1);
   assert.equal(m.views[0]?.filter.text, 'xmrig');
   assert.throws(() => mergeCases(a, emptyCase('other', 'd')), /different bundles/);
+});
+
+test('a FIFO where the case file goes is one sentence naming it, never waited on', { timeout: 20_000 }, async () => {
+  const { dir, manifest } = await writeFixtureBundle();
+  assert.equal(spawnSync('mkfifo', [caseFilePath(dir)]).status, 0);
+  await assert.rejects(loadCase(dir, manifest), { name: 'CaseFileError', message: `the case file ${caseFilePath(dir)} cannot be read: it is a FIFO, not a regular file` });
 });
