@@ -48,16 +48,19 @@ export async function streamList(file: string, sink: ManifestSink, windowBytes =
       const eof = bytesRead < buf.length;
       const end = eof ? bytesRead : buf.lastIndexOf(LF, bytesRead - 1) + 1;
       if (end === 0 && !eof) {
-        buf = Buffer.allocUnsafe(buf.length * 2); // a line longer than the window
+        // A line longer than the window: a larger one, up to what one string can hold.
+        if (buf.length > MAX_STRING_CHARS) return 'one of its lines is longer than a string can be';
+        buf = Buffer.allocUnsafe(buf.length * 2);
         continue;
       }
       const text = buf.toString('utf8', 0, end);
       const why = reader.window(text, eof);
       if (why !== null || eof) return why;
       const kept = reader.keptFrom;
+      if (kept > 0) offset += end - Buffer.byteLength(text.slice(kept));
       // Nothing handed on from this window (an entry longer than it, or the head or tail): a larger one.
-      if (kept === 0) buf = Buffer.allocUnsafe(buf.length * 2);
-      else offset += end - Buffer.byteLength(text.slice(kept));
+      else if (buf.length > MAX_STRING_CHARS) return 'one of its entries is longer than a string can be';
+      else buf = Buffer.allocUnsafe(buf.length * 2);
     }
   } finally {
     await handle.close();
