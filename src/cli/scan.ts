@@ -13,6 +13,7 @@ import {
   mergeBaselines,
   parseBaseline,
   objKey,
+  MAX_STRING_CHARS,
   readInput,
   readInputs,
   severityRank,
@@ -48,6 +49,8 @@ export interface ScanIO {
   stderr: (s: string) => void;
   cwd: string;
   now: () => Date;
+  /** What `-` reads: the manifests piped in (null when standard input is a terminal). */
+  stdin?: () => AsyncIterable<Uint8Array> | null;
 }
 
 const defaultIO = (): ScanIO => ({
@@ -55,7 +58,26 @@ const defaultIO = (): ScanIO => ({
   stderr: (s) => void cliStreams().stderr.write(s),
   cwd: process.cwd(),
   now: () => new Date(),
+  stdin: () => (process.stdin.isTTY ? null : process.stdin),
 });
+
+/** The path that names standard input, as in kubectl apply -f -. */
+const STDIN = '-';
+
+/** Standard input's text, for `-`; a UsageError when nothing is piped in or it is more than one string can hold. */
+async function readStdin(io: Pick<ScanIO, 'stdin'>): Promise<string> {
+  const source = io.stdin?.() ?? null;
+  const usage = (message: string) => Object.assign(new Error(message), { name: 'UsageError' });
+  if (!source) throw usage('scan - reads manifests from standard input, and nothing is piped in: e.g. kubectl get pods -A -o yaml | kubeforensys scan -');
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of source) {
+    bytes += chunk.length;
+    if (bytes > MAX_STRING_CHARS) throw usage(`standard input holds more than ${Math.round(MAX_STRING_CHARS / 2 ** 20)} MB: save it to a file and scan that (a large List export is then read a part at a time).`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 
@@ -110,15 +132,17 @@ export interface ScanResult {
 }
 
 /** Reads every input and runs the detections over all of them together (RBAC spans files). */
-export async function scanPaths(paths: readonly string[], flags: Omit<ScanFlags, 'format' | 'failOn'>, io: Pick<ScanIO, 'cwd' | 'now'>, lanes?: ScanLaneOptions): Promise<ScanResult> {
+export async function scanPaths(paths: readonly string[], flags: Omit<ScanFlags, 'format' | 'failOn'>, io: Pick<ScanIO, 'cwd' | 'now' | 'stdin'>, lanes?: ScanLaneOptions): Promise<ScanResult> {
   const errors: SarifInputError[] = [];
   const baseline = await loadBaseline(flags.baseline && resolve(io.cwd, flags.baseline));
   const files: string[] = [];
-  for (const p of paths) files.push(...(await expand(resolve(io.cwd, p), io.cwd, errors)));
+  for (const p of paths) files.push(...(p === STDIN ? [STDIN] : await expand(resolve(io.cwd, p), io.cwd, errors)));
+  const stdin = files.includes(STDIN) ? await readStdin(io) : undefined;
   const platformRegistries = flags.platformRegistries ?? DEFAULT_COLLECT_OPTIONS.platformRegistries;
   const stream = new DetectionStream({ platformRegistries, baseline, now: io.now(), sinceSeconds: flags.sinceSeconds ?? DEFAULT_COLLECT_OPTIONS.sinceSeconds });
   // File by file, a large List in runs of entries, on every core: objects are let go once their findings are taken.
-  const read = await readInputs(files.map((file) => ({ file, label: displayPath(file, io.cwd) })), stream, platformRegistries, { workers: flags.workers, ...lanes });
+  const inputs = files.map((file) => (file === STDIN ? { file, label: 'standard input', text: stdin } : { file, label: displayPath(file, io.cwd) }));
+  const read = await readInputs(inputs, stream, platformRegistries, { workers: flags.workers, ...lanes });
   const findings = stream.finish().map((f) => ({ ...f, source: read.where.get(objKey(f.resource.kind, f.resource.namespace, f.resource.name)) }));
   return { findings: sortFindings(findings), errors: [...errors, ...read.errors], files: read.readable };
 }
@@ -207,7 +231,7 @@ export function registerScanCommand(program: Command, io?: ScanIO): void {
   program
     .command('scan')
     .description('Scan Kubernetes manifests offline (YAML or JSON, multi-document, kubectl List output, or directories of them) for suspicious pods and risky RBAC, tagged with Threat Matrix for Kubernetes techniques.')
-    .argument('<paths...>', 'manifest files or directories')
+    .argument('<paths...>', 'manifest files or directories; - reads them from standard input')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a non-baseline finding is at or above this severity').choices(['high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--baseline <file>', 'extra expected platform workloads (same shape as the built-in baseline.json)')

@@ -373,3 +373,21 @@ test('kubeforensys scan never waits on a FIFO: named, in a folder or behind a li
   assert.equal(baseline.status, 2);
   assert.match(baseline.stderr, /baseline file .*named\.yaml cannot be read: it is a FIFO, not a regular file/);
 });
+
+test('kubeforensys scan - reads the manifests piped in; with nothing piped in it says how to pipe them, as a real process', async () => {
+  const main = resolve('src/cli/main.ts');
+  const piped = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'scan', '-', 'rbac.json', '--format', 'json'], { cwd: dir, encoding: 'utf8', input: POD_YAML, timeout: 60_000 });
+  assert.equal(piped.status, 1, piped.stderr);
+  const found = JSON.parse(piped.stdout) as { ruleId: string; resource: { name: string }; file?: string; line?: number }[];
+  const pod = found.find((f) => f.ruleId === 'POD-PRIVILEGED' && f.resource.name === 'node-debugger');
+  assert.ok(pod, 'the piped pod is scanned');
+  assert.equal(pod.file, '-');
+  assert.equal(pod.line, 2);
+  assert.ok(found.some((f) => f.file === 'rbac.json'), 'files named beside - are scanned too');
+  const empty = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'scan', '-'], { cwd: dir, encoding: 'utf8', input: '', timeout: 60_000 });
+  assert.equal(empty.status, 2);
+  assert.equal(empty.stderr.trim(), 'kubeforensys scan: standard input is not a Kubernetes manifest: it is empty.');
+  const o = io();
+  o.stdin = () => null;
+  await assert.rejects(runScan(['-'], flags(), o), { name: 'UsageError', message: /^scan - reads manifests from standard input, and nothing is piped in: e\.g\. kubectl get pods -A -o yaml \| kubeforensys scan -$/ });
+});

@@ -14,5 +14,6 @@ export { suspiciousPodRow, rbacFindingRow, FINDING_EVENT_TYPE } from './rows.js'
 export { parseManifests, readManifests, ManifestError, type LoadedObject, type ManifestSink } from './manifests.js';
 export { readInputs, defaultScanWorkers, type ScanLaneOptions, type ScanInput } from './scanLanes.js';
 export { readInput } from '../regularFile.js';
+export { MAX_STRING_CHARS } from './listStream.js';
 export { objKey } from './podTargets.js';
 export { toSarif, SARIF_SCHEMA, type SarifInputError } from './sarif.js';

@@ -58,6 +58,8 @@ export interface ScanInput {
   file: string;
   /** The file as reported (relative to the working directory). */
   label: string;
+  /** The input's text when it is no file to read (standard input, read before the scan). */
+  text?: string;
 }
 
 export interface ReadInputs {
@@ -144,7 +146,7 @@ class Schedule {
 
   private large(i: number): boolean {
     const size = this.sizes[i]!;
-    return this.split && size >= this.tuning.splitMinBytes && size < this.tuning.streamMinBytes;
+    return this.split && this.inputs[i]!.text === undefined && size >= this.tuning.splitMinBytes && size < this.tuning.streamMinBytes;
   }
 
   private job(i: number, units: ScanUnit[] = [this.fileUnit(i)], text?: string): Job {
@@ -152,12 +154,13 @@ class Schedule {
   }
 
   /**
-   * A file the lane reads itself: a window at a time when it is that large, or large at all with
-   * no workers to share it with (read so, the 50 MB bench's 25 MB export took the same time and
+   * The text of an input already read (standard input); else a file the lane reads itself: a
+   * window at a time when it is that large, or large at all with no workers to share it with (read so, the 50 MB bench's 25 MB export took the same time and
    * 10 % less memory; with workers a file under streamMinBytes is cut into runs for them instead).
    */
   private fileUnit(i: number): ScanUnit {
     const input = this.inputs[i]!;
+    if (input.text !== undefined) return { kind: 'text', file: input.file, label: input.label, text: input.text };
     const size = this.sizes[i]!;
     const streamed = size >= this.tuning.streamMinBytes || (!this.split && size >= this.tuning.splitMinBytes);
     return streamed ? { kind: 'stream', ...input, windowBytes: this.tuning.windowBytes } : { kind: 'file', ...input };
@@ -230,7 +233,7 @@ function needsWhole(job: Job): boolean {
  * The detections' own defects are thrown; an unreadable file is one of the errors.
  */
 export async function readInputs(inputs: readonly ScanInput[], stream: DetectionStream, platformRegistries: readonly string[], opts: ScanLaneOptions = {}): Promise<ReadInputs> {
-  const sizes = await Promise.all(inputs.map((i) => stat(i.file).then((s) => s.size, () => 0)));
+  const sizes = await Promise.all(inputs.map((i) => (i.text !== undefined ? i.text.length : stat(i.file).then((s) => s.size, () => 0))));
   const total = sizes.reduce((a, b) => a + b, 0);
   const code = opts.workerCode ?? BUNDLED_WORKER;
   const tuning = opts.sizes ?? LANE_SIZES;
