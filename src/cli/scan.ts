@@ -3,7 +3,7 @@
 // Exit codes: 0 no non-baseline finding at or above --fail-on; 1 there is one; 2 a usage error or
 // an input that could not be read (the other inputs are still scanned and reported).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -107,6 +107,22 @@ async function expand(path: string, cwd: string, errors: SarifInputError[]): Pro
   return out;
 }
 
+/**
+ * Each file once, under the name it was first given: a file named twice, or named and inside a
+ * named folder, or reached through a link, would count its findings twice.
+ */
+async function onceEach(files: readonly string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const f of files) {
+    const key = f === STDIN ? f : await realpath(f).catch(() => f);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out;
+}
+
 async function isDirectory(path: string): Promise<boolean> {
   return stat(path).then((st) => st.isDirectory(), () => false);
 }
@@ -135,8 +151,9 @@ export interface ScanResult {
 export async function scanPaths(paths: readonly string[], flags: Omit<ScanFlags, 'format' | 'failOn'>, io: Pick<ScanIO, 'cwd' | 'now' | 'stdin'>, lanes?: ScanLaneOptions): Promise<ScanResult> {
   const errors: SarifInputError[] = [];
   const baseline = await loadBaseline(flags.baseline && resolve(io.cwd, flags.baseline));
-  const files: string[] = [];
-  for (const p of paths) files.push(...(p === STDIN ? [STDIN] : await expand(resolve(io.cwd, p), io.cwd, errors)));
+  const named: string[] = [];
+  for (const p of paths) named.push(...(p === STDIN ? [STDIN] : await expand(resolve(io.cwd, p), io.cwd, errors)));
+  const files = await onceEach(named);
   const stdin = files.includes(STDIN) ? await readStdin(io) : undefined;
   const platformRegistries = flags.platformRegistries ?? DEFAULT_COLLECT_OPTIONS.platformRegistries;
   const stream = new DetectionStream({ platformRegistries, baseline, now: io.now(), sinceSeconds: flags.sinceSeconds ?? DEFAULT_COLLECT_OPTIONS.sinceSeconds });

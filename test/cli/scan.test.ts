@@ -353,7 +353,8 @@ test('kubeforensys scan never waits on a FIFO: named, in a folder or behind a li
   const fifo = (p: string) => assert.equal(spawnSync('mkfifo', [p]).status, 0, `mkfifo ${p}`);
   fifo(join(box, 'named.yaml'));
   fifo(join(box, 'folder', 'inside.yaml'));
-  await symlink(join(box, 'named.yaml'), join(box, 'folder', 'link-to-fifo.yaml'));
+  fifo(join(box, 'other.yaml'));
+  await symlink(join(box, 'other.yaml'), join(box, 'folder', 'link-to-fifo.yaml'));
   await symlink(join(box, 'pods.yaml'), join(box, 'folder', 'link-to-pods.yaml'));
   await symlink(box, join(box, 'folder', 'loop.yaml'));
   const main = resolve('src/cli/main.ts');
@@ -390,4 +391,17 @@ test('kubeforensys scan - reads the manifests piped in; with nothing piped in it
   const o = io();
   o.stdin = () => null;
   await assert.rejects(runScan(['-'], flags(), o), { name: 'UsageError', message: /^scan - reads manifests from standard input, and nothing is piped in: e\.g\. kubectl get pods -A -o yaml \| kubeforensys scan -$/ });
+});
+
+test('a file named twice, or named and inside a named folder, or reached through a link, is scanned once', async () => {
+  const once = io();
+  await runScan(['pods.yaml'], flags({ format: 'json', failOn: 'none' }), once);
+  const single = (JSON.parse(once.out) as unknown[]).length;
+  assert.ok(single > 0);
+  await mkdir(join(dir, 'twice'), { recursive: true });
+  await writeFile(join(dir, 'twice', 'pods.yaml'), POD_YAML);
+  await symlink(join(dir, 'twice', 'pods.yaml'), join(dir, 'twice', 'same.yaml'));
+  const many = io();
+  await runScan(['twice/pods.yaml', 'twice', './twice/pods.yaml', 'twice/same.yaml'], flags({ format: 'table', failOn: 'none' }), many);
+  assert.match(many.out, new RegExp(`^${single} finding\\(s\\):.*; 1 file\\(s\\) scanned\\.$`, 'm'));
 });
