@@ -13,7 +13,7 @@ import type { AzureConnection } from '../core/azure/credentials.js';
 import type { ProvisionRequest } from '../core/azure/provision.js';
 import type { Arrival } from '../core/azure/query.js';
 import { setTimeout as delay } from 'node:timers/promises';
-import { EXIT, parseList } from './collect.js';
+import { EXIT, UsageError, parseList } from './collect.js';
 import { formatBytes, renderTable, safeText } from './format.js';
 import { TIMELINE_OUTPUT_FORMATS, bundleOrigin, exportToFile, writeTimeline } from './timelineOutput.js';
 import type { TimelineSource } from '../core/timeline/source.js';
@@ -21,10 +21,6 @@ import type { TimelineSource } from '../core/timeline/source.js';
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-}
-
-class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...parseList(value)];

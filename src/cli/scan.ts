@@ -27,6 +27,7 @@ import {
 } from '../core/detections/index.js';
 import { DEFAULT_COLLECT_OPTIONS } from '../core/collectors/types.js';
 import { TOOL_VERSION } from '../core/version.js';
+import { UsageError } from './collect.js';
 import { cliStreams, renderTable, safeText } from './format.js';
 
 export const SCAN_EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -67,13 +68,12 @@ const STDIN = '-';
 /** Standard input's text, for `-`; a UsageError when nothing is piped in or it is more than one string can hold. */
 async function readStdin(io: Pick<ScanIO, 'stdin'>): Promise<string> {
   const source = io.stdin?.() ?? null;
-  const usage = (message: string) => Object.assign(new Error(message), { name: 'UsageError' });
-  if (!source) throw usage('scan - reads manifests from standard input, and nothing is piped in: e.g. kubectl get pods -A -o yaml | kubeforensys scan -');
+  if (!source) throw new UsageError('scan - reads manifests from standard input, and nothing is piped in: e.g. kubectl get pods -A -o yaml | kubeforensys scan -');
   const chunks: Uint8Array[] = [];
   let bytes = 0;
   for await (const chunk of source) {
     bytes += chunk.length;
-    if (bytes > MAX_STRING_CHARS) throw usage(`standard input holds more than ${Math.round(MAX_STRING_CHARS / 2 ** 20)} MB: save it to a file and scan that (a large List export is then read a part at a time).`);
+    if (bytes > MAX_STRING_CHARS) throw new UsageError(`standard input holds more than ${Math.round(MAX_STRING_CHARS / 2 ** 20)} MB: save it to a file and scan that (a large List export is then read a part at a time).`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -133,9 +133,7 @@ async function loadBaseline(file: string | undefined): Promise<Baseline> {
   try {
     doc = parseYaml(await readInput(file));
   } catch (e) {
-    const err = new Error(`baseline file ${file} cannot be read: ${(e as Error).message.split('\n')[0]}`);
-    err.name = 'UsageError';
-    throw err;
+    throw new UsageError(`baseline file ${file} cannot be read: ${(e as Error).message.split('\n')[0]}`);
   }
   return mergeBaselines(DEFAULT_BASELINE, parseBaseline(doc, `baseline file ${file}`));
 }

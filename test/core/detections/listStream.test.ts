@@ -10,7 +10,7 @@ import { readManifests, type LoadedObject } from '../../../src/core/detections/i
 import { streamList } from '../../../src/core/detections/listStream.js';
 import { tempDir } from '../../support/tempDir.js';
 import { mulberry32 } from '../../support/random.js';
-import { damage } from './damage.js';
+import { damagedList } from './damage.js';
 import { list } from './lists.js';
 
 interface Outcome {
@@ -68,8 +68,7 @@ test('randomly damaged Lists: the whole text\'s objects or its sentence, read a 
   let refused = 0;
   for (let seed = 1; seed <= 150; seed++) {
     const r = mulberry32(seed);
-    let text = list(120, { kubectl: r() < 0.5, indented: r() < 0.3 }, r);
-    for (let d = 1 + Math.floor(r() * 2); d > 0; d--) text = damage(text, r);
+    const text = damagedList(120, r);
     const s = await streamed(text, [37, 500, 4096][seed % 3]!);
     assert.deepStrictEqual(s.objects, whole(text), `seed ${seed} (${s.why ?? 'streamed'})`);
     if (s.why !== null) declined++;
